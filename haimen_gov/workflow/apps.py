@@ -5,3 +5,19 @@ class WorkflowConfig(AppConfig):
     name = "haimen_gov.workflow"
     label = "workflow"
     verbose_name = "流程"
+
+    def ready(self) -> None:
+        from django.db import transaction
+        from django.db.models.signals import post_delete, post_save
+
+        from haimen_gov.org.models import Portfolio
+
+        def reroute(sender: object, instance: Portfolio, **kwargs: object) -> None:
+            # SPEC §1: a portfolio reshuffle re-routes every open item of the unit concerned.
+            from .actions import reroute_open_tasks
+
+            unit_id = instance.unit_id
+            transaction.on_commit(lambda: reroute_open_tasks(unit_id))
+
+        post_save.connect(reroute, sender=Portfolio, dispatch_uid="workflow-reroute-save", weak=False)
+        post_delete.connect(reroute, sender=Portfolio, dispatch_uid="workflow-reroute-delete", weak=False)

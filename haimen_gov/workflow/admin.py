@@ -1,0 +1,53 @@
+"""The admin shows workflow data read-only: states change only through actions (the engine), never here."""
+
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from .models import CarbonCopy, HistoryEntry, Item, Notification, Task
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Item)
+class ItemAdmin(ReadOnlyAdmin):
+    list_display = ("id", "title", "kind", "unit", "submitter", "stage_label", "created_at")
+    list_filter = ("kind", "stage")
+    search_fields = ("title",)
+    list_select_related = ("kind", "unit", "submitter")
+
+
+@admin.register(Task)
+class TaskAdmin(ReadOnlyAdmin):
+    list_display = ("id", "item", "step_label", "post", "status", "due_date", "finished_by", "decision")
+    list_filter = ("status", "step")
+    list_select_related = ("item", "post", "finished_by")
+
+
+@admin.register(HistoryEntry)
+class HistoryEntryAdmin(ReadOnlyAdmin):
+    list_display = ("at", "item", "actor", "acting_label", "verb_label", "to_state_label")
+    list_select_related = ("item", "actor")
+
+
+@admin.register(Notification)
+class NotificationAdmin(ReadOnlyAdmin):
+    list_display = ("created_at", "user", "kind", "title", "read_at", "email_status")
+    list_filter = ("kind", "email_status")
+    list_select_related = ("user",)
+
+
+@admin.register(CarbonCopy)
+class CarbonCopyAdmin(ReadOnlyAdmin):
+    list_display = ("created_at", "item", "user", "sent_by", "read_at")
+    list_select_related = ("item", "user", "sent_by")

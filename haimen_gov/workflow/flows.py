@@ -1,0 +1,112 @@
+"""How an app declares its chain: which state is which step, who signs it, how, and in how many working days.
+
+An app writes its states and ``@transition`` methods on its model (pure: check and set state only) and a
+:class:`Flow` naming, for each state that waits on somebody, a :class:`Step`. The engine (``actions.py``) does the
+rest: opening tasks when a state is entered, closing them, deadlines, history and notifications.
+
+Transition metadata goes in django-fsm's ``custom`` dict:
+
+- ``verb``: the uniform name used by pages and the API (submit, approve, return, reject, withdraw, or a domain verb)
+- ``by``: ``"submitter"`` (the applicant) or ``"assignee"`` (whoever acts for a post with an open task in the step)
+- ``label``: the button text (同意, 退回 …)
+- ``comment_required``: ``return`` and ``reject`` always require one
+- ``style``: the Bootstrap colour of the button
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Literal
+
+from django.conf import settings
+
+if TYPE_CHECKING:
+    from haimen_gov.org.models import Post
+
+    from .models import Item
+
+Mode = Literal["one", "all", "any"]
+
+COMMENT_REQUIRED_VERBS = frozenset({"return", "reject"})
+
+VERB_LABELS = {
+    "submit": "提交",
+    "approve": "同意",
+    "return": "退回",
+    "reject": "不同意",
+    "withdraw": "撤回",
+    "opinion": "提出意见",
+    "reassign": "改派",
+    "add_signer": "加签",
+    "copy": "传阅",
+}
+
+
+@dataclass(frozen=True)
+class Step:
+    """A state that waits on people.
+
+    ``mode``: ``one`` — a single post; ``all`` — 会签, every post must answer before the chain moves on;
+    ``any`` — 或签, the first of the posts to act completes the step and the others' tasks are withdrawn.
+    ``posts`` resolves the posts from the item at the moment the step is entered (so a portfolio reshuffle routes
+    new steps to the new leader; ``reroute_open_tasks`` moves the ones already open).
+    """
+
+    code: str
+    label: str
+    posts: Callable[[Item], Iterable[Post | None]]
+    mode: Mode = "one"
+    due_days: int = 2
+    verbs: tuple[str, ...] = ("approve", "return", "reject")
+
+
+@dataclass
+class Flow:
+    key: str  # "seals.request": the prefix for settings overrides
+    model: type[Item]
+    steps: dict[str, Step]
+    closed_states: frozenset[str]
+    state_labels: dict[str, str]
+    remind_before_days: int = 1
+    escalate_after_days: int = 3
+    allow_self_approval: bool = False
+    on_enter: dict[str, Callable[[Item], None]] = field(default_factory=dict)
+    # The states an item is expected to pass through, in order (for the timeline's "steps ahead").
+    path: Callable[[Item], list[str]] | None = None
+    # Verbs that need more than a comment (e.g. the custodian's register): verb -> form class with apply(item).
+    action_forms: dict[str, type] = field(default_factory=dict)
+    detail_template: str = ""
+
+    def step_for(self, state: str) -> Step | None:
+        return self.steps.get(state)
+
+    def due_days(self, step: Step) -> int:
+        """Working days for ``step``; ``WORKFLOW_DUE_DAYS = {"seals.request.review": 1}`` in settings overrides."""
+        overrides: dict[str, int] = getattr(settings, "WORKFLOW_DUE_DAYS", {})
+        return int(overrides.get(f"{self.key}.{step.code}", step.due_days))
+
+    def reminder_settings(self) -> tuple[int, int]:
+        overrides: dict[str, dict[str, Any]] = getattr(settings, "WORKFLOW_REMINDERS", {})
+        conf = overrides.get(self.key, {})
+        return int(conf.get("before", self.remind_before_days)), int(conf.get("escalate", self.escalate_after_days))
+
+
+_registry: dict[type, Flow] = {}
+
+
+def register(flow: Flow) -> Flow:
+    _registry[flow.model] = flow
+    return flow
+
+
+def flow_for(model_or_item: type | object) -> Flow:
+    model = model_or_item if isinstance(model_or_item, type) else type(model_or_item)
+    for cls in model.__mro__:
+        if cls in _registry:
+            return _registry[cls]
+    raise LookupError(f"no workflow registered for {model!r}")
+
+
+def all_flows() -> list[Flow]:
+    return list(_registry.values())

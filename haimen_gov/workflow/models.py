@@ -1,0 +1,262 @@
+"""What every workflow shares (SPEC §7): the item, its tasks (待办), its history, copies (传阅) and notifications.
+
+Each app's workflow model (e.g. ``seals.SealRequest``) inherits from :class:`Item` (multi-table inheritance), so one
+table answers "what did I submit", "what is in my queue" and "what is overdue" across every chapter of the rules,
+while the app's own table holds its fields and its django-fsm state machine.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_fsm import FSMModelMixin
+
+from haimen_gov.org.models import Post, Unit
+
+
+class Item(FSMModelMixin, models.Model):
+    """The shared part of every workflow item. ``stage`` mirrors the subclass's FSM state; only the engine writes it."""
+
+    kind = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+", editable=False)
+    title = models.CharField(_("标题"), max_length=200)
+    submitter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("申请人"), on_delete=models.PROTECT, related_name="submitted_items"
+    )
+    unit = models.ForeignKey(Unit, verbose_name=_("申请单位"), on_delete=models.PROTECT, related_name="items")
+    stage = models.CharField(_("状态"), max_length=40, db_index=True, editable=False)
+    stage_label = models.CharField(_("状态名称"), max_length=60, editable=False)
+    round = models.PositiveIntegerField(_("提交轮次"), default=0, editable=False)
+    created_at = models.DateTimeField(_("创建时间"), default=timezone.now, editable=False)
+    submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True, editable=False)
+    closed_at = models.DateTimeField(_("办结时间"), null=True, blank=True, editable=False)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("事项")
+        verbose_name_plural = _("事项")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["submitter", "-created_at"]),
+            models.Index(fields=["unit", "-created_at"]),
+            models.Index(fields=["kind", "stage"]),
+        ]
+        permissions = [("view_any_item", _("可查看任意事项"))]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self.kind_id:
+            self.kind = ContentType.objects.get_for_model(type(self))
+        super().save(*args, **kwargs)
+
+    def concrete(self) -> Item:
+        """The app's own instance (e.g. the SealRequest) behind this item."""
+        model = ContentType.objects.get_for_id(self.kind_id).model_class()
+        if model is None or isinstance(self, model):
+            return self
+        return model._default_manager.get(pk=self.pk)
+
+    @property
+    def kind_label(self) -> str:
+        model = ContentType.objects.get_for_id(self.kind_id).model_class()
+        return str(model._meta.verbose_name) if model else ""
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("workflow:item", args=[self.pk])
+
+
+class TaskStatus(models.TextChoices):
+    OPEN = "open", _("待办")
+    DONE = "done", _("已办")
+    CANCELLED = "cancelled", _("已取消")
+
+
+class Decision(models.TextChoices):
+    APPROVE = "approve", _("同意")
+    RETURN = "return", _("退回")
+    REJECT = "reject", _("不同意")
+    OPINION = "opinion", _("已提出意见")
+    DONE = "done", _("已办理")
+    REASSIGNED = "reassigned", _("已改派")
+    WITHDRAWN = "withdrawn", _("申请人撤回")
+    SUPERSEDED = "superseded", _("他人已处理")
+
+
+class Task(models.Model):
+    """One open step of one item, addressed to a post (resolved to a person when acted on)."""
+
+    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="tasks")
+    step = models.CharField(_("环节代码"), max_length=40)
+    step_label = models.CharField(_("环节"), max_length=60)
+    round = models.PositiveIntegerField(_("轮次"))
+    post = models.ForeignKey(Post, verbose_name=_("承办职务"), on_delete=models.PROTECT, related_name="tasks")
+    group = models.CharField(
+        _("会签/或签"), max_length=10, default="one", help_text=_("one 单人；all 会签（全部答复）；any 或签（一人即可）")
+    )
+    extra = models.BooleanField(_("加签"), default=False)
+    status = models.CharField(_("状态"), max_length=10, choices=TaskStatus.choices, default=TaskStatus.OPEN)
+    created_at = models.DateTimeField(_("到达时间"), default=timezone.now)
+    due_date = models.DateField(_("办理期限"))
+    due_estimated = models.BooleanField(_("期限暂定"), default=False)
+    remind_on = models.DateField(_("临期提醒日"), null=True, blank=True)
+    escalate_on = models.DateField(_("升级提醒起始日"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("办理时间"), null=True, blank=True)
+    finished_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("办理人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="finished_tasks",
+    )
+    acting_label = models.CharField(_("办理身份"), max_length=80, blank=True)
+    decision = models.CharField(_("办理结果"), max_length=20, choices=Decision.choices, blank=True)
+    comment = models.TextField(_("意见"), blank=True)
+
+    class Meta:
+        verbose_name = _("待办任务")
+        verbose_name_plural = _("待办任务")
+        ordering = ["due_date", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["item", "step", "post"],
+                condition=Q(status="open"),
+                name="one_open_task_per_step_post",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["post", "due_date"], condition=Q(status="open"), name="task_open_inbox"),
+            models.Index(fields=["due_date"], condition=Q(status="open"), name="task_open_due"),
+            models.Index(fields=["remind_on"], condition=Q(status="open"), name="task_open_remind"),
+            models.Index(fields=["escalate_on"], condition=Q(status="open"), name="task_open_escalate"),
+            models.Index(fields=["finished_by", "-finished_at"]),
+            models.Index(fields=["item", "status"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item} · {self.step_label} · {self.post}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == TaskStatus.OPEN
+
+    def overdue_on(self, day: Any) -> bool:
+        return self.is_open and self.due_date < day
+
+
+class HistoryEntry(models.Model):
+    """Append-only (a PostgreSQL trigger refuses UPDATE and DELETE); written in the same transaction as the change."""
+
+    item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="history")
+    at = models.DateTimeField(_("时间"), default=timezone.now)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("办理人"), null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    post = models.ForeignKey(Post, verbose_name=_("职务"), null=True, blank=True, on_delete=models.PROTECT)
+    acting_label = models.CharField(_("办理身份"), max_length=80, blank=True)
+    verb = models.CharField(_("操作"), max_length=30)
+    verb_label = models.CharField(_("操作名称"), max_length=30)
+    step_label = models.CharField(_("环节"), max_length=60, blank=True)
+    from_state = models.CharField(_("原状态"), max_length=40, blank=True)
+    to_state = models.CharField(_("新状态"), max_length=40, blank=True)
+    to_state_label = models.CharField(_("新状态名称"), max_length=60, blank=True)
+    comment = models.TextField(_("意见"), blank=True)
+    ip = models.GenericIPAddressField(_("IP地址"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("办理记录")
+        verbose_name_plural = _("办理记录")
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["item", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor} {self.verb_label}"
+
+
+class CarbonCopy(models.Model):
+    """抄送/传阅: an item copied to a person for reading, with a read receipt."""
+
+    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="carbon_copies")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="copies")
+    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    note = models.CharField(_("附言"), max_length=200, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(_("阅读时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("传阅")
+        verbose_name_plural = _("传阅")
+        ordering = ["-created_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["item", "user"], name="one_copy_per_user")]
+
+
+class NotificationKind(models.TextChoices):
+    NEW_TASK = "new_task", _("新待办")
+    DUE_SOON = "due_soon", _("即将到期")
+    DUE_TODAY = "due_today", _("今日到期")
+    OVERDUE = "overdue", _("已逾期")
+    ESCALATED = "escalated", _("逾期督办")
+    COPY = "copy", _("传阅")
+    RESULT = "result", _("办理结果")
+
+
+REMINDER_KINDS = (
+    NotificationKind.DUE_SOON,
+    NotificationKind.DUE_TODAY,
+    NotificationKind.OVERDUE,
+    NotificationKind.ESCALATED,
+)
+
+
+class EmailStatus(models.TextChoices):
+    NONE = "none", _("无需发送")
+    PENDING = "pending", _("待发送")
+    SENT = "sent", _("已发送")
+
+
+class Notification(models.Model):
+    """In-app notice (the bell) and e-mail outbox. A reminder's row is its exactly-once claim: one per
+    (task, kind, day), inserted with ON CONFLICT DO NOTHING before anything is sent."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(_("类别"), max_length=20, choices=NotificationKind.choices)
+    task = models.ForeignKey(Task, null=True, blank=True, on_delete=models.CASCADE, related_name="notifications")
+    item = models.ForeignKey(Item, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField(_("日期"), null=True, blank=True)
+    title = models.CharField(_("标题"), max_length=250)
+    body = models.TextField(_("内容"), blank=True)
+    url = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+    email_status = models.CharField(max_length=10, choices=EmailStatus.choices, default=EmailStatus.NONE)
+    email_claimed_at = models.DateTimeField(null=True, blank=True)
+    email_sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("通知")
+        verbose_name_plural = _("通知")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["task", "kind", "day"],
+                condition=Q(kind__in=[k.value for k in REMINDER_KINDS]),
+                name="one_reminder_per_task_kind_day",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["user", "-created_at"]),
+            models.Index(fields=["user"], condition=Q(read_at__isnull=True), name="notification_unread"),
+            models.Index(fields=["email_status"], condition=Q(email_status="pending"), name="notification_email_out"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title

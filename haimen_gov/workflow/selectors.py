@@ -1,0 +1,93 @@
+"""Reads that span models or filter by permission: one queryset per list, never a check per row."""
+
+from __future__ import annotations
+
+from django.db.models import BigIntegerField, Exists, OuterRef, Q, QuerySet
+from django.db.models.functions import Cast
+
+from haimen_gov.org.models import Post, PostKind, User
+from haimen_gov.org.routing import acting_post_ids
+
+from .models import CarbonCopy, Item, Notification, Task, TaskStatus
+
+# Posts that oversee every item: the district head and the office director (who "watches everything").
+OVERSEER_KINDS = (PostKind.DISTRICT_HEAD, PostKind.OFFICE_DIRECTOR)
+
+
+def sees_everything(user: User, post_ids: list[int] | None = None) -> bool:
+    if user.is_superuser or user.has_perm("workflow.view_any_item"):
+        return True
+    ids = acting_post_ids(user) if post_ids is None else post_ids
+    return Post.objects.filter(pk__in=ids, kind__in=OVERSEER_KINDS).exists()
+
+
+def visibility_q(user: User, post_ids: list[int]) -> Q:
+    """Who may see an item: its submitter, the head of its unit, anyone who has or had a task on it (in person or
+    by delegation), anyone it was copied to, anyone it was shared with (django-guardian)."""
+    from guardian.models import UserObjectPermission
+
+    head_units = Post.objects.filter(pk__in=post_ids, kind__in=[PostKind.UNIT_HEAD]).values("unit_id")
+    shared = (
+        UserObjectPermission.objects.filter(
+            user=user,
+            permission__codename="view_item",
+            content_type__app_label="workflow",
+            content_type__model="item",
+        )
+        .annotate(item_id=Cast("object_pk", BigIntegerField()))
+        .values("item_id")
+    )
+    return (
+        Q(submitter=user)
+        | Q(unit_id__in=head_units)
+        | Q(Exists(Task.objects.filter(item=OuterRef("pk"), post_id__in=post_ids)))
+        | Q(Exists(CarbonCopy.objects.filter(item=OuterRef("pk"), user=user)))
+        | Q(pk__in=shared)
+    )
+
+
+def visible_items(user: User, qs: QuerySet[Item] | None = None) -> QuerySet[Item]:
+    qs = Item.objects.all() if qs is None else qs
+    if not user.is_authenticated:
+        return qs.none()
+    post_ids = acting_post_ids(user)
+    if sees_everything(user, post_ids):
+        return qs
+    return qs.filter(visibility_q(user, post_ids))
+
+
+def inbox(user: User, post_ids: list[int] | None = None) -> QuerySet[Task]:
+    """待办: open tasks addressed to any post the user acts for today, soonest deadline first."""
+    ids = acting_post_ids(user) if post_ids is None else post_ids
+    return (
+        Task.objects.filter(status=TaskStatus.OPEN, post_id__in=ids)
+        .select_related("item", "item__unit", "item__submitter", "item__kind", "post")
+        .order_by("due_date", "id")
+    )
+
+
+def done_by(user: User) -> QuerySet[Task]:
+    """已办."""
+    return (
+        Task.objects.filter(finished_by=user, status=TaskStatus.DONE)
+        .select_related("item", "item__unit", "item__kind", "post")
+        .order_by("-finished_at", "-id")
+    )
+
+
+def submitted_by(user: User) -> QuerySet[Item]:
+    """我发起的."""
+    return Item.objects.filter(submitter=user).select_related("unit", "kind").order_by("-created_at", "-id")
+
+
+def copies_for(user: User) -> QuerySet[CarbonCopy]:
+    """传阅."""
+    return (
+        CarbonCopy.objects.filter(user=user)
+        .select_related("item", "item__unit", "item__kind", "sent_by")
+        .order_by("read_at", "-created_at")
+    )
+
+
+def notifications_for(user: User) -> QuerySet[Notification]:
+    return Notification.objects.filter(user=user).order_by("-created_at", "-id")

@@ -1,0 +1,172 @@
+"""Deadline reminders (SPEC §7; the deadlines of 第十六条, 第二十九条 and every step's working days).
+
+Beat runs :func:`sweep` every few minutes. Each reminder is one row of ``workflow_notification`` per
+(task, kind, day), inserted by a single ``INSERT … SELECT … ON CONFLICT DO NOTHING`` per kind: the row is the claim.
+A worker killed mid-sweep rolls its transaction back and the next sweep inserts the same rows; two sweeps at once
+serialise on the unique index and the loser inserts nothing. Set-based SQL keeps a sweep over a million open tasks
+to a few index scans.
+
+E-mail follows from the rows: :func:`deliver_emails` leases pending rows (``UPDATE … WHERE email_claimed_at IS NULL
+OR lease expired``), sends, and marks them sent. Each message carries a Message-ID derived from the row id, so
+should a worker die between sending and marking, the re-send is recognisably the same message.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.mail import EmailMessage, get_connection
+from django.db import connection, transaction
+from django.utils import timezone
+
+from haimen_gov import workdays
+
+from .models import EmailStatus, Notification, NotificationKind
+
+log = logging.getLogger(__name__)
+
+EMAIL_LEASE = dt.timedelta(minutes=10)
+EMAIL_BATCH = 200
+
+
+@dataclass
+class SweepResult:
+    due_soon: int = 0
+    due_today: int = 0
+    overdue: int = 0
+    escalated: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.due_soon + self.due_today + self.overdue + self.escalated
+
+
+# The person who acts for a post on a day: an active delegation's delegate, else the holder (org.routing.who_acts_for,
+# in SQL). Seal-custodian posts never have delegations (第三十条; Delegation.save refuses them).
+_ACTING_USER = """
+COALESCE(
+    (SELECT d.delegate_id FROM org_delegation d
+      WHERE d.post_id = {post} AND d.start <= %(today)s AND d."end" >= %(today)s AND d.revoked_at IS NULL
+      ORDER BY d.start DESC, d.id DESC LIMIT 1),
+    (SELECT p.holder_id FROM org_post p WHERE p.id = {post})
+)"""
+
+_INSERT = """
+INSERT INTO workflow_notification
+    (user_id, kind, task_id, item_id, day, title, body, url, created_at, email_status)
+SELECT r.user_id, %(kind)s, r.task_id, r.item_id, %(today)s,
+       %(prefix)s || r.title, r.step_label || %(suffix)s, r.url, %(now)s,
+       CASE WHEN u.email <> '' THEN 'pending' ELSE 'none' END
+FROM (
+    SELECT t.id AS task_id, t.item_id, i.title, t.step_label, '/items/' || CAST(t.item_id AS varchar(20)) || '/' AS url,
+           {user} AS user_id
+    FROM workflow_task t
+    JOIN workflow_item i ON i.id = t.item_id
+    {join}
+    WHERE t.status = 'open' AND {condition}
+) r
+JOIN org_user u ON u.id = r.user_id
+WHERE u.is_active
+ON CONFLICT DO NOTHING
+"""
+
+
+def _insert(kind: str, *, condition: str, prefix: str, suffix: str, today: dt.date, user: str, join: str = "") -> int:
+    sql = _INSERT.format(condition=condition, user=user, join=join)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, {"kind": kind, "today": today, "now": timezone.now(), "prefix": prefix, "suffix": suffix})
+        return max(cursor.rowcount, 0)
+
+
+def sweep(today: dt.date | None = None) -> SweepResult:
+    """Insert today's reminders for every open task, each exactly once. Returns how many were new."""
+    today = today or timezone.localdate()
+    result = SweepResult()
+    assignee = _ACTING_USER.format(post="t.post_id")
+    with transaction.atomic():
+        result.due_soon = _insert(
+            NotificationKind.DUE_SOON,
+            condition="t.remind_on <= %(today)s AND t.due_date > %(today)s",
+            prefix="【即将到期】",
+            suffix="，即将到期，请及时办理。",
+            today=today,
+            user=assignee,
+        )
+        result.due_today = _insert(
+            NotificationKind.DUE_TODAY,
+            condition="t.due_date = %(today)s",
+            prefix="【今日到期】",
+            suffix="，今日到期，请及时办理。",
+            today=today,
+            user=assignee,
+        )
+        # Overdue reminders go out on working days only; escalation from the configured overdue working day on,
+        # to whoever acts for the post above (org.Post.superior).
+        if workdays.is_workday(today).workday:
+            result.overdue = _insert(
+                NotificationKind.OVERDUE,
+                condition="t.due_date < %(today)s",
+                prefix="【已逾期】",
+                suffix="，已超过办理期限，请尽快办理。",
+                today=today,
+                user=assignee,
+            )
+            result.escalated = _insert(
+                NotificationKind.ESCALATED,
+                condition="t.escalate_on <= %(today)s AND sp.superior_id IS NOT NULL",
+                prefix="【逾期督办】",
+                suffix="，下级承办已逾期多日，请督促办理。",
+                today=today,
+                user=_ACTING_USER.format(post="sp.superior_id"),
+                join="JOIN org_post sp ON sp.id = t.post_id",
+            )
+    if result.total:
+        log.info("sweep %s: %s", today, result)
+    return result
+
+
+def deliver_emails(limit: int = EMAIL_BATCH) -> int:
+    """Send pending e-mails under a lease. Returns how many were sent."""
+    now = timezone.now()
+    sent = 0
+    while True:
+        with transaction.atomic():
+            ids = list(
+                Notification.objects.select_for_update(skip_locked=True)
+                .filter(email_status=EmailStatus.PENDING)
+                .exclude(email_claimed_at__gt=now - EMAIL_LEASE)
+                .order_by("id")
+                .values_list("id", flat=True)[:limit]
+            )
+            if not ids:
+                return sent
+            Notification.objects.filter(pk__in=ids).update(email_claimed_at=timezone.now())
+        rows = Notification.objects.filter(pk__in=ids).select_related("user")
+        conn = get_connection()
+        for row in rows:
+            message = EmailMessage(
+                subject=row.title,
+                body=f"{row.user.display_name}：\n\n{row.body}\n\n{_absolute(row.url)}\n\n—— 海门区人民政府工作平台",
+                to=[row.user.email],
+                headers={"Message-ID": f"<notification-{row.pk}@haimen-portal>"},
+                connection=conn,
+            )
+            try:
+                message.send()
+            except Exception:  # noqa: BLE001 - leave it pending; the lease expires and it is retried
+                log.warning("e-mail for notification %s failed; will retry", row.pk, exc_info=True)
+                continue
+            Notification.objects.filter(pk=row.pk, email_status=EmailStatus.PENDING).update(
+                email_status=EmailStatus.SENT, email_sent_at=timezone.now()
+            )
+            sent += 1
+        if len(ids) < limit:
+            return sent
+
+
+def _absolute(url: str) -> str:
+    base = getattr(settings, "PORTAL_BASE_URL", "")
+    return f"{base}{url}" if url else base

@@ -1,0 +1,23 @@
+"""Celery tasks: thin wrappers that take ids (or nothing) and call the engine. Safe to run twice."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from celery import shared_task
+
+from . import sweep as sweep_module
+
+
+@shared_task(name="haimen_gov.workflow.tasks.sweep", ignore_result=True)
+def sweep(today: str | None = None) -> int:
+    """Beat's periodic sweep: insert due reminders, then send whatever e-mail is pending (including any that
+    could not be queued while the broker was down)."""
+    result = sweep_module.sweep(dt.date.fromisoformat(today) if today else None)
+    sweep_module.deliver_emails()
+    return result.total
+
+
+@shared_task(name="haimen_gov.workflow.tasks.deliver_emails", ignore_result=True)
+def deliver_emails() -> int:
+    return sweep_module.deliver_emails()

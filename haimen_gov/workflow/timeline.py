@@ -1,0 +1,55 @@
+"""The chain of an item as a timeline: finished steps with their opinions, the current step, the steps ahead."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from .flows import Flow
+from .models import Item, Task, TaskStatus
+
+
+@dataclass
+class Entry:
+    status: str  # done | returned | current | ahead
+    label: str
+    tasks: list[Task] = field(default_factory=list)
+    note: str = ""
+
+
+def timeline(item: Item, flow: Flow) -> list[Entry]:
+    entries: list[Entry] = []
+    tasks = list(
+        Task.objects.filter(item=item)
+        .exclude(status=TaskStatus.CANCELLED)
+        .select_related("post", "finished_by")
+        .order_by("created_at", "id")
+    )
+    submit = item.history.filter(verb="submit").select_related("actor").order_by("at", "id").first()
+    if submit is not None:
+        entries.append(Entry("done", "提交申请", note=f"{submit.actor} · {submit.at:%Y-%m-%d %H:%M}" if submit.actor else ""))
+    done = [t for t in tasks if t.status == TaskStatus.DONE]
+    open_ = [t for t in tasks if t.status == TaskStatus.OPEN]
+    by_step: dict[tuple[int, str], list[Task]] = {}
+    for task in done:
+        by_step.setdefault((task.round, task.step_label), []).append(task)
+    for (_round, label), group in by_step.items():
+        status = "returned" if any(t.decision in ("return", "reject") for t in group) else "done"
+        entries.append(Entry(status, label, group))
+    if open_:
+        steps: dict[str, list[Task]] = {}
+        for task in open_:
+            steps.setdefault(task.step_label, []).append(task)
+        for label, group in steps.items():
+            entries.append(Entry("current", label, group))
+    state: Any = getattr(item, "state", "")
+    if flow.path is not None:
+        path = flow.path(item)
+        if state in path:
+            for ahead in path[path.index(state) + 1 :]:
+                step = flow.step_for(ahead)
+                if step is not None:
+                    entries.append(Entry("ahead", step.label))
+    if state in flow.closed_states:
+        entries.append(Entry("done", flow.state_labels.get(state, state)))
+    return entries

@@ -1,0 +1,21 @@
+from django.urls import path
+
+from . import views
+
+app_name = "workflow"
+
+urlpatterns = [
+    path("inbox/", views.inbox, name="inbox"),
+    path("done/", views.done, name="done"),
+    path("mine/", views.mine, name="mine"),
+    path("copies/", views.copies, name="copies"),
+    path("items/<int:pk>/", views.item_detail, name="item"),
+    path("items/<int:pk>/transitions/<slug:verb>/", views.item_transition, name="transition"),
+    path("items/<int:pk>/add-signer/", views.item_add_signer, name="add_signer"),
+    path("items/<int:pk>/copy/", views.item_copy, name="copy"),
+    path("items/<int:pk>/slip.pdf", views.item_slip, name="slip"),
+    path("tasks/<int:pk>/reassign/", views.task_reassign, name="reassign"),
+    path("notifications/", views.notifications, name="notifications"),
+    path("notifications/read/", views.notifications_read, name="notifications_read"),
+    path("notifications/<int:pk>/", views.notification_open, name="notification_open"),
+]

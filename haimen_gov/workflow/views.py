@@ -1,0 +1,238 @@
+"""Pages shared by every workflow: the queues (待办/已办/我发起的/传阅), the item page with its timeline and
+actions, notifications, and the processing slip (处理笺) PDF."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from haimen_gov.org.models import Post, User
+from haimen_gov.org.routing import acting_post_ids
+
+from . import actions, selectors
+from .flows import flow_for
+from .models import Item, Notification, Task, TaskStatus
+from .timeline import timeline
+
+PAGE_SIZE = 20
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    return request.META.get("REMOTE_ADDR")
+
+
+def get_visible_item(request: HttpRequest, pk: int) -> Item:
+    """The item, if this user may see it; 404 otherwise (never reveal that it exists)."""
+    user: User = request.user  # type: ignore[assignment]
+    item = selectors.visible_items(user).filter(pk=pk).select_related("unit", "submitter", "kind").first()
+    if item is None:
+        raise Http404("未找到该事项，或您无权查看。")
+    return item.concrete()
+
+
+def _page(request: HttpRequest, qs: Any) -> Any:
+    return Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def inbox(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    page = _page(request, selectors.inbox(user))
+    return render(request, "workflow/inbox.html", {"page": page, "today": timezone.localdate(), "tab": "inbox"})
+
+
+def done(request: HttpRequest) -> HttpResponse:
+    page = _page(request, selectors.done_by(request.user))  # type: ignore[arg-type]
+    return render(request, "workflow/done.html", {"page": page, "tab": "done"})
+
+
+def mine(request: HttpRequest) -> HttpResponse:
+    page = _page(request, selectors.submitted_by(request.user))  # type: ignore[arg-type]
+    return render(request, "workflow/mine.html", {"page": page, "tab": "mine"})
+
+
+def copies(request: HttpRequest) -> HttpResponse:
+    page = _page(request, selectors.copies_for(request.user))  # type: ignore[arg-type]
+    return render(request, "workflow/copies.html", {"page": page, "tab": "copies"})
+
+
+def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    item = get_visible_item(request, pk)
+    user: User = request.user  # type: ignore[assignment]
+    actions.copy_mark_read(item, user)
+    return render(request, "workflow/item.html", item_context(item, user))
+
+
+def item_context(item: Item, user: User) -> dict[str, Any]:
+    flow = flow_for(item)
+    available = actions.available_transitions(item, user)
+    forms = {verb: form_class() for verb, form_class in flow.action_forms.items()}
+    open_tasks = list(item.tasks.filter(status=TaskStatus.OPEN).select_related("post", "post__holder"))
+    my_task = next((t for t in open_tasks if t.post_id in set(acting_post_ids(user)) and not t.extra), None)
+    can_intervene = actions.may_intervene(user)
+    return {
+        "item": item,
+        "flow": flow,
+        "detail_template": flow.detail_template,
+        "available": available,
+        "action_forms": forms,
+        "timeline": timeline(item, flow),
+        "history": item.history.select_related("actor", "post").order_by("at", "id"),
+        "open_tasks": open_tasks,
+        "my_task": my_task,
+        "can_intervene": can_intervene,
+        "copies": item.carbon_copies.select_related("user").order_by("created_at"),
+        "today": timezone.localdate(),
+        "posts": Post.objects.select_related("holder").order_by("order", "id") if my_task or can_intervene else [],
+        "users": User.objects.filter(is_active=True, posts__isnull=False).distinct().order_by("username"),
+    }
+
+
+@require_POST
+def item_transition(request: HttpRequest, pk: int, verb: str) -> HttpResponse:
+    item = get_visible_item(request, pk)
+    flow = flow_for(item)
+    apply = None
+    form_class = flow.action_forms.get(verb)
+    if form_class is not None:
+        form = form_class(request.POST, request.FILES)
+        if not form.is_valid():
+            for errors in form.errors.values():
+                for error in errors:
+                    messages.error(request, error)
+            return redirect(item.get_absolute_url())
+        form.actor = request.user
+        apply = form.apply
+    try:
+        actions.item_fire(
+            type(item),
+            item.pk,
+            verb=verb,
+            actor=request.user,  # type: ignore[arg-type]
+            comment=request.POST.get("comment", ""),
+            ip=client_ip(request),
+            expected_state=request.POST.get("state") or None,
+            apply=apply,
+        )
+    except actions.WorkflowError as exc:
+        messages.error(request, exc.message)
+        return redirect(item.get_absolute_url(), status=303)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+        return redirect(item.get_absolute_url())
+    messages.success(request, "已办理。")
+    return redirect(request.POST.get("next") or item.get_absolute_url())
+
+
+@require_POST
+def item_add_signer(request: HttpRequest, pk: int) -> HttpResponse:
+    item = get_visible_item(request, pk)
+    post = Post.objects.filter(pk=request.POST.get("post") or 0).first()
+    if post is None:
+        messages.error(request, "请选择加签职务。")
+        return redirect(item.get_absolute_url())
+    try:
+        actions.item_add_signer(type(item), item.pk, actor=request.user, post=post,  # type: ignore[arg-type]
+                                comment=request.POST.get("comment", ""), ip=client_ip(request))
+    except actions.WorkflowError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"已请{post.title}提出意见。")
+    return redirect(item.get_absolute_url())
+
+
+@require_POST
+def item_copy(request: HttpRequest, pk: int) -> HttpResponse:
+    item = get_visible_item(request, pk)
+    ids = [int(v) for v in request.POST.getlist("users") if v.isdigit()]
+    users = list(User.objects.filter(pk__in=ids, is_active=True))
+    if not users:
+        messages.error(request, "请选择传阅对象。")
+        return redirect(item.get_absolute_url())
+    actions.item_copy(type(item), item.pk, actor=request.user, users=users,  # type: ignore[arg-type]
+                      note=request.POST.get("note", ""), ip=client_ip(request))
+    messages.success(request, "已传阅。")
+    return redirect(item.get_absolute_url())
+
+
+@require_POST
+def task_reassign(request: HttpRequest, pk: int) -> HttpResponse:
+    task = get_object_or_404(Task, pk=pk)
+    item = get_visible_item(request, task.item_id)
+    post = Post.objects.filter(pk=request.POST.get("post") or 0).first()
+    if post is None:
+        messages.error(request, "请选择改派职务。")
+        return redirect(item.get_absolute_url())
+    try:
+        actions.task_reassign(task.pk, actor=request.user, post=post,  # type: ignore[arg-type]
+                              reason=request.POST.get("reason", ""), ip=client_ip(request))
+    except PermissionDenied:
+        raise
+    except actions.WorkflowError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"已改派至{post.title}。")
+    return redirect(item.get_absolute_url())
+
+
+def item_slip(request: HttpRequest, pk: int) -> HttpResponse:
+    """处理笺: the item's fields and every opinion, in order, as a PDF."""
+    from haimen_gov.pdf import pdf_response
+
+    item = get_visible_item(request, pk)
+    context = slip_context(item)
+    return pdf_response("workflow/slip_pdf.html", context, filename=f"处理笺-{item.pk}.pdf", request=request)
+
+
+def slip_context(item: Item) -> dict[str, Any]:
+    fields = [("事项", item.title), ("类别", item.kind_label), ("申请单位", item.unit.name),
+              ("申请人", item.submitter.display_name), ("当前状态", item.stage_label),
+              ("提交时间", timezone.localtime(item.submitted_at).strftime("%Y-%m-%d %H:%M") if item.submitted_at else "")]
+    extra = getattr(item, "slip_fields", None)
+    if callable(extra):
+        fields += extra()
+    opinions = [
+        {
+            "step": h.step_label or h.verb_label,
+            "post": h.post.title if h.post else "",
+            "actor": h.actor.display_name if h.actor else "",
+            "acting_for": h.acting_label if h.acting_label.startswith("受") else "",
+            "decision": h.verb_label,
+            "comment": h.comment,
+            "at": timezone.localtime(h.at),
+        }
+        for h in item.history.select_related("actor", "post").order_by("at", "id")
+    ]
+    return {"title": "处理笺", "number": f"No. {item.pk:06d}", "fields": fields, "opinions": opinions, "item": item}
+
+
+def notifications(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    page = _page(request, selectors.notifications_for(user))
+    template = "workflow/_notifications.html" if request.htmx else "workflow/notifications.html"  # type: ignore[attr-defined]
+    return render(request, template, {"page": page})
+
+
+@require_POST
+def notifications_read(request: HttpRequest) -> HttpResponse:
+    ids = [int(v) for v in request.POST.getlist("ids") if v.isdigit()] or None
+    actions.notification_mark_read(request.user, ids)  # type: ignore[arg-type]
+    if request.htmx:  # type: ignore[attr-defined]
+        return HttpResponse('<span id="bell-count"></span>')
+    return redirect("workflow:notifications")
+
+
+def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
+    row = Notification.objects.filter(pk=pk, user=request.user).first()
+    if row is None:
+        return HttpResponseBadRequest("通知不存在。")
+    if row.read_at is None:
+        Notification.objects.filter(pk=row.pk).update(read_at=timezone.now())
+    return redirect(row.url or "workflow:notifications")
