@@ -1,0 +1,212 @@
+"""The engine's API contract, shared by every workflow model.
+
+``GET {id}/`` includes state, state_display, available_transitions (what *this* user may fire now), tasks (open steps)
+and history; ``POST {id}/transitions/{name}/`` fires one: 200 with the item, 403 if this user may not, 409 if the state
+moved on or the transition is not valid from it, 400 when a required comment or field is missing. Items a user may not
+see are 404, as in the pages.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action, api_view
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from . import actions, selectors
+from .models import HistoryEntry, Item, Notification, Task
+
+
+class TaskSerializer(serializers.ModelSerializer):
+    post = serializers.CharField(source="post.title")
+    person = serializers.SerializerMethodField()
+    estimated = serializers.BooleanField(source="due_estimated")
+
+    class Meta:
+        model = Task
+        fields = ["id", "step", "step_label", "post", "person", "due_date", "estimated", "extra"]
+
+    def get_person(self, task: Task) -> str | None:
+        from haimen_gov.org.routing import who_acts_for
+
+        person = who_acts_for(task.post)
+        return person.display_name if person else None
+
+
+class HistorySerializer(serializers.ModelSerializer):
+    actor = serializers.SerializerMethodField()
+
+    class Meta:
+        model = HistoryEntry
+        fields = ["at", "actor", "acting_label", "verb", "verb_label", "step_label", "from_state", "to_state",
+                  "comment"]
+
+    def get_actor(self, entry: HistoryEntry) -> str | None:
+        return entry.actor.display_name if entry.actor else None
+
+
+class WorkflowItemSerializer(serializers.ModelSerializer):
+    """Base for each app's item serializer: adds the engine's fields."""
+
+    state = serializers.CharField(read_only=True)
+    state_display = serializers.CharField(source="get_state_display", read_only=True)
+    available_transitions = serializers.SerializerMethodField()
+    tasks = serializers.SerializerMethodField()
+    history = serializers.SerializerMethodField()
+    unit_name = serializers.CharField(source="unit.name", read_only=True)
+    submitter_name = serializers.CharField(source="submitter.display_name", read_only=True)
+
+    ENGINE_FIELDS = ["id", "title", "unit", "unit_name", "submitter_name", "state", "state_display",
+                     "available_transitions", "tasks", "history", "created_at", "submitted_at", "closed_at"]
+
+    def _detail(self) -> bool:
+        return bool(self.context.get("detail"))
+
+    def get_available_transitions(self, item: Item) -> list[str]:
+        request = self.context.get("request")
+        if request is None or not self._detail():
+            return []
+        return [t.verb for t in actions.available_transitions(item, request.user)]
+
+    def get_tasks(self, item: Item) -> list[dict[str, Any]]:
+        if not self._detail():
+            return []
+        tasks = item.tasks.filter(status="open").select_related("post", "post__holder").order_by("id")
+        return TaskSerializer(tasks, many=True).data  # type: ignore[return-value]
+
+    def get_history(self, item: Item) -> list[dict[str, Any]]:
+        if not self._detail():
+            return []
+        return HistorySerializer(item.history.select_related("actor").order_by("at", "id"), many=True).data  # type: ignore[return-value]
+
+
+class TransitionSerializer(serializers.Serializer):
+    comment = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+    state = serializers.CharField(required=False, allow_blank=True, help_text="客户端看到的状态；已变化时返回 409")
+
+
+def workflow_error_response(exc: actions.WorkflowError) -> Response:
+    return Response({"detail": exc.message}, status=exc.status)
+
+
+class WorkflowViewSet(mixins.RetrieveModelMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+    """Read and transition any workflow model; subclasses set ``queryset`` and ``serializer_class``."""
+
+    transition_forms: dict[str, type[serializers.Serializer]] = {}
+
+    def get_queryset(self) -> Any:
+        return selectors.visible_items(self.request.user, super().get_queryset())  # type: ignore[arg-type]
+
+    def get_serializer_context(self) -> dict[str, Any]:
+        context = super().get_serializer_context()
+        context["detail"] = self.action != "list"
+        return context
+
+    def apply_for(self, verb: str, request: Request) -> Any:
+        """Subclasses: validate the transition's own fields and return an ``apply(item)`` callable (or None)."""
+        return None
+
+    @extend_schema(
+        request=TransitionSerializer,
+        responses={
+            200: OpenApiResponse(description="办理成功，返回事项"),
+            400: OpenApiResponse(description="缺少必填意见或字段"),
+            403: OpenApiResponse(description="无权执行"),
+            404: OpenApiResponse(description="事项不存在或无权查看"),
+            409: OpenApiResponse(description="状态已变化或当前状态不能执行"),
+        },
+    )
+    @action(detail=True, methods=["post"], url_path=r"transitions/(?P<name>[a-z_]+)")
+    def transitions(self, request: Request, pk: str | None = None, name: str = "") -> Response:
+        item = self.get_object()
+        body = TransitionSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        try:
+            apply = self.apply_for(name, request)
+            updated = actions.item_fire(
+                type(item),
+                item.pk,
+                verb=name,
+                actor=request.user,  # type: ignore[arg-type]
+                comment=body.validated_data["comment"],
+                ip=request.META.get("REMOTE_ADDR"),
+                expected_state=body.validated_data.get("state") or None,
+                apply=apply,
+            )
+        except actions.WorkflowError as exc:
+            return workflow_error_response(exc)
+        except ValidationError as exc:
+            detail = exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
+            return Response(detail, status=status.HTTP_400_BAD_REQUEST)
+        fresh = self.get_queryset().get(pk=updated.pk)
+        return Response(self.get_serializer(fresh).data)
+
+
+class InboxSerializer(serializers.ModelSerializer):
+    item_type = serializers.SerializerMethodField()
+    item_id = serializers.IntegerField(source="item.id")
+    title = serializers.CharField(source="item.title")
+    step = serializers.CharField(source="step_label")
+    estimated = serializers.BooleanField(source="due_estimated")
+    overdue = serializers.SerializerMethodField()
+    acting_for_post = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Task
+        fields = ["id", "item_type", "item_id", "title", "step", "due_date", "estimated", "overdue",
+                  "acting_for_post"]
+
+    def get_item_type(self, task: Task) -> str:
+        return f"{task.item.kind.app_label}.{task.item.kind.model}"
+
+    def get_overdue(self, task: Task) -> bool:
+        return task.due_date < timezone.localdate()
+
+    def get_acting_for_post(self, task: Task) -> dict[str, Any]:
+        user = self.context["request"].user
+        return {"id": task.post_id, "title": task.post.title, "by_delegation": task.post.holder_id != user.pk}
+
+
+@extend_schema(responses=InboxSerializer(many=True), summary="我的待办")
+@api_view(["GET"])
+def inbox(request: Request) -> Response:
+    from rest_framework.pagination import PageNumberPagination
+
+    paginator = PageNumberPagination()
+    page = paginator.paginate_queryset(selectors.inbox(request.user), request)  # type: ignore[arg-type]
+    return paginator.get_paginated_response(InboxSerializer(page, many=True, context={"request": request}).data)
+
+
+class NotificationSerializer(serializers.ModelSerializer):
+    read = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Notification
+        fields = ["id", "kind", "title", "body", "url", "created_at", "read"]
+
+    def get_read(self, row: Notification) -> bool:
+        return row.read_at is not None
+
+
+@extend_schema(
+    responses=inline_serializer(
+        "NotificationPage",
+        {"unread": serializers.IntegerField(), "results": NotificationSerializer(many=True)},
+    ),
+    summary="我的通知",
+)
+@api_view(["GET"])
+def notifications(request: Request) -> Response:
+    from rest_framework.pagination import PageNumberPagination
+
+    qs = selectors.notifications_for(request.user)  # type: ignore[arg-type]
+    paginator = PageNumberPagination()
+    page = paginator.paginate_queryset(qs, request)
+    response = paginator.get_paginated_response(NotificationSerializer(page, many=True).data)
+    response.data["unread"] = qs.filter(read_at__isnull=True).count()
+    return response
