@@ -442,8 +442,8 @@ def queue_email_delivery() -> None:
 
     try:
         deliver_emails.apply_async(retry=False, expires=600)
-    except Exception:  # noqa: BLE001 - any broker failure: the sweep picks the rows up later
-        log.warning("broker unavailable; pending e-mails wait for the next sweep", exc_info=True)
+    except Exception as exc:  # noqa: BLE001 - any broker failure: the sweep picks the rows up later
+        log.warning("broker unavailable (%s); pending e-mails wait for the next sweep", exc)
 
 
 # --------------------------------------------------------------------------- opinions, 加签, 改派, 传阅
@@ -566,7 +566,7 @@ def item_create(model: type[I], *, actor: User, **fields: Any) -> I:
         flow = flow_for(model)
         item.stage = item.state  # type: ignore[attr-defined]
         item.stage_label = flow.state_labels.get(item.stage, item.stage)
-        item.full_clean(exclude=["kind", "stage", "stage_label"])
+        item.full_clean(exclude=["kind", "stage", "stage_label", "state"])
         item.save()
         _history(item, actor=actor, post=None, acting_label="", verb="create", verb_label="起草", step_label="",
                  from_state="", to_state=item.stage, comment="", ip=None, flow=flow)
