@@ -47,12 +47,14 @@ def nav_counts(user: Any, today: dt.date | None = None) -> dict[str, int]:
                 Notification.objects.filter(user=user, read_at__isnull=True)
                 .annotate(flag=Value(1))
             ),
-            copies=_count(CarbonCopy.objects.filter(user=user, read_at__isnull=True).annotate(flag=Value(1))),
+            unread_copies=_count(CarbonCopy.objects.filter(user=user, read_at__isnull=True).annotate(flag=Value(1))),
         )
-        .values("inbox", "overdue", "unread", "copies")
+        .values("inbox", "overdue", "unread", "unread_copies")
         .first()
     )
-    return row or {"inbox": 0, "overdue": 0, "unread": 0, "copies": 0}
+    if row is None:
+        return {"inbox": 0, "overdue": 0, "unread": 0, "copies": 0}
+    return {"inbox": row["inbox"], "overdue": row["overdue"], "unread": row["unread"], "copies": row["unread_copies"]}
 
 
 def portal(request: HttpRequest) -> dict[str, Any]:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils import timezone
+
 from .flows import Flow
 from .models import Item, Task, TaskStatus
 
@@ -27,7 +29,8 @@ def timeline(item: Item, flow: Flow) -> list[Entry]:
     )
     submit = item.history.filter(verb="submit").select_related("actor").order_by("at", "id").first()
     if submit is not None:
-        entries.append(Entry("done", "提交申请", note=f"{submit.actor} · {submit.at:%Y-%m-%d %H:%M}" if submit.actor else ""))
+        at = timezone.localtime(submit.at)
+        entries.append(Entry("done", "提交申请", note=f"{submit.actor} · {at:%Y-%m-%d %H:%M}" if submit.actor else ""))
     done = [t for t in tasks if t.status == TaskStatus.DONE]
     open_ = [t for t in tasks if t.status == TaskStatus.OPEN]
     by_step: dict[tuple[int, str], list[Task]] = {}
