@@ -138,6 +138,10 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
+# Behind nginx every request comes from the proxy: trust the X-Real-IP header it sets (deploy/nginx.conf.example),
+# so lockouts and the history's client IP name the real client. Only set this when a proxy always overwrites it.
+TRUST_X_REAL_IP = envbool("TRUST_X_REAL_IP", False)
+AXES_CLIENT_IP_CALLABLE = "haimen_gov.middleware.client_ip"
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
@@ -178,11 +182,16 @@ if CELERY_BROKER_URL == "filesystem://":
         "data_folder_out": str(_queue_dir),
         "processed_folder": str(VAR_DIR / "celery-processed"),
         "store_processed": False,
+        "control_folder": str(VAR_DIR / "celery-control"),
     }
-    for _folder in (_queue_dir, VAR_DIR / "celery-processed"):
+    for _folder in (_queue_dir, VAR_DIR / "celery-processed", VAR_DIR / "celery-control"):
         _folder.mkdir(parents=True, exist_ok=True)
 else:
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    # socket_connect_timeout: a broker host that drops packets must not hold a web request for the OS's minutes.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600, "socket_connect_timeout": 2}
+# How long a publish (actions.queue_email_delivery, on commit of a web request) keeps trying to connect to a broker
+# that is down before it gives up; the sweep sends what could not be queued. Celery's default, 4 s, retried to ~6 s.
+CELERY_BROKER_CONNECTION_TIMEOUT = envint("CELERY_BROKER_CONNECTION_TIMEOUT", 2)
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
@@ -192,13 +201,13 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-REMINDER_SWEEP_SECONDS = envint("REMINDER_SWEEP_SECONDS", 300)
+REMINDER_SWEEP_SECONDS = max(envint("REMINDER_SWEEP_SECONDS", 300), 1)
 CELERY_BEAT_SCHEDULE = {
     "workflow-sweep": {
         "task": "haimen_gov.workflow.tasks.sweep",
         "schedule": REMINDER_SWEEP_SECONDS,
-        # Expires before the next run, so a backlog never piles up sweeps.
-        "options": {"expires": max(REMINDER_SWEEP_SECONDS - 10, 5)},
+        # Expires before the next run (however short the interval), so a backlog never piles up sweeps.
+        "options": {"expires": REMINDER_SWEEP_SECONDS - min(10, REMINDER_SWEEP_SECONDS / 2)},
     },
 }
 
@@ -212,6 +221,10 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", False)
 EMAIL_USE_SSL = envbool("EMAIL_USE_SSL", False)
+# A hung SMTP server must not hold a worker (and its e-mail lease) forever.
+EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT", 30)
+# For EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend (one file per connection in this folder).
+EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH") or str(VAR_DIR / "mail")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "海门区政府工作平台 <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -250,6 +263,8 @@ if not DEBUG:
     SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", False)
     SECURE_CONTENT_TYPE_NOSNIFF = True
     X_FRAME_OPTIONS = "DENY"
+    # The portal runs on a government intranet host name, which the public HSTS preload list cannot contain.
+    SILENCED_SYSTEM_CHECKS = ["security.W021"]
 
 LOGGING = {
     "version": 1,

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from drf_spectacular.utils import extend_schema
+from haimen_gov.middleware import client_ip
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -86,7 +87,7 @@ class SealRequestViewSet(mixins.CreateModelMixin, WorkflowViewSet):
                 offsite_reason=data.get("offsite_reason", ""),
                 files=request.FILES.getlist("files"),
                 submit=data.get("submit", True),
-                ip=request.META.get("REMOTE_ADDR"),
+                ip=client_ip(request),
             )
         except ValidationError as exc:
             detail = exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}

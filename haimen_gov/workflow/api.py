@@ -13,6 +13,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from haimen_gov.middleware import client_ip
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action, api_view
 from rest_framework.request import Request
@@ -134,7 +135,7 @@ class WorkflowViewSet(mixins.RetrieveModelMixin, mixins.ListModelMixin, viewsets
                 verb=name,
                 actor=request.user,  # type: ignore[arg-type]
                 comment=body.validated_data["comment"],
-                ip=request.META.get("REMOTE_ADDR"),
+                ip=client_ip(request),
                 expected_state=body.validated_data.get("state") or None,
                 apply=apply,
             )

@@ -8,11 +8,12 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from haimen_gov.middleware import client_ip
 from haimen_gov.org.models import Post, User
 from haimen_gov.org.routing import acting_post_ids
 
@@ -24,8 +25,6 @@ from .timeline import timeline
 PAGE_SIZE = 20
 
 
-def client_ip(request: HttpRequest) -> str | None:
-    return request.META.get("REMOTE_ADDR")
 
 
 def get_visible_item(request: HttpRequest, pk: int) -> Item:
@@ -74,8 +73,9 @@ def item_context(item: Item, user: User) -> dict[str, Any]:
     available = actions.available_transitions(item, user)
     forms = {verb: form_class() for verb, form_class in flow.action_forms.items()}
     open_tasks = list(item.tasks.filter(status=TaskStatus.OPEN).select_related("post", "post__holder"))
-    my_task = next((t for t in open_tasks if t.post_id in set(acting_post_ids(user)) and not t.extra), None)
-    can_intervene = actions.may_intervene(user)
+    my_posts = set(acting_post_ids(user))  # once: inside the generator it was a query per open task
+    my_task = next((t for t in open_tasks if t.post_id in my_posts and not t.extra), None)
+    can_intervene = actions.may_intervene(user, post_ids=my_posts)
     return {
         "item": item,
         "flow": flow,
@@ -122,7 +122,8 @@ def item_transition(request: HttpRequest, pk: int, verb: str) -> HttpResponse:
         )
     except actions.WorkflowError as exc:
         messages.error(request, exc.message)
-        return redirect(item.get_absolute_url(), status=303)
+        # redirect() has no status argument (it passed status=303 on to reverse() and answered 302).
+        return HttpResponseRedirect(item.get_absolute_url(), status=303)
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)
@@ -208,7 +209,7 @@ def slip_context(item: Item) -> dict[str, Any]:
             "comment": h.comment,
             "at": timezone.localtime(h.at),
         }
-        for h in item.history.select_related("actor", "post").order_by("at", "id")
+        for h in item.history.exclude(verb="create").select_related("actor", "post").order_by("at", "id")
     ]
     return {"title": "处理笺", "number": f"No. {item.pk:06d}", "fields": fields, "opinions": opinions, "item": item}
 
