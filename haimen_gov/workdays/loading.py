@@ -67,6 +67,7 @@ def parse_schedule(lines: Iterable[str]) -> tuple[int, str, list[Entry]]:
     year: int | None = None
     source = ""
     entries: list[Entry] = []
+    seen: set[dt.date] = set()
     for number, raw in enumerate(lines, start=1):
         line = raw.strip()
         if not line or line.startswith("#"):
@@ -75,9 +76,11 @@ def parse_schedule(lines: Iterable[str]) -> tuple[int, str, list[Entry]]:
         if header:
             key, value = header.groups()
             if key in ("year", "年份"):
-                if not value.isdigit():
+                if not value.isdecimal():
                     raise ScheduleError(f"第{number}行：年份应为数字")
                 year = int(value)
+                if not 1900 <= year <= 2200:  # CalendarYear.year is a small integer; anything else is a typo
+                    raise ScheduleError(f"第{number}行：年份超出范围（1900—2200）")
             else:
                 source = value
             continue
@@ -91,6 +94,9 @@ def parse_schedule(lines: Iterable[str]) -> tuple[int, str, list[Entry]]:
         kind = KIND_WORDS.get(parts[1])
         if kind is None:
             raise ScheduleError(f"第{number}行：类别应为“休”或“班”")
+        if day in seen:  # CalendarDay.date is unique: a repeated date would fail the import with an IntegrityError
+            raise ScheduleError(f"第{number}行：日期{day}重复")
+        seen.add(day)
         entries.append(Entry(day, kind, parts[2] if len(parts) > 2 else ""))
     if year is None:
         raise ScheduleError("缺少“year: 年份”一行")

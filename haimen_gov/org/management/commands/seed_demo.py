@@ -1,0 +1,60 @@
+from __future__ import annotations
+
+import unicodedata
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
+
+from haimen_gov.org import demo
+from seals.demo import seed_seals
+
+
+def _width(text: str) -> int:
+    """Display width in a terminal: CJK characters take two columns."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * (width - _width(text))
+
+
+class Command(BaseCommand):
+    help = "写入海门区演示组织架构（单位、职务、人员、分管关系）。可重复执行，结果不变。仅用于开发和演示环境。"
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="在 DEBUG=False 的环境中也执行（会写入使用公开演示密码的账户，切勿用于生产库）",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if not settings.DEBUG and not options["force"]:
+            # Demo accounts share a published password: writing them into a production database opens it to anyone.
+            raise CommandError(
+                "当前为生产配置（DEBUG=False），拒绝写入演示数据；如确需执行，请加 --force。\n"
+                "Refusing to seed demo data while DEBUG is False (the demo accounts share a known password); "
+                "pass --force to override."
+            )
+        password = settings.DEMO_PASSWORD
+        with transaction.atomic():
+            demo.seed(password)
+            # 第三十条: the district government's and the office's seals, kept by the office's custodian.
+            seals = seed_seals()
+
+        rows = [("用户名", "姓名", "职务（单位）"), *demo.summary()]
+        widths = [max(_width(row[i]) for row in rows) for i in range(2)]
+        for number, row in enumerate(rows):
+            self.stdout.write(f"{_pad(row[0], widths[0])}  {_pad(row[1], widths[1])}  {row[2]}")
+            if number == 0:
+                self.stdout.write("-" * (widths[0] + widths[1] + 16))
+        self.stdout.write("")
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"演示数据已就绪：{len(rows) - 1} 个账户，密码均为 “{password}”（settings.DEMO_PASSWORD）。"
+                "director（区政府办公室主任）为超级管理员，可登录 /admin/ 维护单位、职务、分管与委托。"
+                f"已登记印鉴：{'、'.join(s.name for s in seals)}。"
+            )
+        )
