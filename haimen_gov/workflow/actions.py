@@ -12,6 +12,7 @@ import datetime as dt
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from types import EllipsisType
 from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -100,14 +101,15 @@ def current_round_tasks(item: Item) -> Any:
     return Task.objects.filter(item=item, round=item.round)
 
 
-def _actor_open_task(item: Item, actor: User, step: Step | None) -> Task | None:
+def _actor_open_task(item: Item, actor: User, step: Step | None, *, extra_first: bool = False) -> Task | None:
     if step is None:
         return None
     ids = acting_post_ids(actor)
     return (
         Task.objects.filter(item=item, step=step.code, status=TaskStatus.OPEN, post_id__in=ids)
         .select_related("post", "post__unit")
-        .order_by("extra", "id")  # a main task before an extra (加签) one
+        # a main task before an extra (加签) one, unless the extra one is asked for (an opinion)
+        .order_by("-extra" if extra_first else "extra", "id")
         .first()
     )
 
@@ -116,8 +118,11 @@ def _is_submitter(item: Item, actor: User) -> bool:
     return item.submitter_id == actor.pk
 
 
-def _may_fire(item: Item, flow: Flow, info: TransitionInfo, actor: User) -> tuple[bool, Task | None]:
-    """Whether ``actor`` may fire ``info`` now, and the task it completes (for assignee transitions)."""
+def _may_fire(
+    item: Item, flow: Flow, info: TransitionInfo, actor: User, *, open_task: Task | EllipsisType | None = ...
+) -> tuple[bool, Task | None]:
+    """Whether ``actor`` may fire ``info`` now, and the task it completes (for assignee transitions).
+    ``open_task``: the actor's open task in the current step when the caller already looked it up."""
     if info.by == "submitter":
         if not _is_submitter(item, actor):
             return False, None
@@ -130,7 +135,7 @@ def _may_fire(item: Item, flow: Flow, info: TransitionInfo, actor: User) -> tupl
             return False, None
         if _is_submitter(item, actor) and not flow.allow_self_approval:
             return False, None
-        task = _actor_open_task(item, actor, step)
+        task = _actor_open_task(item, actor, step) if open_task is ... else open_task
         if task is None or task.extra:
             return False, None
         return True, task
@@ -150,8 +155,9 @@ def _someone_acted(item: Item) -> bool:
 def available_transitions(item: Item, actor: User) -> list[TransitionInfo]:
     """The transitions ``actor`` may fire on ``item`` now (what the page shows as buttons, the API lists)."""
     flow = flow_for(item)
-    result = [info for info in _available(item) if _may_fire(item, flow, info, actor)[0]]
+    # One lookup of the actor's task serves every transition (this runs on every item page and API read).
     task = _actor_open_task(item, actor, flow.step_for(item.state))  # type: ignore[attr-defined]
+    result = [info for info in _available(item) if _may_fire(item, flow, info, actor, open_task=task)[0]]
     if task is not None and task.extra:
         # 加签: the one asked answers with an opinion; the step's own signer then decides.
         result.append(TransitionInfo("opinion", "opinion", "提出意见", "assignee", True, "primary"))
@@ -198,6 +204,9 @@ def item_fire(
         if not candidates:
             if _had_task(item, actor):
                 raise Conflict("该事项已被他人处理，请刷新后查看。")
+            if verb == "withdraw" and _is_submitter(item, actor) and _someone_acted(item):
+                # The first approval usually moves the state past the withdrawable one: still a refusal, not a race.
+                raise Forbidden("已有领导办理，不能撤回；如需修改请联系办理人退回。")
             raise Conflict("当前状态下不能执行此操作。")
         info, task = None, None
         for candidate in candidates:
@@ -206,7 +215,10 @@ def item_fire(
                 info = candidate
                 break
         if info is None:
-            if _had_task(item, actor):
+            # A client that names the state it saw (the page always does) and still sees it was not late for an
+            # earlier step it handled: only a closed task of this very step makes the refusal a race (409).
+            seen = flow.step_for(state) if expected_state is not None else None
+            if _had_task(item, actor, step_code=seen.code if seen else None):
                 raise Conflict("该事项已被他人处理，请刷新后查看。")
             if _is_submitter(item, actor) and candidates[0].by == "assignee":
                 raise Forbidden("不能审批本人提交的申请。")
@@ -244,12 +256,15 @@ def item_fire(
         return item
 
 
-def _had_task(item: Item, actor: User) -> bool:
-    """True when ``actor`` had a task in this round that is closed now: they (or someone for them) were too late."""
+def _had_task(item: Item, actor: User, step_code: str | None = None) -> bool:
+    """True when ``actor`` had a task in this round (in step ``step_code`` when given) that is closed now: they (or
+    someone for them) were too late."""
     ids = acting_post_ids(actor)
+    tasks = current_round_tasks(item)
+    if step_code is not None:
+        tasks = tasks.filter(step=step_code)
     return (
-        current_round_tasks(item)
-        .filter(post_id__in=ids, status__in=[TaskStatus.DONE, TaskStatus.CANCELLED])
+        tasks.filter(post_id__in=ids, status__in=[TaskStatus.DONE, TaskStatus.CANCELLED])
         .exclude(decision=Decision.REASSIGNED)
         .exists()
     )
@@ -451,11 +466,15 @@ def queue_email_delivery() -> None:
 
 def _give_opinion(item: Item, flow: Flow, *, actor: User, comment: str, ip: str | None) -> Item:
     step = flow.step_for(item.state)  # type: ignore[attr-defined]
-    task = _actor_open_task(item, actor, step)
+    task = _actor_open_task(item, actor, step, extra_first=True)
     if task is None or step is None:
         if _had_task(item, actor):
             raise Conflict("该事项已被他人处理，请刷新后查看。")
         raise Forbidden("您无权执行此操作。")
+    if not task.extra and "opinion" not in step.verbs:
+        # An opinion answers a 加签. From the step's own signer it would close their task without a decision and
+        # leave the item with nobody to decide it.
+        raise Forbidden("本环节须作出决定（同意、退回或不同意），不能仅提出意见。")
     if not comment:
         raise CommentRequired("请填写意见。")
     acting = capacity(actor, task.post)
@@ -491,11 +510,13 @@ def item_add_signer(model: type[I], pk: int, *, actor: User, post: Post, comment
         return new
 
 
-def may_intervene(user: User) -> bool:
-    """流程干预 belongs to the office director (or whoever acts for that post today)."""
+def may_intervene(user: User, *, post_ids: Iterable[int] | None = None) -> bool:
+    """流程干预 belongs to the office director (or whoever acts for that post today). ``post_ids``: the user's
+    acting posts, when the caller already has them."""
     if user.is_superuser:
         return True
-    return Post.objects.filter(pk__in=acting_post_ids(user), kind=PostKind.OFFICE_DIRECTOR).exists()
+    ids = acting_post_ids(user) if post_ids is None else list(post_ids)
+    return Post.objects.filter(pk__in=ids, kind=PostKind.OFFICE_DIRECTOR).exists()
 
 
 def task_reassign(task_id: int, *, actor: User, post: Post, reason: str, ip: str | None = None) -> Task:
@@ -512,6 +533,8 @@ def task_reassign(task_id: int, *, actor: User, post: Post, reason: str, ip: str
             raise Conflict("该待办已办理，不能改派。")
         if post.pk == task.post_id:
             raise WorkflowError("改派对象与原承办职务相同。")
+        if Task.objects.filter(item=item, step=task.step, post=post, status=TaskStatus.OPEN).exists():
+            raise Conflict("该职务在本环节已有待办，不能改派。")  # one open task per (step, post): a constraint
         flow = flow_for(item)
         now = timezone.now()
         _finish_task(task, actor=actor, acting_label="流程干预", decision=Decision.REASSIGNED, comment=reason, now=now)
@@ -574,20 +597,36 @@ def item_create(model: type[I], *, actor: User, **fields: Any) -> I:
 
 
 def reroute_open_tasks(unit_id: int) -> int:
-    """After a portfolio reshuffle of a unit: move its items' open single-signer tasks to the post their step now
-    resolves to (SPEC §1: a reshuffle re-routes every open item). Returns how many moved."""
+    """After a portfolio reshuffle of a unit: move its items' open tasks that sit with a post their step no longer
+    resolves to onto a post it now resolves to and that has no open task in the step yet — for single, 会签 and 或签
+    steps alike (SPEC §1: a reshuffle re-routes every open item) — and tell the new assignee. Returns how many
+    moved."""
     moved = 0
     with transaction.atomic():
-        tasks = Task.objects.filter(status=TaskStatus.OPEN, item__unit_id=unit_id, extra=False, group="one")
-        for task in tasks.select_related("item").select_for_update(of=("self",)):
+        tasks = Task.objects.filter(status=TaskStatus.OPEN, item__unit_id=unit_id, extra=False)
+        for task in tasks.select_related("item").select_for_update(of=("self",)).order_by("id"):
             item = task.item.concrete()
             step = flow_for(item).step_for(item.state)  # type: ignore[attr-defined]
             if step is None or step.code != task.step:
                 continue
             posts = _unique_posts(step.posts(item))
-            if posts and posts[0].pk != task.post_id:
-                Task.objects.filter(pk=task.pk).update(post=posts[0])
-                moved += 1
+            if task.post_id in {post.pk for post in posts}:
+                continue
+            waiting = set(
+                Task.objects.filter(item=item, step=step.code, status=TaskStatus.OPEN).values_list("post_id", flat=True)
+            )
+            free = [post for post in posts if post.pk not in waiting]
+            if not free:
+                continue
+            Task.objects.filter(pk=task.pk).update(post=free[0])
+            moved += 1
+            assignee = who_acts_for(free[0])
+            if assignee is not None:
+                _notify([assignee], kind=NotificationKind.NEW_TASK, item=item, task=task,
+                        title=f"【待办】{item.title}",
+                        body=f"{step.label}（{free[0].title}，分管调整后转来），办理期限：{task.due_date:%Y年%m月%d日}")
+        if moved:
+            transaction.on_commit(queue_email_delivery)
     return moved
 
 

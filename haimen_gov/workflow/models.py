@@ -61,7 +61,8 @@ class Item(FSMModelMixin, models.Model):
         model = ContentType.objects.get_for_id(self.kind_id).model_class()
         if model is None or isinstance(self, model):
             return self
-        return model._default_manager.get(pk=self.pk)
+        # Every page that shows the item names its unit and submitter: fetch them in the same query.
+        return model._default_manager.select_related("unit", "submitter").get(pk=self.pk)
 
     @property
     def kind_label(self) -> str:
