@@ -74,6 +74,7 @@ class RegisterForm(forms.Form):
     stamped_at = forms.DateTimeField(
         label="用印时间",
         required=False,
+        help_text="不填则记为登记时间",
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
         widget=forms.DateTimeInput(attrs={"type": "datetime-local", "class": "form-control form-control-sm"}),
         error_messages={"invalid": "用印时间格式错误。"},

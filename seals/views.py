@@ -132,26 +132,28 @@ def _ledger_queryset(request: HttpRequest) -> tuple[LedgerFilter, QuerySet[SealR
     user = _user(request)
     form = LedgerFilter(request.GET or None)
     qs = selectors.visible_items(user, _requests().exclude(state="draft"))  # type: ignore[arg-type]
-    if form.is_valid():
-        data = form.cleaned_data
-        if data["q"]:
-            qs = qs.filter(Q(title__icontains=data["q"]) | Q(purpose__icontains=data["q"])
-                           | Q(document_title__icontains=data["q"]) | Q(archive_number__icontains=data["q"]))
-        if data["seal"]:
-            qs = qs.filter(seal=data["seal"])
-        if data["unit"]:
-            qs = qs.filter(unit=data["unit"])
-        if data["applicant"]:
-            qs = qs.filter(Q(submitter__username__icontains=data["applicant"])
-                           | Q(submitter__full_name__icontains=data["applicant"]))
-        if data["state"]:
-            qs = qs.filter(state=data["state"])
-        if data["offsite"] in ("0", "1"):
-            qs = qs.filter(offsite=data["offsite"] == "1")
-        if data["start"]:
-            qs = qs.filter(created_at__date__gte=data["start"])
-        if data["end"]:
-            qs = qs.filter(created_at__date__lte=data["end"])
+    # An invalid field (a mistyped date) is reported on the page and left out; the valid ones still filter, so a
+    # typo never widens the list (or the CSV/PDF export) to everything.
+    form.is_valid()
+    data = getattr(form, "cleaned_data", {})
+    if data.get("q"):
+        qs = qs.filter(Q(title__icontains=data["q"]) | Q(purpose__icontains=data["q"])
+                       | Q(document_title__icontains=data["q"]) | Q(archive_number__icontains=data["q"]))
+    if data.get("seal"):
+        qs = qs.filter(seal=data["seal"])
+    if data.get("unit"):
+        qs = qs.filter(unit=data["unit"])
+    if data.get("applicant"):
+        qs = qs.filter(Q(submitter__username__icontains=data["applicant"])
+                       | Q(submitter__full_name__icontains=data["applicant"]))
+    if data.get("state"):
+        qs = qs.filter(state=data["state"])
+    if data.get("offsite") in ("0", "1"):
+        qs = qs.filter(offsite=data["offsite"] == "1")
+    if data.get("start"):
+        qs = qs.filter(created_at__date__gte=data["start"])
+    if data.get("end"):
+        qs = qs.filter(created_at__date__lte=data["end"])
     return form, qs.order_by("-created_at", "-id")  # type: ignore[return-value]
 
 
