@@ -110,8 +110,13 @@ TOWNS = [
     UnitLine("town4", "海门区临江镇", "临江镇", "镇长", "邢国栋", "刘佳琪", "vice2", "deputy2"),
 ]
 
-# Who is in charge of the two bureaus the rules name: finance usually sits with the executive vice head.
-BUREAU_PORTFOLIOS = {"justice": ("vice3", "deputy2"), "finance": ("exec_vice", "deputy1")}
+# Who is in charge of the two bureaus the rules name (finance usually sits with the executive vice head), and of the
+# office itself, so that the office's own staff can apply for seals like any unit.
+BUREAU_PORTFOLIOS = {
+    "justice": ("vice3", "deputy2"),
+    "finance": ("exec_vice", "deputy1"),
+    OFFICE: ("exec_vice", "deputy1"),
+}
 
 LEADERS = [
     PersonSpec("head", "陈志明"),
