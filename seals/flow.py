@@ -55,5 +55,7 @@ FLOW = register(
         path=_path,
         detail_template="seals/_detail.html",
         action_forms={"register": RegisterForm},
+        page_related=("seal",),
+        page_prefetch=("attachments",),
     )
 )

@@ -70,6 +70,11 @@ def posts_acted_for(user: User, on: dt.date | None = None) -> list[ActingPost]:
 
 def acting_post_ids(user: User, on: dt.date | None = None) -> list[int]:
     """Ids of the posts ``user`` may act for on day ``on``, in one query: for filtering queues in SQL."""
+    return [pk for pk, _kind in acting_posts(user, on)]
+
+
+def acting_posts(user: User, on: dt.date | None = None) -> list[tuple[int, str]]:
+    """(id, kind) of the posts ``user`` may act for on day ``on``, in one query."""
     if not user.is_authenticated:
         return []
     day = on or today()
@@ -79,7 +84,7 @@ def acting_post_ids(user: User, on: dt.date | None = None) -> list[int]:
         delegations__end__gte=day,
         delegations__revoked_at__isnull=True,
     ) & ~Q(kind__in=[PostKind.SEAL_CUSTODIAN])
-    return list(Post.objects.filter(Q(holder=user) | delegated).values_list("id", flat=True).distinct())
+    return list(Post.objects.filter(Q(holder=user) | delegated).values_list("id", "kind").distinct())
 
 
 def capacity(user: User, post: Post, on: dt.date | None = None) -> ActingPost | None:

@@ -119,14 +119,20 @@ def _is_submitter(item: Item, actor: User) -> bool:
 
 
 def _may_fire(
-    item: Item, flow: Flow, info: TransitionInfo, actor: User, *, open_task: Task | EllipsisType | None = ...
+    item: Item,
+    flow: Flow,
+    info: TransitionInfo,
+    actor: User,
+    *,
+    open_task: Task | EllipsisType | None = ...,
+    someone_acted: bool | None = None,
 ) -> tuple[bool, Task | None]:
     """Whether ``actor`` may fire ``info`` now, and the task it completes (for assignee transitions).
     ``open_task``: the actor's open task in the current step when the caller already looked it up."""
     if info.by == "submitter":
         if not _is_submitter(item, actor):
             return False, None
-        if info.verb == "withdraw" and _someone_acted(item):
+        if info.verb == "withdraw" and (_someone_acted(item) if someone_acted is None else someone_acted):
             return False, None
         return True, None
     if info.by == "assignee":
@@ -152,12 +158,36 @@ def _someone_acted(item: Item) -> bool:
     )
 
 
-def available_transitions(item: Item, actor: User) -> list[TransitionInfo]:
-    """The transitions ``actor`` may fire on ``item`` now (what the page shows as buttons, the API lists)."""
+def available_transitions(
+    item: Item, actor: User, *, post_ids: Iterable[int] | None = None, tasks: list[Task] | None = None
+) -> list[TransitionInfo]:
+    """The transitions ``actor`` may fire on ``item`` now (what the page shows as buttons, the API lists).
+    ``tasks`` (all of the item's tasks) and ``post_ids`` (the actor's posts), when the caller has them, spare the
+    queries: the item page loads both once for everything it shows."""
     flow = flow_for(item)
-    # One lookup of the actor's task serves every transition (this runs on every item page and API read).
-    task = _actor_open_task(item, actor, flow.step_for(item.state))  # type: ignore[attr-defined]
-    result = [info for info in _available(item) if _may_fire(item, flow, info, actor, open_task=task)[0]]
+    step = flow.step_for(item.state)  # type: ignore[attr-defined]
+    someone_acted: bool | None = None
+    if tasks is None:
+        # One lookup of the actor's task serves every transition.
+        task = _actor_open_task(item, actor, step)
+    else:
+        ids = set(acting_post_ids(actor) if post_ids is None else post_ids)
+        mine = sorted(
+            (t for t in tasks if step is not None and t.status == TaskStatus.OPEN and t.step == step.code
+             and t.post_id in ids),
+            key=lambda t: (t.extra, t.pk),
+        )
+        task = mine[0] if mine else None
+        someone_acted = any(
+            t.round == item.round and t.status == TaskStatus.DONE
+            and t.decision not in (Decision.WITHDRAWN, Decision.SUPERSEDED)
+            for t in tasks
+        )
+    result = [
+        info
+        for info in _available(item)
+        if _may_fire(item, flow, info, actor, open_task=task, someone_acted=someone_acted)[0]
+    ]
     if task is not None and task.extra:
         # 加签: the one asked answers with an opinion; the step's own signer then decides.
         result.append(TransitionInfo("opinion", "opinion", "提出意见", "assignee", True, "primary"))
@@ -510,11 +540,15 @@ def item_add_signer(model: type[I], pk: int, *, actor: User, post: Post, comment
         return new
 
 
-def may_intervene(user: User, *, post_ids: Iterable[int] | None = None) -> bool:
-    """流程干预 belongs to the office director (or whoever acts for that post today). ``post_ids``: the user's
-    acting posts, when the caller already has them."""
+def may_intervene(
+    user: User, *, post_ids: Iterable[int] | None = None, kinds: Iterable[str] | None = None
+) -> bool:
+    """流程干预 belongs to the office director (or whoever acts for that post today). ``post_ids`` or ``kinds``:
+    the user's acting posts (or their kinds), when the caller already has them."""
     if user.is_superuser:
         return True
+    if kinds is not None:
+        return PostKind.OFFICE_DIRECTOR in set(kinds)
     ids = acting_post_ids(user) if post_ids is None else list(post_ids)
     return Post.objects.filter(pk__in=ids, kind=PostKind.OFFICE_DIRECTOR).exists()
 

@@ -77,6 +77,10 @@ class Flow:
     # Verbs that need more than a comment (e.g. the custodian's register): verb -> form class with apply(item).
     action_forms: dict[str, type] = field(default_factory=dict)
     detail_template: str = ""
+    # What the item page reads of the app's own model: relations joined into the item's query (e.g. "seal") and
+    # collections fetched alongside (e.g. "attachments"), so the page's query count does not depend on the app.
+    page_related: tuple[str, ...] = ()
+    page_prefetch: tuple[str, ...] = ()
 
     def step_for(self, state: str) -> Step | None:
         return self.steps.get(state)

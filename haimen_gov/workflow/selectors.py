@@ -6,7 +6,7 @@ from django.db.models import BigIntegerField, Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Cast
 
 from haimen_gov.org.models import Post, PostKind, User
-from haimen_gov.org.routing import acting_post_ids
+from haimen_gov.org.routing import acting_post_ids, acting_posts
 
 from .models import CarbonCopy, Item, Notification, Task, TaskStatus
 
@@ -19,6 +19,17 @@ def sees_everything(user: User, post_ids: list[int] | None = None) -> bool:
         return True
     ids = acting_post_ids(user) if post_ids is None else post_ids
     return Post.objects.filter(pk__in=ids, kind__in=OVERSEER_KINDS).exists()
+
+
+def _view_any_granted(user: User) -> Exists:
+    """The ``view_any_item`` permission, granted to the user or a group of theirs, as a subquery."""
+    from django.contrib.auth.models import Permission
+
+    return Exists(
+        Permission.objects.filter(codename="view_any_item", content_type__app_label="workflow").filter(
+            Q(user=user) | Q(group__user=user)
+        )
+    )
 
 
 def visibility_q(user: User, post_ids: list[int]) -> Q:
@@ -46,14 +57,17 @@ def visibility_q(user: User, post_ids: list[int]) -> Q:
     )
 
 
-def visible_items(user: User, qs: QuerySet[Item] | None = None) -> QuerySet[Item]:
+def visible_items(
+    user: User, qs: QuerySet[Item] | None = None, *, posts: list[tuple[int, str]] | None = None
+) -> QuerySet[Item]:
+    """The items ``user`` may see, in one query. ``posts``: the user's acting (id, kind) pairs, when known."""
     qs = Item.objects.all() if qs is None else qs
     if not user.is_authenticated:
         return qs.none()
-    post_ids = acting_post_ids(user)
-    if sees_everything(user, post_ids):
+    posts = acting_posts(user) if posts is None else posts
+    if user.is_superuser or any(kind in OVERSEER_KINDS for _pk, kind in posts):
         return qs
-    return qs.filter(visibility_q(user, post_ids))
+    return qs.filter(visibility_q(user, [pk for pk, _kind in posts]) | Q(_view_any_granted(user)))
 
 
 def inbox(user: User, post_ids: list[int] | None = None) -> QuerySet[Task]:

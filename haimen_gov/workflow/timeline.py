@@ -8,7 +8,7 @@ from typing import Any
 from django.utils import timezone
 
 from .flows import Flow
-from .models import Item, Task, TaskStatus
+from .models import HistoryEntry, Item, Task, TaskStatus
 
 
 @dataclass
@@ -19,15 +19,17 @@ class Entry:
     note: str = ""
 
 
-def timeline(item: Item, flow: Flow) -> list[Entry]:
+def timeline(
+    item: Item, flow: Flow, *, tasks: list[Task] | None = None, history: list[HistoryEntry] | None = None
+) -> list[Entry]:
+    """``tasks`` and ``history`` (all of the item's, oldest first), when the caller has loaded them already."""
     entries: list[Entry] = []
-    tasks = list(
-        Task.objects.filter(item=item)
-        .exclude(status=TaskStatus.CANCELLED)
-        .select_related("post", "finished_by")
-        .order_by("created_at", "id")
-    )
-    submit = item.history.filter(verb="submit").select_related("actor").order_by("at", "id").first()
+    if tasks is None:
+        tasks = list(Task.objects.filter(item=item).select_related("post", "finished_by").order_by("created_at", "id"))
+    tasks = [t for t in tasks if t.status != TaskStatus.CANCELLED]
+    if history is None:
+        history = list(item.history.filter(verb="submit").select_related("actor").order_by("at", "id")[:1])
+    submit = next((h for h in history if h.verb == "submit"), None)
     if submit is not None:
         at = timezone.localtime(submit.at)
         entries.append(Entry("done", "提交申请", note=f"{submit.actor} · {at:%Y-%m-%d %H:%M}" if submit.actor else ""))

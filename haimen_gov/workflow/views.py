@@ -6,7 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
+from django.db.models import prefetch_related_objects
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,10 +16,10 @@ from django.views.decorators.http import require_POST
 
 from haimen_gov.middleware import client_ip
 from haimen_gov.org.models import Post, User
-from haimen_gov.org.routing import acting_post_ids
+from haimen_gov.org.routing import acting_posts
 
 from . import actions, selectors
-from .flows import flow_for
+from .flows import all_flows, flow_for
 from .models import Item, Notification, Task, TaskStatus
 from .timeline import timeline
 
@@ -27,13 +28,51 @@ PAGE_SIZE = 20
 
 
 
+def viewer_posts(request: HttpRequest) -> list[tuple[int, str]]:
+    """(id, kind) of the posts the user acts for today, looked up once per request."""
+    posts: list[tuple[int, str]] | None = getattr(request, "_acting_posts", None)
+    if posts is None:
+        posts = acting_posts(request.user)  # type: ignore[arg-type]
+        request._acting_posts = posts  # type: ignore[attr-defined]
+    return posts
+
+
 def get_visible_item(request: HttpRequest, pk: int) -> Item:
     """The item, if this user may see it; 404 otherwise (never reveal that it exists)."""
     user: User = request.user  # type: ignore[assignment]
-    item = selectors.visible_items(user).filter(pk=pk).select_related("unit", "submitter", "kind").first()
+    visible = selectors.visible_items(user, posts=viewer_posts(request))
+    # One query for the item and the app's own row: every registered workflow model's table is joined.
+    links = [f"{name}__{rel}" for name, flow in _child_links() for rel in flow.page_related]
+    links += [name for name, _flow in _child_links()]
+    item = visible.filter(pk=pk).select_related("unit", "submitter", "kind", *links).first()
     if item is None:
         raise Http404("未找到该事项，或您无权查看。")
-    return item.concrete()
+    return _concrete(item)
+
+
+def _child_links() -> list[tuple[str, Any]]:
+    """(reverse one-to-one accessor from Item, flow) for each workflow model that inherits Item directly."""
+    return [
+        (flow.model._meta.model_name, flow)
+        for flow in all_flows()
+        if flow.model._meta.get_parent_list() == [Item]
+    ]
+
+
+def _concrete(item: Item) -> Item:
+    model = item.kind.model_class()
+    if model is None or model is Item:
+        return item
+    try:
+        child = getattr(item, model._meta.model_name)
+    except (AttributeError, ObjectDoesNotExist):
+        return item.concrete()
+    for name in ("unit", "submitter", "kind"):
+        Item._meta.get_field(name).set_cached_value(child, getattr(item, name))  # type: ignore[union-attr]
+    flow = flow_for(model)
+    if flow.page_prefetch:
+        prefetch_related_objects([child], *flow.page_prefetch)
+    return child
 
 
 def _page(request: HttpRequest, qs: Any) -> Any:
@@ -64,34 +103,47 @@ def copies(request: HttpRequest) -> HttpResponse:
 def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_visible_item(request, pk)
     user: User = request.user  # type: ignore[assignment]
-    actions.copy_mark_read(item, user)
-    return render(request, "workflow/item.html", item_context(item, user))
+    context = item_context(item, user, viewer_posts(request))
+    if any(c.user_id == user.pk and c.read_at is None for c in context["copies"]):
+        actions.copy_mark_read(item, user)  # 传阅 read receipt
+    return render(request, "workflow/item.html", context)
 
 
-def item_context(item: Item, user: User) -> dict[str, Any]:
+def item_context(item: Item, user: User, posts: list[tuple[int, str]]) -> dict[str, Any]:
+    """Everything the item page shows, from one query each for tasks, history and copies (the page runs a fixed
+    number of queries however long its history)."""
     flow = flow_for(item)
-    available = actions.available_transitions(item, user)
-    forms = {verb: form_class() for verb, form_class in flow.action_forms.items()}
-    open_tasks = list(item.tasks.filter(status=TaskStatus.OPEN).select_related("post", "post__holder"))
-    my_posts = set(acting_post_ids(user))  # once: inside the generator it was a query per open task
+    tasks = list(item.tasks.select_related("post", "post__holder", "finished_by").order_by("created_at", "id"))
+    history = list(item.history.select_related("actor", "post").order_by("at", "id"))
+    my_posts = {pk for pk, _kind in posts}
+    open_tasks = [t for t in tasks if t.status == TaskStatus.OPEN]
     my_task = next((t for t in open_tasks if t.post_id in my_posts and not t.extra), None)
-    can_intervene = actions.may_intervene(user, post_ids=my_posts)
     return {
         "item": item,
         "flow": flow,
         "detail_template": flow.detail_template,
-        "available": available,
-        "action_forms": forms,
-        "timeline": timeline(item, flow),
-        "history": item.history.select_related("actor", "post").order_by("at", "id"),
+        "available": actions.available_transitions(item, user, post_ids=my_posts, tasks=tasks),
+        "action_forms": {verb: form_class() for verb, form_class in flow.action_forms.items()},
+        "timeline": timeline(item, flow, tasks=tasks, history=history),
+        "history": history,
         "open_tasks": open_tasks,
         "my_task": my_task,
-        "can_intervene": can_intervene,
-        "copies": item.carbon_copies.select_related("user").order_by("created_at"),
+        "can_intervene": actions.may_intervene(user, kinds=[kind for _pk, kind in posts]),
+        "copies": list(item.carbon_copies.select_related("user").order_by("created_at")),
         "today": timezone.localdate(),
-        "posts": Post.objects.select_related("holder").order_by("order", "id") if my_task or can_intervene else [],
-        "users": User.objects.filter(is_active=True, posts__isnull=False).distinct().order_by("username"),
     }
+
+
+def post_options(request: HttpRequest) -> HttpResponse:
+    """<option>s of every post, loaded when the 加签/改派 form is opened (not with every item page)."""
+    posts = Post.objects.select_related("holder").order_by("order", "id")
+    return render(request, "workflow/_post_options.html", {"posts": posts})
+
+
+def user_options(request: HttpRequest) -> HttpResponse:
+    """<option>s of everyone who holds a post, loaded when the 传阅 form is opened."""
+    users = User.objects.filter(is_active=True, posts__isnull=False).distinct().order_by("username")
+    return render(request, "workflow/_user_options.html", {"users": users})
 
 
 @require_POST
