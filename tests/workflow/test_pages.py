@@ -303,3 +303,15 @@ def test_the_processing_slip_is_a_pdf_with_every_opinion(org, client_for):
     ):
         assert expected in text, expected
     assert timezone.localdate().strftime("%Y-%m-%d") in text
+
+
+def test_the_pickers_of_the_item_page_load_on_demand(org, client_for):
+    client = client_for(org.director)
+    posts = client.get("/options/posts/").content.decode()
+    assert f'<option value="{org.posts.justice.pk}">区司法局局长（朱文斌）</option>' in posts
+    users = client.get("/options/users/").content.decode()
+    assert f'<option value="{org.vice2.pk}">周晓红（vice2）</option>' in users
+    assert "钱进" not in users  # the outsider holds no post
+
+    item_page = html(client.get(f"/items/{submitted_memo(org).pk}/"))
+    assert 'hx-get="/options/users/"' in item_page
