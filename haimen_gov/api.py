@@ -40,7 +40,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     if response is None:
         return None
     for kind, message in MESSAGES.items():
-        if isinstance(exc, kind) and exc.detail == kind.default_detail:
+        if isinstance(exc, kind) and getattr(exc, "detail", None) == getattr(kind, "default_detail", None):
             response.data = {"detail": message}
             break
     return response

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 
 
-def _count(qs: Any) -> Subquery:
+def _count(qs: Any) -> Coalesce:
     return Coalesce(
         Subquery(qs.order_by().values("flag").annotate(n=Count("pk")).values("n")[:1], output_field=IntegerField()),
         0,

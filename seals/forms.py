@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 
@@ -39,13 +39,20 @@ class SealRequestForm(forms.Form):
     offsite = forms.BooleanField(label="异地用印（不在印鉴管理员办公室用印）", required=False)
     offsite_place = forms.CharField(label="异地用印地点", max_length=200, required=False)
     offsite_reason = forms.CharField(label="异地用印理由", max_length=300, required=False)
-    files = MultipleFileField(label="用印文件及附件", required=False, help_text=f"支持{ALLOWED_LABEL}，可多选")
+    # The input is named "files" like the API's; the form's own ``files`` (the uploads) is untouched by a field.
+    files = MultipleFileField(  # type: ignore[assignment]
+        label="用印文件及附件", required=False, help_text=f"支持{ALLOWED_LABEL}，可多选"
+    )
 
     def __init__(self, *args: Any, user: User, instance: SealRequest | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.instance = instance
-        self.fields["unit"].queryset = Unit.objects.filter(pk__in=[u.pk for u in units_of(user)])
-        self.fields["seal"].queryset = Seal.objects.filter(status=SealStatus.IN_USE).select_related("owner_unit")
+        cast(forms.ModelChoiceField, self.fields["unit"]).queryset = Unit.objects.filter(
+            pk__in=[u.pk for u in units_of(user)]
+        )
+        cast(forms.ModelChoiceField, self.fields["seal"]).queryset = Seal.objects.filter(
+            status=SealStatus.IN_USE
+        ).select_related("owner_unit")
         self.fields["files"].widget.attrs["accept"] = ACCEPT
         self.fields["files"].required = instance is None
         if instance is not None:
@@ -58,7 +65,7 @@ class SealRequestForm(forms.Form):
             field.widget.attrs.setdefault("class", css)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("offsite"):
             # 第三十三条
             if not (data.get("offsite_place") or "").strip():
@@ -114,13 +121,13 @@ class LedgerFilter(forms.Form):
         from .models import State
 
         super().__init__(*args, **kwargs)
-        self.fields["state"].choices = [("", "全部状态"), *State.choices]
+        cast(forms.ChoiceField, self.fields["state"]).choices = [("", "全部状态"), *State.choices]
         for name, field in self.fields.items():
             field.widget.attrs.setdefault("class", "form-select form-select-sm" if name in (
                 "seal", "unit", "state", "offsite") else "form-control form-control-sm")
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("start") and data.get("end") and data["end"] < data["start"]:
             self.add_error("end", "截止日期不能早于起始日期。")
         return data

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import csv
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -131,7 +131,10 @@ def stamp_queue(request: HttpRequest) -> HttpResponse:
 def _ledger_queryset(request: HttpRequest) -> tuple[LedgerFilter, QuerySet[SealRequest]]:
     user = _user(request)
     form = LedgerFilter(request.GET or None)
-    qs = selectors.visible_items(user, _requests().exclude(state="draft"))  # type: ignore[arg-type]
+    qs = cast(
+        "QuerySet[SealRequest]",
+        selectors.visible_items(user, _requests().exclude(state="draft")),  # type: ignore[arg-type]
+    )
     # An invalid field (a mistyped date) is reported on the page and left out; the valid ones still filter, so a
     # typo never widens the list (or the CSV/PDF export) to everything.
     form.is_valid()

@@ -137,10 +137,30 @@ def test_a_lockout_ends_after_the_cool_off(org, settings):
         assert is_logged_in(client)
 
 
-# Idle sessions end after SESSION_COOKIE_AGE; every request pushes the end forward.
+# Idle sessions end after SESSION_COOKIE_AGE; activity pushes the end forward. Sessions are read from Redis, whose
+# key expiry runs on the real clock that time_machine cannot move: the time-travel tests use the database backend
+# (the same expiry rule), and the Redis key's own expiry is checked below.
 
 
-def test_an_idle_session_expires(org, settings):
+@pytest.fixture
+def db_sessions(settings):  # type: ignore[no-untyped-def]
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.db"
+
+
+def test_the_redis_session_expires_after_the_idle_time(org, settings):
+    from django.core.cache import cache
+    from django.utils.module_loading import import_string
+
+    assert settings.SESSION_ENGINE == "django.contrib.sessions.backends.cached_db"
+    client = Client()
+    log_in(client, "head", org.password)
+    store = import_string(settings.SESSION_ENGINE + ".SessionStore")
+    key = cache.make_key(store.cache_key_prefix + client.session.session_key)
+    ttl = cache._cache.get_client(key).ttl(key)  # type: ignore[attr-defined]
+    assert settings.SESSION_COOKIE_AGE - 60 < ttl <= settings.SESSION_COOKIE_AGE
+
+
+def test_an_idle_session_expires(org, settings, db_sessions):
     idle = dt.timedelta(seconds=settings.SESSION_COOKIE_AGE)
     with time_machine.travel(MONDAY_9AM, tick=False) as traveller:
         client = Client()
@@ -153,7 +173,7 @@ def test_an_idle_session_expires(org, settings):
         assert response["Location"].startswith(LOGIN)
 
 
-def test_activity_keeps_the_session_alive(org, settings):
+def test_activity_keeps_the_session_alive(org, settings, db_sessions):
     idle = dt.timedelta(seconds=settings.SESSION_COOKIE_AGE)
     with time_machine.travel(MONDAY_9AM, tick=False) as traveller:
         client = Client()

@@ -199,7 +199,7 @@ def available_transitions(
 
 def _lock(model: type[I], pk: int) -> I:
     try:
-        return model._default_manager.select_for_update().get(pk=pk)
+        return model._default_manager.select_for_update().get(pk=pk)  # type: ignore[return-value]
     except model.DoesNotExist as exc:
         raise Conflict("该事项不存在或已被删除。") from exc
 
@@ -229,7 +229,7 @@ def item_fire(
         if expected_state is not None and expected_state != state:
             raise Conflict("该事项已被他人处理，状态已变化，请刷新后查看。")
         if verb == "opinion":
-            return _give_opinion(item, flow, actor=actor, comment=comment, ip=ip)
+            return _give_opinion(item, flow, actor=actor, comment=comment, ip=ip)  # type: ignore[return-value]
         candidates = [i for i in _available(item) if i.verb == verb]
         if not candidates:
             if _had_task(item, actor):

@@ -55,7 +55,7 @@ class Step:
 
     code: str
     label: str
-    posts: Callable[[Item], Iterable[Post | None]]
+    posts: Callable[[Any], Iterable[Post | None]]  # called with the app's own item (e.g. a SealRequest)
     mode: Mode = "one"
     due_days: int = 2
     verbs: tuple[str, ...] = ("approve", "return", "reject")
@@ -71,9 +71,9 @@ class Flow:
     remind_before_days: int = 1
     escalate_after_days: int = 3
     allow_self_approval: bool = False
-    on_enter: dict[str, Callable[[Item], None]] = field(default_factory=dict)
+    on_enter: dict[str, Callable[[Any], None]] = field(default_factory=dict)
     # The states an item is expected to pass through, in order (for the timeline's "steps ahead").
-    path: Callable[[Item], list[str]] | None = None
+    path: Callable[[Any], list[str]] | None = None
     # Verbs that need more than a comment (e.g. the custodian's register): verb -> form class with apply(item).
     action_forms: dict[str, type] = field(default_factory=dict)
     detail_template: str = ""

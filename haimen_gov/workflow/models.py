@@ -62,7 +62,7 @@ class Item(FSMModelMixin, models.Model):
         if model is None or isinstance(self, model):
             return self
         # Every page that shows the item names its unit and submitter: fetch them in the same query.
-        return model._default_manager.select_related("unit", "submitter").get(pk=self.pk)
+        return model._default_manager.select_related("unit", "submitter").get(pk=self.pk)  # type: ignore[return-value]
 
     @property
     def kind_label(self) -> str:

@@ -80,11 +80,6 @@ FROM (
     {join}
     JOIN {acting} a ON a.post_id = {post}
     WHERE t.status = 'open' AND {condition}
-      -- Claimed already (an earlier sweep today): skip it here rather than build, sort and try to insert the row.
-      -- Beat sweeps every few minutes, so this is most sweeps' whole work; ON CONFLICT still settles races.
-      AND NOT EXISTS (
-          SELECT 1 FROM workflow_notification n WHERE n.task_id = t.id AND n.kind = %(kind)s AND n.day = {day}
-      )
 ) r
 JOIN org_user u ON u.id = r.user_id
 WHERE u.is_active

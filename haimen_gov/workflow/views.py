@@ -53,7 +53,7 @@ def get_visible_item(request: HttpRequest, pk: int) -> Item:
 def _child_links() -> list[tuple[str, Any]]:
     """(reverse one-to-one accessor from Item, flow) for each workflow model that inherits Item directly."""
     return [
-        (flow.model._meta.model_name, flow)
+        (str(flow.model._meta.model_name), flow)
         for flow in all_flows()
         if flow.model._meta.get_parent_list() == [Item]
     ]
@@ -64,7 +64,7 @@ def _concrete(item: Item) -> Item:
     if model is None or model is Item:
         return item
     try:
-        child = getattr(item, model._meta.model_name)
+        child = getattr(item, str(model._meta.model_name))
     except (AttributeError, ObjectDoesNotExist):
         return item.concrete()
     for name in ("unit", "submitter", "kind"):
@@ -283,7 +283,7 @@ def notifications_read(request: HttpRequest) -> HttpResponse:
 
 
 def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
-    row = Notification.objects.filter(pk=pk, user=request.user).first()
+    row = Notification.objects.filter(pk=pk, user=request.user).first()  # type: ignore[misc]
     if row is None:
         return HttpResponseBadRequest("通知不存在。")
     if row.read_at is None:

@@ -100,4 +100,4 @@ def verbs(memo: Memo) -> list[str]:
 def delegate(post: Post, to: User, *, start: dt.date | None = None, days: int = 7) -> Delegation:
     """``post``'s authority handed to ``to`` from ``start`` (default today) for ``days`` more days."""
     first = start or timezone.localdate()
-    return DelegationFactory(post=post, delegate=to, start=first, end=first + dt.timedelta(days=days))
+    return DelegationFactory(post=post, delegate=to, start=first, end=first + dt.timedelta(days=days))  # type: ignore[return-value]

@@ -156,9 +156,9 @@ def test_the_admin_reports_the_protection_on_its_model_admins():
 
     for model in (Item, Task, HistoryEntry):
         model_admin = admin.site._registry[model]
-        assert model_admin.has_change_permission(None) is False
-        assert model_admin.has_add_permission(None) is False
-        assert model_admin.has_delete_permission(None) is False
+        assert model_admin.has_change_permission(None) is False  # type: ignore[arg-type]
+        assert model_admin.has_add_permission(None) is False  # type: ignore[arg-type]
+        assert model_admin.has_delete_permission(None) is False  # type: ignore[arg-type]
 
 
 def test_history_timestamps_are_in_order(org):

@@ -11,6 +11,7 @@ import time_machine
 from django.utils import timezone
 from pypdf import PdfReader
 
+from haimen_gov.org.models import Post, User
 from haimen_gov.workflow import actions
 from haimen_gov.workflow.models import Task, TaskStatus
 from tests.factories import PostFactory, UserFactory
@@ -199,8 +200,10 @@ def test_a_list_page_runs_the_same_queries_for_3_rows_as_for_30(
 def crowd(org, memo: Memo, n: int) -> None:  # type: ignore[no-untyped-def]
     """``n`` more readers, 加签 signers (open tasks) and history rows on ``memo``."""
     for _ in range(n):
-        actions.item_copy(Memo, memo.pk, actor=org.director, users=[UserFactory()])
-        actions.item_add_signer(Memo, memo.pk, actor=org.director, post=PostFactory(), comment="请提出意见")
+        reader: User = UserFactory()  # type: ignore[assignment]
+        signer: Post = PostFactory()  # type: ignore[assignment]
+        actions.item_copy(Memo, memo.pk, actor=org.director, users=[reader])
+        actions.item_add_signer(Memo, memo.pk, actor=org.director, post=signer, comment="请提出意见")
 
 
 @pytest.mark.parametrize("user", ["director", "head", "deputy1"])
