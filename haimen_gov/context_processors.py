@@ -43,10 +43,7 @@ def nav_counts(user: Any, today: dt.date | None = None) -> dict[str, int]:
         .annotate(
             inbox=_count(open_tasks),
             overdue=_count(open_tasks.filter(due_date__lt=day)),
-            unread=_count(
-                Notification.objects.filter(user=user, read_at__isnull=True)
-                .annotate(flag=Value(1))
-            ),
+            unread=_count(Notification.objects.filter(user=user, read_at__isnull=True).annotate(flag=Value(1))),
             unread_copies=_count(CarbonCopy.objects.filter(user=user, read_at__isnull=True).annotate(flag=Value(1))),
         )
         .values("inbox", "overdue", "unread", "unread_copies")

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 
+
 def client_ip(request: HttpRequest) -> str | None:
     """The client's address: X-Real-IP when a trusted proxy sets it (TRUST_X_REAL_IP), else REMOTE_ADDR."""
     if getattr(settings, "TRUST_X_REAL_IP", False):

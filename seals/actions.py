@@ -20,8 +20,9 @@ from .validators import Checked, check_upload
 EDITABLE = (State.DRAFT, State.RETURNED)
 
 
-def _check_fields(*, actor: User, unit: Unit, seal: Seal, copies: int, offsite: bool, offsite_place: str,
-                  offsite_reason: str) -> None:
+def _check_fields(
+    *, actor: User, unit: Unit, seal: Seal, copies: int, offsite: bool, offsite_place: str, offsite_reason: str
+) -> None:
     errors: dict[str, str] = {}
     # 第三十一条: anyone with a post applies for their own unit.
     if unit.pk not in {u.pk for u in units_of(actor)}:
@@ -53,8 +54,15 @@ def seal_request_create(
     ip: str | None = None,
 ) -> SealRequest:
     """Create a request (a draft, then submitted unless ``submit`` is False) with its attachments."""
-    _check_fields(actor=actor, unit=unit, seal=seal, copies=copies, offsite=offsite, offsite_place=offsite_place,
-                  offsite_reason=offsite_reason)
+    _check_fields(
+        actor=actor,
+        unit=unit,
+        seal=seal,
+        copies=copies,
+        offsite=offsite,
+        offsite_place=offsite_place,
+        offsite_reason=offsite_reason,
+    )
     checked = [(f, check_upload(f)) for f in files]
     with transaction.atomic():
         request = engine.item_create(
@@ -97,8 +105,15 @@ def seal_request_update(
             raise engine.Forbidden("只有申请人可以修改申请。")
         if request.state not in EDITABLE:
             raise engine.Conflict("申请已在审批中，不能修改。")
-        _check_fields(actor=actor, unit=request.unit, seal=request.seal, copies=copies, offsite=offsite,
-                      offsite_place=offsite_place, offsite_reason=offsite_reason)
+        _check_fields(
+            actor=actor,
+            unit=request.unit,
+            seal=request.seal,
+            copies=copies,
+            offsite=offsite,
+            offsite_place=offsite_place,
+            offsite_reason=offsite_reason,
+        )
         request.purpose, request.document_title, request.copies = purpose, document_title, copies
         request.offsite = offsite
         request.offsite_place = offsite_place if offsite else ""
@@ -138,10 +153,12 @@ def seal_request_submit(pk: int, *, actor: User, ip: str | None = None) -> SealR
     return engine.item_fire(SealRequest, pk, verb="submit", actor=actor, ip=ip)
 
 
-def seal_request_approve(pk: int, *, actor: User, comment: str = "", ip: str | None = None,
-                         expected_state: str | None = None) -> SealRequest:
-    return engine.item_fire(SealRequest, pk, verb="approve", actor=actor, comment=comment, ip=ip,
-                            expected_state=expected_state)
+def seal_request_approve(
+    pk: int, *, actor: User, comment: str = "", ip: str | None = None, expected_state: str | None = None
+) -> SealRequest:
+    return engine.item_fire(
+        SealRequest, pk, verb="approve", actor=actor, comment=comment, ip=ip, expected_state=expected_state
+    )
 
 
 def seal_request_return(pk: int, *, actor: User, comment: str, ip: str | None = None) -> SealRequest:
@@ -171,11 +188,11 @@ def seal_request_register(
     checked = [(f, check_upload(f)) for f in scans]
 
     def apply(request: SealRequest) -> None:
-        register_apply(request, actor=actor, stamped_at=stamped_at, stamped_copies=stamped_copies,
-                       scans=checked, note=note)
+        register_apply(
+            request, actor=actor, stamped_at=stamped_at, stamped_copies=stamped_copies, scans=checked, note=note
+        )
 
-    return engine.item_fire(SealRequest, pk, verb="register", actor=actor, comment=comment or note, ip=ip,
-                            apply=apply)
+    return engine.item_fire(SealRequest, pk, verb="register", actor=actor, comment=comment or note, ip=ip, apply=apply)
 
 
 def register_apply(
@@ -204,8 +221,8 @@ def register_apply(
 
 
 def official_document_stamp_allowed(issuer: Unit) -> bool:
-    """第三十一条: 除区政府及区政府办公室发文外 — documents issued in the name of the district government or its office are
-    stamped without a seal-use request. The documents app asks here when it issues them."""
+    """第三十一条: 除区政府及区政府办公室发文外 — documents issued in the name of the district government or its
+    office are stamped without a seal-use request. The documents app asks here when it issues them."""
     from haimen_gov.org.models import UnitKind
 
     return issuer.kind in (UnitKind.DISTRICT_GOV, UnitKind.GOV_OFFICE)

@@ -6,13 +6,13 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from drf_spectacular.utils import extend_schema
-from haimen_gov.middleware import client_ip
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from haimen_gov.middleware import client_ip
 from haimen_gov.org.models import Unit
 from haimen_gov.workflow import actions as engine
 from haimen_gov.workflow.api import WorkflowItemSerializer, WorkflowViewSet, workflow_error_response
@@ -30,8 +30,19 @@ class SealSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Seal
-        fields = ["id", "name", "owner_unit", "kind", "kind_display", "status", "status_display", "in_use_since",
-                  "retired_on", "custodian", "room"]
+        fields = [
+            "id",
+            "name",
+            "owner_unit",
+            "kind",
+            "kind_display",
+            "status",
+            "status_display",
+            "in_use_since",
+            "retired_on",
+            "custodian",
+            "room",
+        ]
 
 
 class SealViewSet(viewsets.ReadOnlyModelViewSet):
@@ -54,9 +65,21 @@ class SealRequestSerializer(WorkflowItemSerializer):
 
     class Meta:
         model = SealRequest
-        fields = [*WorkflowItemSerializer.ENGINE_FIELDS, "seal", "purpose", "document_title", "copies", "offsite",
-                  "offsite_place", "offsite_reason", "stamped_at", "stamped_copies", "archive_number",
-                  "attachments", "submit"]
+        fields = [
+            *WorkflowItemSerializer.ENGINE_FIELDS,
+            "seal",
+            "purpose",
+            "document_title",
+            "copies",
+            "offsite",
+            "offsite_place",
+            "offsite_reason",
+            "stamped_at",
+            "stamped_copies",
+            "archive_number",
+            "attachments",
+            "submit",
+        ]
         read_only_fields = ["title", "stamped_at", "stamped_copies", "archive_number"]
 
 
@@ -104,13 +127,25 @@ class SealRequestViewSet(mixins.CreateModelMixin, WorkflowViewSet):
         scans = [(f, check_upload(f)) for f in request.FILES.getlist("scans")]
 
         def apply(item: SealRequest) -> None:
-            actions.register_apply(item, actor=request.user, stamped_at=body.validated_data.get("stamped_at"),  # type: ignore[arg-type]
-                                   stamped_copies=body.validated_data["stamped_copies"], scans=scans)
+            actions.register_apply(
+                item,
+                actor=request.user,
+                stamped_at=body.validated_data.get("stamped_at"),  # type: ignore[arg-type]
+                stamped_copies=body.validated_data["stamped_copies"],
+                scans=scans,
+            )
 
         return apply
 
-    @extend_schema(request={"multipart/form-data": {"type": "object", "properties": {"files": {
-        "type": "array", "items": {"type": "string", "format": "binary"}}}}}, responses=AttachmentSerializer(many=True))
+    @extend_schema(
+        request={
+            "multipart/form-data": {
+                "type": "object",
+                "properties": {"files": {"type": "array", "items": {"type": "string", "format": "binary"}}},
+            }
+        },
+        responses=AttachmentSerializer(many=True),
+    )
     @action(detail=True, methods=["post"], parser_classes=[MultiPartParser])
     def attachments(self, request: Request, pk: str | None = None) -> Response:
         item = self.get_object()

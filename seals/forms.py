@@ -87,12 +87,17 @@ class RegisterForm(forms.Form):
         error_messages={"invalid": "用印时间格式错误。"},
     )
     stamped_copies = forms.IntegerField(
-        label="实际用印份数", min_value=1, max_value=9999,
+        label="实际用印份数",
+        min_value=1,
+        max_value=9999,
         widget=forms.NumberInput(attrs={"class": "form-control form-control-sm"}),
         error_messages={"required": "请填写实际用印份数。", "min_value": "实际用印份数至少为 1。"},
     )
-    scans = MultipleFileField(label="用印后扫描件", required=False,
-                              widget=MultipleFileInput(attrs={"class": "form-control form-control-sm", "accept": ACCEPT}))
+    scans = MultipleFileField(
+        label="用印后扫描件",
+        required=False,
+        widget=MultipleFileInput(attrs={"class": "form-control form-control-sm", "accept": ACCEPT}),
+    )
 
     actor: User  # set by the view before the engine calls apply()
 
@@ -101,8 +106,13 @@ class RegisterForm(forms.Form):
         from .actions import register_apply
 
         scans = [(f, check_upload(f)) for f in self.cleaned_data.get("scans") or []]
-        register_apply(request, actor=self.actor, stamped_at=self.cleaned_data.get("stamped_at"),
-                       stamped_copies=self.cleaned_data["stamped_copies"], scans=scans)
+        register_apply(
+            request,
+            actor=self.actor,
+            stamped_at=self.cleaned_data.get("stamped_at"),
+            stamped_copies=self.cleaned_data["stamped_copies"],
+            scans=scans,
+        )
 
 
 class LedgerFilter(forms.Form):
@@ -111,11 +121,21 @@ class LedgerFilter(forms.Form):
     unit = forms.ModelChoiceField(Unit.objects.all(), label="单位", required=False, empty_label="全部单位")
     applicant = forms.CharField(label="申请人", required=False)
     state = forms.ChoiceField(label="状态", required=False)
-    offsite = forms.ChoiceField(label="异地", required=False, choices=[("", "全部"), ("1", "异地用印"), ("0", "本地用印")])
-    start = forms.DateField(label="起始日期", required=False, error_messages={"invalid": "起始日期格式错误（YYYY-MM-DD）。"},
-                            widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label="截止日期", required=False, error_messages={"invalid": "截止日期格式错误（YYYY-MM-DD）。"},
-                          widget=forms.DateInput(attrs={"type": "date"}))
+    offsite = forms.ChoiceField(
+        label="异地", required=False, choices=[("", "全部"), ("1", "异地用印"), ("0", "本地用印")]
+    )
+    start = forms.DateField(
+        label="起始日期",
+        required=False,
+        error_messages={"invalid": "起始日期格式错误（YYYY-MM-DD）。"},
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    end = forms.DateField(
+        label="截止日期",
+        required=False,
+        error_messages={"invalid": "截止日期格式错误（YYYY-MM-DD）。"},
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         from .models import State
@@ -123,8 +143,12 @@ class LedgerFilter(forms.Form):
         super().__init__(*args, **kwargs)
         cast(forms.ChoiceField, self.fields["state"]).choices = [("", "全部状态"), *State.choices]
         for name, field in self.fields.items():
-            field.widget.attrs.setdefault("class", "form-select form-select-sm" if name in (
-                "seal", "unit", "state", "offsite") else "form-control form-control-sm")
+            field.widget.attrs.setdefault(
+                "class",
+                "form-select form-select-sm"
+                if name in ("seal", "unit", "state", "offsite")
+                else "form-control form-control-sm",
+            )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -115,42 +115,74 @@ class SealRequest(Item):
 
     # ----------------------------------------------------------------- transitions: check and set state only
 
-    @transition(field=state, source=[State.DRAFT, State.RETURNED], target=State.REVIEW,
-                custom={"verb": "submit", "by": "submitter", "label": "提交审批"})
+    @transition(
+        field=state,
+        source=[State.DRAFT, State.RETURNED],
+        target=State.REVIEW,
+        custom={"verb": "submit", "by": "submitter", "label": "提交审批"},
+    )
     def submit(self) -> None:
         pass
 
     # 第三十一条: review (vice head / deputy director in charge) → approval (head / office director).
-    @transition(field=state, source=State.REVIEW, target=State.APPROVAL,
-                custom={"verb": "approve", "label": "审核同意", "style": "success"})
-    @transition(field=state, source=State.APPROVAL, target=RETURN_VALUE(State.OFFSITE_APPROVAL, State.STAMPING),
-                custom={"verb": "approve", "label": "审签同意", "style": "success"})
-    @transition(field=state, source=State.OFFSITE_APPROVAL, target=State.STAMPING,
-                custom={"verb": "approve", "label": "批准异地用印", "style": "success"})
+    @transition(
+        field=state,
+        source=State.REVIEW,
+        target=State.APPROVAL,
+        custom={"verb": "approve", "label": "审核同意", "style": "success"},
+    )
+    @transition(
+        field=state,
+        source=State.APPROVAL,
+        target=RETURN_VALUE(State.OFFSITE_APPROVAL, State.STAMPING),
+        custom={"verb": "approve", "label": "审签同意", "style": "success"},
+    )
+    @transition(
+        field=state,
+        source=State.OFFSITE_APPROVAL,
+        target=State.STAMPING,
+        custom={"verb": "approve", "label": "批准异地用印", "style": "success"},
+    )
     def approve(self) -> str:
         # 第三十三条: use elsewhere than the custodian's office needs the head or the office director as well.
         if self.state == State.APPROVAL and self.offsite:
             return State.OFFSITE_APPROVAL
         return State.STAMPING if self.state in (State.APPROVAL, State.OFFSITE_APPROVAL) else State.APPROVAL
 
-    @transition(field=state, source=[*DECIDING, State.STAMPING], target=State.RETURNED,
-                custom={"verb": "return", "label": "退回申请人", "style": "warning"})
+    @transition(
+        field=state,
+        source=[*DECIDING, State.STAMPING],
+        target=State.RETURNED,
+        custom={"verb": "return", "label": "退回申请人", "style": "warning"},
+    )
     def return_(self) -> None:
         pass
 
-    @transition(field=state, source=DECIDING, target=State.REJECTED,
-                custom={"verb": "reject", "label": "不同意", "style": "danger"})
+    @transition(
+        field=state,
+        source=DECIDING,
+        target=State.REJECTED,
+        custom={"verb": "reject", "label": "不同意", "style": "danger"},
+    )
     def reject(self) -> None:
         pass
 
-    @transition(field=state, source=State.REVIEW, target=State.WITHDRAWN,
-                custom={"verb": "withdraw", "by": "submitter", "label": "撤回申请", "style": "outline-secondary"})
+    @transition(
+        field=state,
+        source=State.REVIEW,
+        target=State.WITHDRAWN,
+        custom={"verb": "withdraw", "by": "submitter", "label": "撤回申请", "style": "outline-secondary"},
+    )
     def withdraw(self) -> None:
         pass
 
     # 第三十二条: the custodian registers the use; the request is archived with its draft, attachments and form.
-    @transition(field=state, source=State.STAMPING, target=State.ARCHIVED,
-                custom={"verb": "register", "label": "登记用印并归档", "style": "success"})
+    @transition(
+        field=state,
+        source=State.STAMPING,
+        target=State.ARCHIVED,
+        custom={"verb": "register", "label": "登记用印并归档", "style": "success"},
+    )
     def register(self) -> None:
         pass
 

@@ -69,7 +69,9 @@ def apply(request: HttpRequest) -> HttpResponse:
         except engine.WorkflowError as exc:
             form.add_error(None, exc.message)
         else:
-            messages.success(request, "用印申请已提交，请在“我的用印申请”中查看进度。" if item.submitted_at else "已保存草稿。")
+            messages.success(
+                request, "用印申请已提交，请在“我的用印申请”中查看进度。" if item.submitted_at else "已保存草稿。"
+            )
             return redirect(item.get_absolute_url())
     return render(request, "seals/apply.html", {"form": form})
 
@@ -83,17 +85,25 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     if item.state not in actions.EDITABLE:
         messages.error(request, "申请已在审批中，不能修改。")
         return redirect(item.get_absolute_url())
-    initial = {f: getattr(item, f) for f in ("purpose", "document_title", "copies", "offsite", "offsite_place",
-                                             "offsite_reason")}
+    initial = {
+        f: getattr(item, f)
+        for f in ("purpose", "document_title", "copies", "offsite", "offsite_place", "offsite_reason")
+    }
     initial.update(unit=item.unit, seal=item.seal)
     form = SealRequestForm(request.POST or None, request.FILES or None, user=user, instance=item, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             actions.seal_request_update(
-                item.pk, actor=user, purpose=data["purpose"], document_title=data["document_title"],
-                copies=data["copies"], offsite=data["offsite"], offsite_place=data["offsite_place"],
-                offsite_reason=data["offsite_reason"], files=data["files"],
+                item.pk,
+                actor=user,
+                purpose=data["purpose"],
+                document_title=data["document_title"],
+                copies=data["copies"],
+                offsite=data["offsite"],
+                offsite_place=data["offsite_place"],
+                offsite_reason=data["offsite_reason"],
+                files=data["files"],
             )
             if request.POST.get("action") != "draft":
                 actions.seal_request_submit(item.pk, actor=user, ip=client_ip(request))
@@ -140,15 +150,20 @@ def _ledger_queryset(request: HttpRequest) -> tuple[LedgerFilter, QuerySet[SealR
     form.is_valid()
     data = getattr(form, "cleaned_data", {})
     if data.get("q"):
-        qs = qs.filter(Q(title__icontains=data["q"]) | Q(purpose__icontains=data["q"])
-                       | Q(document_title__icontains=data["q"]) | Q(archive_number__icontains=data["q"]))
+        qs = qs.filter(
+            Q(title__icontains=data["q"])
+            | Q(purpose__icontains=data["q"])
+            | Q(document_title__icontains=data["q"])
+            | Q(archive_number__icontains=data["q"])
+        )
     if data.get("seal"):
         qs = qs.filter(seal=data["seal"])
     if data.get("unit"):
         qs = qs.filter(unit=data["unit"])
     if data.get("applicant"):
-        qs = qs.filter(Q(submitter__username__icontains=data["applicant"])
-                       | Q(submitter__full_name__icontains=data["applicant"]))
+        qs = qs.filter(
+            Q(submitter__username__icontains=data["applicant"]) | Q(submitter__full_name__icontains=data["applicant"])
+        )
     if data.get("state"):
         qs = qs.filter(state=data["state"])
     if data.get("offsite") in ("0", "1"):
@@ -176,8 +191,21 @@ class _Echo:
         return value
 
 
-LEDGER_HEADER = ["归档号", "印鉴", "申请单位", "申请人", "用印文件", "用印事由", "申请份数", "异地用印", "异地地点",
-                 "状态", "申请时间", "用印时间", "实际份数"]
+LEDGER_HEADER = [
+    "归档号",
+    "印鉴",
+    "申请单位",
+    "申请人",
+    "用印文件",
+    "用印事由",
+    "申请份数",
+    "异地用印",
+    "异地地点",
+    "状态",
+    "申请时间",
+    "用印时间",
+    "实际份数",
+]
 
 
 def _ledger_row(r: SealRequest) -> list[str]:
@@ -209,7 +237,9 @@ def ledger_csv(request: HttpRequest) -> StreamingHttpResponse:
             yield writer.writerow(_ledger_row(r))
 
     response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = "attachment; filename=\"seal-ledger.csv\"; filename*=UTF-8''%E7%94%A8%E5%8D%B0%E5%8F%B0%E8%B4%A6.csv"
+    response["Content-Disposition"] = (
+        "attachment; filename=\"seal-ledger.csv\"; filename*=UTF-8''%E7%94%A8%E5%8D%B0%E5%8F%B0%E8%B4%A6.csv"
+    )
     return response
 
 
@@ -221,8 +251,13 @@ def ledger_pdf(request: HttpRequest) -> HttpResponse:
     rows = [_ledger_row(r) for r in qs[:LEDGER_PDF_LIMIT]]
     return pdf_response(
         "seals/ledger_pdf.html",
-        {"rows": rows, "header": LEDGER_HEADER, "truncated": len(rows) >= LEDGER_PDF_LIMIT,
-         "printed_at": timezone.localtime(), "title": "用印台账"},
+        {
+            "rows": rows,
+            "header": LEDGER_HEADER,
+            "truncated": len(rows) >= LEDGER_PDF_LIMIT,
+            "printed_at": timezone.localtime(),
+            "title": "用印台账",
+        },
         filename="用印台账.pdf",
         request=request,
     )
@@ -258,5 +293,3 @@ def attachment(request: HttpRequest, pk: int) -> FileResponse:
     response = FileResponse(handle, content_type=row.content_type, as_attachment=False, filename=row.original_name)
     response["X-Content-Type-Options"] = "nosniff"
     return response
-
-

@@ -33,12 +33,16 @@ class AddQuery(serializers.Serializer):
 
 @extend_schema(
     summary="第 N 个工作日",
-    description="start 之后的第 days 个工作日（start 当日不计）。estimated 为 true 表示所跨年度的官方安排尚未导入，结果为暂定。",
+    description=(
+        "start 之后的第 days 个工作日（start 当日不计）。estimated 为 true 表示所跨年度的官方安排尚未导入，结果为暂定。"
+    ),
     parameters=[
         OpenApiParameter("start", str, description="YYYY-MM-DD", required=True),
         OpenApiParameter("days", int, required=True),
     ],
-    responses=inline_serializer("WorkdayAdd", {"date": serializers.DateField(), "estimated": serializers.BooleanField()}),
+    responses=inline_serializer(
+        "WorkdayAdd", {"date": serializers.DateField(), "estimated": serializers.BooleanField()}
+    ),
 )
 @api_view(["GET"])
 def workdays_add(request: Request) -> Response:

@@ -173,13 +173,17 @@ def available_transitions(
     else:
         ids = set(acting_post_ids(actor) if post_ids is None else post_ids)
         mine = sorted(
-            (t for t in tasks if step is not None and t.status == TaskStatus.OPEN and t.step == step.code
-             and t.post_id in ids),
+            (
+                t
+                for t in tasks
+                if step is not None and t.status == TaskStatus.OPEN and t.step == step.code and t.post_id in ids
+            ),
             key=lambda t: (t.extra, t.pk),
         )
         task = mine[0] if mine else None
         someone_acted = any(
-            t.round == item.round and t.status == TaskStatus.DONE
+            t.round == item.round
+            and t.status == TaskStatus.DONE
             and t.decision not in (Decision.WITHDRAWN, Decision.SUPERSEDED)
             for t in tasks
         )
@@ -267,21 +271,47 @@ def item_fire(
         acting = capacity(actor, task.post) if task is not None else None
         now = timezone.now()
         if task is not None:
-            _finish_task(task, actor=actor, acting_label=acting.label if acting else "", decision=info.verb,
-                         comment=comment, now=now)
+            _finish_task(
+                task,
+                actor=actor,
+                acting_label=acting.label if acting else "",
+                decision=info.verb,
+                comment=comment,
+                now=now,
+            )
             if step is not None and step.mode == "all" and info.verb == "approve":
                 remaining = Task.objects.filter(item=item, step=step.code, status=TaskStatus.OPEN)
                 if remaining.exists():
-                    _history(item, actor=actor, post=task.post, acting_label=acting.label if acting else "",
-                             verb="opinion", verb_label="会签同意", step_label=step.label, from_state=state,
-                             to_state=state, comment=comment, ip=ip, flow=flow)
+                    _history(
+                        item,
+                        actor=actor,
+                        post=task.post,
+                        acting_label=acting.label if acting else "",
+                        verb="opinion",
+                        verb_label="会签同意",
+                        step_label=step.label,
+                        from_state=state,
+                        to_state=state,
+                        comment=comment,
+                        ip=ip,
+                        flow=flow,
+                    )
                     item.save(update_fields=["updated_at"])
                     return item
         getattr(item, info.name)()
         _after_transition(
-            item, flow, actor=actor, verb=info.verb, verb_label=info.label, from_state=state, comment=comment,
-            ip=ip, post=task.post if task else None, acting_label=acting.label if acting else "",
-            step_label=step.label if step else "", now=now,
+            item,
+            flow,
+            actor=actor,
+            verb=info.verb,
+            verb_label=info.label,
+            from_state=state,
+            comment=comment,
+            ip=ip,
+            post=task.post if task else None,
+            acting_label=acting.label if acting else "",
+            step_label=step.label if step else "",
+            now=now,
         )
         return item
 
@@ -300,9 +330,7 @@ def _had_task(item: Item, actor: User, step_code: str | None = None) -> bool:
     )
 
 
-def _finish_task(
-    task: Task, *, actor: User, acting_label: str, decision: str, comment: str, now: dt.datetime
-) -> None:
+def _finish_task(task: Task, *, actor: User, acting_label: str, decision: str, comment: str, now: dt.datetime) -> None:
     task.status = TaskStatus.DONE
     task.finished_at = now
     task.finished_by = actor
@@ -340,8 +368,20 @@ def _after_transition(
     Task.objects.filter(item=item, status=TaskStatus.OPEN).update(
         status=TaskStatus.CANCELLED, decision=reason, finished_at=now
     )
-    _history(item, actor=actor, post=post, acting_label=acting_label, verb=verb, verb_label=verb_label,
-             step_label=step_label, from_state=from_state, to_state=to_state, comment=comment, ip=ip, flow=flow)
+    _history(
+        item,
+        actor=actor,
+        post=post,
+        acting_label=acting_label,
+        verb=verb,
+        verb_label=verb_label,
+        step_label=step_label,
+        from_state=from_state,
+        to_state=to_state,
+        comment=comment,
+        ip=ip,
+        flow=flow,
+    )
     hook = flow.on_enter.get(to_state)
     if hook is not None:
         hook(item)
@@ -409,7 +449,8 @@ def _open_task(item: Item, flow: Flow, step: Step, post: Post, *, group: str, ex
             item=item,
             task=task,
             title=f"【待办】{item.title}",
-            body=f"{step.label}（{post.title}），办理期限：{due.date:%Y年%m月%d日}{'（暂定）' if due.estimated else ''}",
+            body=f"{step.label}（{post.title}），办理期限：{due.date:%Y年%m月%d日}"
+            + ("（暂定）" if due.estimated else ""),
         )
     return task
 
@@ -487,7 +528,7 @@ def queue_email_delivery() -> None:
 
     try:
         deliver_emails.apply_async(retry=False, expires=600)
-    except Exception as exc:  # noqa: BLE001 - any broker failure: the sweep picks the rows up later
+    except Exception as exc:
         log.warning("broker unavailable (%s); pending e-mails wait for the next sweep", exc)
 
 
@@ -508,11 +549,28 @@ def _give_opinion(item: Item, flow: Flow, *, actor: User, comment: str, ip: str 
     if not comment:
         raise CommentRequired("请填写意见。")
     acting = capacity(actor, task.post)
-    _finish_task(task, actor=actor, acting_label=acting.label if acting else "", decision=Decision.OPINION,
-                 comment=comment, now=timezone.now())
-    _history(item, actor=actor, post=task.post, acting_label=acting.label if acting else "", verb="opinion",
-             verb_label="加签意见" if task.extra else "提出意见", step_label=step.label, from_state=item.state,  # type: ignore[attr-defined]
-             to_state=item.state, comment=comment, ip=ip, flow=flow)  # type: ignore[attr-defined]
+    _finish_task(
+        task,
+        actor=actor,
+        acting_label=acting.label if acting else "",
+        decision=Decision.OPINION,
+        comment=comment,
+        now=timezone.now(),
+    )
+    _history(
+        item,
+        actor=actor,
+        post=task.post,
+        acting_label=acting.label if acting else "",
+        verb="opinion",
+        verb_label="加签意见" if task.extra else "提出意见",
+        step_label=step.label,
+        from_state=item.state,  # type: ignore[attr-defined]
+        to_state=item.state,
+        comment=comment,
+        ip=ip,
+        flow=flow,
+    )  # type: ignore[attr-defined]
     item.save(update_fields=["updated_at"])
     return item
 
@@ -533,16 +591,25 @@ def item_add_signer(model: type[I], pk: int, *, actor: User, post: Post, comment
         extra_step = Step(step.code, f"{step.label}（加签）", step.posts, "one", step.due_days, ("opinion",))
         new = _open_task(item, flow, extra_step, post, group="one", extra=True)
         acting = capacity(actor, task.post)
-        _history(item, actor=actor, post=task.post, acting_label=acting.label if acting else "", verb="add_signer",
-                 verb_label="加签", step_label=step.label, from_state=item.state, to_state=item.state,  # type: ignore[attr-defined]
-                 comment=f"请{post.title}提出意见。{comment}".strip(), ip=ip, flow=flow)
+        _history(
+            item,
+            actor=actor,
+            post=task.post,
+            acting_label=acting.label if acting else "",
+            verb="add_signer",
+            verb_label="加签",
+            step_label=step.label,
+            from_state=item.state,
+            to_state=item.state,  # type: ignore[attr-defined]
+            comment=f"请{post.title}提出意见。{comment}".strip(),
+            ip=ip,
+            flow=flow,
+        )
         transaction.on_commit(queue_email_delivery)
         return new
 
 
-def may_intervene(
-    user: User, *, post_ids: Iterable[int] | None = None, kinds: Iterable[str] | None = None
-) -> bool:
+def may_intervene(user: User, *, post_ids: Iterable[int] | None = None, kinds: Iterable[str] | None = None) -> bool:
     """流程干预 belongs to the office director (or whoever acts for that post today). ``post_ids`` or ``kinds``:
     the user's acting posts (or their kinds), when the caller already has them."""
     if user.is_superuser:
@@ -572,12 +639,30 @@ def task_reassign(task_id: int, *, actor: User, post: Post, reason: str, ip: str
         flow = flow_for(item)
         now = timezone.now()
         _finish_task(task, actor=actor, acting_label="流程干预", decision=Decision.REASSIGNED, comment=reason, now=now)
-        step = Step(task.step, task.step_label, lambda _item: [], "one", flow.due_days(flow.steps[item.state])  # type: ignore[attr-defined]
-                    if item.state in flow.steps else 2)  # type: ignore[attr-defined]
+        step = Step(
+            task.step,
+            task.step_label,
+            lambda _item: [],
+            "one",
+            flow.due_days(flow.steps[item.state])  # type: ignore[attr-defined]
+            if item.state in flow.steps
+            else 2,
+        )  # type: ignore[attr-defined]
         new = _open_task(item, flow, step, post, group=task.group, extra=task.extra)
-        _history(item, actor=actor, post=None, acting_label="流程干预", verb="reassign", verb_label="改派",
-                 step_label=task.step_label, from_state=item.state, to_state=item.state,  # type: ignore[attr-defined]
-                 comment=f"由{task.post.title}改派至{post.title}：{reason}", ip=ip, flow=flow)
+        _history(
+            item,
+            actor=actor,
+            post=None,
+            acting_label="流程干预",
+            verb="reassign",
+            verb_label="改派",
+            step_label=task.step_label,
+            from_state=item.state,
+            to_state=item.state,  # type: ignore[attr-defined]
+            comment=f"由{task.post.title}改派至{post.title}：{reason}",
+            ip=ip,
+            flow=flow,
+        )
         transaction.on_commit(queue_email_delivery)
         return new
 
@@ -595,12 +680,27 @@ def item_copy(
             [CarbonCopy(item=item, user=u, sent_by=actor, note=note) for u in recipients]
         )
         if recipients:
-            _notify(recipients, kind=NotificationKind.COPY, item=item, title=f"【传阅】{item.title}",
-                    body=f"{actor.display_name}传阅。{note}".strip())
-            _history(item, actor=actor, post=None, acting_label="", verb="copy", verb_label="传阅",
-                     step_label="", from_state=item.state, to_state=item.state,  # type: ignore[attr-defined]
-                     comment="传阅：" + "、".join(u.display_name for u in recipients) + (f"。{note}" if note else ""),
-                     ip=ip, flow=flow)
+            _notify(
+                recipients,
+                kind=NotificationKind.COPY,
+                item=item,
+                title=f"【传阅】{item.title}",
+                body=f"{actor.display_name}传阅。{note}".strip(),
+            )
+            _history(
+                item,
+                actor=actor,
+                post=None,
+                acting_label="",
+                verb="copy",
+                verb_label="传阅",
+                step_label="",
+                from_state=item.state,
+                to_state=item.state,  # type: ignore[attr-defined]
+                comment="传阅：" + "、".join(u.display_name for u in recipients) + (f"。{note}" if note else ""),
+                ip=ip,
+                flow=flow,
+            )
             transaction.on_commit(queue_email_delivery)
         return copies
 
@@ -625,8 +725,20 @@ def item_create(model: type[I], *, actor: User, **fields: Any) -> I:
         item.stage_label = flow.state_labels.get(item.stage, item.stage)
         item.full_clean(exclude=["kind", "stage", "stage_label", "state"])
         item.save()
-        _history(item, actor=actor, post=None, acting_label="", verb="create", verb_label="起草", step_label="",
-                 from_state="", to_state=item.stage, comment="", ip=None, flow=flow)
+        _history(
+            item,
+            actor=actor,
+            post=None,
+            acting_label="",
+            verb="create",
+            verb_label="起草",
+            step_label="",
+            from_state="",
+            to_state=item.stage,
+            comment="",
+            ip=None,
+            flow=flow,
+        )
         return item
 
 
@@ -656,9 +768,14 @@ def reroute_open_tasks(unit_id: int) -> int:
             moved += 1
             assignee = who_acts_for(free[0])
             if assignee is not None:
-                _notify([assignee], kind=NotificationKind.NEW_TASK, item=item, task=task,
-                        title=f"【待办】{item.title}",
-                        body=f"{step.label}（{free[0].title}，分管调整后转来），办理期限：{task.due_date:%Y年%m月%d日}")
+                _notify(
+                    [assignee],
+                    kind=NotificationKind.NEW_TASK,
+                    item=item,
+                    task=task,
+                    title=f"【待办】{item.title}",
+                    body=f"{step.label}（{free[0].title}，分管调整后转来），办理期限：{task.due_date:%Y年%m月%d日}",
+                )
         if moved:
             transaction.on_commit(queue_email_delivery)
     return moved

@@ -13,11 +13,12 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
-from haimen_gov.middleware import client_ip
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action, api_view
 from rest_framework.request import Request
 from rest_framework.response import Response
+
+from haimen_gov.middleware import client_ip
 
 from . import actions, selectors
 from .models import HistoryEntry, Item, Notification, Task
@@ -44,8 +45,17 @@ class HistorySerializer(serializers.ModelSerializer):
 
     class Meta:
         model = HistoryEntry
-        fields = ["at", "actor", "acting_label", "verb", "verb_label", "step_label", "from_state", "to_state",
-                  "comment"]
+        fields = [
+            "at",
+            "actor",
+            "acting_label",
+            "verb",
+            "verb_label",
+            "step_label",
+            "from_state",
+            "to_state",
+            "comment",
+        ]
 
     def get_actor(self, entry: HistoryEntry) -> str | None:
         return entry.actor.display_name if entry.actor else None
@@ -62,8 +72,21 @@ class WorkflowItemSerializer(serializers.ModelSerializer):
     unit_name = serializers.CharField(source="unit.name", read_only=True)
     submitter_name = serializers.CharField(source="submitter.display_name", read_only=True)
 
-    ENGINE_FIELDS = ["id", "title", "unit", "unit_name", "submitter_name", "state", "state_display",
-                     "available_transitions", "tasks", "history", "created_at", "submitted_at", "closed_at"]
+    ENGINE_FIELDS = [
+        "id",
+        "title",
+        "unit",
+        "unit_name",
+        "submitter_name",
+        "state",
+        "state_display",
+        "available_transitions",
+        "tasks",
+        "history",
+        "created_at",
+        "submitted_at",
+        "closed_at",
+    ]
 
     def _detail(self) -> bool:
         return bool(self.context.get("detail"))
@@ -159,8 +182,7 @@ class InboxSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Task
-        fields = ["id", "item_type", "item_id", "title", "step", "due_date", "estimated", "overdue",
-                  "acting_for_post"]
+        fields = ["id", "item_type", "item_id", "title", "step", "due_date", "estimated", "overdue", "acting_for_post"]
 
     def get_item_type(self, task: Task) -> str:
         return f"{task.item.kind.app_label}.{task.item.kind.model}"

@@ -101,7 +101,10 @@ class Task(models.Model):
     round = models.PositiveIntegerField(_("轮次"))
     post = models.ForeignKey(Post, verbose_name=_("承办职务"), on_delete=models.PROTECT, related_name="tasks")
     group = models.CharField(
-        _("会签/或签"), max_length=10, default="one", help_text=_("one 单人；all 会签（全部答复）；any 或签（一人即可）")
+        _("会签/或签"),
+        max_length=10,
+        default="one",
+        help_text=_("one 单人；all 会签（全部答复）；any 或签（一人即可）"),
     )
     extra = models.BooleanField(_("加签"), default=False)
     status = models.CharField(_("状态"), max_length=10, choices=TaskStatus.choices, default=TaskStatus.OPEN)
@@ -198,6 +201,9 @@ class CarbonCopy(models.Model):
         verbose_name_plural = _("传阅")
         ordering = ["-created_at", "-id"]
         constraints = [models.UniqueConstraint(fields=["item", "user"], name="one_copy_per_user")]
+
+    def __str__(self) -> str:
+        return f"{self.item} → {self.user}"
 
 
 class NotificationKind(models.TextChoices):

@@ -7,8 +7,8 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
-from django.db.models import prefetch_related_objects
 from django.core.paginator import Paginator
+from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -24,8 +24,6 @@ from .models import Item, Notification, Task, TaskStatus
 from .timeline import timeline
 
 PAGE_SIZE = 20
-
-
 
 
 def viewer_posts(request: HttpRequest) -> list[tuple[int, str]]:
@@ -53,9 +51,7 @@ def get_visible_item(request: HttpRequest, pk: int) -> Item:
 def _child_links() -> list[tuple[str, Any]]:
     """(reverse one-to-one accessor from Item, flow) for each workflow model that inherits Item directly."""
     return [
-        (str(flow.model._meta.model_name), flow)
-        for flow in all_flows()
-        if flow.model._meta.get_parent_list() == [Item]
+        (str(flow.model._meta.model_name), flow) for flow in all_flows() if flow.model._meta.get_parent_list() == [Item]
     ]
 
 
@@ -192,8 +188,14 @@ def item_add_signer(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, "请选择加签职务。")
         return redirect(item.get_absolute_url())
     try:
-        actions.item_add_signer(type(item), item.pk, actor=request.user, post=post,  # type: ignore[arg-type]
-                                comment=request.POST.get("comment", ""), ip=client_ip(request))
+        actions.item_add_signer(
+            type(item),
+            item.pk,
+            actor=request.user,
+            post=post,  # type: ignore[arg-type]
+            comment=request.POST.get("comment", ""),
+            ip=client_ip(request),
+        )
     except actions.WorkflowError as exc:
         messages.error(request, exc.message)
     else:
@@ -209,8 +211,14 @@ def item_copy(request: HttpRequest, pk: int) -> HttpResponse:
     if not users:
         messages.error(request, "请选择传阅对象。")
         return redirect(item.get_absolute_url())
-    actions.item_copy(type(item), item.pk, actor=request.user, users=users,  # type: ignore[arg-type]
-                      note=request.POST.get("note", ""), ip=client_ip(request))
+    actions.item_copy(
+        type(item),
+        item.pk,
+        actor=request.user,
+        users=users,  # type: ignore[arg-type]
+        note=request.POST.get("note", ""),
+        ip=client_ip(request),
+    )
     messages.success(request, "已传阅。")
     return redirect(item.get_absolute_url())
 
@@ -224,8 +232,13 @@ def task_reassign(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, "请选择改派职务。")
         return redirect(item.get_absolute_url())
     try:
-        actions.task_reassign(task.pk, actor=request.user, post=post,  # type: ignore[arg-type]
-                              reason=request.POST.get("reason", ""), ip=client_ip(request))
+        actions.task_reassign(
+            task.pk,
+            actor=request.user,
+            post=post,  # type: ignore[arg-type]
+            reason=request.POST.get("reason", ""),
+            ip=client_ip(request),
+        )
     except PermissionDenied:
         raise
     except actions.WorkflowError as exc:
@@ -245,9 +258,14 @@ def item_slip(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def slip_context(item: Item) -> dict[str, Any]:
-    fields = [("事项", item.title), ("类别", item.kind_label), ("申请单位", item.unit.name),
-              ("申请人", item.submitter.display_name), ("当前状态", item.stage_label),
-              ("提交时间", timezone.localtime(item.submitted_at).strftime("%Y-%m-%d %H:%M") if item.submitted_at else "")]
+    fields = [
+        ("事项", item.title),
+        ("类别", item.kind_label),
+        ("申请单位", item.unit.name),
+        ("申请人", item.submitter.display_name),
+        ("当前状态", item.stage_label),
+        ("提交时间", timezone.localtime(item.submitted_at).strftime("%Y-%m-%d %H:%M") if item.submitted_at else ""),
+    ]
     extra = getattr(item, "slip_fields", None)
     if callable(extra):
         fields += extra()

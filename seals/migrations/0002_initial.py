@@ -7,74 +7,136 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('org', '0001_initial'),
-        ('seals', '0001_initial'),
-        ('workflow', '0001_initial'),
+        ("org", "0001_initial"),
+        ("seals", "0001_initial"),
+        ("workflow", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='seal',
-            name='custodian',
-            field=models.ForeignKey(limit_choices_to={'kind': 'seal_custodian'}, on_delete=django.db.models.deletion.PROTECT, related_name='seals_kept', to='org.post', verbose_name='保管人（职务）'),
+            model_name="seal",
+            name="custodian",
+            field=models.ForeignKey(
+                limit_choices_to={"kind": "seal_custodian"},
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="seals_kept",
+                to="org.post",
+                verbose_name="保管人（职务）",
+            ),
         ),
         migrations.AddField(
-            model_name='seal',
-            name='owner_unit',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='seals', to='org.unit', verbose_name='所属单位'),
+            model_name="seal",
+            name="owner_unit",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="seals",
+                to="org.unit",
+                verbose_name="所属单位",
+            ),
         ),
         migrations.AddField(
-            model_name='sealattachment',
-            name='uploaded_by',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="sealattachment",
+            name="uploaded_by",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+            ),
         ),
         migrations.CreateModel(
-            name='SealRequest',
+            name="SealRequest",
             fields=[
-                ('item_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to='workflow.item')),
-                ('purpose', models.CharField(max_length=300, verbose_name='用印事由')),
-                ('document_title', models.CharField(max_length=200, verbose_name='用印文件名称')),
-                ('copies', models.PositiveIntegerField(verbose_name='用印份数')),
-                ('offsite', models.BooleanField(default=False, verbose_name='异地用印')),
-                ('offsite_place', models.CharField(blank=True, max_length=200, verbose_name='异地用印地点')),
-                ('offsite_reason', models.CharField(blank=True, max_length=300, verbose_name='异地用印理由')),
-                ('state', django_fsm.FSMField(choices=[('draft', '草稿'), ('review', '待审核'), ('approval', '待审签'), ('offsite_approval', '待批准异地用印'), ('stamping', '待用印登记'), ('archived', '已用印归档'), ('returned', '已退回'), ('withdrawn', '已撤回'), ('rejected', '未同意')], default='draft', max_length=50, protected=True, verbose_name='流程状态')),
-                ('stamped_at', models.DateTimeField(blank=True, null=True, verbose_name='用印时间')),
-                ('stamped_copies', models.PositiveIntegerField(blank=True, null=True, verbose_name='实际用印份数')),
-                ('register_note', models.CharField(blank=True, max_length=300, verbose_name='登记备注')),
-                ('archive_number', models.CharField(blank=True, max_length=40, verbose_name='归档号')),
-                ('seal', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='requests', to='seals.seal', verbose_name='印鉴')),
+                (
+                    "item_ptr",
+                    models.OneToOneField(
+                        auto_created=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        parent_link=True,
+                        primary_key=True,
+                        serialize=False,
+                        to="workflow.item",
+                    ),
+                ),
+                ("purpose", models.CharField(max_length=300, verbose_name="用印事由")),
+                ("document_title", models.CharField(max_length=200, verbose_name="用印文件名称")),
+                ("copies", models.PositiveIntegerField(verbose_name="用印份数")),
+                ("offsite", models.BooleanField(default=False, verbose_name="异地用印")),
+                ("offsite_place", models.CharField(blank=True, max_length=200, verbose_name="异地用印地点")),
+                ("offsite_reason", models.CharField(blank=True, max_length=300, verbose_name="异地用印理由")),
+                (
+                    "state",
+                    django_fsm.FSMField(
+                        choices=[
+                            ("draft", "草稿"),
+                            ("review", "待审核"),
+                            ("approval", "待审签"),
+                            ("offsite_approval", "待批准异地用印"),
+                            ("stamping", "待用印登记"),
+                            ("archived", "已用印归档"),
+                            ("returned", "已退回"),
+                            ("withdrawn", "已撤回"),
+                            ("rejected", "未同意"),
+                        ],
+                        default="draft",
+                        max_length=50,
+                        protected=True,
+                        verbose_name="流程状态",
+                    ),
+                ),
+                ("stamped_at", models.DateTimeField(blank=True, null=True, verbose_name="用印时间")),
+                ("stamped_copies", models.PositiveIntegerField(blank=True, null=True, verbose_name="实际用印份数")),
+                ("register_note", models.CharField(blank=True, max_length=300, verbose_name="登记备注")),
+                ("archive_number", models.CharField(blank=True, max_length=40, verbose_name="归档号")),
+                (
+                    "seal",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="requests",
+                        to="seals.seal",
+                        verbose_name="印鉴",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '用印申请',
-                'verbose_name_plural': '用印申请',
+                "verbose_name": "用印申请",
+                "verbose_name_plural": "用印申请",
             },
-            bases=('workflow.item',),
+            bases=("workflow.item",),
         ),
         migrations.AddField(
-            model_name='sealattachment',
-            name='request',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='attachments', to='seals.sealrequest'),
+            model_name="sealattachment",
+            name="request",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="attachments", to="seals.sealrequest"
+            ),
         ),
         migrations.AddIndex(
-            model_name='sealrequest',
-            index=models.Index(fields=['seal', 'state'], name='seals_sealr_seal_id_1e59d5_idx'),
+            model_name="sealrequest",
+            index=models.Index(fields=["seal", "state"], name="seals_sealr_seal_id_1e59d5_idx"),
         ),
         migrations.AddIndex(
-            model_name='sealrequest',
-            index=models.Index(fields=['stamped_at'], name='seals_sealr_stamped_e94bd3_idx'),
+            model_name="sealrequest",
+            index=models.Index(fields=["stamped_at"], name="seals_sealr_stamped_e94bd3_idx"),
         ),
         migrations.AddConstraint(
-            model_name='sealrequest',
-            constraint=models.CheckConstraint(condition=models.Q(('copies__gte', 1)), name='seal_request_copies_positive'),
+            model_name="sealrequest",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("copies__gte", 1)), name="seal_request_copies_positive"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='sealrequest',
-            constraint=models.CheckConstraint(condition=models.Q(('offsite', False), models.Q(models.Q(('offsite_place', ''), _negated=True), models.Q(('offsite_reason', ''), _negated=True)), _connector='OR'), name='seal_request_offsite_place_reason'),
+            model_name="sealrequest",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("offsite", False),
+                    models.Q(
+                        models.Q(("offsite_place", ""), _negated=True), models.Q(("offsite_reason", ""), _negated=True)
+                    ),
+                    _connector="OR",
+                ),
+                name="seal_request_offsite_place_reason",
+            ),
         ),
     ]

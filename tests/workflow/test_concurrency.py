@@ -19,7 +19,10 @@ from tests.workflow_app.models import MemoState
 
 from .helpers import delegate, fire, memo_at, reload, submitted_memo
 
-pytestmark = [pytest.mark.django_db(transaction=True, serialized_rollback=True), pytest.mark.usefixtures("no_email_queue")]
+pytestmark = [
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.usefixtures("no_email_queue"),
+]
 
 LOCK_HOLD_SECONDS = 0.3
 

@@ -38,15 +38,23 @@ class Memo(Item):
     class Meta:
         verbose_name = "测试纪要"
 
-    @transition(field=state, source=[MemoState.DRAFT, MemoState.RETURNED], target=MemoState.OFFICE_REVIEW,
-                custom={"verb": "submit", "by": "submitter"})
+    @transition(
+        field=state,
+        source=[MemoState.DRAFT, MemoState.RETURNED],
+        target=MemoState.OFFICE_REVIEW,
+        custom={"verb": "submit", "by": "submitter"},
+    )
     def submit(self) -> None:
         pass
 
     @transition(field=state, source=MemoState.OFFICE_REVIEW, target=MemoState.JOINT_REVIEW, custom={"verb": "approve"})
     @transition(field=state, source=MemoState.JOINT_REVIEW, target=MemoState.EXEC_SIGN, custom={"verb": "approve"})
-    @transition(field=state, source=MemoState.EXEC_SIGN, target=RETURN_VALUE(MemoState.HEAD_SIGN, MemoState.ISSUED),
-                custom={"verb": "approve"})
+    @transition(
+        field=state,
+        source=MemoState.EXEC_SIGN,
+        target=RETURN_VALUE(MemoState.HEAD_SIGN, MemoState.ISSUED),
+        custom={"verb": "approve"},
+    )
     @transition(field=state, source=MemoState.HEAD_SIGN, target=MemoState.ISSUED, custom={"verb": "approve"})
     def approve(self) -> str:
         return MemoState.HEAD_SIGN if self.touches_funds else MemoState.ISSUED
@@ -59,7 +67,11 @@ class Memo(Item):
     def reject(self) -> None:
         pass
 
-    @transition(field=state, source=MemoState.OFFICE_REVIEW, target=MemoState.WITHDRAWN,
-                custom={"verb": "withdraw", "by": "submitter"})
+    @transition(
+        field=state,
+        source=MemoState.OFFICE_REVIEW,
+        target=MemoState.WITHDRAWN,
+        custom={"verb": "withdraw", "by": "submitter"},
+    )
     def withdraw(self) -> None:
         pass

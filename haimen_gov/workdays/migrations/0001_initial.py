@@ -4,40 +4,50 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='CalendarDay',
+            name="CalendarDay",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('date', models.DateField(unique=True, verbose_name='日期')),
-                ('kind', models.CharField(choices=[('holiday', '法定节假日（休息）'), ('workday', '调休上班')], max_length=10, verbose_name='类别')),
-                ('name', models.CharField(blank=True, max_length=50, verbose_name='节日')),
-                ('source', models.CharField(blank=True, max_length=200, verbose_name='依据')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("date", models.DateField(unique=True, verbose_name="日期")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("holiday", "法定节假日（休息）"), ("workday", "调休上班")],
+                        max_length=10,
+                        verbose_name="类别",
+                    ),
+                ),
+                ("name", models.CharField(blank=True, max_length=50, verbose_name="节日")),
+                ("source", models.CharField(blank=True, max_length=200, verbose_name="依据")),
             ],
             options={
-                'verbose_name': '日历例外',
-                'verbose_name_plural': '日历例外',
-                'ordering': ['date'],
+                "verbose_name": "日历例外",
+                "verbose_name_plural": "日历例外",
+                "ordering": ["date"],
             },
         ),
         migrations.CreateModel(
-            name='CalendarYear',
+            name="CalendarYear",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(unique=True, verbose_name='年份')),
-                ('source', models.CharField(help_text='如“国务院办公厅关于2026年部分节假日安排的通知”', max_length=200, verbose_name='依据')),
-                ('loaded_at', models.DateTimeField(auto_now=True, verbose_name='导入时间')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("year", models.PositiveSmallIntegerField(unique=True, verbose_name="年份")),
+                (
+                    "source",
+                    models.CharField(
+                        help_text="如“国务院办公厅关于2026年部分节假日安排的通知”", max_length=200, verbose_name="依据"
+                    ),
+                ),
+                ("loaded_at", models.DateTimeField(auto_now=True, verbose_name="导入时间")),
             ],
             options={
-                'verbose_name': '已确认年度',
-                'verbose_name_plural': '已确认年度',
-                'ordering': ['-year'],
+                "verbose_name": "已确认年度",
+                "verbose_name_plural": "已确认年度",
+                "ordering": ["-year"],
             },
         ),
     ]

@@ -8,196 +8,379 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('contenttypes', '0002_remove_content_type_name'),
-        ('org', '0001_initial'),
+        ("contenttypes", "0002_remove_content_type_name"),
+        ("org", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Item',
+            name="Item",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200, verbose_name='标题')),
-                ('stage', models.CharField(db_index=True, editable=False, max_length=40, verbose_name='状态')),
-                ('stage_label', models.CharField(editable=False, max_length=60, verbose_name='状态名称')),
-                ('round', models.PositiveIntegerField(default=0, editable=False, verbose_name='提交轮次')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='创建时间')),
-                ('submitted_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='提交时间')),
-                ('closed_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='办结时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('kind', models.ForeignKey(editable=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='contenttypes.contenttype')),
-                ('submitter', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='submitted_items', to=settings.AUTH_USER_MODEL, verbose_name='申请人')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='items', to='org.unit', verbose_name='申请单位')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("title", models.CharField(max_length=200, verbose_name="标题")),
+                ("stage", models.CharField(db_index=True, editable=False, max_length=40, verbose_name="状态")),
+                ("stage_label", models.CharField(editable=False, max_length=60, verbose_name="状态名称")),
+                ("round", models.PositiveIntegerField(default=0, editable=False, verbose_name="提交轮次")),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name="创建时间"),
+                ),
+                ("submitted_at", models.DateTimeField(blank=True, editable=False, null=True, verbose_name="提交时间")),
+                ("closed_at", models.DateTimeField(blank=True, editable=False, null=True, verbose_name="办结时间")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                (
+                    "kind",
+                    models.ForeignKey(
+                        editable=False,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="contenttypes.contenttype",
+                    ),
+                ),
+                (
+                    "submitter",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="submitted_items",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="申请人",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="items",
+                        to="org.unit",
+                        verbose_name="申请单位",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '事项',
-                'verbose_name_plural': '事项',
-                'ordering': ['-created_at', '-id'],
-                'permissions': [('view_any_item', '可查看任意事项')],
+                "verbose_name": "事项",
+                "verbose_name_plural": "事项",
+                "ordering": ["-created_at", "-id"],
+                "permissions": [("view_any_item", "可查看任意事项")],
             },
             bases=(django_fsm.FSMModelMixin, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoryEntry',
+            name="HistoryEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='时间')),
-                ('acting_label', models.CharField(blank=True, max_length=80, verbose_name='办理身份')),
-                ('verb', models.CharField(max_length=30, verbose_name='操作')),
-                ('verb_label', models.CharField(max_length=30, verbose_name='操作名称')),
-                ('step_label', models.CharField(blank=True, max_length=60, verbose_name='环节')),
-                ('from_state', models.CharField(blank=True, max_length=40, verbose_name='原状态')),
-                ('to_state', models.CharField(blank=True, max_length=40, verbose_name='新状态')),
-                ('to_state_label', models.CharField(blank=True, max_length=60, verbose_name='新状态名称')),
-                ('comment', models.TextField(blank=True, verbose_name='意见')),
-                ('ip', models.GenericIPAddressField(blank=True, null=True, verbose_name='IP地址')),
-                ('actor', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='办理人')),
-                ('post', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to='org.post', verbose_name='职务')),
-                ('item', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='history', to='workflow.item')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("at", models.DateTimeField(default=django.utils.timezone.now, verbose_name="时间")),
+                ("acting_label", models.CharField(blank=True, max_length=80, verbose_name="办理身份")),
+                ("verb", models.CharField(max_length=30, verbose_name="操作")),
+                ("verb_label", models.CharField(max_length=30, verbose_name="操作名称")),
+                ("step_label", models.CharField(blank=True, max_length=60, verbose_name="环节")),
+                ("from_state", models.CharField(blank=True, max_length=40, verbose_name="原状态")),
+                ("to_state", models.CharField(blank=True, max_length=40, verbose_name="新状态")),
+                ("to_state_label", models.CharField(blank=True, max_length=60, verbose_name="新状态名称")),
+                ("comment", models.TextField(blank=True, verbose_name="意见")),
+                ("ip", models.GenericIPAddressField(blank=True, null=True, verbose_name="IP地址")),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="办理人",
+                    ),
+                ),
+                (
+                    "post",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="org.post",
+                        verbose_name="职务",
+                    ),
+                ),
+                (
+                    "item",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="history", to="workflow.item"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '办理记录',
-                'verbose_name_plural': '办理记录',
-                'ordering': ['at', 'id'],
+                "verbose_name": "办理记录",
+                "verbose_name_plural": "办理记录",
+                "ordering": ["at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='CarbonCopy',
+            name="CarbonCopy",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('note', models.CharField(blank=True, max_length=200, verbose_name='附言')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('read_at', models.DateTimeField(blank=True, null=True, verbose_name='阅读时间')),
-                ('sent_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='copies', to=settings.AUTH_USER_MODEL)),
-                ('item', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='carbon_copies', to='workflow.item')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("note", models.CharField(blank=True, max_length=200, verbose_name="附言")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("read_at", models.DateTimeField(blank=True, null=True, verbose_name="阅读时间")),
+                (
+                    "sent_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="copies", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "item",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="carbon_copies", to="workflow.item"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '传阅',
-                'verbose_name_plural': '传阅',
-                'ordering': ['-created_at', '-id'],
+                "verbose_name": "传阅",
+                "verbose_name_plural": "传阅",
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Task',
+            name="Task",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('step', models.CharField(max_length=40, verbose_name='环节代码')),
-                ('step_label', models.CharField(max_length=60, verbose_name='环节')),
-                ('round', models.PositiveIntegerField(verbose_name='轮次')),
-                ('group', models.CharField(default='one', help_text='one 单人；all 会签（全部答复）；any 或签（一人即可）', max_length=10, verbose_name='会签/或签')),
-                ('extra', models.BooleanField(default=False, verbose_name='加签')),
-                ('status', models.CharField(choices=[('open', '待办'), ('done', '已办'), ('cancelled', '已取消')], default='open', max_length=10, verbose_name='状态')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='到达时间')),
-                ('due_date', models.DateField(verbose_name='办理期限')),
-                ('due_estimated', models.BooleanField(default=False, verbose_name='期限暂定')),
-                ('remind_on', models.DateField(blank=True, null=True, verbose_name='临期提醒日')),
-                ('escalate_on', models.DateField(blank=True, null=True, verbose_name='升级提醒起始日')),
-                ('finished_at', models.DateTimeField(blank=True, null=True, verbose_name='办理时间')),
-                ('acting_label', models.CharField(blank=True, max_length=80, verbose_name='办理身份')),
-                ('decision', models.CharField(blank=True, choices=[('approve', '同意'), ('return', '退回'), ('reject', '不同意'), ('opinion', '已提出意见'), ('done', '已办理'), ('reassigned', '已改派'), ('withdrawn', '申请人撤回'), ('superseded', '他人已处理')], max_length=20, verbose_name='办理结果')),
-                ('comment', models.TextField(blank=True, verbose_name='意见')),
-                ('finished_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='finished_tasks', to=settings.AUTH_USER_MODEL, verbose_name='办理人')),
-                ('item', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='tasks', to='workflow.item')),
-                ('post', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='tasks', to='org.post', verbose_name='承办职务')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("step", models.CharField(max_length=40, verbose_name="环节代码")),
+                ("step_label", models.CharField(max_length=60, verbose_name="环节")),
+                ("round", models.PositiveIntegerField(verbose_name="轮次")),
+                (
+                    "group",
+                    models.CharField(
+                        default="one",
+                        help_text="one 单人；all 会签（全部答复）；any 或签（一人即可）",
+                        max_length=10,
+                        verbose_name="会签/或签",
+                    ),
+                ),
+                ("extra", models.BooleanField(default=False, verbose_name="加签")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("open", "待办"), ("done", "已办"), ("cancelled", "已取消")],
+                        default="open",
+                        max_length=10,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now, verbose_name="到达时间")),
+                ("due_date", models.DateField(verbose_name="办理期限")),
+                ("due_estimated", models.BooleanField(default=False, verbose_name="期限暂定")),
+                ("remind_on", models.DateField(blank=True, null=True, verbose_name="临期提醒日")),
+                ("escalate_on", models.DateField(blank=True, null=True, verbose_name="升级提醒起始日")),
+                ("finished_at", models.DateTimeField(blank=True, null=True, verbose_name="办理时间")),
+                ("acting_label", models.CharField(blank=True, max_length=80, verbose_name="办理身份")),
+                (
+                    "decision",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("approve", "同意"),
+                            ("return", "退回"),
+                            ("reject", "不同意"),
+                            ("opinion", "已提出意见"),
+                            ("done", "已办理"),
+                            ("reassigned", "已改派"),
+                            ("withdrawn", "申请人撤回"),
+                            ("superseded", "他人已处理"),
+                        ],
+                        max_length=20,
+                        verbose_name="办理结果",
+                    ),
+                ),
+                ("comment", models.TextField(blank=True, verbose_name="意见")),
+                (
+                    "finished_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="finished_tasks",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="办理人",
+                    ),
+                ),
+                (
+                    "item",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="tasks", to="workflow.item"
+                    ),
+                ),
+                (
+                    "post",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="tasks",
+                        to="org.post",
+                        verbose_name="承办职务",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '待办任务',
-                'verbose_name_plural': '待办任务',
-                'ordering': ['due_date', 'id'],
+                "verbose_name": "待办任务",
+                "verbose_name_plural": "待办任务",
+                "ordering": ["due_date", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Notification',
+            name="Notification",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('new_task', '新待办'), ('due_soon', '即将到期'), ('due_today', '今日到期'), ('overdue', '已逾期'), ('escalated', '逾期督办'), ('copy', '传阅'), ('result', '办理结果')], max_length=20, verbose_name='类别')),
-                ('day', models.DateField(blank=True, null=True, verbose_name='日期')),
-                ('title', models.CharField(max_length=250, verbose_name='标题')),
-                ('body', models.TextField(blank=True, verbose_name='内容')),
-                ('url', models.CharField(blank=True, max_length=200)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('read_at', models.DateTimeField(blank=True, null=True)),
-                ('email_status', models.CharField(choices=[('none', '无需发送'), ('pending', '待发送'), ('sent', '已发送')], default='none', max_length=10)),
-                ('email_claimed_at', models.DateTimeField(blank=True, null=True)),
-                ('email_sent_at', models.DateTimeField(blank=True, null=True)),
-                ('item', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='workflow.item')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='notifications', to=settings.AUTH_USER_MODEL)),
-                ('task', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='notifications', to='workflow.task')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("new_task", "新待办"),
+                            ("due_soon", "即将到期"),
+                            ("due_today", "今日到期"),
+                            ("overdue", "已逾期"),
+                            ("escalated", "逾期督办"),
+                            ("copy", "传阅"),
+                            ("result", "办理结果"),
+                        ],
+                        max_length=20,
+                        verbose_name="类别",
+                    ),
+                ),
+                ("day", models.DateField(blank=True, null=True, verbose_name="日期")),
+                ("title", models.CharField(max_length=250, verbose_name="标题")),
+                ("body", models.TextField(blank=True, verbose_name="内容")),
+                ("url", models.CharField(blank=True, max_length=200)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("read_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "email_status",
+                    models.CharField(
+                        choices=[("none", "无需发送"), ("pending", "待发送"), ("sent", "已发送")],
+                        default="none",
+                        max_length=10,
+                    ),
+                ),
+                ("email_claimed_at", models.DateTimeField(blank=True, null=True)),
+                ("email_sent_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "item",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="workflow.item",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="notifications",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "task",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="notifications",
+                        to="workflow.task",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '通知',
-                'verbose_name_plural': '通知',
-                'ordering': ['-created_at', '-id'],
+                "verbose_name": "通知",
+                "verbose_name_plural": "通知",
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.AddIndex(
-            model_name='item',
-            index=models.Index(fields=['submitter', '-created_at'], name='workflow_it_submitt_bb30f2_idx'),
+            model_name="item",
+            index=models.Index(fields=["submitter", "-created_at"], name="workflow_it_submitt_bb30f2_idx"),
         ),
         migrations.AddIndex(
-            model_name='item',
-            index=models.Index(fields=['unit', '-created_at'], name='workflow_it_unit_id_3445b7_idx'),
+            model_name="item",
+            index=models.Index(fields=["unit", "-created_at"], name="workflow_it_unit_id_3445b7_idx"),
         ),
         migrations.AddIndex(
-            model_name='item',
-            index=models.Index(fields=['kind', 'stage'], name='workflow_it_kind_id_abe177_idx'),
+            model_name="item",
+            index=models.Index(fields=["kind", "stage"], name="workflow_it_kind_id_abe177_idx"),
         ),
         migrations.AddIndex(
-            model_name='historyentry',
-            index=models.Index(fields=['item', 'at'], name='workflow_hi_item_id_a1a311_idx'),
+            model_name="historyentry",
+            index=models.Index(fields=["item", "at"], name="workflow_hi_item_id_a1a311_idx"),
         ),
         migrations.AddConstraint(
-            model_name='carboncopy',
-            constraint=models.UniqueConstraint(fields=('item', 'user'), name='one_copy_per_user'),
+            model_name="carboncopy",
+            constraint=models.UniqueConstraint(fields=("item", "user"), name="one_copy_per_user"),
         ),
         migrations.AddIndex(
-            model_name='task',
-            index=models.Index(condition=models.Q(('status', 'open')), fields=['post', 'due_date'], name='task_open_inbox'),
+            model_name="task",
+            index=models.Index(
+                condition=models.Q(("status", "open")), fields=["post", "due_date"], name="task_open_inbox"
+            ),
         ),
         migrations.AddIndex(
-            model_name='task',
-            index=models.Index(condition=models.Q(('status', 'open')), fields=['due_date'], name='task_open_due'),
+            model_name="task",
+            index=models.Index(condition=models.Q(("status", "open")), fields=["due_date"], name="task_open_due"),
         ),
         migrations.AddIndex(
-            model_name='task',
-            index=models.Index(condition=models.Q(('status', 'open')), fields=['remind_on'], name='task_open_remind'),
+            model_name="task",
+            index=models.Index(condition=models.Q(("status", "open")), fields=["remind_on"], name="task_open_remind"),
         ),
         migrations.AddIndex(
-            model_name='task',
-            index=models.Index(condition=models.Q(('status', 'open')), fields=['escalate_on'], name='task_open_escalate'),
+            model_name="task",
+            index=models.Index(
+                condition=models.Q(("status", "open")), fields=["escalate_on"], name="task_open_escalate"
+            ),
         ),
         migrations.AddIndex(
-            model_name='task',
-            index=models.Index(fields=['finished_by', '-finished_at'], name='workflow_ta_finishe_5f9274_idx'),
+            model_name="task",
+            index=models.Index(fields=["finished_by", "-finished_at"], name="workflow_ta_finishe_5f9274_idx"),
         ),
         migrations.AddIndex(
-            model_name='task',
-            index=models.Index(fields=['item', 'status'], name='workflow_ta_item_id_c96053_idx'),
+            model_name="task",
+            index=models.Index(fields=["item", "status"], name="workflow_ta_item_id_c96053_idx"),
         ),
         migrations.AddConstraint(
-            model_name='task',
-            constraint=models.UniqueConstraint(condition=models.Q(('status', 'open')), fields=('item', 'step', 'post'), name='one_open_task_per_step_post'),
+            model_name="task",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("status", "open")),
+                fields=("item", "step", "post"),
+                name="one_open_task_per_step_post",
+            ),
         ),
         migrations.AddIndex(
-            model_name='notification',
-            index=models.Index(fields=['user', '-created_at'], name='workflow_no_user_id_25d219_idx'),
+            model_name="notification",
+            index=models.Index(fields=["user", "-created_at"], name="workflow_no_user_id_25d219_idx"),
         ),
         migrations.AddIndex(
-            model_name='notification',
-            index=models.Index(condition=models.Q(('read_at__isnull', True)), fields=['user'], name='notification_unread'),
+            model_name="notification",
+            index=models.Index(
+                condition=models.Q(("read_at__isnull", True)), fields=["user"], name="notification_unread"
+            ),
         ),
         migrations.AddIndex(
-            model_name='notification',
-            index=models.Index(condition=models.Q(('email_status', 'pending')), fields=['email_status'], name='notification_email_out'),
+            model_name="notification",
+            index=models.Index(
+                condition=models.Q(("email_status", "pending")), fields=["email_status"], name="notification_email_out"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='notification',
-            constraint=models.UniqueConstraint(condition=models.Q(('kind__in', ['due_soon', 'due_today', 'overdue', 'escalated'])), fields=('task', 'kind', 'day'), name='one_reminder_per_task_kind_day'),
+            model_name="notification",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("kind__in", ["due_soon", "due_today", "overdue", "escalated"])),
+                fields=("task", "kind", "day"),
+                name="one_reminder_per_task_kind_day",
+            ),
         ),
     ]

@@ -6,24 +6,51 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('workflow', '0002_history_append_only'),
+        ("workflow", "0002_history_append_only"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Memo',
+            name="Memo",
             fields=[
-                ('item_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to='workflow.item')),
-                ('touches_funds', models.BooleanField(default=False)),
-                ('state', django_fsm.FSMField(choices=[('draft', '草稿'), ('office_review', '办公室审核'), ('joint_review', '会审'), ('exec_sign', '常务副区长签发'), ('head_sign', '区长审定'), ('issued', '已印发'), ('returned', '已退回'), ('withdrawn', '已撤回'), ('rejected', '未同意')], default='draft', max_length=50, protected=True)),
+                (
+                    "item_ptr",
+                    models.OneToOneField(
+                        auto_created=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        parent_link=True,
+                        primary_key=True,
+                        serialize=False,
+                        to="workflow.item",
+                    ),
+                ),
+                ("touches_funds", models.BooleanField(default=False)),
+                (
+                    "state",
+                    django_fsm.FSMField(
+                        choices=[
+                            ("draft", "草稿"),
+                            ("office_review", "办公室审核"),
+                            ("joint_review", "会审"),
+                            ("exec_sign", "常务副区长签发"),
+                            ("head_sign", "区长审定"),
+                            ("issued", "已印发"),
+                            ("returned", "已退回"),
+                            ("withdrawn", "已撤回"),
+                            ("rejected", "未同意"),
+                        ],
+                        default="draft",
+                        max_length=50,
+                        protected=True,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '测试纪要',
+                "verbose_name": "测试纪要",
             },
-            bases=('workflow.item',),
+            bases=("workflow.item",),
         ),
     ]
