@@ -129,8 +129,8 @@ class SealRequestViewSet(mixins.CreateModelMixin, WorkflowViewSet):
         def apply(item: SealRequest) -> None:
             actions.register_apply(
                 item,
-                actor=request.user,
-                stamped_at=body.validated_data.get("stamped_at"),  # type: ignore[arg-type]
+                actor=request.user,  # type: ignore[arg-type]
+                stamped_at=body.validated_data.get("stamped_at"),
                 stamped_copies=body.validated_data["stamped_copies"],
                 scans=scans,
             )

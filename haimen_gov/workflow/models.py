@@ -7,7 +7,7 @@ while the app's own table holds its fields and its django-fsm state machine.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -36,6 +36,9 @@ class Item(FSMModelMixin, models.Model):
     submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True, editable=False)
     closed_at = models.DateTimeField(_("办结时间"), null=True, blank=True, editable=False)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    if TYPE_CHECKING:
+        state: str  # each app's model declares its own FSMField named ``state``
 
     class Meta:
         verbose_name = _("事项")

@@ -191,8 +191,8 @@ def item_add_signer(request: HttpRequest, pk: int) -> HttpResponse:
         actions.item_add_signer(
             type(item),
             item.pk,
-            actor=request.user,
-            post=post,  # type: ignore[arg-type]
+            actor=request.user,  # type: ignore[arg-type]
+            post=post,
             comment=request.POST.get("comment", ""),
             ip=client_ip(request),
         )
@@ -214,8 +214,8 @@ def item_copy(request: HttpRequest, pk: int) -> HttpResponse:
     actions.item_copy(
         type(item),
         item.pk,
-        actor=request.user,
-        users=users,  # type: ignore[arg-type]
+        actor=request.user,  # type: ignore[arg-type]
+        users=users,
         note=request.POST.get("note", ""),
         ip=client_ip(request),
     )
@@ -234,8 +234,8 @@ def task_reassign(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         actions.task_reassign(
             task.pk,
-            actor=request.user,
-            post=post,  # type: ignore[arg-type]
+            actor=request.user,  # type: ignore[arg-type]
+            post=post,
             reason=request.POST.get("reason", ""),
             ip=client_ip(request),
         )
