@@ -66,7 +66,6 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -145,6 +144,8 @@ AXES_VERBOSE = False
 TRUST_X_REAL_IP = envbool("TRUST_X_REAL_IP", False)
 AXES_CLIENT_IP_CALLABLE = "haimen_gov.middleware.client_ip"
 
+# The portal speaks Chinese whatever the browser asks for (no LocaleMiddleware): Django's own messages, such as form
+# errors, must not switch to English beside Chinese pages. Strings go through gettext so a locale can be added.
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
