@@ -141,7 +141,9 @@ class Task(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["post", "due_date"], condition=Q(status="open"), name="task_open_inbox"),
+            # The inbox (and the nav counts): a post's open tasks by deadline, then id, as the page orders them, so
+            # a page reads its 20 rows off the index instead of sorting every task that shares the first deadline.
+            models.Index(fields=["post", "due_date", "id"], condition=Q(status="open"), name="task_open_inbox"),
             models.Index(fields=["due_date"], condition=Q(status="open"), name="task_open_due"),
             models.Index(fields=["remind_on"], condition=Q(status="open"), name="task_open_remind"),
             models.Index(fields=["escalate_on"], condition=Q(status="open"), name="task_open_escalate"),

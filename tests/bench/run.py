@@ -1,0 +1,509 @@
+"""The benchmark of issue 3, end to end: ``python -m tests.bench.run`` (``make bench`` runs the same steps as pytest
+tests, see ``test_bench.py``). Sizes and knobs: ``tests/bench/config.py``.
+
+1. a dedicated database (``haimen_bench``) dropped, re-created, migrated, given the demo organisation and seals, then
+   bulk-seeded (``seed.py``): 100,000 seal requests with their history and 1,000,000 open tasks;
+2. queries per request, counted in-process with CaptureQueriesContext (listed in bench-results/queries-*.txt);
+3. p50/p95 latency under 20 simultaneous users against gunicorn (DEBUG=0) for the inbox, an item page and an
+   approval through the API (each on its own item), plus a one-user baseline of each;
+4. the reminder sweep over every open task, twice on the same day (the second must insert nothing).
+
+Results: a table on stdout, and bench-results/bench-<time>.{json,md} (and latest.{json,md}).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from . import config
+from .config import ROOT, Config
+from .load import Call, Server, Stats, login_all, run, warm, write_lines
+
+
+def log(message: str) -> None:
+    print(message, flush=True)
+
+
+class Bench:
+    def __init__(self, cfg: Config | None = None) -> None:
+        self.cfg = cfg or config.load()
+        self.cfg.results_dir.mkdir(parents=True, exist_ok=True)
+        self.server: Server | None = None
+        self.fixtures: dict[str, Any] = {}
+        self.sessions: dict[str, str] = {}
+        self.anchor: str | None = None
+        self.results: dict[str, Any] = {
+            "started": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
+            "config": {
+                "size": self.cfg.size,
+                "items": self.cfg.items,
+                "open_tasks": self.cfg.tasks,
+                "requests_per_endpoint": self.cfg.requests,
+                "transitions": self.cfg.transitions,
+                "concurrency": self.cfg.concurrency,
+                "gunicorn_workers": self.cfg.workers,
+                "database": self.cfg.db_name,
+            },
+            "machine": self._machine(),
+            "latency": {},
+        }
+
+    # ------------------------------------------------------------------------------------------ plumbing
+
+    def _machine(self) -> dict[str, Any]:
+        info: dict[str, Any] = {
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            "load_average_at_start": [round(x, 2) for x in os.getloadavg()],
+        }
+        with contextlib.suppress(OSError, subprocess.CalledProcessError):
+            info["commit"] = subprocess.run(
+                ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=True
+            ).stdout.strip()
+        return info
+
+    def phase(self, name: str, args: dict[str, Any] | None = None) -> dict[str, Any]:
+        """Run one of tests.bench.phases in a Django process on the bench database."""
+        with tempfile.TemporaryDirectory(prefix="haimen-bench-") as tmp:
+            out, inp = Path(tmp) / "out.json", Path(tmp) / "in.json"
+            inp.write_text(json.dumps(args or {}, ensure_ascii=False))
+            env = self.cfg.child_env(DEBUG="1", ALLOWED_HOSTS="127.0.0.1,localhost")
+            completed = subprocess.run(
+                [self.cfg.python, "-m", "tests.bench.phases", name, str(out), str(inp)], cwd=ROOT, env=env, check=False
+            )
+            if completed.returncode != 0:
+                raise RuntimeError(f"bench phase {name!r} failed with exit code {completed.returncode}")
+            return json.loads(out.read_text())
+
+    def _admin(self) -> Any:
+        import psycopg2
+
+        conn = psycopg2.connect(self.cfg.admin_database_url)
+        conn.autocommit = True
+        return conn
+
+    # ------------------------------------------------------------------------------------------ 1. data
+
+    def prepare(self) -> None:
+        name = self.cfg.db_name
+        conn = self._admin()
+        try:
+            with conn.cursor() as cur:
+                cur.execute("SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = %s", [name])
+                row = cur.fetchone()
+                meta = json.loads(row[0]) if row and row[0] and row[0].startswith("{") else {}
+                if (
+                    self.cfg.reuse
+                    and meta.get("seeded")
+                    and meta.get("items") == self.cfg.items
+                    and meta.get("tasks") == self.cfg.tasks
+                ):
+                    log(f"[bench] BENCH_REUSE=1: database {name} is already seeded at these sizes: reusing it")
+                    self.anchor = meta.get("anchor")
+                    self.results["seed"] = {"reused": True, **meta}
+                    return
+                log(f"[bench] database {name}: drop and create")
+                cur.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+                cur.execute(f'CREATE DATABASE "{name}"')
+        finally:
+            conn.close()
+        log(f"[bench] seeding {self.cfg.items:,} items and {self.cfg.tasks:,} open tasks (bulk SQL)")
+        started = time.perf_counter()
+        seed = self.phase("seed", {"items": self.cfg.items, "tasks": self.cfg.tasks, "reserved": self.cfg.reserved})
+        seed["wall_seconds"] = round(time.perf_counter() - started, 1)
+        self.anchor = seed.get("anchor")
+        self.results["seed"] = seed
+        counts = seed["counts"]
+        log(
+            f"[bench] seeded in {seed['wall_seconds']} s: {counts['items']:,} items, {counts['history']:,} history "
+            f"rows, {counts['tasks_open']:,} open tasks, database {seed.get('database_size')}"
+        )
+
+    def load_fixtures(self) -> None:
+        need = self.cfg.transitions + self._baseline(self.cfg.transitions)
+        self.fixtures = self.phase("fixtures", {"concurrency": self.cfg.concurrency, "transitions": need})
+        users = self.fixtures["users"]
+        log(
+            f"[bench] {len(users)} simulated users (most open tasks first: "
+            + ", ".join(f"{u['username']} {u['open_tasks']:,}" for u in users[:5])
+            + f" …); {len(self.fixtures['transitions']) - 1:,} items ready to approve"
+        )
+
+    # ------------------------------------------------------------------------------------------ 2. queries
+
+    def query_counts(self) -> dict[str, Any]:
+        log("[bench] queries per request (in-process, CaptureQueriesContext)")
+        counted = self.phase("queries", {"fixtures": self.fixtures})
+        for endpoint, entry in counted.items():
+            counts = list(entry["counts"].values())
+            entry["min"], entry["median"] = min(counts), sorted(counts)[len(counts) // 2]
+            lines = [
+                f"{endpoint}: {entry['max']} SQL queries for {entry['max_user']} "
+                f"(over {len(counts)} users: min {entry['min']}, median {entry['median']}, max {entry['max']}), "
+                f"plus {entry['transaction_control']} transaction-control statements (BEGIN/COMMIT/SAVEPOINT)",
+                "",
+            ]
+            for n, (sql, origin) in enumerate(entry.pop("queries"), 1):
+                lines += [f"{n:>3}. {origin}", f"     {sql[:600]}"]
+            write_lines(self.cfg.results_dir / f"queries-{endpoint}.txt", lines)
+            log(
+                f"  {endpoint}: {entry['min']}–{entry['max']} queries (HTTP {entry['statuses']}); "
+                f"listing: {self.cfg.results_dir / f'queries-{endpoint}.txt'}"
+            )
+        self.results["queries"] = counted
+        return counted
+
+    # ------------------------------------------------------------------------------------------ 3. latency
+
+    def start_server(self) -> None:
+        if self.server is not None:
+            return
+        self.server = Server(self.cfg, log)
+        self.server.start()
+        usernames = [u["username"] for u in self.fixtures["users"]]
+        started = time.perf_counter()
+        self.sessions = login_all(self.server.port, usernames, self.fixtures["password"], self.cfg.concurrency)
+        log(f"  {len(self.sessions)} users logged in through the login form in {time.perf_counter() - started:.1f} s")
+
+    def stop_server(self) -> None:
+        if self.server is not None:
+            self.server.stop()
+            self.server = None
+
+    def _baseline(self, total: int) -> int:
+        return max(20, min(100, total // 10))
+
+    def _measure(self, key: str, label: str, make: Any, *, total: int, warmup: Any = None) -> dict[str, Any]:
+        assert self.server is not None
+        port, concurrency = self.server.port, self.cfg.concurrency
+        if warmup is not None:
+            warm(port, warmup, total=concurrency * 3, concurrency=concurrency)
+        entry: dict[str, Any] = {"label": label}
+        offset = 0
+        for users, n in ((1, self._baseline(total)), (concurrency, total)):
+            load_before = os.getloadavg()[0]
+
+            def shifted(user: int, i: int, off: int = offset) -> Call:
+                return make(user, i + off)  # type: ignore[no-any-return]
+
+            stats: Stats = run(label, port, shifted, total=n, concurrency=users)
+            offset += n
+            summary = stats.summary()
+            summary["load_average_before"] = round(load_before, 2)
+            entry[f"c{users}"] = summary
+            log(
+                f"  {label}, {users:>2} user{'s' if users > 1 else ' '}: p50 {summary['p50_ms']} ms, "
+                f"p95 {summary['p95_ms']} ms, p99 {summary['p99_ms']} ms, {summary['throughput_rps']} req/s, "
+                f"{summary['requests']} requests, {summary['errors']} errors"
+            )
+            for sample in summary["error_samples"]:
+                log(f"    error: {sample}")
+        self.results["latency"][key] = entry
+        return entry
+
+    def _page_call(self, path_for: Any) -> Any:
+        users = self.fixtures["users"]
+
+        def make(user: int, i: int) -> Call:
+            person = users[user % len(users)]
+            return "GET", path_for(person, i), None, {"Cookie": self.sessions[person["username"]]}, 200
+
+        return make
+
+    def inbox(self) -> dict[str, Any]:
+        log(f"[bench] inbox page /inbox/: {self.cfg.requests:,} requests, {self.cfg.concurrency} users")
+        make = self._page_call(lambda person, i: "/inbox/")
+        return self._measure("inbox", "inbox /inbox/", make, total=self.cfg.requests, warmup=make)
+
+    def item(self) -> dict[str, Any]:
+        log(f"[bench] item page /items/<id>/ (items from each user's own inbox): {self.cfg.requests:,} requests")
+        make = self._page_call(lambda person, i: f"/items/{person['items'][i % len(person['items'])]}/")
+        return self._measure("item", "item /items/<id>/", make, total=self.cfg.requests, warmup=make)
+
+    def transitions(self) -> dict[str, Any]:
+        pool = self.fixtures["transitions"][:-1]  # the last one is the query count's
+        total = min(self.cfg.transitions, len(pool) - self._baseline(self.cfg.transitions))
+        if total <= 0:
+            raise RuntimeError("no items left to approve: re-seed (drop BENCH_REUSE)")
+        tokens = self.fixtures["tokens"]
+        log(f"[bench] approve via API POST /api/v1/seals/requests/<id>/transitions/approve/: {total:,} items")
+
+        def make(user: int, i: int) -> Call:
+            entry = pool[i]
+            headers = {"Authorization": f"Token {tokens[entry['username']]}", "Content-Type": "application/json"}
+            body = json.dumps({"comment": "同意。"}, ensure_ascii=False).encode()
+            return "POST", f"/api/v1/seals/requests/{entry['item']}/transitions/approve/", body, headers, 200
+
+        def warmup(user: int, i: int) -> Call:  # reads only: the API's code paths, without using up any item
+            entry = pool[i % len(pool)]
+            return (
+                "GET",
+                f"/api/v1/seals/requests/{entry['item']}/",
+                None,
+                {"Authorization": f"Token {tokens[entry['username']]}"},
+                200,
+            )
+
+        return self._measure("transition", "approve (API)", make, total=total, warmup=warmup)
+
+    # ------------------------------------------------------------------------------------------ 4. sweep
+
+    def sweep(self) -> dict[str, Any]:
+        log("[bench] reminder sweep over every open task, twice on the same day")
+        result = self.phase("sweep", {"anchor": self.anchor, "explain": self.cfg.explain})
+        plans = result.pop("explain", None)
+        if plans:
+            path = self.cfg.results_dir / "sweep-explain.txt"
+            write_lines(path, [("\n" + "=" * 100 + "\n").join(plans)])
+            log(f"  EXPLAIN ANALYZE of the sweep's statements: {path}")
+        self.results["sweep"] = result
+        return result
+
+    # ------------------------------------------------------------------------------------------ report
+
+    def close(self) -> None:
+        self.stop_server()
+        if self.cfg.redis_url:
+            # The approvals queued e-mail jobs on the bench's own Redis database (nobody consumes them there), and the
+            # simulated users' sessions are cached there: remove both.
+            try:
+                import redis
+
+                client = redis.Redis.from_url(self.cfg.redis_url)
+                client.delete("celery")
+                for pattern in ("_kombu.binding*", ":1:django.contrib.sessions.cache*"):
+                    for key in client.scan_iter(match=pattern, count=1000):
+                        client.delete(key)
+            except Exception as exc:
+                log(f"[bench] could not empty the bench's Celery queue: {exc}")
+
+    def verdicts(self) -> list[str]:
+        """The targets of issue 3 that were measured and missed."""
+        missed = []
+        for key in ("inbox", "item"):
+            entry = self.results["latency"].get(key, {}).get(f"c{self.cfg.concurrency}")
+            if entry and entry["p95_ms"] > config.TARGET_PAGE_P95_MS:
+                missed.append(f"{key} p95 {entry['p95_ms']} ms > {config.TARGET_PAGE_P95_MS:.0f} ms")
+            counted = self.results.get("queries", {}).get(key)
+            if counted and counted["max"] > config.TARGET_PAGE_QUERIES:
+                missed.append(f"{key} {counted['max']} queries > {config.TARGET_PAGE_QUERIES}")
+        sweep: dict[str, Any] = self.results.get("sweep") or {}
+        for n, run_ in enumerate(sweep.get("runs", []), 1):
+            if run_["seconds"] > config.TARGET_SWEEP_SECONDS:
+                missed.append(
+                    f"sweep {n} ({run_.get('label', '')}) {run_['seconds']} s > "
+                    f"{config.TARGET_SWEEP_SECONDS:.0f} s over {sweep['open_tasks']:,} open tasks, "
+                    f"{run_['inserted']:,} inserted"
+                )
+        return missed
+
+    def rows(self) -> list[list[str]]:
+        c = self.cfg.concurrency
+        rows: list[list[str]] = []
+        queries = self.results.get("queries", {})
+
+        def q(key: str) -> str:
+            entry = queries.get(key)
+            if not entry:
+                return "–"
+            return str(entry["max"]) if entry["min"] == entry["max"] else f"{entry['min']}–{entry['max']}"
+
+        targets = {
+            "inbox": (f"p95 ≤ {config.TARGET_PAGE_P95_MS:.0f} ms, ≤ {config.TARGET_PAGE_QUERIES} queries", True),
+            "item": (f"p95 ≤ {config.TARGET_PAGE_P95_MS:.0f} ms, ≤ {config.TARGET_PAGE_QUERIES} queries", True),
+            "transition": ("(report only)", False),
+        }
+        for key in ("inbox", "item", "transition"):
+            entry = self.results["latency"].get(key)
+            if entry is None and key not in queries:
+                continue
+            target, judged = targets[key]
+            label = entry["label"] if entry else key
+            for users in (c, 1):
+                s = (entry or {}).get(f"c{users}")
+                verdict = ""
+                if judged and users == c:
+                    ok_latency = s is not None and s["p95_ms"] <= config.TARGET_PAGE_P95_MS
+                    ok_queries = key in queries and queries[key]["max"] <= config.TARGET_PAGE_QUERIES
+                    verdict = (
+                        "latency "
+                        + ("met" if ok_latency else "MISSED" if s else "–")
+                        + ", queries "
+                        + ("met" if ok_queries else "MISSED" if key in queries else "–")
+                    )
+                rows.append(
+                    [
+                        f"{label}, {users} user{'s' if users > 1 else ''}",
+                        f"{s['p50_ms']}" if s else "–",
+                        f"{s['p95_ms']}" if s else "–",
+                        f"{s['p99_ms']}" if s else "–",
+                        f"{s['throughput_rps']}" if s else "–",
+                        f"{s['requests']}" if s else "–",
+                        f"{s['errors']}" if s else "–",
+                        q(key) if users == c else "",
+                        target if users == c else "",
+                        verdict,
+                    ]
+                )
+        sweep = self.results.get("sweep")
+        if sweep:
+            for n, run_ in enumerate(sweep["runs"], 1):
+                met = run_["seconds"] <= config.TARGET_SWEEP_SECONDS
+                verdict = "met" if met else "MISSED"
+                if n > 1 and run_["inserted"]:
+                    verdict = "WRONG: inserted again"
+                rows.append(
+                    [
+                        f"sweep {n}, {run_.get('label', '')}, {sweep['open_tasks']:,} open tasks ({sweep['day']})",
+                        "",
+                        "",
+                        "",
+                        "",
+                        "",
+                        "",
+                        "4 statements",
+                        f"≤ {config.TARGET_SWEEP_SECONDS:.0f} s" + ("" if n == 1 else ", inserts nothing"),
+                        f"{run_['seconds']} s, {run_['inserted']:,} inserted: {verdict}",
+                    ]
+                )
+        return rows
+
+    HEADER = [
+        "benchmark",
+        "p50 ms",
+        "p95 ms",
+        "p99 ms",
+        "req/s",
+        "requests",
+        "errors",
+        "queries/request",
+        "target",
+        "result",
+    ]
+
+    def table(self) -> str:
+        rows = [self.HEADER, *self.rows()]
+        widths = [max(_width(r[i]) for r in rows) for i in range(len(self.HEADER))]
+        lines = []
+        for n, row in enumerate(rows):
+            lines.append("  ".join(_pad(cell, widths[i], right=0 < i < 8) for i, cell in enumerate(row)))
+            if n == 0:
+                lines.append("  ".join("-" * w for w in widths))
+        return "\n".join(lines)
+
+    def markdown(self) -> str:
+        cfg = self.results["config"]
+        lines = [
+            f"# Benchmark {self.results['started']}",
+            "",
+            f"{cfg['items']:,} seal requests, {cfg['open_tasks']:,} open tasks (target), {cfg['concurrency']} "
+            f"simultaneous users, gunicorn with {cfg['gunicorn_workers']} sync workers (DEBUG=0), "
+            f"{cfg['requests_per_endpoint']:,} requests per endpoint; machine: {self.results['machine']}.",
+            "",
+            "| " + " | ".join(self.HEADER) + " |",
+            "|" + "|".join("---" for _ in self.HEADER) + "|",
+        ]
+        lines += ["| " + " | ".join(cell or " " for cell in row) + " |" for row in self.rows()]
+        seed = self.results.get("seed", {})
+        if seed.get("counts"):
+            lines += ["", "## Data", "", "```", json.dumps(seed, ensure_ascii=False, indent=1), "```"]
+        sweep = self.results.get("sweep")
+        if sweep:
+            lines += ["", "## Sweep", "", "```", json.dumps(sweep, ensure_ascii=False, indent=1), "```"]
+        missed = self.verdicts()
+        lines += ["", "## Targets missed", ""] + ([f"- {m}" for m in missed] or ["none"])
+        lines += [
+            "",
+            "## How to read this",
+            "",
+            f"- Each of the {cfg['concurrency']} users is a thread sending its next request as soon as the last one "
+            "answered (no think time), so latency under load is queueing: by Little's law p50 ≈ users ÷ "
+            "throughput. The one-user rows are the service time of a request on this machine.",
+            "- Pages are measured before the sweep (notices then are the seeded ones); the sweep comes last.",
+            "- Queries per request: SQL statements of one request counted in-process (CaptureQueriesContext), "
+            "BEGIN/COMMIT not counted; each is listed with the code that ran it in queries-<endpoint>.txt.",
+            f"- Load average at start/end: {self.results['machine'].get('load_average_at_start')} / "
+            f"{self.results['machine'].get('load_average_at_end')} on {self.results['machine'].get('cpus')} CPUs "
+            "(other work on the machine shows up here and in the numbers).",
+        ]
+        return "\n".join(lines) + "\n"
+
+    def write_report(self) -> Path:
+        self.results["finished"] = dt.datetime.now().astimezone().isoformat(timespec="seconds")
+        self.results["machine"]["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
+        self.results["targets_missed"] = self.verdicts()
+        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+        out = self.cfg.results_dir
+        text = json.dumps(self.results, ensure_ascii=False, indent=1)
+        md = self.markdown()
+        for name, content in (
+            (f"bench-{stamp}.json", text),
+            (f"bench-{stamp}.md", md),
+            ("latest.json", text),
+            ("latest.md", md),
+        ):
+            (out / name).write_text(content)
+        log("")
+        log(self.table())
+        log("")
+        log("targets missed: " + ("; ".join(self.results["targets_missed"]) or "none"))
+        log(f"results: {out / f'bench-{stamp}.md'} and .json")
+        return out / f"bench-{stamp}.json"
+
+
+def _width(text: str) -> int:
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _pad(text: str, width: int, *, right: bool) -> str:
+    gap = " " * (width - _width(text))
+    return gap + text if right else text + gap
+
+
+def main() -> int:
+    bench = Bench()
+    failed = False
+    try:
+        bench.prepare()
+        bench.load_fixtures()
+        bench.query_counts()
+        bench.start_server()
+        bench.inbox()
+        bench.item()
+        bench.transitions()
+        bench.stop_server()
+        bench.sweep()
+    except Exception as exc:
+        log(f"[bench] FAILED: {exc!r}")
+        failed = True
+    finally:
+        bench.close()
+        bench.write_report()
+    errors = sum(
+        e.get(f"c{u}", {}).get("errors", 0)
+        for e in bench.results["latency"].values()
+        for u in (1, bench.cfg.concurrency)
+    )
+    sweep = bench.results.get("sweep")
+    if errors or (sweep and any(r["inserted"] for r in sweep["runs"][1:])):
+        failed = True
+    if bench.cfg.strict and bench.results["targets_missed"]:
+        failed = True
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(ROOT))
+    sys.exit(main())
