@@ -147,6 +147,7 @@ class Task(models.Model):
             models.Index(fields=["due_date"], condition=Q(status="open"), name="task_open_due"),
             models.Index(fields=["remind_on"], condition=Q(status="open"), name="task_open_remind"),
             models.Index(fields=["escalate_on"], condition=Q(status="open"), name="task_open_escalate"),
+            models.Index(fields=["created_at"], condition=Q(status="open"), name="task_open_created"),
             models.Index(fields=["finished_by", "-finished_at"]),
             models.Index(fields=["item", "status"]),
         ]
@@ -272,3 +273,20 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class SweepMark(models.Model):
+    """When the first complete sweep of a day started. Later sweeps that day only look at tasks created since (less a
+    margin for transactions still open then): every other open task's reminders for the day are already claimed, as
+    due dates, reminder and escalation days never change on an open task. Beat sweeps every few minutes, so this
+    keeps all but the day's first sweep to an index range scan."""
+
+    day = models.DateField(unique=True)
+    started_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("提醒扫描记录")
+        verbose_name_plural = _("提醒扫描记录")
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.started_at:%H:%M:%S}"

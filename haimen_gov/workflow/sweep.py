@@ -29,7 +29,7 @@ from django.utils import timezone
 
 from haimen_gov import workdays
 
-from .models import EmailStatus, Notification, NotificationKind
+from .models import EmailStatus, Notification, NotificationKind, SweepMark
 
 log = logging.getLogger(__name__)
 
@@ -79,7 +79,7 @@ FROM (
     JOIN workflow_item i ON i.id = t.item_id
     {join}
     JOIN {acting} a ON a.post_id = {post}
-    WHERE t.status = 'open' AND {condition}
+    WHERE t.status = 'open' AND {condition} {since}
 ) r
 JOIN org_user u ON u.id = r.user_id
 WHERE u.is_active
@@ -98,18 +98,36 @@ def _insert(
     post: str = "t.post_id",
     join: str = "",
     day: str = "%(today)s",
+    since: dt.datetime | None = None,
 ) -> int:
-    sql = _INSERT.format(condition=condition, acting=_ACTING, post=post, join=join, day=day)
+    sql = _INSERT.format(
+        condition=condition,
+        acting=_ACTING,
+        post=post,
+        join=join,
+        day=day,
+        since="AND t.created_at >= %(since)s" if since is not None else "",
+    )
+    params = {"kind": kind, "today": today, "now": timezone.now(), "prefix": prefix, "suffix": suffix, "since": since}
     with connection.cursor() as cursor:
-        cursor.execute(sql, {"kind": kind, "today": today, "now": timezone.now(), "prefix": prefix, "suffix": suffix})
+        cursor.execute(sql, params)
         return max(cursor.rowcount, 0)
+
+
+# Transactions that create tasks last well under this: a task committed after a sweep started but created (its
+# created_at set) before it is still seen by the next sweep.
+SWEEP_OVERLAP = dt.timedelta(minutes=10)
 
 
 def sweep(today: dt.date | None = None) -> SweepResult:
     """Insert today's reminders for every open task, each exactly once. Returns how many were new."""
     today = today or timezone.localdate()
     result = SweepResult()
+    started_at = timezone.now()
     with transaction.atomic():
+        mark = SweepMark.objects.filter(day=today).first()
+        # After the day's first complete sweep, only tasks created since can have unclaimed reminders for today.
+        since = mark.started_at - SWEEP_OVERLAP if mark is not None else None
         if connection.vendor == "postgresql":
             # Compiling these plans (JIT) took ~2 s a statement over a million open tasks, more than it saved.
             with connection.cursor() as cursor:
@@ -120,6 +138,7 @@ def sweep(today: dt.date | None = None) -> SweepResult:
             prefix="【即将到期】",
             suffix="，即将到期，请及时办理。",
             today=today,
+            since=since,
             # Keyed on remind_on, not today: once per task, not again on the weekend before a Monday deadline.
             day="t.remind_on",
         )
@@ -129,6 +148,7 @@ def sweep(today: dt.date | None = None) -> SweepResult:
             prefix="【今日到期】",
             suffix="，今日到期，请及时办理。",
             today=today,
+            since=since,
         )
         # Overdue reminders go out on working days only; escalation from the configured overdue working day on,
         # to whoever acts for the post above (org.Post.superior).
@@ -139,6 +159,7 @@ def sweep(today: dt.date | None = None) -> SweepResult:
                 prefix="【已逾期】",
                 suffix="，已超过办理期限，请尽快办理。",
                 today=today,
+                since=since,
             )
             result.escalated = _insert(
                 NotificationKind.ESCALATED,
@@ -148,7 +169,10 @@ def sweep(today: dt.date | None = None) -> SweepResult:
                 today=today,
                 post="sp.superior_id",
                 join="JOIN org_post sp ON sp.id = t.post_id",
+                since=since,
             )
+        if mark is None:
+            SweepMark.objects.bulk_create([SweepMark(day=today, started_at=started_at)], ignore_conflicts=True)
     if result.total:
         log.info("sweep %s: %s", today, result)
     return result

@@ -251,3 +251,37 @@ def test_reminders_skip_inactive_people_and_send_no_mail_to_those_without_an_add
         (ESCALATED, "director"): EmailStatus.PENDING,  # deputy1's task, escalated to the director
         # The director's task would escalate to the (inactive) executive vice head: no row.
     }
+
+
+def test_later_sweeps_of_a_day_look_only_at_tasks_created_since_the_first(org, submit_memo):
+    """Beat sweeps every few minutes: after the day's first complete sweep, only new tasks (a 流程干预 reassignment
+    of an overdue task, say) can need a reminder today, and only they are looked at."""
+    from haimen_gov.workflow.actions import task_reassign
+    from haimen_gov.workflow.models import SweepMark
+
+    memo = submit_memo(dt.date(2026, 9, 3))  # due Mon 7 Sep
+    overdue_day = dt.date(2026, 9, 9)
+    with time_machine.travel(at(overdue_day, 8), tick=False):
+        first = sweep_module.sweep()
+    assert first.overdue >= 1
+    mark = SweepMark.objects.get(day=overdue_day)
+
+    with time_machine.travel(at(overdue_day, 10), tick=False):
+        old = Task.objects.filter(item=memo, status=TaskStatus.OPEN).order_by("id").first()
+        assert old is not None
+        new = task_reassign(old.pk, actor=org.director, post=org.posts.vice2, reason="原承办人出差")
+        # The reassigned task is due again from today, so not overdue; make it so, as a stuck task moved late.
+        Task.objects.filter(pk=new.pk).update(due_date=dt.date(2026, 9, 7))
+        # A task that (impossibly) appeared before the first sweep without a reminder is not looked at again:
+        # proof that the later sweep reads only tasks created since.
+        hidden = Task.objects.filter(item=memo, status=TaskStatus.OPEN).exclude(pk=new.pk).first()
+    with time_machine.travel(at(overdue_day, 11), tick=False):
+        second = sweep_module.sweep()
+
+    assert second.overdue == 1
+    assert Notification.objects.filter(task=new, kind=OVERDUE, day=overdue_day).count() == 1
+    assert SweepMark.objects.get(day=overdue_day).started_at == mark.started_at
+    assert hidden is not None  # office_review is a 或签 step: the deputy's task is still open
+    Notification.objects.filter(task=hidden, kind=OVERDUE, day=overdue_day).delete()
+    with time_machine.travel(at(overdue_day, 12), tick=False):
+        assert sweep_module.sweep().overdue == 0

@@ -5,20 +5,21 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('org', '0001_initial'),
-        ('workflow', '0002_history_append_only'),
+        ("org", "0001_initial"),
+        ("workflow", "0002_history_append_only"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.RemoveIndex(
-            model_name='task',
-            name='task_open_inbox',
+            model_name="task",
+            name="task_open_inbox",
         ),
         migrations.AddIndex(
-            model_name='task',
-            index=models.Index(condition=models.Q(('status', 'open')), fields=['post', 'due_date', 'id'], name='task_open_inbox'),
+            model_name="task",
+            index=models.Index(
+                condition=models.Q(("status", "open")), fields=["post", "due_date", "id"], name="task_open_inbox"
+            ),
         ),
     ]
