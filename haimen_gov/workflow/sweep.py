@@ -21,6 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
@@ -108,7 +109,14 @@ def _insert(
         day=day,
         since="AND t.created_at >= %(since)s" if since is not None else "",
     )
-    params = {"kind": kind, "today": today, "now": timezone.now(), "prefix": prefix, "suffix": suffix, "since": since}
+    params: dict[str, Any] = {
+        "kind": kind,
+        "today": today,
+        "now": timezone.now(),
+        "prefix": prefix,
+        "suffix": suffix,
+        "since": since,
+    }
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return max(cursor.rowcount, 0)
