@@ -467,18 +467,22 @@ def _workdays_before(day: dt.date, n: int) -> dt.date:
 def _history(
     item: Item,
     *,
+    flow: Flow,
     actor: User | None,
-    post: Post | None,
-    acting_label: str,
     verb: str,
     verb_label: str,
-    step_label: str,
-    from_state: str,
-    to_state: str,
-    comment: str,
-    ip: str | None,
-    flow: Flow,
+    post: Post | None = None,
+    acting_label: str = "",
+    step_label: str = "",
+    from_state: str | None = None,
+    to_state: str | None = None,
+    comment: str = "",
+    ip: str | None = None,
 ) -> HistoryEntry:
+    """One append-only history row. ``from_state``/``to_state`` default to the item's state (an entry that records
+    an opinion, a 加签, a 传阅 … without a transition)."""
+    from_state = item.state if from_state is None else from_state
+    to_state = item.state if to_state is None else to_state
     return HistoryEntry.objects.create(
         item=item,
         actor=actor,
@@ -565,12 +569,10 @@ def _give_opinion(item: Item, flow: Flow, *, actor: User, comment: str, ip: str 
         verb="opinion",
         verb_label="加签意见" if task.extra else "提出意见",
         step_label=step.label,
-        from_state=item.state,  # type: ignore[attr-defined]
-        to_state=item.state,
         comment=comment,
         ip=ip,
         flow=flow,
-    )  # type: ignore[attr-defined]
+    )
     item.save(update_fields=["updated_at"])
     return item
 
@@ -599,8 +601,6 @@ def item_add_signer(model: type[I], pk: int, *, actor: User, post: Post, comment
             verb="add_signer",
             verb_label="加签",
             step_label=step.label,
-            from_state=item.state,
-            to_state=item.state,  # type: ignore[attr-defined]
             comment=f"请{post.title}提出意见。{comment}".strip(),
             ip=ip,
             flow=flow,
@@ -652,13 +652,10 @@ def task_reassign(task_id: int, *, actor: User, post: Post, reason: str, ip: str
         _history(
             item,
             actor=actor,
-            post=None,
             acting_label="流程干预",
             verb="reassign",
             verb_label="改派",
             step_label=task.step_label,
-            from_state=item.state,
-            to_state=item.state,  # type: ignore[attr-defined]
             comment=f"由{task.post.title}改派至{post.title}：{reason}",
             ip=ip,
             flow=flow,
@@ -690,13 +687,8 @@ def item_copy(
             _history(
                 item,
                 actor=actor,
-                post=None,
-                acting_label="",
                 verb="copy",
                 verb_label="传阅",
-                step_label="",
-                from_state=item.state,
-                to_state=item.state,  # type: ignore[attr-defined]
                 comment="传阅：" + "、".join(u.display_name for u in recipients) + (f"。{note}" if note else ""),
                 ip=ip,
                 flow=flow,
@@ -728,15 +720,10 @@ def item_create(model: type[I], *, actor: User, **fields: Any) -> I:
         _history(
             item,
             actor=actor,
-            post=None,
-            acting_label="",
             verb="create",
             verb_label="起草",
-            step_label="",
             from_state="",
             to_state=item.stage,
-            comment="",
-            ip=None,
             flow=flow,
         )
         return item

@@ -258,7 +258,7 @@ def test_the_ledger_query_count_does_not_grow_with_the_rows(
         many = client.get("/seals/ledger/")
     many_queries = count_queries(client, "/seals/ledger/")
 
-    assert 1 <= len(few.context["page"]) < len(many.context["page"]) <= 20
+    assert 0 < len(few.context["page"]) < len(many.context["page"]) <= 20
     print(
         f"ledger queries as {viewer}: {few_queries} with {len(few.context['page'])} rows, "
         f"{many_queries} with {len(many.context['page'])} rows"
