@@ -14,13 +14,6 @@ from .models import CarbonCopy, Item, Notification, Task, TaskStatus
 OVERSEER_KINDS = (PostKind.DISTRICT_HEAD, PostKind.OFFICE_DIRECTOR)
 
 
-def sees_everything(user: User, post_ids: list[int] | None = None) -> bool:
-    if user.is_superuser or user.has_perm("workflow.view_any_item"):
-        return True
-    ids = acting_post_ids(user) if post_ids is None else post_ids
-    return Post.objects.filter(pk__in=ids, kind__in=OVERSEER_KINDS).exists()
-
-
 def _view_any_granted(user: User) -> Exists:
     """The ``view_any_item`` permission, granted to the user or a group of theirs, as a subquery."""
     from django.contrib.auth.models import Permission
