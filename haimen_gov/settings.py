@@ -11,6 +11,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -215,7 +216,14 @@ CELERY_BEAT_SCHEDULE = {
         # Expires before the next run (however short the interval), so a backlog never piles up sweeps.
         "options": {"expires": REMINDER_SWEEP_SECONDS - min(10, REMINDER_SWEEP_SECONDS / 2)},
     },
+    "workflow-prune-reminders": {
+        "task": "haimen_gov.workflow.tasks.prune_reminders",
+        "schedule": crontab(hour=2, minute=30),
+        "options": {"expires": 6 * 3600},
+    },
 }
+# How long the sweep's per-task reminder claims are kept (workflow.Reminder); the notices themselves stay.
+REMINDER_CLAIM_DAYS = int(os.environ.get("REMINDER_CLAIM_DAYS", "60"))
 
 EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND",

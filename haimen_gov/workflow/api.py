@@ -207,10 +207,12 @@ def inbox(request: Request) -> Response:
 
 class NotificationSerializer(serializers.ModelSerializer):
     read = serializers.SerializerMethodField()
+    # A gathered reminder (count > 1) leads to the page listing its tasks.
+    url = serializers.CharField(source="link", read_only=True)
 
     class Meta:
         model = Notification
-        fields = ["id", "kind", "title", "body", "url", "created_at", "read"]
+        fields = ["id", "kind", "title", "body", "url", "count", "created_at", "read"]
 
     def get_read(self, row: Notification) -> bool:
         return row.read_at is not None

@@ -145,8 +145,20 @@ class Task(models.Model):
             # a page reads its 20 rows off the index instead of sorting every task that shares the first deadline.
             models.Index(fields=["post", "due_date", "id"], condition=Q(status="open"), name="task_open_inbox"),
             models.Index(fields=["due_date"], condition=Q(status="open"), name="task_open_due"),
-            models.Index(fields=["remind_on"], condition=Q(status="open"), name="task_open_remind"),
-            models.Index(fields=["escalate_on"], condition=Q(status="open"), name="task_open_escalate"),
+            # The sweep's reads, per post and index-only: "due soon" (remind_on passed, due_date not yet) and
+            # escalation (escalate_on passed).
+            models.Index(
+                fields=["post", "remind_on"],
+                include=["due_date", "id"],
+                condition=Q(status="open", remind_on__isnull=False),
+                name="task_open_remind_by_post",
+            ),
+            models.Index(
+                fields=["post", "escalate_on"],
+                include=["id"],
+                condition=Q(status="open"),
+                name="task_open_escalate_by_post",
+            ),
             models.Index(fields=["created_at"], condition=Q(status="open"), name="task_open_created"),
             models.Index(fields=["finished_by", "-finished_at"]),
             models.Index(fields=["item", "status"]),
@@ -237,8 +249,10 @@ class EmailStatus(models.TextChoices):
 
 
 class Notification(models.Model):
-    """In-app notice (the bell) and e-mail outbox. A reminder's row is its exactly-once claim: one per
-    (task, kind, day), inserted with ON CONFLICT DO NOTHING before anything is sent."""
+    """In-app notice (the bell) and e-mail outbox: one row per new task, copy or result, and one per recipient, kind
+    and sweep for deadline reminders. A reminder row names its task when it is about one task, and lists the tasks
+    (``task_ids``, ``count``) when it gathers several: somebody with 30 overdue tasks gets one notice a day, not 30
+    e-mails. Each task's reminder is claimed exactly once by a :class:`Reminder` row before it is gathered here."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
     kind = models.CharField(_("类别"), max_length=20, choices=NotificationKind.choices)
@@ -248,6 +262,8 @@ class Notification(models.Model):
     title = models.CharField(_("标题"), max_length=250)
     body = models.TextField(_("内容"), blank=True)
     url = models.CharField(max_length=200, blank=True)
+    count = models.PositiveIntegerField(_("件数"), default=1)
+    task_ids = models.JSONField(_("涉及待办"), null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     read_at = models.DateTimeField(null=True, blank=True)
     email_status = models.CharField(max_length=10, choices=EmailStatus.choices, default=EmailStatus.NONE)
@@ -258,13 +274,6 @@ class Notification(models.Model):
         verbose_name = _("通知")
         verbose_name_plural = _("通知")
         ordering = ["-created_at", "-id"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["task", "kind", "day"],
-                condition=Q(kind__in=[k.value for k in REMINDER_KINDS]),
-                name="one_reminder_per_task_kind_day",
-            ),
-        ]
         indexes = [
             models.Index(fields=["user", "-created_at"]),
             models.Index(fields=["user"], condition=Q(read_at__isnull=True), name="notification_unread"),
@@ -273,6 +282,47 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def is_digest(self) -> bool:
+        """A reminder gathering several tasks (its page lists them)."""
+        return self.count > 1
+
+    @property
+    def link(self) -> str:
+        """Where the notice leads: its item, or the page listing the tasks it gathers."""
+        if self.url:
+            return self.url
+        from django.urls import reverse
+
+        if self.is_digest:
+            return reverse("workflow:notification_tasks", args=[self.pk])
+        return reverse("workflow:notifications")
+
+
+class Reminder(models.Model):
+    """The exactly-once claim of one deadline reminder: one row per (day, kind, task), inserted with ON CONFLICT DO
+    NOTHING by the sweep before anything is sent (SPEC §7). ``day`` is the day the reminder is about (the sweep's day;
+    for "due soon" the task's ``remind_on``). Narrow on purpose, keyed by its primary key alone and without
+    foreign-key checks: a sweep writes up to one row per open task per working day (a million in the benchmark), and
+    the key's order (day first) makes each day's rows an append at the end of the index, however many days are kept.
+    Rows older than ``REMINDER_CLAIM_DAYS`` are pruned daily (tasks.prune_reminders)."""
+
+    pk = models.CompositePrimaryKey("day", "kind", "task")
+    day = models.DateField(_("日期"))
+    kind = models.CharField(_("类别"), max_length=10, choices=NotificationKind.choices)
+    # Tasks are never deleted (history refers to them); no constraint check per inserted row.
+    task = models.ForeignKey(Task, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("提醒记录")
+        verbose_name_plural = _("提醒记录")
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.kind} {self.task_id}"
 
 
 class SweepMark(models.Model):

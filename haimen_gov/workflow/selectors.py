@@ -97,4 +97,5 @@ def copies_for(user: User) -> QuerySet[CarbonCopy]:
 
 
 def notifications_for(user: User) -> QuerySet[Notification]:
-    return Notification.objects.filter(user=user).order_by("-created_at", "-id")
+    # task_ids (a gathered reminder's list, up to one id per open task) is read only by the page that lists them.
+    return Notification.objects.filter(user=user).defer("task_ids").order_by("-created_at", "-id")

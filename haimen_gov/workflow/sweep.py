@@ -1,27 +1,29 @@
 """Deadline reminders (SPEC §7; the deadlines of 第十六条, 第二十九条 and every step's working days).
 
-Beat runs :func:`sweep` every few minutes. Each reminder is one row of ``workflow_notification`` per
-(task, kind, day), inserted by a single ``INSERT … SELECT … ON CONFLICT DO NOTHING`` per kind: the row is the claim.
-A worker killed mid-sweep rolls its transaction back and the next sweep inserts the same rows; two sweeps at once
-serialise on the unique index and the loser inserts nothing (rows are inserted in task order, so two sweeps wait on
-each other in the same order and cannot deadlock). Set-based SQL keeps a sweep over a million open tasks to a few
-index scans.
+Beat runs :func:`sweep` every few minutes. Each task's reminder is claimed exactly once by a row of
+``workflow_reminder`` per (day, kind, task), inserted by a single ``INSERT … SELECT … RETURNING`` per kind; what one
+sweep claimed for one person becomes one notification (and one e-mail) in the same transaction: about the task when
+there is one, else gathering them ("您有 12 件待办已超过办理期限", with a page listing them). A worker killed
+mid-sweep rolls its transaction back and the next sweep claims the same rows; sweeps take turns on an advisory lock,
+so the second of two at once sees the first's claims and adds nothing (and the primary key refuses a second claim
+whatever happens). Set-based SQL over narrow, index-only reads keeps the day's first sweep over a million open
+tasks to a few seconds; later sweeps that day read only the tasks created since (SweepMark).
 
 The "day" of a reminder is the day it is about: the sweep's day for "due today", "overdue" and "escalated" (one a
 day), but the task's ``remind_on`` for "due soon", which is sent once however many sweeps (and days off) fall
 between ``remind_on`` and the due date.
 
-E-mail follows from the rows: :func:`deliver_emails` leases pending rows (``UPDATE … WHERE email_claimed_at IS NULL
-OR lease expired``), sends, and marks them sent. Each message carries a Message-ID derived from the row id, so
-should a worker die between sending and marking, the re-send is recognisably the same message.
+E-mail follows from the notifications: :func:`deliver_emails` leases pending rows (``UPDATE … WHERE
+email_claimed_at IS NULL OR lease expired``), sends, and marks them sent. Each message carries a Message-ID derived
+from the row id, so should a worker die between sending and marking, the re-send is recognisably the same message.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections import defaultdict
 from dataclasses import dataclass
-from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
@@ -30,7 +32,7 @@ from django.utils import timezone
 
 from haimen_gov import workdays
 
-from .models import EmailStatus, Notification, NotificationKind, SweepMark
+from .models import EmailStatus, Notification, NotificationKind, Reminder, SweepMark
 
 log = logging.getLogger(__name__)
 
@@ -67,41 +69,84 @@ _ACTING = """(
         )
 )"""
 
-_INSERT = """
-INSERT INTO workflow_notification
-    (user_id, kind, task_id, item_id, day, title, body, url, created_at, email_status)
-SELECT r.user_id, %(kind)s, r.task_id, r.item_id, r.day,
-       %(prefix)s || r.title, r.step_label || %(suffix)s, r.url, %(now)s,
-       CASE WHEN u.email <> '' THEN 'pending' ELSE 'none' END
+# Claim the reminders of one kind: one row per task not claimed yet. Sweeps run one at a time (SWEEP_LOCK), so a plain
+# INSERT with NOT EXISTS is enough and half the cost of ON CONFLICT's speculative insertion over a million rows; the
+# primary key still refuses a second claim should anything else ever write one. RETURNING gives back what this sweep
+# claimed.
+_CLAIM = """
+INSERT INTO workflow_reminder (day, kind, task_id, user_id)
+SELECT r.day, %(kind)s, r.task_id, r.user_id
 FROM (
-    SELECT t.id AS task_id, t.item_id, i.title, t.step_label, '/items/' || CAST(t.item_id AS varchar(20)) || '/' AS url,
-           a.user_id AS user_id, {day} AS day
+    SELECT t.id AS task_id, a.user_id AS user_id, {day} AS day
     FROM workflow_task t
-    JOIN workflow_item i ON i.id = t.item_id
     {join}
     JOIN {acting} a ON a.post_id = {post}
     WHERE t.status = 'open' AND {condition} {since}
 ) r
 JOIN org_user u ON u.id = r.user_id
 WHERE u.is_active
-ORDER BY r.task_id
-ON CONFLICT DO NOTHING
+  AND NOT EXISTS (
+    SELECT 1 FROM workflow_reminder c WHERE c.day = r.day AND c.kind = %(kind)s AND c.task_id = r.task_id
+  )
+RETURNING task_id, user_id
 """
 
+# pg_advisory_xact_lock key of the sweep: two beats (or a redelivered message beside a running sweep) take turns;
+# the second sees the first's committed claims and adds nothing.
+SWEEP_LOCK = 0x68_61_69_6D_65_6E_01  # "haimen" + 1
 
-def _insert(
+
+@dataclass(frozen=True)
+class Wording:
+    """What a reminder says: about one task (its title, then its step and ``one``), or about ``{n}`` tasks."""
+
+    prefix: str
+    one: str
+    many_title: str
+    many_body: str
+
+
+WORDING = {
+    NotificationKind.DUE_SOON: Wording(
+        "【即将到期】",
+        "，即将到期，请及时办理。",
+        "【即将到期】您有 {n} 件待办即将到期",
+        "共 {n} 件待办即将到期，请及时办理。",
+    ),
+    NotificationKind.DUE_TODAY: Wording(
+        "【今日到期】",
+        "，今日到期，请及时办理。",
+        "【今日到期】您有 {n} 件待办今日到期",
+        "共 {n} 件待办今日到期，请及时办理。",
+    ),
+    NotificationKind.OVERDUE: Wording(
+        "【已逾期】",
+        "，已超过办理期限，请尽快办理。",
+        "【已逾期】您有 {n} 件待办已超过办理期限",
+        "共 {n} 件待办已超过办理期限，请尽快办理。",
+    ),
+    NotificationKind.ESCALATED: Wording(
+        "【逾期督办】",
+        "，下级承办已逾期多日，请督促办理。",
+        "【逾期督办】下级承办的 {n} 件待办已逾期多日",
+        "下级承办的 {n} 件待办已逾期多日，请督促办理。",
+    ),
+}
+
+
+def _remind(
     kind: str,
     *,
     condition: str,
-    prefix: str,
-    suffix: str,
     today: dt.date,
     post: str = "t.post_id",
     join: str = "",
     day: str = "%(today)s",
     since: dt.datetime | None = None,
 ) -> int:
-    sql = _INSERT.format(
+    """Claim today's reminders of ``kind`` and notify each recipient once for all the tasks claimed for them.
+    Returns how many tasks were claimed."""
+    sql = _CLAIM.format(
         condition=condition,
         acting=_ACTING,
         post=post,
@@ -109,17 +154,60 @@ def _insert(
         day=day,
         since="AND t.created_at >= %(since)s" if since is not None else "",
     )
-    params: dict[str, Any] = {
-        "kind": kind,
-        "today": today,
-        "now": timezone.now(),
-        "prefix": prefix,
-        "suffix": suffix,
-        "since": since,
-    }
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return max(cursor.rowcount, 0)
+        cursor.execute(sql, {"kind": kind, "today": today, "since": since})
+        claimed = cursor.fetchall()
+    if claimed:
+        _notify(kind, today, claimed)
+    return len(claimed)
+
+
+def _notify(kind: str, today: dt.date, claimed: list[tuple[int, int]]) -> None:
+    """One notification per recipient, in the sweep's transaction: about the task itself when there is one, else
+    gathering them (its page lists them)."""
+    from haimen_gov.org.models import User
+
+    from .models import Task
+
+    by_user: dict[int, list[int]] = defaultdict(list)
+    for task_id, user_id in claimed:
+        by_user[user_id].append(task_id)
+    single = {ids[0] for ids in by_user.values() if len(ids) == 1}
+    tasks = {
+        t["id"]: t for t in Task.objects.filter(pk__in=single).values("id", "item_id", "item__title", "step_label")
+    }
+    emails = dict(User.objects.filter(pk__in=by_user).values_list("id", "email"))
+    words, now = WORDING[NotificationKind(kind)], timezone.now()
+    rows = []
+    for user_id, ids in by_user.items():
+        ids.sort()
+        common = {
+            "user_id": user_id,
+            "kind": kind,
+            "day": today,
+            "count": len(ids),
+            "task_ids": ids,
+            "created_at": now,
+            "email_status": EmailStatus.PENDING if emails.get(user_id) else EmailStatus.NONE,
+        }
+        if len(ids) == 1:
+            task = tasks[ids[0]]
+            rows.append(
+                Notification(
+                    **common,
+                    task_id=task["id"],
+                    item_id=task["item_id"],
+                    title=(words.prefix + task["item__title"])[:250],
+                    body=task["step_label"] + words.one,
+                    url=f"/items/{task['item_id']}/",
+                )
+            )
+        else:
+            n = f"{len(ids):,}"
+            rows.append(
+                Notification(**common, title=words.many_title.format(n=n), body=words.many_body.format(n=n), url="")
+            )
+    Notification.objects.bulk_create(rows, batch_size=500)
 
 
 # Transactions that create tasks last well under this: a task committed after a sweep started but created (its
@@ -133,47 +221,44 @@ def sweep(today: dt.date | None = None) -> SweepResult:
     result = SweepResult()
     started_at = timezone.now()
     with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                # One sweep at a time (SWEEP_LOCK); the lock ends with the transaction, or with a killed worker's
+                # connection.
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [SWEEP_LOCK])
+                # Compiling these plans (JIT) took ~2 s a statement over a million open tasks, more than it saved.
+                cursor.execute("SET LOCAL jit = off")
+                # Room for the anti-join against the day's claims to stay in memory.
+                cursor.execute("SET LOCAL work_mem = '64MB'")
         mark = SweepMark.objects.filter(day=today).first()
         # After the day's first complete sweep, only tasks created since can have unclaimed reminders for today.
         since = mark.started_at - SWEEP_OVERLAP if mark is not None else None
-        if connection.vendor == "postgresql":
-            # Compiling these plans (JIT) took ~2 s a statement over a million open tasks, more than it saved.
-            with connection.cursor() as cursor:
-                cursor.execute("SET LOCAL jit = off")
-        result.due_soon = _insert(
+        result.due_soon = _remind(
             NotificationKind.DUE_SOON,
             condition="t.remind_on <= %(today)s AND t.due_date > %(today)s",
-            prefix="【即将到期】",
-            suffix="，即将到期，请及时办理。",
             today=today,
             since=since,
             # Keyed on remind_on, not today: once per task, not again on the weekend before a Monday deadline.
             day="t.remind_on",
         )
-        result.due_today = _insert(
+        result.due_today = _remind(
             NotificationKind.DUE_TODAY,
             condition="t.due_date = %(today)s",
-            prefix="【今日到期】",
-            suffix="，今日到期，请及时办理。",
             today=today,
             since=since,
         )
         # Overdue reminders go out on working days only; escalation from the configured overdue working day on,
         # to whoever acts for the post above (org.Post.superior).
         if workdays.is_workday(today).workday:
-            result.overdue = _insert(
+            result.overdue = _remind(
                 NotificationKind.OVERDUE,
                 condition="t.due_date < %(today)s",
-                prefix="【已逾期】",
-                suffix="，已超过办理期限，请尽快办理。",
                 today=today,
                 since=since,
             )
-            result.escalated = _insert(
+            result.escalated = _remind(
                 NotificationKind.ESCALATED,
                 condition="t.escalate_on <= %(today)s AND sp.superior_id IS NOT NULL",
-                prefix="【逾期督办】",
-                suffix="，下级承办已逾期多日，请督促办理。",
                 today=today,
                 post="sp.superior_id",
                 join="JOIN org_post sp ON sp.id = t.post_id",
@@ -184,6 +269,25 @@ def sweep(today: dt.date | None = None) -> SweepResult:
     if result.total:
         log.info("sweep %s: %s", today, result)
     return result
+
+
+def prune_reminders(today: dt.date | None = None) -> int:
+    """Delete reminder claims older than ``REMINDER_CLAIM_DAYS`` (default 60) days, a day at a time, each in its own
+    transaction. An old claim can no longer matter: "due today", "overdue" and "escalated" are claimed for the sweep's
+    own day, and "due soon" for a ``remind_on`` at most a few working days before a due date that has passed too."""
+    today = today or timezone.localdate()
+    keep = int(getattr(settings, "REMINDER_CLAIM_DAYS", 60))
+    before = today - dt.timedelta(days=keep)
+    deleted = 0
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT DISTINCT day FROM workflow_reminder WHERE day < %s ORDER BY day", [before])
+        days = [row[0] for row in cursor.fetchall()]
+    for day in days:
+        with transaction.atomic():
+            deleted += Reminder.objects.filter(day=day).delete()[0]
+    if deleted:
+        log.info("pruned %s reminder claims before %s", deleted, before)
+    return deleted
 
 
 def deliver_emails(limit: int = EMAIL_BATCH) -> int:
@@ -214,7 +318,8 @@ def deliver_emails(limit: int = EMAIL_BATCH) -> int:
                 continue
             message = EmailMessage(
                 subject=row.title,
-                body=f"{row.user.display_name}：\n\n{row.body}\n\n{_absolute(row.url)}\n\n—— 海门区人民政府工作平台",
+                body=f"{row.user.display_name}：\n\n{row.body}\n{_listing(row)}\n{_absolute(row.link)}\n\n"
+                "—— 海门区人民政府工作平台",
                 to=[row.user.email],
                 headers={"Message-ID": f"<notification-{row.pk}@haimen-portal>"},
                 connection=conn,
@@ -230,6 +335,26 @@ def deliver_emails(limit: int = EMAIL_BATCH) -> int:
             sent += 1
         if len(ids) < limit:
             return sent
+
+
+MAIL_LISTED = 10
+
+
+def _listing(row: Notification) -> str:
+    """For a reminder gathering several tasks: the first few of them, one a line (the link lists them all)."""
+    if not row.is_digest:
+        return ""
+    from .models import Task
+
+    ids = (row.task_ids or [])[:MAIL_LISTED]
+    found = {t.pk: t for t in Task.objects.filter(pk__in=ids).select_related("item")}
+    lines = [
+        f"  · {task.item.title}（{task.step_label}，期限 {task.due_date:%Y-%m-%d}）"
+        for task in (found[i] for i in ids if i in found)
+    ]
+    if row.count > len(ids):
+        lines.append(f"  …… 等 {row.count:,} 件，详见：")
+    return "\n" + "\n".join(lines) + "\n"
 
 
 def _absolute(url: str) -> str:

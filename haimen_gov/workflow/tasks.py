@@ -21,3 +21,9 @@ def sweep(today: str | None = None) -> int:
 @shared_task(name="haimen_gov.workflow.tasks.deliver_emails", ignore_result=True)
 def deliver_emails() -> int:
     return sweep_module.deliver_emails()
+
+
+@shared_task(name="haimen_gov.workflow.tasks.prune_reminders", ignore_result=True)
+def prune_reminders() -> int:
+    """Daily: forget reminder claims older than REMINDER_CLAIM_DAYS (the notices themselves are kept)."""
+    return sweep_module.prune_reminders()

@@ -306,4 +306,26 @@ def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
         return HttpResponseBadRequest("通知不存在。")
     if row.read_at is None:
         Notification.objects.filter(pk=row.pk).update(read_at=timezone.now())
+    if row.is_digest:
+        return redirect("workflow:notification_tasks", pk=row.pk)
     return redirect(row.url or "workflow:notifications")
+
+
+def notification_tasks(request: HttpRequest, pk: int) -> HttpResponse:
+    """The tasks a gathered reminder is about (e.g. "您有 30 件待办已超过办理期限"), a page of them at a time, each with
+    where it stands now."""
+    row = Notification.objects.filter(pk=pk, user=request.user).first()  # type: ignore[misc]
+    if row is None:
+        raise Http404("通知不存在。")
+    if row.read_at is None:
+        Notification.objects.filter(pk=row.pk).update(read_at=timezone.now())
+    page = Paginator(row.task_ids or [], PAGE_SIZE).get_page(request.GET.get("page"))
+    found = Task.objects.filter(pk__in=list(page.object_list)).select_related("item", "item__kind", "post")
+    by_id = {t.pk: t for t in found}
+    tasks = [by_id[i] for i in page.object_list if i in by_id]
+    tasks.sort(key=lambda t: (t.status != TaskStatus.OPEN, t.due_date or timezone.localdate(), t.pk))
+    return render(
+        request,
+        "workflow/notification_tasks.html",
+        {"notification": row, "page": page, "tasks": tasks, "today": timezone.localdate()},
+    )

@@ -23,7 +23,7 @@ from django.db import DEFAULT_DB_ALIAS, connections
 
 from haimen_gov.celery import app as celery_app
 from haimen_gov.workflow.actions import item_create, item_fire
-from haimen_gov.workflow.models import REMINDER_KINDS, Notification, Task, TaskStatus
+from haimen_gov.workflow.models import Reminder, Task, TaskStatus
 from tests.factories import Org
 from tests.workflow_app.models import Memo
 
@@ -62,8 +62,8 @@ def tasks_by_post(memo: Memo, org: Org) -> dict[str, Task]:
 
 
 def reminder_rows(**filters: Any) -> list[tuple[Any, str, Any, str]]:
-    """Reminder rows as (task id, kind, day, username), in insertion order."""
-    qs = Notification.objects.filter(kind__in=REMINDER_KINDS, **filters).order_by("id")
+    """Reminder claims (workflow.Reminder) as (task id, kind, day, username), ordered by day, kind and task."""
+    qs = Reminder.objects.filter(**filters).order_by("day", "kind", "task_id")
     return list(qs.values_list("task_id", "kind", "day", "user__username"))
 
 
@@ -129,16 +129,15 @@ def _isolated_broker(monkeypatch: pytest.MonkeyPatch, keyprefix: str) -> Iterato
 
 @contextmanager
 def claim_held_open(task: Task, kind: str, day: dt.date) -> Iterator[None]:
-    """Insert the reminder row (task, kind, day) in a transaction of a separate connection and keep it open: a sweep
-    that gets to the same row waits on the unique index until the block ends, when the insert is rolled back."""
+    """Insert the reminder claim (day, kind, task) in a transaction of a separate connection and keep it open: a sweep
+    that gets to the same row waits on the primary key until the block ends, when the insert is rolled back."""
     conn = connections.create_connection(DEFAULT_DB_ALIAS)
     try:
         conn.set_autocommit(False)
         with conn.cursor() as cursor:
             cursor.execute(
-                "INSERT INTO workflow_notification (user_id, kind, task_id, item_id, day, title, body, url,"
-                " created_at, email_status) VALUES (%s, %s, %s, %s, %s, 'held by the test', '', '', now(), 'none')",
-                [task.post.holder_id, kind, task.pk, task.item_id, day],
+                "INSERT INTO workflow_reminder (day, kind, task_id, user_id) VALUES (%s, %s, %s, %s)",
+                [day, kind, task.pk, task.post.holder_id],
             )
         yield
     finally:
@@ -162,10 +161,21 @@ def backends_waiting_on_reminder_insert(application_name: str | None = None) -> 
         "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"
         " AND query LIKE %s"
     )
-    params: list[Any] = ["%INSERT INTO workflow_notification%"]
+    params: list[Any] = ["%INSERT INTO workflow_reminder%"]
     if application_name is not None:
         sql += " AND application_name = %s"
         params.append(application_name)
     with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
         cursor.execute(sql, params)
+        return int(cursor.fetchone()[0])
+
+
+def backends_waiting_for_their_turn_to_sweep() -> int:
+    """How many connections to the test database wait for the sweep's advisory lock (another sweep is running)."""
+    with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event = 'advisory'"
+            " AND query LIKE %s",
+            ["%pg_advisory_xact_lock%"],
+        )
         return int(cursor.fetchone()[0])

@@ -18,9 +18,9 @@ from django.core import mail
 from django.db import connection
 
 from haimen_gov.workflow import sweep as sweep_module
-from haimen_gov.workflow.models import REMINDER_KINDS, EmailStatus, Notification, NotificationKind, Task, TaskStatus
+from haimen_gov.workflow.models import EmailStatus, Notification, NotificationKind, Reminder, Task, TaskStatus
 
-from .conftest import backends_waiting_on_reminder_insert, claim_held_open
+from .conftest import backends_waiting_for_their_turn_to_sweep, backends_waiting_on_reminder_insert, claim_held_open
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -66,7 +66,9 @@ def test_two_sweeps_at_once_insert_each_reminder_once_without_errors(org, submit
 
     with claim_held_open(first, NotificationKind.OVERDUE, DAY):
         threads, results, errors = in_threads(lambda: sweep_module.sweep(DAY))
-        wait_for(lambda: backends_waiting_on_reminder_insert() == 2, "both sweeps to wait on the held row")
+        # One sweep gets to the held row and waits on it; the other waits for its turn (sweeps take turns).
+        wait_for(lambda: backends_waiting_on_reminder_insert() == 1, "a sweep to wait on the held row")
+        wait_for(lambda: backends_waiting_for_their_turn_to_sweep() == 1, "the other sweep to wait for its turn")
     for thread in threads:
         thread.join(timeout=30)
 
@@ -74,7 +76,7 @@ def test_two_sweeps_at_once_insert_each_reminder_once_without_errors(org, submit
     assert len(results) == 2
     # Every open task: an overdue reminder and an escalation, each inserted by exactly one of the two sweeps.
     assert sum(r.total for r in results) == 24
-    keys = Counter(Notification.objects.filter(kind__in=REMINDER_KINDS).values_list("task_id", "kind", "day"))
+    keys = Counter(Reminder.objects.values_list("task_id", "kind", "day"))
     assert len(keys) == 24 and set(keys.values()) == {1}
     assert {task for task, _kind, _day in keys} == set(open_tasks.values_list("id", flat=True))
 

@@ -30,7 +30,7 @@ import pytest
 from django.conf import settings as django_settings
 
 from haimen_gov.workflow.actions import item_create, item_fire
-from haimen_gov.workflow.models import REMINDER_KINDS, EmailStatus, Notification, NotificationKind, Task
+from haimen_gov.workflow.models import EmailStatus, Notification, NotificationKind, Reminder, Task
 from haimen_gov.workflow.tasks import sweep
 from tests.factories import Org
 from tests.workflow_app.models import Memo, MemoState
@@ -436,6 +436,6 @@ def test_redis_restarting_mid_sweep_loses_nothing_and_doubles_nothing(
         wait_until(lambda: mail_is_settled(maildir), what="the e-mail", logs=logs)
 
         assert sorted(reminders_on(DAY)) == sorted(expected)
-        assert Notification.objects.filter(kind__in=REMINDER_KINDS).count() == len(expected)
+        assert Reminder.objects.count() == len(expected)
         assert set(new_tasks.values_list("id", flat=True)) <= set(sent_mail(maildir))
         assert_each_mail_sent_once(maildir)
