@@ -3,61 +3,79 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import Count, IntegerField, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db import connection
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 
+# The navigation counts up to this many of each and then shows "999+" (templatetags ``nav_count``): counting stops
+# at NAV_COUNT_CAP + 1 rows, so a page costs the same for an inbox of 25,000 tasks as for one of 1,000.
+NAV_COUNT_CAP = 999
 
-def _count(qs: Any) -> Coalesce:
-    # COUNT(*), not COUNT(id): PostgreSQL then counts from the partial indexes alone (10x faster for a busy inbox).
-    return Coalesce(
-        Subquery(qs.order_by().values("flag").annotate(n=Count("*")).values("n")[:1], output_field=IntegerField()),
-        0,
-    )
+# One statement, written out rather than built with the ORM: it runs on every page, and compiling the equivalent
+# queryset (four subqueries over the acting posts) cost more CPU than PostgreSQL takes to answer it. The posts are
+# those of ``org.routing.acting_posts`` (held, or delegated today and not a seal custodian's), so the inbox count is
+# exactly the number of rows of ``workflow.selectors.inbox``. Each count reads at most ``limit`` entries of a partial
+# index (task_open_inbox, notification_unread) and never the heap for a vacuumed table.
+_NAV_SQL = """
+WITH posts AS (
+    SELECT p.id FROM {post} p WHERE p.holder_id = %(user)s
+    UNION
+    SELECT p.id FROM {post} p JOIN {delegation} d ON d.post_id = p.id
+    WHERE d.delegate_id = %(user)s AND d.start <= %(day)s AND d."end" >= %(day)s AND d.revoked_at IS NULL
+      AND p.kind <> %(custodian)s
+)
+SELECT
+    (SELECT count(*) FROM (SELECT 1 FROM {task} t
+        WHERE t.status = %(open)s AND t.post_id IN (SELECT id FROM posts) LIMIT %(limit)s) s),
+    (SELECT count(*) FROM (SELECT 1 FROM {task} t
+        WHERE t.status = %(open)s AND t.post_id IN (SELECT id FROM posts) AND t.due_date < %(day)s LIMIT %(limit)s) s),
+    (SELECT count(*) FROM (SELECT 1 FROM {notification} n
+        WHERE n.user_id = %(user)s AND n.read_at IS NULL LIMIT %(limit)s) s),
+    (SELECT count(*) FROM (SELECT 1 FROM {copy} c
+        WHERE c.user_id = %(user)s AND c.read_at IS NULL LIMIT %(limit)s) s)
+"""
 
 
 def nav_counts(user: Any, today: dt.date | None = None) -> dict[str, int]:
-    """The navigation's counts (待办, overdue, unread notices, unread copies) in one query."""
-    from django.db.models import Value
-
-    from haimen_gov.org.models import Post, PostKind, User
+    """The navigation's counts (待办, overdue, unread notices, unread copies) in one query. Each is exact up to
+    NAV_COUNT_CAP; above it, the count is NAV_COUNT_CAP + 1 ("999+")."""
+    from haimen_gov.org.models import Delegation, Post, PostKind
     from haimen_gov.workflow.models import CarbonCopy, Notification, Task, TaskStatus
 
-    day = today or timezone.localdate()
-    posts = Post.objects.filter(
-        Q(holder=user)
-        | (
-            Q(
-                delegations__delegate=user,
-                delegations__start__lte=day,
-                delegations__end__gte=day,
-                delegations__revoked_at__isnull=True,
-            )
-            & ~Q(kind=PostKind.SEAL_CUSTODIAN)
-        )
-    ).values("id")
-    open_tasks = Task.objects.filter(status=TaskStatus.OPEN, post_id__in=posts).annotate(flag=Value(1))
-    row = (
-        User.objects.filter(pk=user.pk)
-        .annotate(
-            inbox=_count(open_tasks),
-            overdue=_count(open_tasks.filter(due_date__lt=day)),
-            unread=_count(Notification.objects.filter(user=user, read_at__isnull=True).annotate(flag=Value(1))),
-            unread_copies=_count(CarbonCopy.objects.filter(user=user, read_at__isnull=True).annotate(flag=Value(1))),
-        )
-        .values("inbox", "overdue", "unread", "unread_copies")
-        .first()
+    sql = _NAV_SQL.format(
+        post=Post._meta.db_table,
+        delegation=Delegation._meta.db_table,
+        task=Task._meta.db_table,
+        notification=Notification._meta.db_table,
+        copy=CarbonCopy._meta.db_table,
     )
-    if row is None:
-        return {"inbox": 0, "overdue": 0, "unread": 0, "copies": 0}
-    return {"inbox": row["inbox"], "overdue": row["overdue"], "unread": row["unread"], "copies": row["unread_copies"]}
+    params = {
+        "user": user.pk,
+        "day": today or timezone.localdate(),
+        "custodian": PostKind.SEAL_CUSTODIAN.value,
+        "open": TaskStatus.OPEN.value,
+        "limit": NAV_COUNT_CAP + 1,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        inbox, overdue, unread, copies = cursor.fetchone()
+    return {"inbox": inbox, "overdue": overdue, "unread": unread, "copies": copies}
+
+
+def request_nav_counts(request: HttpRequest) -> dict[str, int]:
+    """The user's nav counts, queried once per request: a view that needs them (the inbox's pager) shares them with
+    the navigation."""
+    counts: dict[str, int] | None = getattr(request, "_nav_counts", None)
+    if counts is None:
+        counts = nav_counts(request.user)
+        request._nav_counts = counts  # type: ignore[attr-defined]
+    return counts
 
 
 def portal(request: HttpRequest) -> dict[str, Any]:
     context: dict[str, Any] = {"portal_name": "海门区人民政府工作平台"}
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
-        context["nav"] = SimpleLazyObject(lambda: nav_counts(user))
+        context["nav"] = SimpleLazyObject(lambda: request_nav_counts(request))
     return context

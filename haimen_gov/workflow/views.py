@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from haimen_gov import context_processors
 from haimen_gov.middleware import client_ip
 from haimen_gov.org.models import Post, User
 from haimen_gov.org.routing import acting_posts
@@ -21,6 +22,7 @@ from haimen_gov.org.routing import acting_posts
 from . import actions, selectors
 from .flows import all_flows, flow_for
 from .models import Item, Notification, Task, TaskStatus
+from .paging import CountedPaginator, UncountedPaginator
 from .timeline import timeline
 
 PAGE_SIZE = 20
@@ -77,7 +79,17 @@ def _page(request: HttpRequest, qs: Any) -> Any:
 
 def inbox(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
-    page = _page(request, selectors.inbox(user))
+    tasks = selectors.inbox(user, [pk for pk, _kind in viewer_posts(request)])
+    # The navigation counts these very rows (up to its cap) in the query it runs anyway: the pager takes that count
+    # instead of a COUNT(*) of its own; past the cap the inbox pages without a total.
+    total = context_processors.request_nav_counts(request)["inbox"]
+    cap = context_processors.NAV_COUNT_CAP
+    paginator: Paginator
+    if total > cap:
+        paginator = UncountedPaginator(tasks, PAGE_SIZE, more_than=cap)
+    else:
+        paginator = CountedPaginator(tasks, PAGE_SIZE, count=total)
+    page = paginator.get_page(request.GET.get("page"))
     return render(request, "workflow/inbox.html", {"page": page, "today": timezone.localdate(), "tab": "inbox"})
 
 

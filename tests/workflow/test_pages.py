@@ -21,8 +21,9 @@ from .helpers import delegate, fire, memo_at, open_tasks, submitted_memo
 
 pytestmark = pytest.mark.django_db
 
-# Measured: the list pages run 4 queries (the inbox 5), whatever the number of rows: the user, the posts the user
-# acts for (inbox), the nav counts (one query), the pager's count and the page's rows. Sessions are read from Redis.
+# Measured: the list pages run 4 queries, whatever the number of rows: the user, the nav counts (one query), the
+# pager's count and the page's rows; the inbox runs the posts the user acts for instead of a count of its own (the
+# pager takes the nav's count of the same rows). Sessions are read from Redis.
 LIST_PAGE_QUERIES = 5
 # The item page runs 7: the user, their posts, the item (visibility and the app's row in one query), its tasks,
 # history and copies (the actions and the timeline are worked out from those), the nav counts. The post and user
@@ -156,6 +157,59 @@ def test_the_nav_counts_the_open_tasks(org, client_for):
     fire(memos[0], "return", org.deputy1, comment="请补充材料。")
     assert re.search(r'id="nav-inbox-count">\s*2\s*<', html(client.get("/done/")))
     assert 'id="nav-inbox-count"' not in html(client_for(org.outsider).get("/inbox/"))
+
+
+def test_the_nav_counts_match_the_queues_of_a_delegate(org):
+    from haimen_gov.context_processors import nav_counts
+    from haimen_gov.org.routing import acting_post_ids
+    from haimen_gov.workflow.models import CarbonCopy, Notification
+
+    memo = memo_at(org, MemoState.HEAD_SIGN, title="委托的待办")
+    memo_at(org, MemoState.EXEC_SIGN, title="本人的待办")
+    delegate(org.posts.head, org.exec_vice, days=400)
+    actions.item_copy(Memo, memo.pk, actor=org.director, users=[org.exec_vice], note="请阅")
+    user = org.exec_vice
+    mine = Task.objects.filter(status=TaskStatus.OPEN, post_id__in=acting_post_ids(user))
+    on = min(t.due_date for t in mine) + dt.timedelta(days=1)  # the earliest deadline has passed
+
+    counts = nav_counts(user, today=on)
+
+    assert counts == {
+        "inbox": mine.count(),
+        "overdue": mine.filter(due_date__lt=on).count(),
+        "unread": Notification.objects.filter(user=user, read_at__isnull=True).count(),
+        "copies": CarbonCopy.objects.filter(user=user, read_at__isnull=True).count(),
+    }
+    assert counts["inbox"] == 2 and counts["overdue"] >= 1 and counts["copies"] == 1
+
+
+def test_the_nav_counts_stop_at_the_cap_and_the_inbox_pages_without_a_total(org, client_for, monkeypatch):
+    from haimen_gov import context_processors
+    from haimen_gov.workflow import views
+
+    monkeypatch.setattr(context_processors, "NAV_COUNT_CAP", 3)
+    monkeypatch.setattr(views, "PAGE_SIZE", 2)
+    for i in range(5):
+        submitted_memo(org, title=f"超限纪要{i}")
+    client = client_for(org.director)
+
+    first = html(client.get("/inbox/"))
+    assert re.search(r'id="nav-inbox-count">\s*3\+\s*<', first)
+    assert "第 1 页，共 3+ 条" in first and "page=2" in first and "上一页" not in first
+    assert first.count("超限纪要") == 2
+    second = html(client.get("/inbox/?page=2"))
+    third = html(client.get("/inbox/?page=3"))
+    assert second.count("超限纪要") == 2 and "page=3" in second
+    assert third.count("超限纪要") == 1 and "下一页" not in third and "page=2" in third
+    shown = {m for page in (first, second, third) for m in re.findall(r"超限纪要\d", page)}
+    assert shown == {f"超限纪要{i}" for i in range(5)}  # every task once, across the pages
+    assert html(client.get("/inbox/?page=9")).count("超限纪要") == 2  # past the end: the first page
+
+    fire(Memo.objects.get(title="超限纪要0"), "return", org.deputy1, comment="请补充材料。")
+    fire(Memo.objects.get(title="超限纪要1"), "return", org.deputy1, comment="请补充材料。")
+    exact = html(client.get("/inbox/"))
+    assert re.search(r'id="nav-inbox-count">\s*3\s*<', exact)  # at the cap: exact again, with page numbers
+    assert "第 1 / 2 页，共 3 条" in exact
 
 
 # --------------------------------------------------------------------------- a constant number of queries

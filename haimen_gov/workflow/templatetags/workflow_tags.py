@@ -8,3 +8,11 @@ register = template.Library()
 @register.filter
 def get_item(mapping: dict[str, Any], key: str) -> Any:
     return mapping.get(key) if mapping else None
+
+
+@register.filter
+def nav_count(n: int) -> str:
+    """A navigation count as shown: the number, or "999+" past the cap where counting stops."""
+    from haimen_gov.context_processors import NAV_COUNT_CAP
+
+    return f"{NAV_COUNT_CAP}+" if n > NAV_COUNT_CAP else str(n)

@@ -1,0 +1,69 @@
+"""Pagers for the queues: Django's Paginator, told its count when the request has already made it, or paging without
+a count when the list is too long to count on every request."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
+from django.utils.functional import cached_property
+
+
+class CountedPaginator(Paginator):
+    """A Paginator handed the count of its rows (made by the same request), so it runs no COUNT(*) of its own."""
+
+    def __init__(self, object_list: Any, per_page: int, *, count: int) -> None:
+        super().__init__(object_list, per_page)
+        self._known_count = count
+
+    @cached_property
+    def count(self) -> int:
+        return self._known_count
+
+
+class UncountedPaginator(Paginator):
+    """Pages without a total: each page reads ``per_page + 1`` rows to learn whether another page follows. The pager
+    shows only that there are more than ``more_than`` rows (what the navigation's capped count says), and there is no
+    last page to jump to. Nothing here reads ``count`` or ``num_pages``, which would count after all."""
+
+    total_unknown = True
+
+    def __init__(self, object_list: Any, per_page: int, *, more_than: int) -> None:
+        super().__init__(object_list, per_page)
+        self.more_than = more_than
+
+    def validate_number(self, number: Any) -> int:
+        try:
+            if isinstance(number, float) and not number.is_integer():
+                raise ValueError
+            number = int(number)
+        except (TypeError, ValueError):
+            raise PageNotAnInteger(self.error_messages["invalid_page"]) from None
+        if number < 1:
+            raise EmptyPage(self.error_messages["min_page"])
+        return number
+
+    def page(self, number: Any) -> UncountedPage:
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        rows = list(self.object_list[bottom : bottom + self.per_page + 1])
+        if not rows and number > 1:
+            raise EmptyPage(self.error_messages["no_results"])
+        return UncountedPage(rows[: self.per_page], number, self, has_next=len(rows) > self.per_page)
+
+    def get_page(self, number: Any) -> UncountedPage:
+        """As Paginator.get_page, except that a page past the end shows the first (the last is not known)."""
+        try:
+            return self.page(number)
+        except (PageNotAnInteger, EmptyPage):
+            return self.page(1)
+
+
+class UncountedPage(Page):
+    def __init__(self, object_list: Sequence[Any], number: int, paginator: UncountedPaginator, *, has_next: bool):
+        super().__init__(object_list, number, paginator)
+        self._has_next = has_next
+
+    def has_next(self) -> bool:
+        return self._has_next
