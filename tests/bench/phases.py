@@ -267,9 +267,21 @@ def sweep(args: dict[str, Any]) -> dict[str, Any]:
     # A working day (overdue and escalation reminders go out on working days only) not swept yet.
     day = dt.date.fromisoformat(args["anchor"]) if args.get("anchor") else anchor_day()
     while not workdays.is_workday(day).workday or scalar(
-        "SELECT EXISTS (SELECT 1 FROM workflow_notification WHERE day = %s)", [day]
+        "SELECT EXISTS (SELECT 1 FROM workflow_reminder WHERE day = %s)", [day]
     ):
         day += dt.timedelta(days=1)
+    # As on any morning, yesterday's claims are in the table (kept REMINDER_CLAIM_DAYS days): the working day before
+    # is swept first if it was not, untimed.
+    before = day - dt.timedelta(days=1)
+    while not workdays.is_workday(before).workday:
+        before -= dt.timedelta(days=1)
+    if not scalar("SELECT EXISTS (SELECT 1 FROM workflow_reminder WHERE day = %s)", [before]):
+        started = time.perf_counter()
+        previous = sweep_module.sweep(before)
+        log(
+            f"  untimed: the sweep of the working day before ({before}), {previous.total:,} claims, "
+            f"{time.perf_counter() - started:.1f} s"
+        )
     with connection.cursor() as cursor:
         cursor.execute(
             """
@@ -292,6 +304,7 @@ def sweep(args: dict[str, Any]) -> dict[str, Any]:
         "open_tasks": total,
         "candidates": {"due_today": due_today, "due_soon": due_soon, "overdue": overdue, "escalate": escalate},
         "notifications_before": scalar("SELECT count(*) FROM workflow_notification"),
+        "claims_before": scalar("SELECT count(*) FROM workflow_reminder"),
     }
 
     if args.get("explain"):
@@ -317,6 +330,8 @@ def sweep(args: dict[str, Any]) -> dict[str, Any]:
             except Rollback:
                 pass
         result["explain"] = plans
+        with connection.cursor() as cursor:  # the rolled-back claims left dead rows: clear them before measuring
+            cursor.execute("VACUUM workflow_reminder")
 
     # 1: the day's first sweep, which writes the day's reminders; 2: the same day again at once (what beat does
     # every few minutes): nothing to insert, every candidate a probe of the unique index on fresh, not yet vacuumed
@@ -326,9 +341,9 @@ def sweep(args: dict[str, Any]) -> dict[str, Any]:
         if attempt == 3:
             started = time.perf_counter()
             with connection.cursor() as cursor:
-                cursor.execute("VACUUM (ANALYZE) workflow_notification")
+                cursor.execute("VACUUM (ANALYZE) workflow_reminder")
             result["vacuum_seconds"] = round(time.perf_counter() - started, 2)
-            log(f"  VACUUM (ANALYZE) workflow_notification: {result['vacuum_seconds']} s")
+            log(f"  VACUUM (ANALYZE) workflow_reminder: {result['vacuum_seconds']} s")
         started = time.perf_counter()
         outcome = sweep_module.sweep(day)
         took = time.perf_counter() - started
@@ -346,6 +361,7 @@ def sweep(args: dict[str, Any]) -> dict[str, Any]:
         log(f"  sweep {attempt} ({label}): {took:.2f} s, {outcome.total:,} reminders inserted ({outcome})")
     result["runs"] = runs
     result["notifications_after"] = scalar("SELECT count(*) FROM workflow_notification")
+    result["claims_after"] = scalar("SELECT count(*) FROM workflow_reminder")
     return result
 
 
