@@ -12,6 +12,8 @@ BENCH_TASKS            1000000     50000    open tasks in total (the flow's own 
 BENCH_REQUESTS         2000        300      requests measured per endpoint
 BENCH_TRANSITIONS      =REQUESTS            approvals measured (each on its own item)
 BENCH_CONCURRENCY      20          20       simultaneous users
+BENCH_THINK            0.5-1.5     0.5-1.5  seconds each user waits before each request (the "users" run)
+BENCH_THINK_REQUESTS   600         200      requests measured per endpoint with think time
 BENCH_WORKERS          4           4        gunicorn worker processes
 =====================  ==========  =======  ===================================================================
 
@@ -32,8 +34,8 @@ from urllib.parse import urlsplit, urlunsplit
 ROOT = Path(__file__).resolve().parents[2]
 
 SIZES = {
-    "full": {"items": 100_000, "tasks": 1_000_000, "requests": 2_000},
-    "quick": {"items": 10_000, "tasks": 50_000, "requests": 300},
+    "full": {"items": 100_000, "tasks": 1_000_000, "requests": 2_000, "think_requests": 600},
+    "quick": {"items": 10_000, "tasks": 50_000, "requests": 300, "think_requests": 200},
 }
 
 # The targets of issue 3.
@@ -48,6 +50,14 @@ def _int(name: str, default: int) -> int:
     return int(value.replace("_", "")) if value else default
 
 
+def _range(name: str, default: tuple[float, float]) -> tuple[float, float]:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    low, _, high = value.partition("-")
+    return float(low), float(high or low)
+
+
 def _flag(name: str) -> bool:
     return os.environ.get(name, "").strip().lower() in {"1", "true", "yes", "on"}
 
@@ -60,6 +70,8 @@ class Config:
     requests: int
     transitions: int
     concurrency: int
+    think: tuple[float, float]
+    think_requests: int
     workers: int
     db_name: str
     database_url: str  # the bench database
@@ -119,6 +131,8 @@ def load() -> Config:
         requests=requests,
         transitions=_int("BENCH_TRANSITIONS", requests),
         concurrency=_int("BENCH_CONCURRENCY", 20),
+        think=_range("BENCH_THINK", (0.5, 1.5)),
+        think_requests=_int("BENCH_THINK_REQUESTS", preset["think_requests"]),
         workers=_int("BENCH_WORKERS", 4),
         db_name=db_name,
         database_url=_with_path(base_url, f"/{db_name}"),

