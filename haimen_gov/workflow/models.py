@@ -262,7 +262,8 @@ class Notification(models.Model):
     title = models.CharField(_("标题"), max_length=250)
     body = models.TextField(_("内容"), blank=True)
     url = models.CharField(max_length=200, blank=True)
-    count = models.PositiveIntegerField(_("件数"), default=1)
+    # db_default too: rows written by SQL outside the ORM (bulk loads) are about one thing.
+    count = models.PositiveIntegerField(_("件数"), default=1, db_default=1)
     task_ids = models.JSONField(_("涉及待办"), null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     read_at = models.DateTimeField(null=True, blank=True)

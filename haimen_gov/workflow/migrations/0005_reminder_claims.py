@@ -80,7 +80,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="notification",
             name="count",
-            field=models.PositiveIntegerField(default=1, verbose_name="件数"),
+            field=models.PositiveIntegerField(db_default=1, default=1, verbose_name="件数"),
         ),
         migrations.AddField(
             model_name="notification",
