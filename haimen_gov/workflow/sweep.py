@@ -31,8 +31,9 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from haimen_gov import workdays
+from haimen_gov.org.models import User
 
-from .models import EmailStatus, Notification, NotificationKind, Reminder, SweepMark
+from .models import EmailStatus, Notification, NotificationKind, Reminder, SweepMark, Task
 
 log = logging.getLogger(__name__)
 
@@ -165,10 +166,6 @@ def _remind(
 def _notify(kind: str, today: dt.date, claimed: list[tuple[int, int]]) -> None:
     """One notification per recipient, in the sweep's transaction: about the task itself when there is one, else
     gathering them (its page lists them)."""
-    from haimen_gov.org.models import User
-
-    from .models import Task
-
     by_user: dict[int, list[int]] = defaultdict(list)
     for task_id, user_id in claimed:
         by_user[user_id].append(task_id)
@@ -344,8 +341,6 @@ def _listing(row: Notification) -> str:
     """For a reminder gathering several tasks: the first few of them, one a line (the link lists them all)."""
     if not row.is_digest:
         return ""
-    from .models import Task
-
     ids = (row.task_ids or [])[:MAIL_LISTED]
     found = {t.pk: t for t in Task.objects.filter(pk__in=ids).select_related("item")}
     lines = [
