@@ -238,7 +238,22 @@ def item_copy(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def task_reassign(request: HttpRequest, pk: int) -> HttpResponse:
     task = get_object_or_404(Task, pk=pk)
-    item = get_visible_item(request, task.item_id)
+    return _reassign(request, get_visible_item(request, task.item_id), task)
+
+
+@require_POST
+def item_reassign(request: HttpRequest, pk: int) -> HttpResponse:
+    """流程干预 from the item page's one form: the open task chosen in it, moved to another post."""
+    item = get_visible_item(request, pk)
+    chosen = request.POST.get("task") or ""
+    task = Task.objects.filter(pk=int(chosen), item_id=item.pk).first() if chosen.isdigit() else None
+    if task is None:
+        messages.error(request, "请选择要改派的待办环节。")
+        return redirect(item.get_absolute_url())
+    return _reassign(request, item, task)
+
+
+def _reassign(request: HttpRequest, item: Item, task: Task) -> HttpResponse:
     post = Post.objects.filter(pk=request.POST.get("post") or 0).first()
     if post is None:
         messages.error(request, "请选择改派职务。")

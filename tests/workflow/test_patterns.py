@@ -476,6 +476,30 @@ def test_the_reassign_page_refuses_anyone_but_the_director(org, client_for):
     assert open_post_ids(memo) == post_ids(org.posts.vice1)
 
 
+def test_the_item_pages_one_intervention_form_moves_the_task_chosen_in_it(org, client_for):
+    memo = memo_at(org, MemoState.EXEC_SIGN)
+    other = memo_at(org, MemoState.EXEC_SIGN)
+    task, elsewhere = open_tasks(memo)[0], open_tasks(other)[0]
+    url = f"/items/{memo.pk}/reassign/"
+    form = {"task": task.pk, "post": org.posts.vice1.pk, "reason": "常务副区长出差"}
+
+    page = client_for(org.director).get(f"/items/{memo.pk}/").content.decode()
+    assert f'action="{url}"' in page and f'<option value="{task.pk}">' in page
+    assert 'id="intervene"' not in client_for(org.head).get(f"/items/{memo.pk}/").content.decode()
+
+    assert client_for(org.head).post(url, form).status_code == 403
+    # Another item's task, or none chosen: nothing moves.
+    director = client_for(org.director)
+    refused = director.post(url, {**form, "task": elsewhere.pk}, follow=True)
+    assert "请选择要改派的待办环节" in refused.content.decode()
+    assert director.post(url, {**form, "task": ""}).status_code == 302
+    assert open_post_ids(memo) == post_ids(org.posts.exec_vice)
+    assert open_post_ids(other) == post_ids(org.posts.exec_vice)
+
+    assert director.post(url, form).status_code == 302
+    assert open_post_ids(memo) == post_ids(org.posts.vice1)
+
+
 def test_a_model_validation_error_in_create_is_raised_before_anything_is_written(org):
     with pytest.raises(ValidationError):
         create_memo(org, title="")
