@@ -737,9 +737,18 @@ def reroute_open_tasks(unit_id: int) -> int:
     moved = 0
     with transaction.atomic():
         tasks = Task.objects.filter(status=TaskStatus.OPEN, item__unit_id=unit_id, extra=False)
-        for task in tasks.select_related("item").select_for_update(of=("self",)).order_by("id"):
+        # Steps the office director re-assigned by 流程干预 stay where the director put them.
+        intervened = set(
+            Task.objects.filter(item__unit_id=unit_id, decision=Decision.REASSIGNED).values_list(
+                "item_id", "step", "round"
+            )
+        )
+        for task in tasks.select_related("item", "post").select_for_update(of=("self",)).order_by("id"):
+            if (task.item_id, task.step, task.round) in intervened:
+                continue
             item = task.item.concrete()
-            step = flow_for(item).step_for(item.state)  # type: ignore[attr-defined]
+            flow = flow_for(item)
+            step = flow.step_for(item.state)  # type: ignore[attr-defined]
             if step is None or step.code != task.step:
                 continue
             posts = _unique_posts(step.posts(item))
@@ -753,6 +762,15 @@ def reroute_open_tasks(unit_id: int) -> int:
                 continue
             Task.objects.filter(pk=task.pk).update(post=free[0])
             moved += 1
+            _history(
+                item,
+                flow=flow,
+                actor=None,
+                verb="reroute",
+                verb_label="分管调整转办",
+                step_label=task.step_label,
+                comment=f"分管领导调整，由{task.post.title}转至{free[0].title}",
+            )
             assignee = who_acts_for(free[0])
             if assignee is not None:
                 _notify(

@@ -91,3 +91,31 @@ def test_steps_that_do_not_depend_on_the_portfolio_are_left_alone(org, django_ca
 
     assert open_post_ids(memo) == post_ids(org.posts.director)
     assert reload(memo).state == MemoState.JOINT_REVIEW
+
+
+def test_the_move_is_written_into_the_items_history(org, django_capture_on_commit_callbacks):
+    memo = submitted_memo(org)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        hand_over(org.units.dept1, PortfolioRole.OFFICE_DEPUTY, org.posts.deputy2)
+
+    entry = memo.history.order_by("-at", "-id").first()
+    assert entry is not None
+    assert (entry.verb, entry.verb_label, entry.actor_id) == ("reroute", "分管调整转办", None)
+    assert entry.comment == f"分管领导调整，由{org.posts.deputy1.title}转至{org.posts.deputy2.title}"
+    assert entry.from_state == entry.to_state == MemoState.OFFICE_REVIEW
+
+
+def test_a_step_the_director_reassigned_stays_where_the_director_put_it(org, django_capture_on_commit_callbacks):
+    from haimen_gov.workflow.actions import task_reassign
+
+    memo = submitted_memo(org)
+    deputy_task = next(t for t in open_tasks(memo) if t.post_id == org.posts.deputy1.pk)
+    task_reassign(deputy_task.pk, actor=org.director, post=org.posts.vice2, reason="副主任出差，请副区长审核")
+    assert open_post_ids(memo) == post_ids(org.posts.director, org.posts.vice2)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        hand_over(org.units.dept1, PortfolioRole.OFFICE_DEPUTY, org.posts.deputy2)
+
+    assert open_post_ids(memo) == post_ids(org.posts.director, org.posts.vice2)
+    assert not memo.history.filter(verb="reroute").exists()
