@@ -156,7 +156,8 @@ def _remind(
         since="AND t.created_at >= %(since)s" if since is not None else "",
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, {"kind": kind, "today": today, "since": since})
+        horizon = today - dt.timedelta(days=int(getattr(settings, "REMINDER_CLAIM_DAYS", 60)))
+        cursor.execute(sql, {"kind": kind, "today": today, "since": since, "horizon": horizon})
         claimed = cursor.fetchall()
     if claimed:
         _notify(kind, today, claimed)
@@ -232,7 +233,8 @@ def sweep(today: dt.date | None = None) -> SweepResult:
         since = mark.started_at - SWEEP_OVERLAP if mark is not None else None
         result.due_soon = _remind(
             NotificationKind.DUE_SOON,
-            condition="t.remind_on <= %(today)s AND t.due_date > %(today)s",
+            # Not a remind_on so old that its claim may have been pruned (prune_reminders): never a second time.
+            condition="t.remind_on <= %(today)s AND t.remind_on > %(horizon)s AND t.due_date > %(today)s",
             today=today,
             since=since,
             # Keyed on remind_on, not today: once per task, not again on the weekend before a Monday deadline.
@@ -271,7 +273,7 @@ def sweep(today: dt.date | None = None) -> SweepResult:
 def prune_reminders(today: dt.date | None = None) -> int:
     """Delete reminder claims older than ``REMINDER_CLAIM_DAYS`` (default 60) days, a day at a time, each in its own
     transaction. An old claim can no longer matter: "due today", "overdue" and "escalated" are claimed for the sweep's
-    own day, and "due soon" for a ``remind_on`` at most a few working days before a due date that has passed too."""
+    own day, and the sweep never claims "due soon" for a ``remind_on`` older than the kept days."""
     today = today or timezone.localdate()
     keep = int(getattr(settings, "REMINDER_CLAIM_DAYS", 60))
     before = today - dt.timedelta(days=keep)

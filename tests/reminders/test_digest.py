@@ -201,3 +201,21 @@ def test_old_claims_are_pruned_and_recent_ones_kept(org, submit_memo, settings):
 
     assert Reminder.objects.count() == kept + 1
     assert not Reminder.objects.filter(day__lt=DAY - dt.timedelta(days=60)).exists()
+
+
+def test_a_due_soon_claim_older_than_the_kept_days_is_not_made_again(org, submit_memo, settings):
+    """A "due soon" lead time longer than REMINDER_CLAIM_DAYS: once its claim is pruned, the task is not reminded
+    "due soon" a second time."""
+    settings.REMINDER_CLAIM_DAYS = 60
+    submit(submit_memo, 1)
+    task = Task.objects.filter(status=TaskStatus.OPEN).order_by("id").first()
+    assert task is not None
+    long_ago = DAY - dt.timedelta(days=61)
+    Task.objects.filter(pk=task.pk).update(remind_on=long_ago, due_date=DAY + dt.timedelta(days=30))
+
+    assert sweep_module.sweep(DAY).due_soon == 0
+    assert not Reminder.objects.filter(kind=NotificationKind.DUE_SOON).exists()
+
+    Task.objects.filter(pk=task.pk).update(remind_on=DAY - dt.timedelta(days=59))
+    SweepMark.objects.all().delete()
+    assert sweep_module.sweep(DAY).due_soon == 1
