@@ -327,30 +327,32 @@ def notifications_read(request: HttpRequest) -> HttpResponse:
     return redirect("workflow:notifications")
 
 
-def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
+def _open_notification(request: HttpRequest, pk: int) -> Notification | None:
+    """The user's own notification, marked read (None when it is not theirs or does not exist)."""
     row = Notification.objects.filter(pk=pk, user=request.user).first()  # type: ignore[misc]
+    if row is not None and row.read_at is None:
+        actions.notification_mark_read(request.user, [row.pk])  # type: ignore[arg-type]
+    return row
+
+
+def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
+    row = _open_notification(request, pk)
     if row is None:
         return HttpResponseBadRequest("通知不存在。")
-    if row.read_at is None:
-        Notification.objects.filter(pk=row.pk).update(read_at=timezone.now())
-    if row.is_digest:
-        return redirect("workflow:notification_tasks", pk=row.pk)
-    return redirect(row.url or "workflow:notifications")
+    return redirect(row.link)  # its item, or the page listing the tasks of a gathered reminder
 
 
 def notification_tasks(request: HttpRequest, pk: int) -> HttpResponse:
     """The tasks a gathered reminder is about (e.g. "您有 30 件待办已超过办理期限"), a page of them at a time, each with
     where it stands now."""
-    row = Notification.objects.filter(pk=pk, user=request.user).first()  # type: ignore[misc]
+    row = _open_notification(request, pk)
     if row is None:
         raise Http404("通知不存在。")
-    if row.read_at is None:
-        Notification.objects.filter(pk=row.pk).update(read_at=timezone.now())
     page = Paginator(row.task_ids or [], PAGE_SIZE).get_page(request.GET.get("page"))
     found = Task.objects.filter(pk__in=list(page.object_list)).select_related("item", "item__kind", "post")
     by_id = {t.pk: t for t in found}
     tasks = [by_id[i] for i in page.object_list if i in by_id]
-    tasks.sort(key=lambda t: (t.status != TaskStatus.OPEN, t.due_date or timezone.localdate(), t.pk))
+    tasks.sort(key=lambda t: (t.status != TaskStatus.OPEN, t.due_date, t.pk))
     return render(
         request,
         "workflow/notification_tasks.html",
