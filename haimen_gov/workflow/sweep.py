@@ -144,6 +144,7 @@ def _remind(
     join: str = "",
     day: str = "%(today)s",
     since: dt.datetime | None = None,
+    horizon: dt.date | None = None,
 ) -> int:
     """Claim today's reminders of ``kind`` and notify each recipient once for all the tasks claimed for them.
     Returns how many tasks were claimed."""
@@ -156,7 +157,6 @@ def _remind(
         since="AND t.created_at >= %(since)s" if since is not None else "",
     )
     with connection.cursor() as cursor:
-        horizon = today - dt.timedelta(days=int(getattr(settings, "REMINDER_CLAIM_DAYS", 60)))
         cursor.execute(sql, {"kind": kind, "today": today, "since": since, "horizon": horizon})
         claimed = cursor.fetchall()
     if claimed:
@@ -224,9 +224,8 @@ def sweep(today: dt.date | None = None) -> SweepResult:
                 # One sweep at a time (SWEEP_LOCK); the lock ends with the transaction, or with a killed worker's
                 # connection.
                 cursor.execute("SELECT pg_advisory_xact_lock(%s)", [SWEEP_LOCK])
-                # Compiling these plans (JIT) took ~2 s a statement over a million open tasks, more than it saved.
-                cursor.execute("SET LOCAL jit = off")
-                # Room for the anti-join against the day's claims to stay in memory.
+                # Room for the anti-join against the day's claims to stay in memory. (JIT compilation, which cost
+                # ~2 s a statement here, is off for every connection: settings.DATABASES.)
                 cursor.execute("SET LOCAL work_mem = '64MB'")
         mark = SweepMark.objects.filter(day=today).first()
         # After the day's first complete sweep, only tasks created since can have unclaimed reminders for today.
@@ -237,6 +236,7 @@ def sweep(today: dt.date | None = None) -> SweepResult:
             condition="t.remind_on <= %(today)s AND t.remind_on > %(horizon)s AND t.due_date > %(today)s",
             today=today,
             since=since,
+            horizon=claims_kept_from(today),
             # Keyed on remind_on, not today: once per task, not again on the weekend before a Monday deadline.
             day="t.remind_on",
         )
@@ -270,13 +270,16 @@ def sweep(today: dt.date | None = None) -> SweepResult:
     return result
 
 
+def claims_kept_from(today: dt.date) -> dt.date:
+    """The oldest day whose reminder claims are kept: older ones are pruned, and never claimed again."""
+    return today - dt.timedelta(days=settings.REMINDER_CLAIM_DAYS)
+
+
 def prune_reminders(today: dt.date | None = None) -> int:
     """Delete reminder claims older than ``REMINDER_CLAIM_DAYS`` (default 60) days, a day at a time, each in its own
     transaction. An old claim can no longer matter: "due today", "overdue" and "escalated" are claimed for the sweep's
     own day, and the sweep never claims "due soon" for a ``remind_on`` older than the kept days."""
-    today = today or timezone.localdate()
-    keep = int(getattr(settings, "REMINDER_CLAIM_DAYS", 60))
-    before = today - dt.timedelta(days=keep)
+    before = claims_kept_from(today or timezone.localdate())
     deleted = 0
     with connection.cursor() as cursor:
         cursor.execute("SELECT DISTINCT day FROM workflow_reminder WHERE day < %s ORDER BY day", [before])
@@ -305,7 +308,8 @@ def deliver_emails(limit: int = EMAIL_BATCH) -> int:
             if not ids:
                 return sent
             Notification.objects.filter(pk__in=ids).update(email_claimed_at=timezone.now())
-        rows = Notification.objects.filter(pk__in=ids, email_status=EmailStatus.PENDING).select_related("user")
+        rows = list(Notification.objects.filter(pk__in=ids, email_status=EmailStatus.PENDING).select_related("user"))
+        listed = _listed_tasks(rows)
         conn = get_connection()
         for row in rows:
             if not row.user.email or not row.user.is_active:
@@ -317,7 +321,7 @@ def deliver_emails(limit: int = EMAIL_BATCH) -> int:
                 continue
             message = EmailMessage(
                 subject=row.title,
-                body=f"{row.user.display_name}：\n\n{row.body}\n{_listing(row)}\n{_absolute(row.link)}\n\n"
+                body=f"{row.user.display_name}：\n\n{row.body}\n{_listing(row, listed)}\n{_absolute(row.link)}\n\n"
                 "—— 海门区人民政府工作平台",
                 to=[row.user.email],
                 headers={"Message-ID": f"<notification-{row.pk}@haimen-portal>"},
@@ -339,12 +343,17 @@ def deliver_emails(limit: int = EMAIL_BATCH) -> int:
 MAIL_LISTED = 10
 
 
-def _listing(row: Notification) -> str:
+def _listed_tasks(rows: list[Notification]) -> dict[int, Task]:
+    """The tasks the e-mails of ``rows`` name (the first few of each gathered reminder), in one query."""
+    ids = {i for row in rows if row.is_digest for i in (row.task_ids or [])[:MAIL_LISTED]}
+    return {t.pk: t for t in Task.objects.filter(pk__in=ids).select_related("item")} if ids else {}
+
+
+def _listing(row: Notification, found: dict[int, Task]) -> str:
     """For a reminder gathering several tasks: the first few of them, one a line (the link lists them all)."""
     if not row.is_digest:
         return ""
     ids = (row.task_ids or [])[:MAIL_LISTED]
-    found = {t.pk: t for t in Task.objects.filter(pk__in=ids).select_related("item")}
     lines = [
         f"  · {task.item.title}（{task.step_label}，期限 {task.due_date:%Y-%m-%d}）"
         for task in (found[i] for i in ids if i in found)
