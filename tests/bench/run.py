@@ -354,16 +354,19 @@ class Bench:
             target, judged = targets[key]
             label = entry["label"] if entry else key
             low, high = self.cfg.think
+            # The row that carries the queries and the target: the judged run (users who pause), or the capacity run
+            # of what has no target (the approval, which has no run with pauses).
+            head = THINK_KEY if judged else f"c{c}"
             for run_key, how in (
                 (THINK_KEY, f"{c} users, think {low}–{high} s"),
                 (f"c{c}", f"capacity: {c} requests in flight, no think time (report only)"),
                 ("c1", "1 user, no think time"),
             ):
-                s = (entry or {}).get(run_key)
-                if s is None and run_key == THINK_KEY and key == "transition":
+                if run_key == THINK_KEY and not judged:
                     continue
+                s = (entry or {}).get(run_key)
                 verdict = ""
-                if judged and run_key == THINK_KEY:
+                if judged and run_key == head:
                     ok_latency = s is not None and s["p95_ms"] <= config.TARGET_PAGE_P95_MS
                     ok_queries = key in queries and queries[key]["max"] <= config.TARGET_PAGE_QUERIES
                     verdict = (
@@ -381,8 +384,8 @@ class Bench:
                         f"{s['throughput_rps']}" if s else "–",
                         f"{s['requests']}" if s else "–",
                         f"{s['errors']}" if s else "–",
-                        q(key) if run_key == THINK_KEY or (key == "transition" and run_key == f"c{c}") else "",
-                        target if run_key == THINK_KEY or (not judged and run_key == f"c{c}") else "",
+                        q(key) if run_key == head else "",
+                        target if run_key == head else "",
                         verdict,
                     ]
                 )
