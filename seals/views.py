@@ -41,6 +41,16 @@ def _form_errors(form: SealRequestForm, exc: ValidationError) -> None:
             form.add_error(None, error)
 
 
+# What an applicant fills in and may amend while the request is a draft or returned (the unit and seal are chosen
+# once).
+AMENDABLE = ("purpose", "document_title", "copies", "offsite", "offsite_place", "offsite_reason")
+
+
+def _amendable(data: dict[str, Any]) -> dict[str, Any]:
+    """The form's amendable fields and uploaded files, as the create and update actions take them."""
+    return {**{f: data[f] for f in AMENDABLE}, "files": data["files"]}
+
+
 def apply(request: HttpRequest) -> HttpResponse:
     """用印申请 (第三十一条): anyone with a post applies for their unit."""
     user = _user(request)
@@ -54,13 +64,7 @@ def apply(request: HttpRequest) -> HttpResponse:
                 actor=user,
                 unit=data["unit"],
                 seal=data["seal"],
-                purpose=data["purpose"],
-                document_title=data["document_title"],
-                copies=data["copies"],
-                offsite=data["offsite"],
-                offsite_place=data["offsite_place"],
-                offsite_reason=data["offsite_reason"],
-                files=data["files"],
+                **_amendable(data),
                 submit=request.POST.get("action") != "draft",
                 ip=client_ip(request),
             )
@@ -85,26 +89,13 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     if item.state not in actions.EDITABLE:
         messages.error(request, "申请已在审批中，不能修改。")
         return redirect(item.get_absolute_url())
-    initial = {
-        f: getattr(item, f)
-        for f in ("purpose", "document_title", "copies", "offsite", "offsite_place", "offsite_reason")
-    }
+    initial = {f: getattr(item, f) for f in AMENDABLE}
     initial.update(unit=item.unit, seal=item.seal)
     form = SealRequestForm(request.POST or None, request.FILES or None, user=user, instance=item, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            actions.seal_request_update(
-                item.pk,
-                actor=user,
-                purpose=data["purpose"],
-                document_title=data["document_title"],
-                copies=data["copies"],
-                offsite=data["offsite"],
-                offsite_place=data["offsite_place"],
-                offsite_reason=data["offsite_reason"],
-                files=data["files"],
-            )
+            actions.seal_request_update(item.pk, actor=user, **_amendable(data))
             if request.POST.get("action") != "draft":
                 actions.seal_request_submit(item.pk, actor=user, ip=client_ip(request))
         except ValidationError as exc:
