@@ -71,9 +71,11 @@ def reminder_rows(**filters: Any) -> list[tuple[Any, str, Any, str]]:
 
 
 def broker_url_for_tests() -> str:
-    """REDIS_URL's server, database 5: never the database the portal (or another test run's worker) uses."""
+    """REDIS_URL's server, database TEST_BROKER_DB (5 unless set): never the database the portal uses. Two test runs
+    on one machine at once (separate worktrees) set different TEST_BROKER_DB so their workers never share a queue."""
     parts = urlsplit(os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0")
-    return urlunsplit((parts.scheme, parts.netloc, "/5", parts.query, parts.fragment))
+    db = int(os.environ.get("TEST_BROKER_DB", "5"))
+    return urlunsplit((parts.scheme, parts.netloc, f"/{db}", parts.query, parts.fragment))
 
 
 def reset_broker_connections() -> None:
