@@ -71,10 +71,14 @@ def urls() -> list[Any]:
     # Imported here, not at module level: the apps must be loaded first.
     from haimen_gov.workdays.api import workdays_add
     from haimen_gov.workflow import api as workflow_api
+    from leave import api as leave_api
     from seals import api as seals_api
 
     router.register("seals/seals", seals_api.SealViewSet, basename="seal")
     router.register("seals/requests", seals_api.SealRequestViewSet, basename="sealrequest")
+    router.register("leave/absences", leave_api.AbsenceViewSet, basename="absence")
+    router.register("leave/exceptions", leave_api.ExceptionViewSet, basename="exceptionrequest")
+    router.register("leave/research", leave_api.ResearchTripViewSet, basename="researchtrip")
     return [
         path("auth/token/", TokenView.as_view(), name="api-token"),
         path("workdays/add", workdays_add, name="api-workdays-add"),

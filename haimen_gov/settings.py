@@ -93,6 +93,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "haimen_gov.context_processors.portal",
+                "leave.context_processors.leave_menu",
             ],
         },
     },
@@ -298,3 +299,6 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
 }
+
+# 第四十六条: 区政府领导同志每年到基层调研时间累计不少于1个月 — the yearly target of research days (distinct days).
+LEAVE_RESEARCH_TARGET_DAYS = max(envint("LEAVE_RESEARCH_TARGET_DAYS", 30), 1)

@@ -118,6 +118,32 @@ def workflow_error_response(exc: actions.WorkflowError) -> Response:
     return Response({"detail": exc.message}, status=exc.status)
 
 
+def validation_error_response(exc: ValidationError) -> Response:
+    """A model-level refusal from an action, as DRF reports a serializer's: 400 with the messages by field."""
+    detail = exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
+    return Response(detail, status=status.HTTP_400_BAD_REQUEST)
+
+
+class ItemCreateMixin:
+    """``POST`` on a workflow list: the serializer bounds the input, ``create_item`` calls the app's create action,
+    and its refusals become 400/403/409 as everywhere in the engine's contract; 201 with the item's detail."""
+
+    def create_item(self, data: dict[str, Any], request: Request) -> Item:
+        raise NotImplementedError
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        serializer = self.get_serializer(data=request.data)  # type: ignore[attr-defined]
+        serializer.is_valid(raise_exception=True)
+        try:
+            item = self.create_item(serializer.validated_data, request)
+        except ValidationError as exc:
+            return validation_error_response(exc)
+        except actions.WorkflowError as exc:
+            return workflow_error_response(exc)
+        fresh = self.get_queryset().get(pk=item.pk)  # type: ignore[attr-defined]
+        return Response(self.get_serializer(fresh).data, status=status.HTTP_201_CREATED)  # type: ignore[attr-defined]
+
+
 class WorkflowViewSet(mixins.RetrieveModelMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
     """Read and transition any workflow model; subclasses set ``queryset`` and ``serializer_class``."""
 
@@ -165,8 +191,7 @@ class WorkflowViewSet(mixins.RetrieveModelMixin, mixins.ListModelMixin, viewsets
         except actions.WorkflowError as exc:
             return workflow_error_response(exc)
         except ValidationError as exc:
-            detail = exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
-            return Response(detail, status=status.HTTP_400_BAD_REQUEST)
+            return validation_error_response(exc)
         fresh = self.get_queryset().get(pk=updated.pk)
         return Response(self.get_serializer(fresh).data)
 

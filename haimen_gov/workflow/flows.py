@@ -81,6 +81,9 @@ class Flow:
     # collections fetched alongside (e.g. "attachments"), so the page's query count does not depend on the app.
     page_related: tuple[str, ...] = ()
     page_prefetch: tuple[str, ...] = ()
+    # Whom an item is filed for when someone else files it (the office reports a leader's absence): that user counts
+    # as its applicant too — may withdraw or cancel it, and may not approve it themselves, even by delegation.
+    filed_for: Callable[[Any], int | None] | None = None
 
     def step_for(self, state: str) -> Step | None:
         return self.steps.get(state)

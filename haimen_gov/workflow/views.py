@@ -50,6 +50,17 @@ def get_visible_item(request: HttpRequest, pk: int) -> Item:
     return _concrete(item)
 
 
+def form_add_errors(form: Any, exc: ValidationError) -> None:
+    """An action's refusal shown on the form that called it: each message on its field, the rest on top."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            for error in errors:
+                form.add_error(field if field in form.fields else None, error)
+    else:
+        for error in exc.messages:
+            form.add_error(None, error)
+
+
 def _child_links() -> list[tuple[str, Any]]:
     """(reverse one-to-one accessor from Item, flow) for each workflow model that inherits Item directly."""
     return [

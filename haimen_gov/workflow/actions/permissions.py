@@ -103,7 +103,11 @@ def had_task(item: Item, actor: User, step_code: str | None = None) -> bool:
 
 
 def is_submitter(item: Item, actor: User) -> bool:
-    return item.submitter_id == actor.pk
+    """The applicant: who filed the item, or whom it was filed for (``Flow.filed_for``)."""
+    if item.submitter_id == actor.pk:
+        return True
+    filed_for = flow_for(item).filed_for
+    return filed_for is not None and filed_for(item) == actor.pk
 
 
 def may_fire(

@@ -1,0 +1,243 @@
+"""/api/v1/leave/: absences (外出报备), 第三十四条 exceptions — both with the engine's contract (create, list, read
+with state, available_transitions, tasks, history; POST {id}/transitions/{name}/) — and the research log."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.utils import timezone
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from haimen_gov.middleware import client_ip
+from haimen_gov.org.models import Post, Unit, User
+from haimen_gov.workflow import actions as engine
+from haimen_gov.workflow.api import (
+    ItemCreateMixin,
+    WorkflowItemSerializer,
+    WorkflowViewSet,
+    validation_error_response,
+    workflow_error_response,
+)
+
+from . import actions, selectors
+from .models import REPORTING_KINDS, Absence, ExceptionRequest, ResearchTrip
+
+
+def _bounded_date(**kwargs: Any) -> serializers.DateField:
+    return serializers.DateField(error_messages={"invalid": "日期格式错误（YYYY-MM-DD）。"}, **kwargs)
+
+
+class AbsenceSerializer(WorkflowItemSerializer):
+    leader_post = serializers.PrimaryKeyRelatedField(queryset=Post.objects.filter(kind__in=REPORTING_KINDS))
+    leader_name = serializers.CharField(source="leader.display_name", read_only=True)
+    acting = serializers.PrimaryKeyRelatedField(
+        queryset=User.objects.filter(is_active=True), required=False, allow_null=True
+    )
+    acting_name = serializers.CharField(source="acting.display_name", read_only=True, default=None)
+    start = _bounded_date()
+    end = _bounded_date()
+    submit = serializers.BooleanField(write_only=True, default=True, help_text="false 则仅保存草稿")
+    delegation = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Absence
+        fields = [
+            *WorkflowItemSerializer.ENGINE_FIELDS,
+            "leader_post",
+            "leader_name",
+            "category",
+            "start",
+            "end",
+            "destination",
+            "reason",
+            "contact",
+            "acting",
+            "acting_name",
+            "late",
+            "delegation",
+            "submit",
+        ]
+        read_only_fields = ["title", "unit", "late"]
+
+    def get_delegation(self, absence: Absence) -> dict[str, Any] | None:
+        d = absence.delegation
+        if d is None:
+            return None
+        return {"delegate": d.delegate_id, "start": d.start, "end": d.end, "ended": d.revoked_at is not None}
+
+
+class ShortenSerializer(serializers.Serializer):
+    end = _bounded_date(help_text="新的返回日期")
+    reason = serializers.CharField(max_length=200)
+
+
+class AbsenceViewSet(ItemCreateMixin, WorkflowViewSet):
+    queryset = Absence.objects.select_related(
+        "leader_post", "leader", "acting", "unit", "submitter", "delegation"
+    ).order_by("-start", "-id")
+    serializer_class = AbsenceSerializer
+
+    def create_item(self, data: dict[str, Any], request: Request) -> Absence:
+        return actions.absence_create(
+            actor=request.user,  # type: ignore[arg-type]
+            leader_post=data["leader_post"],
+            category=data["category"],
+            start=data["start"],
+            end=data["end"],
+            destination=data["destination"],
+            reason=data["reason"],
+            contact=data["contact"],
+            acting=data.get("acting"),
+            submit=data.get("submit", True),
+            ip=client_ip(request),
+        )
+
+    @action(detail=True, methods=["post"])
+    def shorten(self, request: Request, pk: str | None = None) -> Response:
+        """提前返回: the absence and its delegation end on ``end``."""
+        item = self.get_object()
+        body = ShortenSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        try:
+            actions.absence_shorten(
+                item.pk,
+                actor=request.user,  # type: ignore[arg-type]
+                end=body.validated_data["end"],
+                reason=body.validated_data["reason"],
+                ip=client_ip(request),
+            )
+        except ValidationError as exc:
+            return validation_error_response(exc)
+        except engine.WorkflowError as exc:
+            return workflow_error_response(exc)
+        return Response(self.get_serializer(self.get_queryset().get(pk=item.pk)).data)
+
+
+class ExceptionSerializer(WorkflowItemSerializer):
+    unit = serializers.PrimaryKeyRelatedField(queryset=Unit.objects.all())
+    leader_post = serializers.PrimaryKeyRelatedField(queryset=Post.objects.all())
+    leader_name = serializers.CharField(source="leader.display_name", read_only=True)
+    event_date = _bounded_date(required=False, allow_null=True)
+    submit = serializers.BooleanField(write_only=True, default=True, help_text="false 则仅保存草稿")
+
+    class Meta:
+        model = ExceptionRequest
+        fields = [
+            *WorkflowItemSerializer.ENGINE_FIELDS,
+            "leader_post",
+            "leader_name",
+            "category",
+            "event",
+            "event_date",
+            "place",
+            "reason",
+            "submit",
+        ]
+        read_only_fields = ["title"]
+
+
+class ExceptionViewSet(ItemCreateMixin, WorkflowViewSet):
+    queryset = ExceptionRequest.objects.select_related("leader_post", "leader", "unit", "submitter").order_by(
+        "-created_at", "-id"
+    )
+    serializer_class = ExceptionSerializer
+
+    def create_item(self, data: dict[str, Any], request: Request) -> ExceptionRequest:
+        return actions.exception_create(
+            actor=request.user,  # type: ignore[arg-type]
+            unit=data["unit"],
+            leader_post=data["leader_post"],
+            category=data["category"],
+            event=data["event"],
+            event_date=data.get("event_date"),
+            place=data.get("place", ""),
+            reason=data["reason"],
+            submit=data.get("submit", True),
+            ip=client_ip(request),
+        )
+
+
+class ResearchTripSerializer(serializers.ModelSerializer):
+    leader = serializers.PrimaryKeyRelatedField(queryset=User.objects.filter(is_active=True))
+    leader_name = serializers.CharField(source="leader.display_name", read_only=True)
+    start = _bounded_date()
+    end = _bounded_date()
+    days = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = ResearchTrip
+        fields = ["id", "leader", "leader_name", "start", "end", "days", "places", "topic", "findings", "frugality"]
+
+
+class ResearchTripViewSet(
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.ListModelMixin,
+    viewsets.GenericViewSet,
+):
+    """基层调研 (第四十六条): a leader's own trips; the office reads and logs every leader's. ``GET progress/``:
+    each visible leader's days this year against the target."""
+
+    serializer_class = ResearchTripSerializer
+
+    def _leaders(self) -> QuerySet[User]:
+        user: User = self.request.user  # type: ignore[assignment]
+        leaders = selectors.research_leaders()
+        return leaders if selectors.is_office(user) else leaders.filter(pk=user.pk)
+
+    def get_queryset(self) -> QuerySet[ResearchTrip]:
+        return (
+            ResearchTrip.objects.filter(leader__in=self._leaders()).select_related("leader").order_by("-start", "-id")
+        )
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        body = self.get_serializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        try:
+            trip = actions.research_trip_create(actor=request.user, **body.validated_data)  # type: ignore[arg-type]
+        except ValidationError as exc:
+            return validation_error_response(exc)
+        except engine.WorkflowError as exc:
+            return workflow_error_response(exc)
+        return Response(self.get_serializer(trip).data, status=status.HTTP_201_CREATED)
+
+    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        trip = self.get_object()
+        body = self.get_serializer(trip, data=request.data, partial=kwargs.get("partial", False))
+        body.is_valid(raise_exception=True)
+        data = {f: body.validated_data.get(f, getattr(trip, f)) for f in actions.TRIP_FIELDS}
+        try:
+            trip = actions.research_trip_update(trip.pk, actor=request.user, **data)  # type: ignore[arg-type]
+        except ValidationError as exc:
+            return validation_error_response(exc)
+        except engine.WorkflowError as exc:
+            return workflow_error_response(exc)
+        return Response(self.get_serializer(trip).data)
+
+    @action(detail=False, methods=["get"])
+    def progress(self, request: Request) -> Response:
+        today = timezone.localdate()
+        year = request.query_params.get("year", "")
+        if year and not (year.isdigit() and 2020 <= int(year) <= 2100):
+            return Response({"year": ["年份须在 2020 至 2100 之间。"]}, status=status.HTTP_400_BAD_REQUEST)
+        rows = selectors.research_progress(int(year) if year else today.year, today, self._leaders())
+        return Response(
+            [
+                {
+                    "leader": r.leader.pk,
+                    "leader_name": r.leader.display_name,
+                    "days": r.days,
+                    "trips": r.trips,
+                    "target": r.target,
+                    "expected_by_today": r.expected,
+                    "on_pace": r.on_pace,
+                }
+                for r in rows
+            ]
+        )

@@ -1,0 +1,144 @@
+from __future__ import annotations
+
+from typing import Any, cast
+
+from django import forms
+
+from haimen_gov.org.models import Post, Unit, User
+from haimen_gov.org.routing import units_of
+
+from .models import GOVERNMENT_LEADER_KINDS, REPORTING_KINDS, AbsenceKind, ExceptionKind
+
+DATE_ERRORS = {"invalid": "日期格式错误（YYYY-MM-DD）。", "required": "请填写日期。"}
+
+
+def _date(label: str, required: bool = True) -> forms.DateField:
+    return forms.DateField(
+        label=label,
+        required=required,
+        error_messages=DATE_ERRORS,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+
+def _style(form: forms.Form) -> None:
+    for field in form.fields.values():
+        css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+        field.widget.attrs.setdefault("class", css)
+
+
+def _people() -> Any:
+    """Who may act for a leader: a person holding a post (第六条: for the head, the exec vice head or a vice head)."""
+    return User.objects.filter(is_active=True, posts__isnull=False).distinct().order_by("username")
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return obj.display_name
+
+
+class PostChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        holder = obj.holder.display_name if obj.holder_id else "空缺"
+        return f"{obj.title}（{obj.unit.short_name or obj.unit.name}）· {holder}"
+
+
+class AbsenceForm(forms.Form):
+    leader_post = PostChoiceField(Post.objects.none(), label="外出领导", empty_label=None)
+    category = forms.ChoiceField(label="外出类别", choices=AbsenceKind.choices)
+    start = _date("离开日期")
+    end = _date("返回日期")
+    destination = forms.CharField(label="前往地点", max_length=100)
+    reason = forms.CharField(label="外出事由", max_length=300, widget=forms.Textarea(attrs={"rows": 3}))
+    contact = forms.CharField(label="外出期间联系方式", max_length=50)
+    acting = PersonChoiceField(
+        _people(),
+        label="外出期间主持（代行）工作",
+        required=False,
+        empty_label="无人代行",
+        help_text="批准后自动为其开通外出期间的委托（第六条）",
+    )
+
+    def __init__(self, *args: Any, user: User, office: bool, editing: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        posts = Post.objects.filter(kind__in=REPORTING_KINDS, holder__isnull=False).select_related("unit", "holder")
+        if not office:
+            posts = posts.filter(holder=user)
+        cast(forms.ModelChoiceField, self.fields["leader_post"]).queryset = posts.order_by("order", "id")
+        if editing:
+            self.fields["leader_post"].disabled = True
+            self.fields["leader_post"].required = False
+        _style(self)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("start") and data.get("end") and data["end"] < data["start"]:
+            self.add_error("end", "返回日期不能早于离开日期。")
+        return data
+
+
+class ShortenForm(forms.Form):
+    end = _date("新的返回日期")
+    reason = forms.CharField(label="提前返回原因", max_length=200)
+
+
+class BoardFilter(forms.Form):
+    late = forms.BooleanField(label="只看补报", required=False)
+
+
+class ExceptionForm(forms.Form):
+    unit = forms.ModelChoiceField(Unit.objects.none(), label="邀请单位", empty_label=None)
+    leader_post = PostChoiceField(Post.objects.none(), label="邀请的区政府领导", empty_label="请选择")
+    category = forms.ChoiceField(label="类别", choices=ExceptionKind.choices)
+    event = forms.CharField(label="活动或文稿名称", max_length=200)
+    event_date = _date("活动日期", required=False)
+    place = forms.CharField(label="活动地点", max_length=100, required=False)
+    reason = forms.CharField(label="需作例外安排的理由", max_length=500, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ModelChoiceField, self.fields["unit"]).queryset = Unit.objects.filter(
+            pk__in=[u.pk for u in units_of(user)]
+        )
+        cast(forms.ModelChoiceField, self.fields["leader_post"]).queryset = (
+            Post.objects.filter(kind__in=GOVERNMENT_LEADER_KINDS, holder__isnull=False)
+            .select_related("unit", "holder")
+            .order_by("order", "id")
+        )
+        _style(self)
+
+
+class ResearchTripForm(forms.Form):
+    leader = PersonChoiceField(User.objects.none(), label="调研领导", empty_label=None)
+    start = _date("开始日期")
+    end = _date("结束日期")
+    places = forms.CharField(label="调研地点", max_length=200)
+    topic = forms.CharField(label="调研主题", max_length=200)
+    findings = forms.CharField(
+        label="发现的问题和成果", max_length=4000, required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    frugality = forms.CharField(
+        label="轻车简从情况",
+        max_length=500,
+        required=False,
+        help_text="随行人员、车辆，是否打招呼、陪同（第四十六条）",
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args: Any, leaders: Any, editing: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ModelChoiceField, self.fields["leader"]).queryset = leaders
+        if editing:
+            self.fields["leader"].disabled = True
+            self.fields["leader"].required = False
+        _style(self)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("start") and data.get("end") and data["end"] < data["start"]:
+            self.add_error("end", "结束日期不能早于开始日期。")
+        return data
+
+
+class YearForm(forms.Form):
+    year = forms.IntegerField(min_value=2020, max_value=2100, required=False)

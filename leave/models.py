@@ -1,0 +1,358 @@
+"""外出报备 (第四十四条), 第三十四条 exceptions, 基层调研 (第四十六条).
+
+An :class:`Absence` is a leader's written report of leaving Haimen, approved by the head and then reported to the
+district party committee; its approval opens the delegation (委托, 第六条) of the leader's post for its dates. An
+:class:`ExceptionRequest` asks the head to let a leader attend a unit's ceremony or forum, or write for it (第三十四条).
+A :class:`ResearchTrip` is a plain log row of a leader's grassroots research (第四十六条), not a workflow.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_fsm import FSMField, transition
+
+from haimen_gov.org.models import Delegation, Post, PostKind
+from haimen_gov.workflow.models import Item
+
+# 第四十四条: 副区长、区政府办公室主任以及各单位主要负责同志离开海门，应当事先向区政府书面报告. The head's own
+# absence goes to the city government instead (not built yet: it needs decisions recorded from outside the portal).
+REPORTING_KINDS = (
+    PostKind.EXEC_VICE_HEAD,
+    PostKind.VICE_HEAD,
+    PostKind.OFFICE_DIRECTOR,
+    PostKind.UNIT_HEAD,
+    PostKind.JUSTICE_HEAD,
+    PostKind.FINANCE_HEAD,
+)
+
+# 第三十四条 / 第四十六条: 区政府领导同志.
+GOVERNMENT_LEADER_KINDS = (PostKind.DISTRICT_HEAD, PostKind.EXEC_VICE_HEAD, PostKind.VICE_HEAD)
+
+
+class AbsenceKind(models.TextChoices):
+    # 第四十四条: 出差出访、脱产学习、请假休假.
+    TRIP = "trip", _("出差")
+    VISIT = "visit", _("出访")
+    STUDY = "study", _("脱产学习")
+    LEAVE = "leave", _("请假休假")
+
+
+class AbsenceState(models.TextChoices):
+    DRAFT = "draft", _("草稿")
+    APPROVAL = "approval", _("待区长批准")
+    FILING = "filing", _("待报区委办备案")
+    FILED = "filed", _("已批准并备案")
+    RETURNED = "returned", _("已退回")
+    WITHDRAWN = "withdrawn", _("已撤回")
+    REJECTED = "rejected", _("未同意")
+    CANCELLED = "cancelled", _("已取消")
+
+
+# States in which the leader is (or will be) away: the board and the warnings read these.
+AWAY_STATES = (AbsenceState.APPROVAL, AbsenceState.FILING, AbsenceState.FILED)
+APPROVED_STATES = (AbsenceState.FILING, AbsenceState.FILED)
+
+
+class Absence(Item):
+    """外出请示报备 (第四十四条): a leader's written report of leaving Haimen."""
+
+    leader_post = models.ForeignKey(
+        Post, verbose_name=_("外出领导（职务）"), on_delete=models.PROTECT, related_name="absences"
+    )
+    # Who held the post when the report was filed: the one away (and its applicant, see flow.filed_for).
+    leader = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("外出领导"), on_delete=models.PROTECT, related_name="absences"
+    )
+    category = models.CharField(_("外出类别"), max_length=10, choices=AbsenceKind.choices)
+    start = models.DateField(_("离开日期"))
+    end = models.DateField(_("返回日期"))
+    destination = models.CharField(_("前往地点"), max_length=100)
+    reason = models.CharField(_("外出事由"), max_length=300)
+    contact = models.CharField(_("外出期间联系方式"), max_length=50)
+    # 第六条: who acts for the leader meanwhile; empty when nobody does (the office is then warned of open steps).
+    acting = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("外出期间主持（代行）工作"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="absences_acting",
+    )
+    # 第四十四条: 事先报告 — a report filed after the day of departure is a 补报.
+    late = models.BooleanField(_("补报"), default=False)
+    delegation = models.OneToOneField(
+        Delegation,
+        verbose_name=_("委托"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="absence",
+        editable=False,
+    )
+    state = FSMField(_("流程状态"), default=AbsenceState.DRAFT, choices=AbsenceState.choices, protected=True)
+
+    class Meta:
+        verbose_name = _("外出请示报备")
+        verbose_name_plural = _("外出请示报备")
+        indexes = [models.Index(fields=["state", "start", "end"]), models.Index(fields=["leader_post", "start"])]
+        constraints = [models.CheckConstraint(condition=Q(end__gte=F("start")), name="absence_end_after_start")]
+
+    def get_absolute_url(self) -> str:
+        return reverse("workflow:item", args=[self.pk])
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+    def away_on(self, day: dt.date) -> bool:
+        return self.start <= day <= self.end
+
+    @property
+    def office_warnings(self) -> list[str]:
+        """What the office is warned of (shown on the item page), while the absence stands."""
+        from .selectors import warnings_for
+
+        if self.state not in AWAY_STATES:
+            return []
+        return warnings_for([self])[self.pk].messages
+
+    @property
+    def shortenable(self) -> bool:
+        return self.state in APPROVED_STATES and self.end > self.start
+
+    # ----------------------------------------------------------------- transitions: check and set state only
+
+    @transition(
+        field=state,
+        source=[AbsenceState.DRAFT, AbsenceState.RETURNED],
+        target=AbsenceState.APPROVAL,
+        custom={"verb": "submit", "by": "submitter", "label": "报送区政府"},
+    )
+    def submit(self) -> None:
+        pass
+
+    # 第四十四条: 经区长批准同意后，再按要求向区委报备.
+    @transition(
+        field=state,
+        source=AbsenceState.APPROVAL,
+        target=AbsenceState.FILING,
+        custom={"verb": "approve", "label": "批准", "style": "success"},
+    )
+    def approve(self) -> None:
+        pass
+
+    @transition(
+        field=state,
+        source=AbsenceState.FILING,
+        target=AbsenceState.FILED,
+        custom={"verb": "record", "label": "已报区委办备案", "style": "success", "comment_required": True},
+    )
+    def record(self) -> None:
+        pass
+
+    @transition(
+        field=state,
+        source=AbsenceState.APPROVAL,
+        target=AbsenceState.RETURNED,
+        custom={"verb": "return", "label": "退回修改", "style": "warning"},
+    )
+    def return_(self) -> None:
+        pass
+
+    @transition(
+        field=state,
+        source=AbsenceState.APPROVAL,
+        target=AbsenceState.REJECTED,
+        custom={"verb": "reject", "label": "不同意", "style": "danger"},
+    )
+    def reject(self) -> None:
+        pass
+
+    @transition(
+        field=state,
+        source=AbsenceState.APPROVAL,
+        target=AbsenceState.WITHDRAWN,
+        custom={"verb": "withdraw", "by": "submitter", "label": "撤回报告", "style": "outline-secondary"},
+    )
+    def withdraw(self) -> None:
+        pass
+
+    def _not_over(self) -> bool:
+        return self.end >= timezone.localdate()
+
+    # An approved absence that has not ended can be called off; its delegation ends with it.
+    @transition(
+        field=state,
+        source=list(APPROVED_STATES),
+        target=AbsenceState.CANCELLED,
+        conditions=[_not_over],
+        custom={
+            "verb": "cancel",
+            "by": "submitter",
+            "label": "取消外出",
+            "style": "outline-danger",
+            "comment_required": True,
+        },
+    )
+    def cancel(self) -> None:
+        pass
+
+    def slip_fields(self) -> list[tuple[str, str]]:
+        return [
+            ("外出领导", f"{self.leader.display_name}（{self.leader_post.title}）"),
+            ("外出类别", self.get_category_display()),
+            ("外出时间", f"{self.start:%Y-%m-%d} 至 {self.end:%Y-%m-%d}（{self.days} 天）"),
+            ("前往地点", self.destination),
+            ("外出事由", self.reason),
+            ("联系方式", self.contact),
+            ("主持（代行）工作", self.acting.display_name if self.acting else "无"),
+            ("报告方式", "补报" if self.late else "事先报告"),
+        ]
+
+
+class ExceptionKind(models.TextChoices):
+    # 第三十四条: the activities leaders do not attend and the writings they do not give, unless arranged.
+    GROUNDBREAKING = "groundbreaking", _("奠基活动")
+    CELEBRATION = "celebration", _("庆祝会")
+    ANNIVERSARY = "anniversary", _("纪念会")
+    AWARD = "award", _("表彰会")
+    EXPO = "expo", _("博览会")
+    SEMINAR = "seminar", _("研讨会")
+    FORUM = "forum", _("论坛")
+    CONGRATULATION = "congratulation", _("贺信、贺电")
+    INSCRIPTION = "inscription", _("题词、题字")
+    PREFACE = "preface", _("作序")
+
+
+WRITING_KINDS = (ExceptionKind.CONGRATULATION, ExceptionKind.INSCRIPTION, ExceptionKind.PREFACE)
+
+
+class ExceptionState(models.TextChoices):
+    DRAFT = "draft", _("草稿")
+    APPROVAL = "approval", _("待区长审批")
+    APPROVED = "approved", _("已同意（例外登记）")
+    RETURNED = "returned", _("已退回")
+    WITHDRAWN = "withdrawn", _("已撤回")
+    REJECTED = "rejected", _("未同意")
+
+
+class ExceptionRequest(Item):
+    """第三十四条: a unit asks a district leader to attend its event, or to write for it; the head decides."""
+
+    leader_post = models.ForeignKey(
+        Post, verbose_name=_("邀请的区政府领导（职务）"), on_delete=models.PROTECT, related_name="exception_requests"
+    )
+    leader = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("邀请的区政府领导"), on_delete=models.PROTECT, related_name="+"
+    )
+    category = models.CharField(_("类别"), max_length=20, choices=ExceptionKind.choices)
+    event = models.CharField(_("活动或文稿名称"), max_length=200)
+    event_date = models.DateField(_("活动日期"), null=True, blank=True)
+    place = models.CharField(_("活动地点"), max_length=100, blank=True)
+    reason = models.CharField(_("需作例外安排的理由"), max_length=500)
+    state = FSMField(_("流程状态"), default=ExceptionState.DRAFT, choices=ExceptionState.choices, protected=True)
+
+    class Meta:
+        verbose_name = _("第三十四条例外事项")
+        verbose_name_plural = _("第三十四条例外事项")
+        indexes = [models.Index(fields=["leader_post", "state"])]
+
+    def get_absolute_url(self) -> str:
+        return reverse("workflow:item", args=[self.pk])
+
+    @transition(
+        field=state,
+        source=[ExceptionState.DRAFT, ExceptionState.RETURNED],
+        target=ExceptionState.APPROVAL,
+        custom={"verb": "submit", "by": "submitter", "label": "报区长审批"},
+    )
+    def submit(self) -> None:
+        pass
+
+    # 第三十四条: 除区委、区政府统一安排外 — the head's approval records the exception.
+    @transition(
+        field=state,
+        source=ExceptionState.APPROVAL,
+        target=ExceptionState.APPROVED,
+        custom={"verb": "approve", "label": "同意作例外安排", "style": "success"},
+    )
+    def approve(self) -> None:
+        pass
+
+    @transition(
+        field=state,
+        source=ExceptionState.APPROVAL,
+        target=ExceptionState.RETURNED,
+        custom={"verb": "return", "label": "退回修改", "style": "warning"},
+    )
+    def return_(self) -> None:
+        pass
+
+    @transition(
+        field=state,
+        source=ExceptionState.APPROVAL,
+        target=ExceptionState.REJECTED,
+        custom={"verb": "reject", "label": "不同意", "style": "danger"},
+    )
+    def reject(self) -> None:
+        pass
+
+    @transition(
+        field=state,
+        source=ExceptionState.APPROVAL,
+        target=ExceptionState.WITHDRAWN,
+        custom={"verb": "withdraw", "by": "submitter", "label": "撤回", "style": "outline-secondary"},
+    )
+    def withdraw(self) -> None:
+        pass
+
+    def slip_fields(self) -> list[tuple[str, str]]:
+        return [
+            ("邀请的领导", f"{self.leader.display_name}（{self.leader_post.title}）"),
+            ("类别", self.get_category_display()),
+            ("活动或文稿", self.event),
+            ("日期、地点", f"{self.event_date or '—'} {self.place}".strip()),
+            ("例外理由", self.reason),
+        ]
+
+
+class ResearchTrip(models.Model):
+    """基层调研 (第四十六条): one research trip of a district leader. A log row, not a workflow."""
+
+    leader = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("调研领导"), on_delete=models.PROTECT, related_name="research_trips"
+    )
+    start = models.DateField(_("开始日期"))
+    end = models.DateField(_("结束日期"))
+    places = models.CharField(_("调研地点"), max_length=200)
+    topic = models.CharField(_("调研主题"), max_length=200)
+    findings = models.TextField(_("发现的问题和成果"), max_length=4000, blank=True)
+    # 第四十六条: 坚持轻车简从，不扰民.
+    frugality = models.CharField(_("轻车简从情况"), max_length=500, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("登记时间"), default=timezone.now)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    updated_at = models.DateTimeField(_("修改时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("基层调研")
+        verbose_name_plural = _("基层调研")
+        ordering = ["-start", "-id"]
+        indexes = [models.Index(fields=["leader", "start"])]
+        constraints = [models.CheckConstraint(condition=Q(end__gte=F("start")), name="research_end_after_start")]
+
+    def __str__(self) -> str:
+        return f"{self.topic}（{self.start}）"
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1

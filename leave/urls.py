@@ -1,0 +1,19 @@
+from django.urls import path
+
+from . import views
+
+app_name = "leave"
+
+urlpatterns = [
+    path("absences/new/", views.absence_new, name="absence_new"),
+    path("absences/mine/", views.absence_mine, name="absence_mine"),
+    path("absences/<int:pk>/edit/", views.absence_edit, name="absence_edit"),
+    path("absences/<int:pk>/shorten/", views.absence_shorten, name="absence_shorten"),
+    path("board/", views.board, name="board"),
+    path("exceptions/", views.exception_list, name="exceptions"),
+    path("exceptions/new/", views.exception_new, name="exception_new"),
+    path("research/", views.research_list, name="research"),
+    path("research/new/", views.research_new, name="research_new"),
+    path("research/<int:pk>/edit/", views.research_edit, name="research_edit"),
+    path("research/progress/", views.research_progress, name="research_progress"),
+]

@@ -1,0 +1,265 @@
+"""Leave pages: report an absence, my absences, the office's 去向 board, 第三十四条 exceptions, the research log and
+its progress. Phone-first: leaders use these from their phones."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from haimen_gov.org.models import User
+from haimen_gov.org.routing import units_of
+from haimen_gov.workflow import actions as engine
+from haimen_gov.workflow.views import client_ip, form_add_errors, get_visible_item, viewer_posts
+
+from . import actions, selectors
+from .forms import AbsenceForm, BoardFilter, ExceptionForm, ResearchTripForm, ShortenForm, YearForm
+from .models import REPORTING_KINDS, Absence, ResearchTrip
+
+PAGE_SIZE = 20
+
+# What a reporter fills in and may amend while the report is a draft or returned (the leader is chosen once).
+AMENDABLE = ("category", "start", "end", "destination", "reason", "contact", "acting")
+
+
+def _user(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]
+
+
+def _office(request: HttpRequest) -> bool:
+    return selectors.is_office(_user(request), viewer_posts(request))
+
+
+def _may_report(request: HttpRequest) -> bool:
+    return _office(request) or any(kind in REPORTING_KINDS for _pk, kind in viewer_posts(request))
+
+
+def _refuse(request: HttpRequest, message: str) -> HttpResponse:
+    return render(request, "leave/refused.html", {"message": message}, status=403)
+
+
+def absence_new(request: HttpRequest) -> HttpResponse:
+    """外出请示报备 (第四十四条)."""
+    user = _user(request)
+    if not _may_report(request):
+        return _refuse(request, "外出报备由副区长、区政府办公室主任、各单位主要负责同志本人或区政府办公室填报。")
+    form = AbsenceForm(request.POST or None, user=user, office=_office(request))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            item = actions.absence_create(
+                actor=user,
+                leader_post=data["leader_post"],
+                **{f: data[f] for f in AMENDABLE},
+                submit=request.POST.get("action") != "draft",
+                ip=client_ip(request),
+            )
+        except ValidationError as exc:
+            form_add_errors(form, exc)
+        except engine.WorkflowError as exc:
+            form.add_error(None, exc.message)
+        else:
+            if item.late:
+                messages.warning(request, "离开日期已过，本报告记为补报（第四十四条要求事先报告）。")
+            messages.success(request, "已报送区政府，等待区长批准。" if item.submitted_at else "已保存草稿。")
+            return redirect(item.get_absolute_url())
+    return render(request, "leave/absence_form.html", {"form": form})
+
+
+def absence_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    item = get_visible_item(request, pk)
+    if not isinstance(item, Absence) or user.pk not in (item.submitter_id, item.leader_id):
+        raise Http404("未找到该报告。")
+    if item.state not in actions.EDITABLE:
+        messages.error(request, "报告已在审批中，不能修改。")
+        return redirect(item.get_absolute_url())
+    initial = {f: getattr(item, f) for f in AMENDABLE} | {"leader_post": item.leader_post}
+    form = AbsenceForm(request.POST or None, user=user, office=True, editing=True, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            actions.absence_update(item.pk, actor=user, **{f: data[f] for f in AMENDABLE})
+            if request.POST.get("action") != "draft":
+                actions.absence_submit(item.pk, actor=user, ip=client_ip(request))
+        except ValidationError as exc:
+            form_add_errors(form, exc)
+        except engine.WorkflowError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, "已重新报送。" if request.POST.get("action") != "draft" else "已保存。")
+            return redirect(item.get_absolute_url())
+    return render(request, "leave/absence_form.html", {"form": form, "item": item})
+
+
+@require_POST
+def absence_shorten(request: HttpRequest, pk: int) -> HttpResponse:
+    """Come back early: the absence and its delegation end on the new date."""
+    item = get_visible_item(request, pk)
+    if not isinstance(item, Absence):
+        raise Http404("未找到该报告。")
+    form = ShortenForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect(item.get_absolute_url())
+    try:
+        actions.absence_shorten(
+            item.pk,
+            actor=_user(request),
+            end=form.cleaned_data["end"],
+            reason=form.cleaned_data["reason"],
+            ip=client_ip(request),
+        )
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    except engine.WorkflowError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "返回日期已修改，委托随之调整。")
+    return redirect(item.get_absolute_url())
+
+
+def absence_mine(request: HttpRequest) -> HttpResponse:
+    """我的外出报备: filed by me or for me."""
+    page = Paginator(selectors.absences_of(_user(request)), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "leave/absence_mine.html", {"page": page, "may_report": _may_report(request)})
+
+
+def board(request: HttpRequest) -> HttpResponse:
+    """领导去向 (the office's board): who is away today and this week, where, until when, who acts for whom."""
+    if not _office(request):
+        return _refuse(request, "领导去向由区政府办公室查看。")
+    form = BoardFilter(request.GET or None)
+    late_only = bool(form.is_valid() and form.cleaned_data.get("late"))
+    today = timezone.localdate()
+    monday, sunday, rows = selectors.board(today, late_only=late_only)
+    context = {
+        "form": form,
+        "late_only": late_only,
+        "today": today,
+        "monday": monday,
+        "sunday": sunday,
+        "today_rows": [r for r in rows if r.away_today],
+        "week_rows": [r for r in rows if not r.away_today],
+        "late": Paginator(selectors.late_reports(), PAGE_SIZE).get_page(request.GET.get("page")) if late_only else None,
+    }
+    return render(request, "leave/board.html", context)
+
+
+# ----------------------------------------------------------------------------------------- 第三十四条 exceptions
+
+
+def exception_new(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    if not units_of(user):
+        return _refuse(request, "邀请区政府领导须以本人任职的单位提出。")
+    form = ExceptionForm(request.POST or None, user=user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            item = actions.exception_create(
+                actor=user,
+                unit=data["unit"],
+                leader_post=data["leader_post"],
+                category=data["category"],
+                event=data["event"],
+                event_date=data["event_date"],
+                place=data["place"],
+                reason=data["reason"],
+                ip=client_ip(request),
+            )
+        except ValidationError as exc:
+            form_add_errors(form, exc)
+        except engine.WorkflowError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, "已报区长审批。")
+            return redirect(item.get_absolute_url())
+    return render(request, "leave/exception_form.html", {"form": form})
+
+
+def exception_list(request: HttpRequest) -> HttpResponse:
+    """第三十四条 exceptions: the office sees every one; others those of their units or about them."""
+    qs = selectors.exceptions_visible(_user(request), _office(request))
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "leave/exception_list.html", {"page": page})
+
+
+# ------------------------------------------------------------------------------------------------ 基层调研
+
+
+def _research_leaders(request: HttpRequest) -> Any:
+    leaders = selectors.research_leaders()
+    return leaders if _office(request) else leaders.filter(pk=request.user.pk)
+
+
+def research_list(request: HttpRequest) -> HttpResponse:
+    """The research log (第四十六条): a leader's own trips; the office sees every leader's."""
+    leaders = _research_leaders(request)
+    qs = ResearchTrip.objects.filter(leader__in=leaders).select_related("leader").order_by("-start", "-id")
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "leave/research_list.html", {"page": page, "may_log": leaders.exists()})
+
+
+def research_new(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    leaders = _research_leaders(request)
+    if not leaders.exists():
+        return _refuse(request, "基层调研由区政府领导同志本人或区政府办公室登记。")
+    form = ResearchTripForm(request.POST or None, leaders=leaders, initial={"leader": user})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            actions.research_trip_create(actor=user, **data)
+        except ValidationError as exc:
+            form_add_errors(form, exc)
+        except engine.WorkflowError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, "调研已登记。")
+            return redirect("leave:research")
+    return render(request, "leave/research_form.html", {"form": form})
+
+
+def research_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    trip = ResearchTrip.objects.filter(pk=pk, leader__in=_research_leaders(request)).select_related("leader").first()
+    if trip is None:
+        raise Http404("未找到该调研记录。")
+    fields = ("start", "end", "places", "topic", "findings", "frugality")
+    initial = {f: getattr(trip, f) for f in fields} | {"leader": trip.leader}
+    form = ResearchTripForm(request.POST or None, leaders=_research_leaders(request), editing=True, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            actions.research_trip_update(trip.pk, actor=user, **{f: data[f] for f in fields})
+        except ValidationError as exc:
+            form_add_errors(form, exc)
+        except engine.WorkflowError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, "已保存。")
+            return redirect("leave:research")
+    return render(request, "leave/research_form.html", {"form": form, "trip": trip})
+
+
+def research_progress(request: HttpRequest) -> HttpResponse:
+    """Each leader's research days this year against the target (第四十六条: 不少于1个月) and the pace by today."""
+    today = timezone.localdate()
+    form = YearForm(request.GET or None)
+    year = (form.cleaned_data.get("year") if form.is_valid() else None) or today.year
+    rows = selectors.research_progress(year, today, _research_leaders(request))
+    return render(
+        request,
+        "leave/research_progress.html",
+        {"rows": rows, "year": year, "target": selectors.research_target_days(), "today": today},
+    )
