@@ -107,14 +107,16 @@ def warnings_for(rows: list[Absence]) -> dict[int, Warnings]:
     post_ids = {a.leader_post_id for a in rows} | set(top.values())
     away: dict[int, set[dt.date]] = defaultdict(set)
     covered: dict[int, set[dt.date]] = defaultdict(set)
-    for a in away_between(first, last).filter(leader_post_id__in=post_ids).only("leader_post_id", "start", "end"):
-        away[a.leader_post_id].update(_days(max(a.start, first), min(a.end, last)))
-    for d in Delegation.objects.filter(
+    for post_id, start, end in Absence.objects.filter(
+        state__in=AWAY_STATES, start__lte=last, end__gte=first, leader_post_id__in=post_ids
+    ).values_list("leader_post_id", "start", "end"):
+        away[post_id].update(_days(max(start, first), min(end, last)))
+    for post_id, start, end in Delegation.objects.filter(
         post_id__in=post_ids, revoked_at__isnull=True, start__lte=last, end__gte=first
-    ).only("post_id", "start", "end"):
-        days = _days(max(d.start, first), min(d.end, last))
-        away[d.post_id].update(days)
-        covered[d.post_id].update(days)
+    ).values_list("post_id", "start", "end"):
+        days = _days(max(start, first), min(end, last))
+        away[post_id].update(days)
+        covered[post_id].update(days)
     head, exec_vice = top.get(PostKind.DISTRICT_HEAD), top.get(PostKind.EXEC_VICE_HEAD)
     tasks = (
         Task.objects.filter(
