@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from guardian.shortcuts import assign_perm
 
-from haimen_gov.org.models import Delegation, Post, PostKind, Unit, User
+from haimen_gov.org.models import Delegation, Post, PostKind, Unit, UnitKind, User
 from haimen_gov.org.routing import post_of_kind, who_acts_for
 from haimen_gov.workflow import actions as engine
 from haimen_gov.workflow.actions.engine import lock_item
@@ -46,6 +46,13 @@ def _share(item: Item, user: User) -> None:
     """Let ``user`` see ``item`` (the leader an absence or an invitation is about, when someone else filed it)."""
     if item.submitter_id != user.pk:
         assign_perm("workflow.view_item", user, item.item_ptr)  # type: ignore[attr-defined]
+
+
+def _share_with_office(item: Item) -> None:
+    """第四十四条: a report to the district government passes through its office, which keeps the 去向 board: everyone
+    working in the office may open it from there (their director sees every item anyway)."""
+    staff = User.objects.filter(posts__unit__kind=UnitKind.GOV_OFFICE, is_active=True).distinct()
+    assign_perm("workflow.view_item", staff, item.item_ptr)  # type: ignore[attr-defined]
 
 
 # ------------------------------------------------------------------------------------------------- 外出请示报备
@@ -127,6 +134,7 @@ def absence_create(
             acting=acting,
         )
         _share(absence, leader)
+        _share_with_office(absence)
         if submit:
             absence = absence_submit(absence.pk, actor=actor, ip=ip)
         return absence
