@@ -224,7 +224,7 @@ def _tell(absence: Absence, delegation: Delegation, title: str, body: str) -> No
 def absence_approved(absence: Absence) -> None:
     """Runs in the approval's transaction (the flow's hook on entering 待报区委办备案): open the delegation of the
     leader's post for the absence's dates to the person named (第六条), tell them both, and warn the office."""
-    if absence.acting_id is not None and absence.delegation_id is None:
+    if absence.acting is not None and absence.delegation_id is None:
         delegation = Delegation.objects.create(
             post=absence.leader_post,
             delegate=absence.acting,

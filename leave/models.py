@@ -9,6 +9,7 @@ A :class:`ResearchTrip` is a plain log row of a leader's grassroots research (ç¬
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -187,12 +188,14 @@ class Absence(Item):
     def _not_over(self) -> bool:
         return self.end >= timezone.localdate()
 
+    _NOT_OVER: Any = _not_over  # django-stubs types conditions as taking any Model
+
     # An approved absence that has not ended can be called off; its delegation ends with it.
     @transition(
         field=state,
         source=list(APPROVED_STATES),
         target=AbsenceState.CANCELLED,
-        conditions=[_not_over],
+        conditions=[_NOT_OVER],
         custom={
             "verb": "cancel",
             "by": "submitter",

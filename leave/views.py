@@ -108,7 +108,7 @@ def absence_shorten(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
-                messages.error(request, error)
+                messages.error(request, str(error))
         return redirect(item.get_absolute_url())
     try:
         actions.absence_shorten(
@@ -199,7 +199,7 @@ def exception_list(request: HttpRequest) -> HttpResponse:
 
 def _research_leaders(request: HttpRequest) -> Any:
     leaders = selectors.research_leaders()
-    return leaders if _office(request) else leaders.filter(pk=request.user.pk)
+    return leaders if _office(request) else leaders.filter(pk=_user(request).pk)
 
 
 def research_list(request: HttpRequest) -> HttpResponse:

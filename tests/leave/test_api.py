@@ -84,9 +84,12 @@ def test_shorten_and_cancel_through_the_api(org, api_client_for):
     assert response.data["delegation"]["end"] == days(4)
     bad = client.post(f"/api/v1/leave/absences/{absence.pk}/shorten/", {"end": days(9).isoformat(), "reason": "x"})
     assert bad.status_code == 400
-    assert api_client_for(org.vice2).post(
-        f"/api/v1/leave/absences/{absence.pk}/shorten/", {"end": days(3).isoformat(), "reason": "x"}
-    ).status_code == 404
+    assert (
+        api_client_for(org.vice2)
+        .post(f"/api/v1/leave/absences/{absence.pk}/shorten/", {"end": days(3).isoformat(), "reason": "x"})
+        .status_code
+        == 404
+    )
     cancel = client.post(f"/api/v1/leave/absences/{absence.pk}/transitions/cancel/", {"comment": "取消"})
     assert cancel.status_code == 200
     assert cancel.data["state"] == AbsenceState.CANCELLED

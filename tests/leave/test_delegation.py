@@ -83,7 +83,7 @@ def test_cancelling_ends_the_delegation_and_tells_both(org):
 
     absence = fresh(actions.absence_cancel(absence.pk, actor=org.vice1, comment="会议延期。"))
     assert absence.state == AbsenceState.CANCELLED
-    assert absence.delegation.revoked_at is not None
+    assert absence.delegation is not None and absence.delegation.revoked_at is not None
     assert who_acts_for(org.posts.vice1, days(4)) == org.vice1
     for user in (org.vice1, org.vice2):
         assert Notification.objects.filter(user=user, item=absence, title__startswith="【委托结束】").exists()
@@ -94,7 +94,8 @@ def test_cancelling_ends_the_delegation_and_tells_both(org):
 def test_the_office_that_filed_it_may_cancel_it_too(org):
     absence = approved(org.vice1, org, by=org.office_clerk, acting=org.vice2)
     actions.absence_cancel(absence.pk, actor=org.office_clerk, comment="领导行程取消。")
-    assert fresh(absence).delegation.revoked_at is not None
+    delegation = fresh(absence).delegation
+    assert delegation is not None and delegation.revoked_at is not None
 
 
 def test_an_absence_already_over_can_no_longer_be_cancelled(org):
@@ -107,7 +108,7 @@ def test_shortening_moves_the_end_of_the_delegation(org):
     absence = approved(org.vice1, org, acting=org.vice2, start=days(3), end=days(6))
     absence = fresh(actions.absence_shorten(absence.pk, actor=org.vice1, end=days(4), reason="会议提前结束。"))
     assert absence.end == days(4)
-    assert absence.delegation.end == days(4)
+    assert absence.delegation is not None and absence.delegation.end == days(4)
     assert who_acts_for(org.posts.vice1, days(4)) == org.vice2
     assert who_acts_for(org.posts.vice1, days(5)) == org.vice1
     entry = HistoryEntry.objects.get(item=absence, verb="shorten")
