@@ -49,14 +49,15 @@ def seed_leave() -> None:
     today = timezone.localdate()
     _seed_absence(users, today)
     for username, ago, days, places, topic, findings, frugality in TRIPS:
-        start = today - dt.timedelta(days=ago)
-        if start.year != today.year or ResearchTrip.objects.filter(leader=users[username], topic=topic).exists():
+        if ResearchTrip.objects.filter(leader=users[username], topic=topic).exists():
             continue
+        # This year's trips, whatever the day the demo is seeded (early January included).
+        start = max(today - dt.timedelta(days=ago), dt.date(today.year, 1, 1))
         actions.research_trip_create(
             actor=users["director"],
             leader=users[username],
             start=start,
-            end=start + dt.timedelta(days=days - 1),
+            end=min(start + dt.timedelta(days=days - 1), today),
             places=places,
             topic=topic,
             findings=findings,

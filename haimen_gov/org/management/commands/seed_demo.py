@@ -59,5 +59,6 @@ class Command(BaseCommand):
                 f"演示数据已就绪：{len(rows) - 1} 个账户，密码均为 “{password}”（settings.DEMO_PASSWORD）。"
                 "director（区政府办公室主任）为超级管理员，可登录 /admin/ 维护单位、职务、分管与委托。"
                 f"已登记印鉴：{'、'.join(s.name for s in seals)}。"
+                "外出报备：vice1 下周外出（已批准，委托 vice2 代行），领导基层调研记录若干。"
             )
         )
