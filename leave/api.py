@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils import timezone
 from rest_framework import mixins, serializers, status, viewsets
@@ -15,14 +14,7 @@ from rest_framework.response import Response
 
 from haimen_gov.middleware import client_ip
 from haimen_gov.org.models import Post, Unit, User
-from haimen_gov.workflow import actions as engine
-from haimen_gov.workflow.api import (
-    ItemCreateMixin,
-    WorkflowItemSerializer,
-    WorkflowViewSet,
-    validation_error_response,
-    workflow_error_response,
-)
+from haimen_gov.workflow.api import ItemCreateMixin, WorkflowItemSerializer, WorkflowViewSet, api_action
 
 from . import actions, selectors
 from .models import REPORTING_KINDS, Absence, ExceptionRequest, ResearchTrip
@@ -103,18 +95,17 @@ class AbsenceViewSet(ItemCreateMixin, WorkflowViewSet):
         item = self.get_object()
         body = ShortenSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        try:
-            actions.absence_shorten(
+        done = api_action(
+            lambda: actions.absence_shorten(
                 item.pk,
                 actor=request.user,  # type: ignore[arg-type]
                 end=body.validated_data["end"],
                 reason=body.validated_data["reason"],
                 ip=client_ip(request),
             )
-        except ValidationError as exc:
-            return validation_error_response(exc)
-        except engine.WorkflowError as exc:
-            return workflow_error_response(exc)
+        )
+        if isinstance(done, Response):
+            return done
         return Response(self.get_serializer(self.get_queryset().get(pk=item.pk)).data)
 
 
@@ -199,12 +190,11 @@ class ResearchTripViewSet(
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         body = self.get_serializer(data=request.data)
         body.is_valid(raise_exception=True)
-        try:
-            trip = actions.research_trip_create(actor=request.user, **body.validated_data)  # type: ignore[arg-type]
-        except ValidationError as exc:
-            return validation_error_response(exc)
-        except engine.WorkflowError as exc:
-            return workflow_error_response(exc)
+        trip = api_action(
+            lambda: actions.research_trip_create(actor=request.user, **body.validated_data)  # type: ignore[arg-type]
+        )
+        if isinstance(trip, Response):
+            return trip
         return Response(self.get_serializer(trip).data, status=status.HTTP_201_CREATED)
 
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -212,13 +202,12 @@ class ResearchTripViewSet(
         body = self.get_serializer(trip, data=request.data, partial=kwargs.get("partial", False))
         body.is_valid(raise_exception=True)
         data = {f: body.validated_data.get(f, getattr(trip, f)) for f in actions.TRIP_FIELDS}
-        try:
-            trip = actions.research_trip_update(trip.pk, actor=request.user, **data)  # type: ignore[arg-type]
-        except ValidationError as exc:
-            return validation_error_response(exc)
-        except engine.WorkflowError as exc:
-            return workflow_error_response(exc)
-        return Response(self.get_serializer(trip).data)
+        updated = api_action(
+            lambda: actions.research_trip_update(trip.pk, actor=request.user, **data)  # type: ignore[arg-type]
+        )
+        if isinstance(updated, Response):
+            return updated
+        return Response(self.get_serializer(updated).data)
 
     @action(detail=False, methods=["get"])
     def progress(self, request: Request) -> Response:

@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -15,8 +14,7 @@ from django.views.decorators.http import require_POST
 
 from haimen_gov.org.models import User
 from haimen_gov.org.routing import units_of
-from haimen_gov.workflow import actions as engine
-from haimen_gov.workflow.views import client_ip, form_add_errors, get_visible_item, viewer_posts
+from haimen_gov.workflow.views import client_ip, form_action, get_visible_item, viewer_posts
 
 from . import actions, selectors
 from .forms import AbsenceForm, BoardFilter, ExceptionForm, ResearchTripForm, ShortenForm, YearForm
@@ -52,19 +50,17 @@ def absence_new(request: HttpRequest) -> HttpResponse:
     form = AbsenceForm(request.POST or None, user=user, office=_office(request))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            item = actions.absence_create(
+        item = form_action(
+            form,
+            lambda: actions.absence_create(
                 actor=user,
                 leader_post=data["leader_post"],
                 **{f: data[f] for f in AMENDABLE},
                 submit=request.POST.get("action") != "draft",
                 ip=client_ip(request),
-            )
-        except ValidationError as exc:
-            form_add_errors(form, exc)
-        except engine.WorkflowError as exc:
-            form.add_error(None, exc.message)
-        else:
+            ),
+        )
+        if item is not None:
             if item.late:
                 messages.warning(request, "离开日期已过，本报告记为补报（第四十四条要求事先报告）。")
             messages.success(request, "已报送区政府，等待区长批准。" if item.submitted_at else "已保存草稿。")
@@ -84,15 +80,14 @@ def absence_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = AbsenceForm(request.POST or None, user=user, office=True, editing=True, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            actions.absence_update(item.pk, actor=user, **{f: data[f] for f in AMENDABLE})
+
+        def amend() -> Absence:
+            amended = actions.absence_update(item.pk, actor=user, **{f: data[f] for f in AMENDABLE})
             if request.POST.get("action") != "draft":
-                actions.absence_submit(item.pk, actor=user, ip=client_ip(request))
-        except ValidationError as exc:
-            form_add_errors(form, exc)
-        except engine.WorkflowError as exc:
-            form.add_error(None, exc.message)
-        else:
+                amended = actions.absence_submit(item.pk, actor=user, ip=client_ip(request))
+            return amended
+
+        if form_action(form, amend) is not None:
             messages.success(request, "已重新报送。" if request.POST.get("action") != "draft" else "已保存。")
             return redirect(item.get_absolute_url())
     return render(request, "leave/absence_form.html", {"form": form, "item": item})
@@ -105,26 +100,22 @@ def absence_shorten(request: HttpRequest, pk: int) -> HttpResponse:
     if not isinstance(item, Absence):
         raise Http404("未找到该报告。")
     form = ShortenForm(request.POST)
-    if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, str(error))
-        return redirect(item.get_absolute_url())
-    try:
-        actions.absence_shorten(
-            item.pk,
-            actor=_user(request),
-            end=form.cleaned_data["end"],
-            reason=form.cleaned_data["reason"],
-            ip=client_ip(request),
+    if form.is_valid():
+        shortened = form_action(
+            form,
+            lambda: actions.absence_shorten(
+                item.pk,
+                actor=_user(request),
+                end=form.cleaned_data["end"],
+                reason=form.cleaned_data["reason"],
+                ip=client_ip(request),
+            ),
         )
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-    except engine.WorkflowError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, "返回日期已修改，委托随之调整。")
+        if shortened is not None:
+            messages.success(request, "返回日期已修改，委托随之调整。")
+    for errors in form.errors.values():
+        for error in errors:
+            messages.error(request, str(error))
     return redirect(item.get_absolute_url())
 
 
@@ -164,24 +155,10 @@ def exception_new(request: HttpRequest) -> HttpResponse:
         return _refuse(request, "邀请区政府领导须以本人任职的单位提出。")
     form = ExceptionForm(request.POST or None, user=user)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            item = actions.exception_create(
-                actor=user,
-                unit=data["unit"],
-                leader_post=data["leader_post"],
-                category=data["category"],
-                event=data["event"],
-                event_date=data["event_date"],
-                place=data["place"],
-                reason=data["reason"],
-                ip=client_ip(request),
-            )
-        except ValidationError as exc:
-            form_add_errors(form, exc)
-        except engine.WorkflowError as exc:
-            form.add_error(None, exc.message)
-        else:
+        item = form_action(
+            form, lambda: actions.exception_create(actor=user, **form.cleaned_data, ip=client_ip(request))
+        )
+        if item is not None:
             messages.success(request, "已报区长审批。")
             return redirect(item.get_absolute_url())
     return render(request, "leave/exception_form.html", {"form": form})
@@ -216,17 +193,10 @@ def research_new(request: HttpRequest) -> HttpResponse:
     if not leaders.exists():
         return _refuse(request, "基层调研由区政府领导同志本人或区政府办公室登记。")
     form = ResearchTripForm(request.POST or None, leaders=leaders, initial={"leader": user})
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            actions.research_trip_create(actor=user, **data)
-        except ValidationError as exc:
-            form_add_errors(form, exc)
-        except engine.WorkflowError as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(request, "调研已登记。")
-            return redirect("leave:research")
+    posted = request.method == "POST" and form.is_valid()
+    if posted and form_action(form, lambda: actions.research_trip_create(actor=user, **form.cleaned_data)) is not None:
+        messages.success(request, "调研已登记。")
+        return redirect("leave:research")
     return render(request, "leave/research_form.html", {"form": form})
 
 
@@ -235,18 +205,12 @@ def research_edit(request: HttpRequest, pk: int) -> HttpResponse:
     trip = ResearchTrip.objects.filter(pk=pk, leader__in=_research_leaders(request)).select_related("leader").first()
     if trip is None:
         raise Http404("未找到该调研记录。")
-    fields = ("start", "end", "places", "topic", "findings", "frugality")
+    fields = actions.TRIP_FIELDS
     initial = {f: getattr(trip, f) for f in fields} | {"leader": trip.leader}
     form = ResearchTripForm(request.POST or None, leaders=_research_leaders(request), editing=True, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            actions.research_trip_update(trip.pk, actor=user, **{f: data[f] for f in fields})
-        except ValidationError as exc:
-            form_add_errors(form, exc)
-        except engine.WorkflowError as exc:
-            form.add_error(None, exc.message)
-        else:
+        if form_action(form, lambda: actions.research_trip_update(trip.pk, actor=user, **{f: data[f] for f in fields})):
             messages.success(request, "已保存。")
             return redirect("leave:research")
     return render(request, "leave/research_form.html", {"form": form, "trip": trip})

@@ -6,7 +6,6 @@ import csv
 from typing import Any, cast
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
@@ -16,9 +15,8 @@ from django.utils import timezone
 from haimen_gov.org.models import User
 from haimen_gov.org.routing import units_of
 from haimen_gov.pdf import pdf_response
-from haimen_gov.workflow import actions as engine
 from haimen_gov.workflow import selectors
-from haimen_gov.workflow.views import client_ip, form_add_errors, get_visible_item, slip_context
+from haimen_gov.workflow.views import client_ip, form_action, get_visible_item, slip_context
 
 from . import actions
 from .forms import LedgerFilter, SealRequestForm
@@ -49,20 +47,18 @@ def apply(request: HttpRequest) -> HttpResponse:
     form = SealRequestForm(request.POST or None, request.FILES or None, user=user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            item = actions.seal_request_create(
+        item = form_action(
+            form,
+            lambda: actions.seal_request_create(
                 actor=user,
                 unit=data["unit"],
                 seal=data["seal"],
                 **_amendable(data),
                 submit=request.POST.get("action") != "draft",
                 ip=client_ip(request),
-            )
-        except ValidationError as exc:
-            form_add_errors(form, exc)
-        except engine.WorkflowError as exc:
-            form.add_error(None, exc.message)
-        else:
+            ),
+        )
+        if item is not None:
             messages.success(
                 request, "用印申请已提交，请在“我的用印申请”中查看进度。" if item.submitted_at else "已保存草稿。"
             )
@@ -84,15 +80,14 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = SealRequestForm(request.POST or None, request.FILES or None, user=user, instance=item, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            actions.seal_request_update(item.pk, actor=user, **_amendable(data))
+
+        def amend() -> SealRequest:
+            amended = actions.seal_request_update(item.pk, actor=user, **_amendable(data))
             if request.POST.get("action") != "draft":
-                actions.seal_request_submit(item.pk, actor=user, ip=client_ip(request))
-        except ValidationError as exc:
-            form_add_errors(form, exc)
-        except engine.WorkflowError as exc:
-            form.add_error(None, exc.message)
-        else:
+                amended = actions.seal_request_submit(item.pk, actor=user, ip=client_ip(request))
+            return amended
+
+        if form_action(form, amend) is not None:
             messages.success(request, "已重新提交。" if request.POST.get("action") != "draft" else "已保存。")
             return redirect(item.get_absolute_url())
     return render(request, "seals/apply.html", {"form": form, "item": item})

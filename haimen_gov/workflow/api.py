@@ -8,7 +8,8 @@ see are 404, as in the pages.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -124,6 +125,19 @@ def validation_error_response(exc: ValidationError) -> Response:
     return Response(detail, status=status.HTTP_400_BAD_REQUEST)
 
 
+T = TypeVar("T")
+
+
+def api_action(run: Callable[[], T]) -> T | Response:
+    """Run an action for an API call: its result, or the response its refusal calls for (400, 403 or 409)."""
+    try:
+        return run()
+    except ValidationError as exc:
+        return validation_error_response(exc)
+    except actions.WorkflowError as exc:
+        return workflow_error_response(exc)
+
+
 class ItemCreateMixin:
     """``POST`` on a workflow list: the serializer bounds the input, ``create_item`` calls the app's create action,
     and its refusals become 400/403/409 as everywhere in the engine's contract; 201 with the item's detail."""
@@ -134,12 +148,9 @@ class ItemCreateMixin:
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         serializer = self.get_serializer(data=request.data)  # type: ignore[attr-defined]
         serializer.is_valid(raise_exception=True)
-        try:
-            item = self.create_item(serializer.validated_data, request)
-        except ValidationError as exc:
-            return validation_error_response(exc)
-        except actions.WorkflowError as exc:
-            return workflow_error_response(exc)
+        item = api_action(lambda: self.create_item(serializer.validated_data, request))
+        if isinstance(item, Response):
+            return item
         fresh = self.get_queryset().get(pk=item.pk)  # type: ignore[attr-defined]
         return Response(self.get_serializer(fresh).data, status=status.HTTP_201_CREATED)  # type: ignore[attr-defined]
 
@@ -176,9 +187,8 @@ class WorkflowViewSet(mixins.RetrieveModelMixin, mixins.ListModelMixin, viewsets
         item = self.get_object()
         body = TransitionSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        try:
-            apply = self.apply_for(name, request)
-            updated = actions.item_fire(
+        updated = api_action(
+            lambda: actions.item_fire(
                 type(item),
                 item.pk,
                 verb=name,
@@ -186,12 +196,11 @@ class WorkflowViewSet(mixins.RetrieveModelMixin, mixins.ListModelMixin, viewsets
                 comment=body.validated_data["comment"],
                 ip=client_ip(request),
                 expected_state=body.validated_data.get("state") or None,
-                apply=apply,
+                apply=self.apply_for(name, request),
             )
-        except actions.WorkflowError as exc:
-            return workflow_error_response(exc)
-        except ValidationError as exc:
-            return validation_error_response(exc)
+        )
+        if isinstance(updated, Response):
+            return updated
         fresh = self.get_queryset().get(pk=updated.pk)
         return Response(self.get_serializer(fresh).data)
 

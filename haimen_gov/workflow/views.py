@@ -3,7 +3,8 @@ actions, notifications, and the processing slip (处理笺) PDF."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from django.contrib import messages
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
@@ -26,6 +27,8 @@ from .paging import CountedPaginator, UncountedPaginator
 from .timeline import timeline
 
 PAGE_SIZE = 20
+
+T = TypeVar("T")
 
 
 def viewer_posts(request: HttpRequest) -> list[tuple[int, str]]:
@@ -59,6 +62,17 @@ def form_add_errors(form: Any, exc: ValidationError) -> None:
     else:
         for error in exc.messages:
             form.add_error(None, error)
+
+
+def form_action(form: Any, run: Callable[[], T]) -> T | None:
+    """Run an action for a valid form: its result, or None with its refusal shown on the form."""
+    try:
+        return run()
+    except ValidationError as exc:
+        form_add_errors(form, exc)
+    except actions.WorkflowError as exc:
+        form.add_error(None, exc.message)
+    return None
 
 
 def _child_links() -> list[tuple[str, Any]]:

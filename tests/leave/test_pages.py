@@ -251,3 +251,31 @@ def test_lists_run_the_same_queries_for_one_row_as_for_many(org, client_for, dja
     add_rows(4)
     with django_assert_max_num_queries(len(one.captured_queries)):
         assert client.get(path).status_code == 200
+
+
+def test_the_item_page_offers_cancel_and_an_early_return_to_the_applicant(org, client_for):
+    absence = approved(org.vice1, org, acting=org.vice2, start=days(3), end=days(6))
+    client = client_for(org.vice1)
+    page = client.get(f"/items/{absence.pk}/").content.decode()
+    assert 'data-verb="cancel"' in page and 'id="shorten"' in page
+    other = client_for(org.director).get(f"/items/{absence.pk}/").content.decode()
+    assert 'data-verb="cancel"' not in other and 'id="shorten"' not in other
+
+    bad = client.post(
+        f"/leave/absences/{absence.pk}/shorten/", {"end": days(8).isoformat(), "reason": "x"}, follow=True
+    )
+    assert "须早于原返回日期" in bad.content.decode()
+    empty = client.post(f"/leave/absences/{absence.pk}/shorten/", {"end": "", "reason": ""}, follow=True)
+    assert "请填写日期" in empty.content.decode()
+    done = client.post(
+        f"/leave/absences/{absence.pk}/shorten/", {"end": days(4).isoformat(), "reason": "会议提前结束"}, follow=True
+    )
+    assert "委托随之调整" in done.content.decode()
+    absence.refresh_from_db()
+    assert absence.end == days(4)
+    assert (
+        client_for(org.vice2)
+        .post(f"/leave/absences/{absence.pk}/shorten/", {"end": days(3).isoformat(), "reason": "x"})
+        .status_code
+        == 404
+    )
