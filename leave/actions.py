@@ -23,6 +23,7 @@ from haimen_gov.workflow.models import Item, NotificationKind
 
 from .models import (
     APPROVED_STATES,
+    AWAY_STATES,
     GOVERNMENT_LEADER_KINDS,
     REPORTING_KINDS,
     WRITING_KINDS,
@@ -59,7 +60,14 @@ def _share_with_office(item: Item) -> None:
 
 
 def _check_absence(
-    *, actor: User, leader_post: Post, start: dt.date, end: dt.date, acting: User | None, today: dt.date
+    *,
+    actor: User,
+    leader_post: Post,
+    start: dt.date,
+    end: dt.date,
+    acting: User | None,
+    today: dt.date,
+    amending: int | None = None,
 ) -> None:
     errors: dict[str, str] = {}
     if leader_post.kind == PostKind.DISTRICT_HEAD:
@@ -81,6 +89,13 @@ def _check_absence(
         errors["end"] = "外出已经结束，无需报告。"
     elif start < today - dt.timedelta(days=MAX_LATE_DAYS):
         errors["start"] = f"补报只能补报 {MAX_LATE_DAYS} 天以内离开的外出。"
+    if "end" not in errors and "start" not in errors:
+        overlapping = Absence.objects.filter(
+            leader_post=leader_post, state__in=AWAY_STATES, start__lte=end, end__gte=start
+        ).exclude(pk=amending)
+        if overlapping.exists():
+            # One report per absence: two would open two delegations of the same post for the same days.
+            errors["start"] = "该领导在这段时间已有外出报告；如需变更，请取消原报告或提前返回后重新报告。"
     if acting is not None:
         if acting.pk == leader_post.holder_id:
             errors["acting"] = "代行工作的人不能是外出领导本人。"
@@ -166,6 +181,7 @@ def absence_update(
             end=end,
             acting=acting,
             today=timezone.localdate(),
+            amending=absence.pk,
         )
         absence.category, absence.start, absence.end = category, start, end
         absence.destination, absence.reason, absence.contact, absence.acting = destination, reason, contact, acting
@@ -176,6 +192,15 @@ def absence_update(
 
 def absence_submitted(absence: Absence) -> None:
     """Runs in the submission's transaction (the flow's hook on entering 待区长批准), however it was submitted."""
+    if (
+        Absence.objects.filter(
+            leader_post_id=absence.leader_post_id, state__in=AWAY_STATES, start__lte=absence.end, end__gte=absence.start
+        )
+        .exclude(pk=absence.pk)
+        .exists()
+    ):
+        # A draft written before another report of the same days was submitted.
+        raise ValidationError({"start": "该领导在这段时间已有外出报告，不能重复报告。"})
     # 第四十四条: 应当事先向区政府书面报告 — filed after the day of departure, it is a 补报.
     absence.late = timezone.localdate() > absence.start
     absence.save(update_fields=["late"])
@@ -234,6 +259,7 @@ def absence_approved(absence: Absence) -> None:
         )
         absence.delegation = delegation
         absence.save(update_fields=["delegation"])
+        _share(absence, delegation.delegate)  # the notice below leads them to the report
         _tell(
             absence,
             delegation,

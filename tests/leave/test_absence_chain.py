@@ -191,3 +191,22 @@ def test_the_title_names_leader_kind_place_and_dates(org):
     absence = report(org.vice1)
     assert absence.title.startswith("李卫东出差：江苏省南京市")
     assert absence.slip_fields()[0] == ("外出领导", "李卫东（副区长）")
+
+
+def test_one_report_per_absence(org):
+    first = report(org.vice1, start=days(3), end=days(5))
+    with pytest.raises(ValidationError) as caught:
+        report(org.vice1, by=org.office_clerk, start=days(5), end=days(6))
+    assert "已有外出报告" in caught.value.message_dict["start"][0]
+    # Days after it, or after it is withdrawn, are free again.
+    report(org.vice1, start=days(6), end=days(7))
+    actions.absence_withdraw(first.pk, actor=org.vice1)
+    report(org.vice1, start=days(3), end=days(5))
+
+
+def test_a_draft_overlapping_a_report_submitted_since_cannot_be_submitted(org):
+    draft = report(org.vice1, start=days(3), end=days(5), submit=False)
+    report(org.vice1, by=org.office_clerk, start=days(4), end=days(4))
+    with pytest.raises(ValidationError):
+        actions.absence_submit(draft.pk, actor=org.vice1)
+    assert fresh(draft).state == AbsenceState.DRAFT

@@ -50,8 +50,9 @@ def test_create_read_and_approve_an_absence(org, api_client_for):
     again = head.post(f"/api/v1/leave/absences/{data['id']}/transitions/approve/", {"state": "approval"}, format="json")
     assert again.status_code == 409
     vice2 = api_client_for(org.vice2)
-    # The acting vice head has no task on the report and does not see it.
-    assert vice2.post(f"/api/v1/leave/absences/{data['id']}/transitions/record/", {"comment": "x"}).status_code == 404
+    # The acting vice head sees the report (they were told of the delegation) but records nothing.
+    assert vice2.post(f"/api/v1/leave/absences/{data['id']}/transitions/record/", {"comment": "x"}).status_code == 403
+    assert api_client_for(org.dept1_head).get(f"/api/v1/leave/absences/{data['id']}/").status_code == 404
     # The office keeps the board: its staff may open every report.
     office_clerk = api_client_for(org.office_clerk)
     assert office_clerk.get(f"/api/v1/leave/absences/{data['id']}/").status_code == 200
@@ -84,12 +85,12 @@ def test_shorten_and_cancel_through_the_api(org, api_client_for):
     assert response.data["delegation"]["end"] == days(4)
     bad = client.post(f"/api/v1/leave/absences/{absence.pk}/shorten/", {"end": days(9).isoformat(), "reason": "x"})
     assert bad.status_code == 400
-    assert (
-        api_client_for(org.vice2)
-        .post(f"/api/v1/leave/absences/{absence.pk}/shorten/", {"end": days(3).isoformat(), "reason": "x"})
-        .status_code
-        == 404
-    )
+    # The delegate sees the report but does not change it; nobody else even sees it.
+    for who, refusal in (("vice2", 403), ("dept2_head", 404)):
+        response = api_client_for(org.users[who]).post(
+            f"/api/v1/leave/absences/{absence.pk}/shorten/", {"end": days(3).isoformat(), "reason": "x"}
+        )
+        assert response.status_code == refusal
     cancel = client.post(f"/api/v1/leave/absences/{absence.pk}/transitions/cancel/", {"comment": "取消"})
     assert cancel.status_code == 200
     assert cancel.data["state"] == AbsenceState.CANCELLED

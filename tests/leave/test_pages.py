@@ -157,7 +157,7 @@ def test_the_navigation_offers_what_each_can_use(org, client_for):
 
 def test_my_absences_lists_those_filed_by_me_or_for_me(org, client_for):
     mine = report(org.vice1, destination="北京市")
-    for_me = report(org.vice1, by=org.office_clerk, destination="杭州市")
+    for_me = report(org.vice1, by=org.office_clerk, destination="杭州市", start=days(12))
     other = report(org.vice2, destination="上海市")
     body = client_for(org.vice1).get("/leave/absences/mine/").content.decode()
     assert "北京市" in body and "杭州市" in body and "上海市" not in body
@@ -221,9 +221,13 @@ def test_research_pages_a_leader_sees_their_own_the_office_all(org, client_for):
     ],
 )
 def test_lists_run_the_same_queries_for_one_row_as_for_many(org, client_for, django_assert_max_num_queries, path, who):
+    leaders = iter(["vice1", "vice2", "exec_vice", "dept1_head", "dept2_head", "town1_head"])
+
     def add_rows(n: int) -> None:
         for i in range(n):
-            approved(org.vice1, org, acting=org.vice2, start=days(0), end=days(1), destination=f"城市{i}")
+            approved(
+                org.users[next(leaders)], org, acting=org.secretary, start=days(0), end=days(1), destination=f"城市{i}"
+            )
             actions.exception_create(
                 actor=org.dept1_clerk,
                 unit=org.units.dept1,
@@ -273,9 +277,10 @@ def test_the_item_page_offers_cancel_and_an_early_return_to_the_applicant(org, c
     assert "委托随之调整" in done.content.decode()
     absence.refresh_from_db()
     assert absence.end == days(4)
-    assert (
-        client_for(org.vice2)
-        .post(f"/leave/absences/{absence.pk}/shorten/", {"end": days(3).isoformat(), "reason": "x"})
-        .status_code
-        == 404
+    refused = client_for(org.vice2).post(
+        f"/leave/absences/{absence.pk}/shorten/", {"end": days(3).isoformat(), "reason": "x"}, follow=True
     )
+    assert "只有报告人或外出领导本人可以修改返回日期" in refused.content.decode()
+    assert client_for(org.dept2_head).post(f"/leave/absences/{absence.pk}/shorten/", {}).status_code == 404
+    absence.refresh_from_db()
+    assert absence.end == days(4)

@@ -8,6 +8,7 @@ import datetime as dt
 import pytest
 
 from haimen_gov.workflow.models import Notification, Task, TaskStatus
+from leave import actions
 from leave.selectors import warnings_for
 from seals.demo import seed_seals
 from seals.models import SealKind
@@ -29,7 +30,7 @@ def test_head_and_exec_vice_away_on_the_same_day(org):
     assert "区长与常务副区长同时不在海门" in found.messages[0]
     assert absence.office_warnings == found.messages
 
-    approved_absence = approved(org.exec_vice, org, acting=org.vice2, start=days(2), end=days(5))
+    approved_absence = actions.absence_approve(absence.pk, actor=org.head)
     notice = Notification.objects.get(user=org.director, item=approved_absence, title__startswith="【外出提醒】")
     assert "同时不在海门" in notice.body
 
@@ -58,7 +59,7 @@ def test_an_open_step_due_inside_the_absence_with_nobody_acting(org):
     assert found.unattended == [task]
     assert "无人代行" in found.messages[0]
 
-    approved_absence = approved(org.vice1, org, start=days(0), end=task.due_date)
+    approved_absence = actions.absence_approve(absence.pk, actor=org.head)
     assert Notification.objects.filter(user=org.director, item=approved_absence, body__contains="无人代行").exists()
 
 
