@@ -92,7 +92,9 @@ def _check_absence(
     if "end" not in errors and "start" not in errors:
         overlapping = Absence.objects.filter(
             leader_post=leader_post, state__in=AWAY_STATES, start__lte=end, end__gte=start
-        ).exclude(pk=amending)
+        )
+        if amending is not None:
+            overlapping = overlapping.exclude(pk=amending)
         if overlapping.exists():
             # One report per absence: two would open two delegations of the same post for the same days.
             errors["start"] = "该领导在这段时间已有外出报告；如需变更，请取消原报告或提前返回后重新报告。"
