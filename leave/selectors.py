@@ -167,6 +167,16 @@ def board(today: dt.date, *, late_only: bool = False) -> tuple[dt.date, dt.date,
     return monday, sunday, board_rows
 
 
+def other_delegations(first: dt.date, last: dt.date) -> QuerySet[Delegation]:
+    """Delegations entered in the admin (the head's trips among them, 第六条) that overlap ``first``…``last``: the
+    board shows who acts for whom, not only for reported absences."""
+    return (
+        Delegation.objects.filter(revoked_at__isnull=True, start__lte=last, end__gte=first, absence__isnull=True)
+        .select_related("post", "post__holder", "delegate")
+        .order_by("start", "id")
+    )
+
+
 def late_reports() -> QuerySet[Absence]:
     """补报: every report filed after its departure day, newest first (kept visible to the office)."""
     return absences().filter(late=True).exclude(state="draft").order_by("-start", "-id")

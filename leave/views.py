@@ -141,6 +141,7 @@ def board(request: HttpRequest) -> HttpResponse:
         "sunday": sunday,
         "today_rows": [r for r in rows if r.away_today],
         "week_rows": [r for r in rows if not r.away_today],
+        "delegations": selectors.other_delegations(monday, sunday),
         "late": Paginator(selectors.late_reports(), PAGE_SIZE).get_page(request.GET.get("page")) if late_only else None,
     }
     return render(request, "leave/board.html", context)

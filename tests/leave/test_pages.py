@@ -129,6 +129,11 @@ def test_the_board_shows_who_is_away_today_and_this_week_with_warnings(org, clie
     assert "苏州市" in today_table and "区长与常务副区长同时不在海门" in today_table
     assert "上海市" in week_table and "北京市" not in week_table
     assert "广州市" not in body
+    # The head's trip, entered in the admin: who acts for the head is on the board too.
+    delegations = body.split('id="board-delegations"')[1].split("</table>")[0]
+    assert "陈志明" in delegations and "受区长委托" in delegations
+    # The delegation an approved absence opened is on its own row, not again here.
+    assert "受副区长委托" not in delegations
 
 
 def test_the_board_keeps_late_reports_visible_with_a_filter(org, client_for):
