@@ -151,3 +151,11 @@ def test_research_through_the_api(org, api_client_for):
     assert [(row["leader_name"], row["days"]) for row in progress] == [("李卫东", 2)]
     assert client.get("/api/v1/leave/research/progress/?year=abc").status_code == 400
     assert len(api_client_for(org.director).get("/api/v1/leave/research/progress/").data) == 4
+
+
+def test_a_post_that_does_not_report_is_refused_in_chinese(org, api_client_for):
+    response = api_client_for(org.office_clerk).post(
+        "/api/v1/leave/absences/", absence_body(org, leader_post=org.posts.head.pk), format="json"
+    )
+    assert response.status_code == 400
+    assert "无效" in str(response.data["leader_post"])

@@ -289,3 +289,29 @@ def test_the_item_page_offers_cancel_and_an_early_return_to_the_applicant(org, c
     assert client_for(org.dept2_head).post(f"/leave/absences/{absence.pk}/shorten/", {}).status_code == 404
     absence.refresh_from_db()
     assert absence.end == days(4)
+
+
+def test_a_returned_report_is_amended_and_resubmitted_from_its_page(org, client_for):
+    absence = report(org.vice1, by=org.office_clerk)
+    actions.absence_return(absence.pk, actor=org.head, comment="请补充代行人。")
+    client = client_for(org.vice1)
+    assert "修改报告" in client.get(f"/items/{absence.pk}/").content.decode()
+    form = client.get(f"/leave/absences/{absence.pk}/edit/").content.decode()
+    assert "江苏省南京市" in form
+    response = client.post(
+        f"/leave/absences/{absence.pk}/edit/",
+        {
+            "category": "trip",
+            "start": absence.start.isoformat(),
+            "end": absence.end.isoformat(),
+            "destination": "江苏省南京市",
+            "reason": absence.reason,
+            "contact": absence.contact,
+            "acting": org.vice2.pk,
+            "action": "submit",
+        },
+    )
+    assert response.status_code == 302
+    absence.refresh_from_db()
+    assert (absence.state, absence.acting, absence.round) == (AbsenceState.APPROVAL, org.vice2, 2)
+    assert client_for(org.vice2).get(f"/leave/absences/{absence.pk}/edit/").status_code == 404
