@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import Min, Q, QuerySet
 
 from haimen_gov.org.models import Delegation, Post, PostKind, UnitKind, User
 from haimen_gov.org.routing import acting_posts
@@ -214,7 +214,12 @@ class Progress:
 
 def research_leaders() -> QuerySet[User]:
     """区政府领导同志: the holders of the head's, the executive vice head's and the vice heads' posts."""
-    return User.objects.filter(posts__kind__in=GOVERNMENT_LEADER_KINDS, is_active=True).distinct().order_by("username")
+    # In the order of their posts (the head first), one row per leader however many posts they hold.
+    return (
+        User.objects.filter(posts__kind__in=GOVERNMENT_LEADER_KINDS, is_active=True)
+        .annotate(rank=Min("posts__order"))
+        .order_by("rank", "id")
+    )
 
 
 def research_progress(year: int, today: dt.date, leaders: Iterable[User]) -> list[Progress]:

@@ -115,3 +115,22 @@ def test_the_absence_form_at_desk_and_phone_width(browser, live_server, org, siz
         page.screenshot(path=str(artifacts() / f"leave-absence-item-{width}.png"), full_page=True)
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("size", ["desk", "phone"])
+def test_the_research_progress_at_desk_and_phone_width(browser, live_server, org, size):
+    today = timezone.localdate()
+    start = max(today - dt.timedelta(days=10), dt.date(today.year, 1, 1))
+    actions.research_trip_create(
+        actor=org.director, leader=org.vice1, start=start, end=start, places="三厂街道", topic="老旧小区改造"
+    )
+    width, height = WIDTHS[size]
+    context, page = logged_in(browser, live_server, org, "director", width, height)
+    try:
+        page.goto(f"{live_server.url}/leave/research/progress/")
+        expect(page.locator("#research-progress")).to_contain_text("李卫东")
+        expect(page.locator("#research-progress")).to_contain_text("1 / 30 天")
+        assert no_sideways_scroll(page)
+        page.screenshot(path=str(artifacts() / f"leave-research-progress-{width}.png"), full_page=True)
+    finally:
+        context.close()

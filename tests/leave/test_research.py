@@ -34,12 +34,14 @@ def test_distinct_days_count_once_and_trips_are_clipped_to_the_year(org):
         log(org, org.vice1, dt.date(2026, 3, 4), dt.date(2026, 3, 5), topic="同一天的另一次调研")
         log(org, org.vice1, dt.date(2025, 12, 30), dt.date(2026, 1, 2), topic="跨年")
         log(org, org.vice2, dt.date(2026, 5, 1), dt.date(2026, 5, 1))
-        rows = by_leader(research_progress(2026, JULY_2, research_leaders()))
+        listed = research_progress(2026, JULY_2, research_leaders())
+    # The head first, then in the order of their posts.
+    assert [r.leader.username for r in listed] == ["head", "exec_vice", "vice1", "vice2"]
+    rows = by_leader(listed)
     assert rows["vice1"].days == 4 + 2  # 3月2—5日, 1月1—2日
     assert rows["vice1"].trips == 3
     assert rows["vice2"].days == 1
     assert rows["head"].days == 0
-    assert set(rows) == {"head", "exec_vice", "vice1", "vice2"}
 
 
 def test_pace_expected_by_today_and_a_configurable_target(org, settings):
