@@ -113,6 +113,9 @@ class Task(models.Model):
     status = models.CharField(_("状态"), max_length=10, choices=TaskStatus.choices, default=TaskStatus.OPEN)
     created_at = models.DateTimeField(_("到达时间"), default=timezone.now)
     due_date = models.DateField(_("办理期限"))
+    # The working days counted from the day the task opened to due_date: kept so that a change of the calendar can
+    # count them again (workflow.deadlines). Empty for a due date set as a date, which no calendar change moves.
+    due_days = models.PositiveSmallIntegerField(_("办理时限（工作日）"), null=True, blank=True)
     due_estimated = models.BooleanField(_("期限暂定"), default=False)
     remind_on = models.DateField(_("临期提醒日"), null=True, blank=True)
     escalate_on = models.DateField(_("升级提醒起始日"), null=True, blank=True)
@@ -329,8 +332,9 @@ class Reminder(models.Model):
 class SweepMark(models.Model):
     """When the first complete sweep of a day started. Later sweeps that day only look at tasks created since (less a
     margin for transactions still open then): every other open task's reminders for the day are already claimed, as
-    due dates, reminder and escalation days never change on an open task. Beat sweeps every few minutes, so this
-    keeps all but the day's first sweep to an index range scan."""
+    due dates, reminder and escalation days of an open task change only with the calendar, and a calendar change
+    deletes the marks of today and later (workflow.deadlines) so that the next sweep looks at every task again. Beat
+    sweeps every few minutes, so this keeps all but the day's first sweep to an index range scan."""
 
     day = models.DateField(unique=True)
     started_at = models.DateTimeField()
