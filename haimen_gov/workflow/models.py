@@ -36,6 +36,11 @@ class Item(FSMModelMixin, models.Model):
     submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True, editable=False)
     closed_at = models.DateTimeField(_("办结时间"), null=True, blank=True, editable=False)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    # The item's one visible number (发文字号, 纪要期号, 用印归档号 …), taken from a series when the app issues it
+    # (workflow.numbering.take_number); empty until then.
+    number = models.CharField(
+        _("编号"), max_length=60, blank=True, default="", db_default="", editable=False, db_index=True
+    )
 
     if TYPE_CHECKING:
         state: str  # each app's model declares its own FSMField named ``state``
@@ -345,3 +350,72 @@ class SweepMark(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {self.started_at:%H:%M:%S}"
+
+
+class NumberSeries(models.Model):
+    """A series of numbers restarting each year, e.g. 海政发〔{year}〕{n}号. Data: the office edits them in the admin."""
+
+    code = models.SlugField(_("代码"), max_length=40, unique=True, help_text=_("程序引用的代码，如 seal、haizhengfa"))
+    name = models.CharField(_("名称"), max_length=60)
+    format = models.CharField(
+        _("格式"),
+        max_length=60,
+        help_text=_("{year} 为年份，{n} 为序号，如“海政发〔{year}〕{n}号”“常务会议纪要〔{year}〕第{n}期”"),
+    )
+
+    class Meta:
+        verbose_name = _("编号系列")
+        verbose_name_plural = _("编号系列")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        from .numbering import check_format
+
+        try:
+            check_format(self.format)
+        except ValueError as exc:
+            raise ValidationError({"format": str(exc)}) from exc
+
+
+class NumberCounter(models.Model):
+    """The last number taken in a series and year. Its row is locked by the transaction that takes the next one, so
+    numbers are taken one at a time and a rolled-back issue gives its number back."""
+
+    series = models.ForeignKey(NumberSeries, verbose_name=_("编号系列"), on_delete=models.PROTECT)
+    year = models.PositiveSmallIntegerField(_("年份"))
+    last = models.PositiveIntegerField(_("已用至"), default=0)
+
+    class Meta:
+        verbose_name = _("编号计数")
+        verbose_name_plural = _("编号计数")
+        constraints = [models.UniqueConstraint(fields=["series", "year"], name="one_counter_per_series_year")]
+
+    def __str__(self) -> str:
+        return f"{self.series} {self.year}：{self.last}"
+
+
+class IssuedNumber(models.Model):
+    """A number taken, for the record: what it reads, when, and for which item."""
+
+    series = models.ForeignKey(NumberSeries, verbose_name=_("编号系列"), on_delete=models.PROTECT)
+    year = models.PositiveSmallIntegerField(_("年份"))
+    n = models.PositiveIntegerField(_("序号"))
+    text = models.CharField(_("编号"), max_length=60)
+    item = models.ForeignKey(
+        Item, verbose_name=_("事项"), null=True, blank=True, on_delete=models.PROTECT, related_name="numbers"
+    )
+    issued_at = models.DateTimeField(_("取号时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("已取编号")
+        verbose_name_plural = _("已取编号")
+        ordering = ["series", "-year", "-n"]
+        constraints = [models.UniqueConstraint(fields=["series", "year", "n"], name="one_number_per_series_year_n")]
+
+    def __str__(self) -> str:
+        return self.text

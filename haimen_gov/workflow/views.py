@@ -308,7 +308,7 @@ def slip_context(item: Item) -> dict[str, Any]:
         }
         for h in item.history.exclude(verb="create").select_related("actor", "post").order_by("at", "id")
     ]
-    return {"title": "处理笺", "number": f"No. {item.pk:06d}", "fields": fields, "opinions": opinions, "item": item}
+    return {"title": "处理笺", "number": item.number, "fields": fields, "opinions": opinions, "item": item}
 
 
 def notifications(request: HttpRequest) -> HttpResponse:
