@@ -17,7 +17,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 from django.utils import timezone
 
-from haimen_gov.workdays.calendar import Calendar
+from haimen_gov.workdays.calendar import Calendar, WorkdayDate
 
 from .flows import flow_for
 from .models import HistoryEntry, Item, SweepMark, Task, TaskStatus
@@ -35,6 +35,20 @@ def _label(day: dt.date | None, estimated: bool = False) -> str:
     if day is None:
         return "无"
     return f"{day:%Y-%m-%d}" + ("（暂定）" if estimated else "")
+
+
+def task_dates(
+    calendar: Calendar, opened: dt.date, days: int, before: int, escalate: int
+) -> tuple[WorkdayDate, dt.date | None, dt.date | None]:
+    """A task's due date (``days`` working days after the day it opened), its "due soon" day (``before`` working
+    days earlier; none when that is not after the day it opened: the new-task notice is the reminder) and the day
+    escalation starts (``escalate`` working days after the due date; none for 0)."""
+    due = calendar.add(opened, days)
+    remind_on = calendar.before(due.date, before) if before > 0 else None
+    if remind_on is not None and remind_on <= opened:
+        remind_on = None
+    escalate_on = calendar.add(due.date, escalate).date if escalate > 0 else None
+    return due, remind_on, escalate_on
 
 
 def recompute_deadlines(*, new: Calendar, days: list[dt.date], reason: str, actor: Any = None, **_: Any) -> int:
@@ -57,12 +71,7 @@ def recompute_deadlines(*, new: Calendar, days: list[dt.date], reason: str, acto
     items: dict[int, Item] = {}
     for task in tasks:
         opened = timezone.localtime(task.created_at).date()
-        due = new.add(opened, task.due_days or 0)
-        before, escalate = _flow_reminders(task.item.kind_id)
-        remind_on = new.before(due.date, before) if before > 0 else None
-        if remind_on is not None and remind_on <= opened:
-            remind_on = None  # the new-task notice was the reminder (as when the task opened)
-        escalate_on = new.add(due.date, escalate).date if escalate > 0 else None
+        due, remind_on, escalate_on = task_dates(new, opened, task.due_days or 0, *_flow_reminders(task.item.kind_id))
         if (task.due_date, task.due_estimated, task.remind_on, task.escalate_on) == (
             due.date,
             due.estimated,

@@ -353,7 +353,7 @@ class SweepMark(models.Model):
 
 
 class NumberSeries(models.Model):
-    """A series of numbers restarting each year, e.g. 海政发〔{year}〕{n}号. Data: the office edits them in the admin."""
+    """A series of numbers restarting each year, e.g. 海政发〔{year}〕{n}号. Data: the office edits it in the admin."""
 
     code = models.SlugField(_("代码"), max_length=40, unique=True, help_text=_("程序引用的代码，如 seal、haizhengfa"))
     name = models.CharField(_("名称"), max_length=60)

@@ -10,6 +10,10 @@ from .models import Memo, MemoState
 MEMO_SERIES = "tests-memo"  # 测试纪要〔{year}〕第{n}期, seeded by migration 0002
 
 
+def _number(memo: Memo) -> None:
+    take_number(MEMO_SERIES, item=memo)
+
+
 def _path(memo: Memo) -> list[str]:
     path = [MemoState.OFFICE_REVIEW, MemoState.JOINT_REVIEW, MemoState.EXEC_SIGN]
     if memo.touches_funds:
@@ -43,6 +47,6 @@ FLOW = register(
         state_labels={str(v): str(label) for v, label in MemoState.choices},
         path=_path,
         # An issued memo takes the next number of its series, in the issuing transaction (workflow.numbering).
-        on_enter={MemoState.ISSUED: lambda memo: take_number(MEMO_SERIES, item=memo)},
+        on_enter={MemoState.ISSUED: _number},
     )
 )
