@@ -419,3 +419,44 @@ class IssuedNumber(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+
+class LinkKind(models.TextChoices):
+    """How ``from_item`` relates to ``to_item``."""
+
+    SOURCE = "source", _("来源")  # from_item is the source of to_item (a minutes decision → a supervision item)
+    DERIVED = "derived", _("派生自")  # from_item derives from to_item (an assignment ← a 批示)
+    SUPERSEDES = "supersedes", _("取代")  # from_item supersedes to_item
+
+
+# What the other item is, seen from each end of a link: (on from_item's page, on to_item's page).
+LINK_ROLES = {
+    LinkKind.SOURCE: ("派生事项", "来源事项"),
+    LinkKind.DERIVED: ("来源事项", "派生事项"),
+    LinkKind.SUPERSEDES: ("被本事项取代", "取代本事项"),
+}
+
+
+class ItemLink(models.Model):
+    """A typed relation between two items, shown on both items' pages and in the API (workflow.actions.item_link)."""
+
+    from_item = models.ForeignKey(Item, verbose_name=_("事项"), on_delete=models.CASCADE, related_name="links_out")
+    to_item = models.ForeignKey(Item, verbose_name=_("关联事项"), on_delete=models.CASCADE, related_name="links_in")
+    kind = models.CharField(_("关系"), max_length=12, choices=LinkKind.choices)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("关联人"), null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("关联时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("事项关联")
+        verbose_name_plural = _("事项关联")
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["from_item", "to_item", "kind"], name="one_link_per_kind"),
+            models.CheckConstraint(condition=~Q(from_item=models.F("to_item")), name="no_self_link"),
+        ]
+        indexes = [models.Index(fields=["to_item"])]
+
+    def __str__(self) -> str:
+        return f"{self.from_item_id} {self.get_kind_display()} {self.to_item_id}"
