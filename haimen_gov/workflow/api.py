@@ -126,7 +126,7 @@ class WorkflowItemSerializer(serializers.ModelSerializer):
     @extend_schema_field(ItemLinkSerializer(many=True))
     def get_links(self, item: Item) -> list[dict[str, Any]]:
         request = self.context.get("request")
-        if request is None or not self._detail():
+        if request is None or not self._detail() or not item.has_links:
             return []
         return ItemLinkSerializer(selectors.item_links(item, request.user), many=True).data  # type: ignore[return-value]
 

@@ -41,6 +41,8 @@ class Item(FSMModelMixin, models.Model):
     number = models.CharField(
         _("编号"), max_length=60, blank=True, default="", db_default="", editable=False, db_index=True
     )
+    # Whether any ItemLink names this item: the page and the API read the links only then (no query for most items).
+    has_links = models.BooleanField(_("有关联事项"), default=False, db_default=False, editable=False)
 
     if TYPE_CHECKING:
         state: str  # each app's model declares its own FSMField named ``state``

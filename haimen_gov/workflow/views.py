@@ -138,7 +138,7 @@ def item_context(item: Item, user: User, posts: list[tuple[int, str]]) -> dict[s
         "my_task": my_task,
         "can_intervene": actions.may_intervene(user, kinds=[kind for _pk, kind in posts]),
         "copies": list(item.carbon_copies.select_related("user").order_by("created_at")),
-        "links": selectors.item_links(item, user, posts=posts),
+        "links": selectors.item_links(item, user, posts=posts) if item.has_links else [],
         "today": timezone.localdate(),
     }
 

@@ -46,6 +46,8 @@ def item_link(from_item: Item, to_item: Item, *, kind: str, actor: User, ip: str
                 link = ItemLink.objects.create(from_item=source, to_item=target, kind=kind, created_by=actor)
         except IntegrityError as exc:  # the constraint, should a concurrent link slip past the check
             raise Conflict("这两个事项已有此关联。") from exc
+        Item.objects.filter(pk__in=[source.pk, target.pk]).update(has_links=True)
+        source.has_links = target.has_links = True
         seen_from, seen_to = LINK_ROLES[LinkKind(kind)]
         for item, other, role in ((source, target, seen_from), (target, source, seen_to)):
             history_append(
