@@ -14,6 +14,7 @@ from collections import defaultdict
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -59,24 +60,51 @@ def recompute_deadlines(*, new: Calendar, days: list[dt.date], reason: str, acto
     first, last = min(days), max(days)
     # Opened before the last changed day (counting starts the day after) and reaching the first one.
     opened_before = timezone.make_aware(dt.datetime.combine(last, dt.time.min))
-    tasks = list(
-        Task.objects.select_for_update(of=("self",))
-        .filter(status=TaskStatus.OPEN, due_days__isnull=False, created_at__lt=opened_before)
-        .filter(Q(due_date__gte=first) | Q(escalate_on__gte=first))
-        .select_related("item", "post")
-        .order_by("id")
+    tasks = Task.objects.filter(status=TaskStatus.OPEN, due_days__isnull=False, created_at__lt=opened_before).filter(
+        Q(due_date__gte=first) | Q(escalate_on__gte=first)
     )
+    return _recount(tasks, new, reason=reason, actor=actor)
+
+
+def repair_deadlines(*, reason: str) -> int:
+    """Count every open task's deadline again from its flow's working days (not from the days stored with it) under
+    the calendar as it is: repairs due dates computed from a wrong calendar, such as those of the first minutes after
+    a machine booted before calendar.py read the table on first use (manage.py repair_deadlines)."""
+    with transaction.atomic():
+        return _recount(
+            Task.objects.filter(status=TaskStatus.OPEN, due_days__isnull=False),
+            Calendar.read(),
+            reason=reason,
+            from_flow=True,
+        )
+
+
+def _flow_days(task: Task) -> int | None:
+    """The working days the task's flow gives its step now (settings overrides included), if the step still exists."""
+    model = ContentType.objects.get_for_id(task.item.kind_id).model_class()
+    try:
+        flow = flow_for(model) if model is not None else None
+    except LookupError:
+        return None
+    step = next((s for s in flow.steps.values() if s.code == task.step), None) if flow is not None else None
+    return flow.due_days(step) if flow is not None and step is not None else None
+
+
+def _recount(tasks: Any, calendar: Calendar, *, reason: str, actor: Any = None, from_flow: bool = False) -> int:
+    """Recount ``tasks`` (locked here) under ``calendar``; one history entry per item whose deadlines moved."""
     changed: list[Task] = []
     notes: dict[int, list[str]] = defaultdict(list)
     items: dict[int, Item] = {}
-    for task in tasks:
+    for task in tasks.select_for_update(of=("self",)).select_related("item", "post").order_by("id"):
         opened = timezone.localtime(task.created_at).date()
-        due, remind_on, escalate_on = task_dates(new, opened, task.due_days or 0, *_flow_reminders(task.item.kind_id))
-        if (task.due_date, task.due_estimated, task.remind_on, task.escalate_on) == (
+        days = (_flow_days(task) if from_flow else None) or task.due_days or 0
+        due, remind_on, escalate_on = task_dates(calendar, opened, days, *_flow_reminders(task.item.kind_id))
+        if (task.due_date, task.due_estimated, task.remind_on, task.escalate_on, task.due_days) == (
             due.date,
             due.estimated,
             remind_on,
             escalate_on,
+            days,
         ):
             continue
         if (task.due_date, task.due_estimated) != (due.date, due.estimated):
@@ -84,17 +112,18 @@ def recompute_deadlines(*, new: Calendar, days: list[dt.date], reason: str, acto
                 f"{task.step_label}（{task.post.title}）办理期限由{_label(task.due_date, task.due_estimated)}"
                 f"改为{_label(due.date, due.estimated)}"
             )
-        task.due_date, task.due_estimated, task.remind_on, task.escalate_on = (
+        task.due_date, task.due_estimated, task.remind_on, task.escalate_on, task.due_days = (
             due.date,
             due.estimated,
             remind_on,
             escalate_on,
+            days,
         )
         changed.append(task)
         items[task.item_id] = task.item
     if not changed:
         return 0
-    Task.objects.bulk_update(changed, ["due_date", "due_estimated", "remind_on", "escalate_on"])
+    Task.objects.bulk_update(changed, ["due_date", "due_estimated", "remind_on", "escalate_on", "due_days"])
     now = timezone.now()
     HistoryEntry.objects.bulk_create(
         [

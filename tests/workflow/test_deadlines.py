@@ -138,3 +138,21 @@ def test_the_sweep_reminds_by_the_new_date_on_the_same_day(org, tmp_path, no_202
         Reminder.objects.filter(day=D(2027, 1, 2), kind=NotificationKind.DUE_TODAY).values_list("task_id", flat=True)
     )
     assert claimed == {t.pk for t in open_tasks(memo)}
+
+
+def test_repair_deadlines_recounts_from_the_flow_and_the_calendar(org):
+    # A task stored during the boot defect: counted over an empty calendar, 1 working day from 30 September came out
+    # as 1 October (暂定), and the backfill of its working days then counted what was stored.
+    with at(D(2026, 9, 30)):
+        memo = submitted_memo(org)
+    Task.objects.filter(item_id=memo.pk).update(due_date=D(2026, 10, 1), due_estimated=True, due_days=0)
+
+    out = StringIO()
+    call_command("repair_deadlines", stdout=out)
+
+    assert "已重新计算 2 件待办" in out.getvalue()  # 或签: the director's and the deputy's
+    assert {(t.due_date, t.due_estimated, t.due_days) for t in open_tasks(memo)} == {(D(2026, 10, 8), False, 1)}
+    (entry,) = deadline_entries(memo.pk)
+    assert "由2026-10-01（暂定）改为2026-10-08" in entry.comment and entry.actor is None
+    call_command("repair_deadlines", stdout=out)  # nothing left to repair
+    assert len(deadline_entries(memo.pk)) == 1
