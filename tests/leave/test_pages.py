@@ -315,3 +315,25 @@ def test_a_returned_report_is_amended_and_resubmitted_from_its_page(org, client_
     absence.refresh_from_db()
     assert (absence.state, absence.acting, absence.round) == (AbsenceState.APPROVAL, org.vice2, 2)
     assert client_for(org.vice2).get(f"/leave/absences/{absence.pk}/edit/").status_code == 404
+
+
+# The engine's item page (7: the user, their posts, the item with the absence's leader, post, acting person and
+# delegation joined, tasks, history, copies, the nav counts) and the office's warnings (4: the head's and the
+# executive vice head's posts, the absences and the delegations of the days concerned, the open tasks due then).
+ABSENCE_ITEM_PAGE_QUERIES = 11
+
+
+def test_the_absence_page_runs_the_same_queries_however_far_it_went(org, client_for, django_assert_max_num_queries):
+    new = report(org.vice1, acting=org.vice2, start=days(3), end=days(4))
+    far = approved(org.vice2, org, acting=org.vice1, start=days(3), end=days(4))
+    actions.absence_record(far.pk, actor=org.deputy1, comment="已报备。")
+    actions.absence_shorten(far.pk, actor=org.vice2, end=days(3), reason="提前返回")
+    client = client_for(org.director)
+    counts = []
+    for absence in (new, far):
+        with django_assert_max_num_queries(ABSENCE_ITEM_PAGE_QUERIES) as captured:
+            response = client.get(f"/items/{absence.pk}/")
+        assert response.status_code == 200
+        counts.append(len(captured))
+    assert "委托" in response.content.decode()
+    assert counts[0] == counts[1], counts
