@@ -59,6 +59,14 @@ def _share_with_office(item: Item) -> None:
 # ------------------------------------------------------------------------------------------------- 外出请示报备
 
 
+def _overlapping(post_id: int, start: dt.date, end: dt.date, *, but: int | None) -> bool:
+    """Whether the post already has a report standing (or awaiting the head) for any of these days."""
+    qs = Absence.objects.filter(leader_post_id=post_id, state__in=AWAY_STATES, start__lte=end, end__gte=start)
+    if but is not None:
+        qs = qs.exclude(pk=but)
+    return qs.exists()
+
+
 def _check_absence(
     *,
     actor: User,
@@ -89,15 +97,9 @@ def _check_absence(
         errors["end"] = "外出已经结束，无需报告。"
     elif start < today - dt.timedelta(days=MAX_LATE_DAYS):
         errors["start"] = f"补报只能补报 {MAX_LATE_DAYS} 天以内离开的外出。"
-    if "end" not in errors and "start" not in errors:
-        overlapping = Absence.objects.filter(
-            leader_post=leader_post, state__in=AWAY_STATES, start__lte=end, end__gte=start
-        )
-        if amending is not None:
-            overlapping = overlapping.exclude(pk=amending)
-        if overlapping.exists():
-            # One report per absence: two would open two delegations of the same post for the same days.
-            errors["start"] = "该领导在这段时间已有外出报告；如需变更，请取消原报告或提前返回后重新报告。"
+    # One report per absence: two would open two delegations of the same post for the same days.
+    if "end" not in errors and "start" not in errors and _overlapping(leader_post.pk, start, end, but=amending):
+        errors["start"] = "该领导在这段时间已有外出报告；如需变更，请取消原报告或提前返回后重新报告。"
     if acting is not None:
         if acting.pk == leader_post.holder_id:
             errors["acting"] = "代行工作的人不能是外出领导本人。"
@@ -194,13 +196,7 @@ def absence_update(
 
 def absence_submitted(absence: Absence) -> None:
     """Runs in the submission's transaction (the flow's hook on entering 待区长批准), however it was submitted."""
-    if (
-        Absence.objects.filter(
-            leader_post_id=absence.leader_post_id, state__in=AWAY_STATES, start__lte=absence.end, end__gte=absence.start
-        )
-        .exclude(pk=absence.pk)
-        .exists()
-    ):
+    if _overlapping(absence.leader_post_id, absence.start, absence.end, but=absence.pk):
         # A draft written before another report of the same days was submitted.
         raise ValidationError({"start": "该领导在这段时间已有外出报告，不能重复报告。"})
     # 第四十四条: 应当事先向区政府书面报告 — filed after the day of departure, it is a 补报.
