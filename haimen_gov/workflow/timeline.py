@@ -32,7 +32,9 @@ def timeline(
     submit = next((h for h in history if h.verb == "submit"), None)
     if submit is not None:
         at = timezone.localtime(submit.at)
-        entries.append(Entry("done", "提交申请", note=f"{submit.actor} · {at:%Y-%m-%d %H:%M}" if submit.actor else ""))
+        entries.append(
+            Entry("done", flow.label("submit"), note=f"{submit.actor} · {at:%Y-%m-%d %H:%M}" if submit.actor else "")
+        )
     done = [t for t in tasks if t.status == TaskStatus.DONE]
     open_ = [t for t in tasks if t.status == TaskStatus.OPEN]
     by_step: dict[tuple[int, str], list[Task]] = {}
