@@ -387,6 +387,39 @@ def test_a_reshuffle_of_the_second_unit_reroutes_the_step_it_resolves(org, djang
     assert fire_case(case, "approve", org.vice1).state == CaseState.FEEDBACK
 
 
+def test_a_reshuffle_during_a_reading_step_hands_the_current_turn_to_the_new_leader(
+    org, django_capture_on_commit_callbacks
+):
+    case = submitted_case(org, start=CaseState.READING, read_order=ReadOrder.UP)
+    case = fire_case(case, "read", org.dept1_head)
+    assert [t.post_id for t in open_of(case)] == [org.posts.vice1.pk]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        portfolio = Portfolio.objects.get(unit=org.units.dept1, role=PortfolioRole.VICE_HEAD)
+        portfolio.post = org.posts.vice2
+        portfolio.save()
+
+    # The reader who has read it is not asked again; the district head still waits for their turn.
+    assert [t.post_id for t in open_of(case)] == [org.posts.vice2.pk]
+    case = fire_case(case, "read", org.vice2)
+    assert [t.post_id for t in open_of(case)] == [org.posts.head.pk]
+
+
+def test_a_reshuffle_onto_a_vacant_post_tells_the_office_director(org, django_capture_on_commit_callbacks):
+    case = submitted_case(org, start=CaseState.HANDLING, partner_unit=org.units.dept2)
+    Post.objects.filter(pk=org.posts.vice1.pk).update(holder=None)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        portfolio = Portfolio.objects.get(unit=org.units.dept2, role=PortfolioRole.VICE_HEAD)
+        portfolio.post = org.posts.vice1
+        portfolio.save()
+
+    [task] = open_of(case)
+    assert task.post_id == org.posts.vice1.pk
+    notices = Notification.objects.filter(item_id=case.pk, kind=NotificationKind.VACANT)
+    assert [(n.user, n.task_id) for n in notices] == [(org.director, task.pk)]
+
+
 def test_a_reshuffle_of_an_unrelated_unit_moves_nothing(org):
     case = submitted_case(org, start=CaseState.HANDLING, partner_unit=org.units.dept2)
     assert actions.reroute_open_tasks(org.units.town1.pk) == 0

@@ -10,9 +10,12 @@ Any signer may return (退回) or reject (不同意); the submitter may withdraw
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import models
 from django_fsm import RETURN_VALUE, FSMField, transition
 
+from haimen_gov.org.models import Post, Unit
 from haimen_gov.workflow.models import Item
 
 
@@ -113,12 +116,12 @@ class Case(Item):
     test enters the step it proves directly."""
 
     start = models.CharField(max_length=20, choices=[(s.value, s.label) for s in CASE_STEPS])
-    signers = models.ManyToManyField("org.Post", blank=True, related_name="+")
+    signers: models.ManyToManyField[Post, Any] = models.ManyToManyField("org.Post", blank=True, related_name="+")
     read_order = models.CharField(max_length=4, choices=ReadOrder.choices, default=ReadOrder.UP)
     matter_type = models.CharField(max_length=10, choices=MatterType.choices, default=MatterType.ORDINARY)
     due_on = models.DateField(null=True, blank=True)
     partner_unit = models.ForeignKey("org.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    feedback_units = models.ManyToManyField("org.Unit", blank=True, related_name="+")
+    feedback_units: models.ManyToManyField[Unit, Any] = models.ManyToManyField("org.Unit", blank=True, related_name="+")
     state = FSMField(default=CaseState.DRAFT, choices=CaseState.choices, protected=True)
 
     class Meta:

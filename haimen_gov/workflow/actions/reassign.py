@@ -12,7 +12,7 @@ from haimen_gov.org.routing import who_acts_for
 
 from ..flows import Step, all_flows, flow_for
 from ..models import Decision, NotificationKind, Task, TaskStatus
-from .engine import finish_task, lock_item, open_task, unique_posts
+from .engine import finish_task, lock_item, notify_vacancy, open_task, unique_posts
 from .errors import CommentRequired, Conflict, Forbidden, WorkflowError
 from .history import history_append
 from .notifications import deliver_emails_on_commit, notify
@@ -120,7 +120,10 @@ def reroute_open_tasks(unit_id: int) -> int:
                 comment=f"分管领导调整，由{task.post.title}转至{free[0].title}",
             )
             assignee = who_acts_for(free[0])
-            if assignee is not None:
+            if assignee is None:
+                task.post = free[0]
+                notify_vacancy(item, task, step_label=task.step_label, on=timezone.localdate())
+            else:
                 notify(
                     [assignee],
                     kind=NotificationKind.NEW_TASK,
