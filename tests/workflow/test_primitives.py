@@ -159,6 +159,24 @@ def test_readers_read_one_after_another_in_the_items_order_in_one_state(org, ord
     ]
 
 
+def test_a_delegate_reads_for_the_reader_away_and_the_history_says_for_whom(org):
+    case = submitted_case(org, start=CaseState.READING, read_order=ReadOrder.DOWN)
+    delegate(org.posts.head, org.exec_vice)
+
+    case = fire_case(case, "read", org.exec_vice, comment="阅。")
+
+    [done] = tasks_of(case, status=TaskStatus.DONE)
+    assert (done.post_id, done.finished_by, done.acting_label) == (org.posts.head.pk, org.exec_vice, "受区长委托")
+    assert [t.post_id for t in open_of(case)] == [org.posts.vice1.pk]
+
+
+def test_only_the_submitter_concludes_a_supervised_case(org):
+    case = submitted_case(org, start=CaseState.FEEDBACK, feedback_units=(org.units.dept2,))
+    with pytest.raises(Forbidden):
+        fire_case(case, "conclude", org.dept2_head)
+    assert Case.objects.get(pk=case.pk).state == CaseState.FEEDBACK
+
+
 # --------------------------------------------------------------------------- 5. 会签 by opinions
 
 
