@@ -27,8 +27,6 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from django.conf import settings
 
-from haimen_gov import workdays
-
 if TYPE_CHECKING:
     from haimen_gov.org.models import Post
 
@@ -127,16 +125,16 @@ class Flow:
 
     def due_days(self, step: Step) -> int:
         """Working days for ``step``; ``WORKFLOW_DUE_DAYS = {"seals.request.review": 1}`` in settings overrides."""
-        overrides: dict[str, int] = getattr(settings, "WORKFLOW_DUE_DAYS", {})
+        overrides: dict[str, int] = settings.WORKFLOW_DUE_DAYS
         return int(overrides.get(f"{self.key}.{step.code}", step.due_days))
 
-    def due_for(self, step: Step, item: Any, start: dt.date) -> workdays.WorkdayDate:
-        """The deadline of a task of ``step`` opened on ``start``: the item's own (``step.due``) when it gives one,
-        else ``due_days`` working days."""
+    def step_due(self, step: Step, item: Any) -> int | dt.date:
+        """The deadline of a task of ``step``: the item's own (``step.due``: working days, or a fixed date) when it
+        gives one, else the step's working days (``due_days``, which ``WORKFLOW_DUE_DAYS`` overrides)."""
         value = step.due(item) if step.due is not None else None
         if isinstance(value, dt.date):
-            return workdays.WorkdayDate(value, workdays.is_workday(value).estimated)
-        return workdays.add_workdays(start, self.due_days(step) if value is None else int(value))
+            return value
+        return self.due_days(step) if value is None else int(value)
 
     def label(self, key: str) -> str:
         return self.labels.get(key, DEFAULT_LABELS[key])
@@ -146,7 +144,7 @@ class Flow:
         return {**DEFAULT_LABELS, **self.labels}
 
     def reminder_settings(self) -> tuple[int, int]:
-        overrides: dict[str, dict[str, Any]] = getattr(settings, "WORKFLOW_REMINDERS", {})
+        overrides: dict[str, dict[str, Any]] = settings.WORKFLOW_REMINDERS
         conf = overrides.get(self.key, {})
         return int(conf.get("before", self.remind_before_days)), int(conf.get("escalate", self.escalate_after_days))
 

@@ -252,8 +252,9 @@ def test_recurring_feedback_reopens_each_units_task_across_the_national_day_holi
 
     assert case.state == CaseState.FEEDBACK
     now_open = {t.post_id: t for t in open_of(case)}
-    # 区教体局's next report is due five working days after the one it met: 10-12 … 10-16.
-    assert now_open[org.posts.dept2_head.pk].due_date == dt.date(2026, 10, 16)
+    # 区教体局's next report is due five working days after this one, across the holidays: 10-08, 10-09, Saturday
+    # 10-10 (调休), 10-12, 10-13.
+    assert now_open[org.posts.dept2_head.pk].due_date == dt.date(2026, 10, 13)
     assert now_open[org.posts.dept2_head.pk].pk != first[org.posts.dept2_head.pk].pk
     # 三厂街道's task is untouched by the other unit's report.
     town = now_open[org.posts.town1_head.pk]
@@ -263,7 +264,7 @@ def test_recurring_feedback_reopens_each_units_task_across_the_national_day_holi
         case = fire_case(case, "feedback", org.town1_head, comment="第一期：正在征地。")  # late
     # A late report: the next one is due five working days from the day it came, 10-15 … 10-21.
     assert {t.post_id: t.due_date for t in open_of(case)} == {
-        org.posts.dept2_head.pk: dt.date(2026, 10, 16),
+        org.posts.dept2_head.pk: dt.date(2026, 10, 13),
         org.posts.town1_head.pk: dt.date(2026, 10, 21),
     }
     done = tasks_of(case, status=TaskStatus.DONE)

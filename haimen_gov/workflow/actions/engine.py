@@ -15,6 +15,7 @@ from haimen_gov import workdays
 from haimen_gov.org.models import Post, PostKind, User
 from haimen_gov.org.routing import post_of_kind, who_acts_for
 
+from ..deadlines import task_dates
 from ..flows import RESUBMIT_LABEL, RESUBMIT_STEP, Flow, Step, flow_for
 from ..models import Decision, Item, NotificationKind, Task, TaskStatus
 from .errors import Conflict, WorkflowError
@@ -209,21 +210,15 @@ def open_task(
     *,
     group: str,
     extra: bool = False,
-    due: workdays.WorkdayDate | None = None,
     remind: bool = True,
 ) -> Task:
-    """One task of ``step`` for ``post``, due by the step's deadline (``due`` when the caller computed it), and a
-    notice to whoever acts for the post today — or, when nobody does (a vacant post), to the office director.
-    ``remind=False``: the caller already tells the person (a returned item's result notice)."""
+    """One task of ``step`` for ``post``, due by the step's deadline (``Flow.step_due``), and a notice to whoever
+    acts for the post today — or, when nobody does (a vacant post), to the office director. ``remind=False``: the caller already tells the person (a returned item's result notice)."""
     today = timezone.localdate()
-    due = due or flow.due_for(step, item, today)
-    before, escalate = flow.reminder_settings()
-    remind_on = None
-    if before > 0:
-        remind_on = _workdays_before(due.date, before)
-        if remind_on <= today:
-            remind_on = None  # the new-task notice is the reminder
-    escalate_on = workdays.add_workdays(due.date, escalate).date if escalate > 0 else None
+    # Working days (recounted when the calendar changes) or a date the item fixes (kept as it is).
+    deadline = flow.step_due(step, item)
+    days = None if isinstance(deadline, dt.date) else deadline
+    due, remind_on, escalate_on = task_dates(workdays.current(), today, deadline, *flow.reminder_settings())
     task = Task.objects.create(
         item=item,
         step=step.code,
@@ -234,6 +229,7 @@ def open_task(
         extra=extra,
         due_date=due.date,
         due_estimated=due.estimated,
+        due_days=days,
         remind_on=remind_on,
         escalate_on=escalate_on,
     )
@@ -268,12 +264,3 @@ def notify_vacancy(item: Item, task: Task, *, step_label: str, on: dt.date) -> N
         title=f"【职务空缺】{item.title}",
         body=f"“{step_label}”的承办职务“{task.post.title}”目前无人任职，待办无人办理，请改派。",
     )
-
-
-def _workdays_before(day: dt.date, n: int) -> dt.date:
-    d, left = day, n
-    while left:
-        d -= dt.timedelta(days=1)
-        if workdays.is_workday(d).workday:
-            left -= 1
-    return d

@@ -16,7 +16,6 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from haimen_gov import workdays
 from haimen_gov.org.models import Post, User
 from haimen_gov.org.routing import capacity, who_acts_for
 
@@ -242,9 +241,10 @@ def _give_opinion(item: Item, flow: Flow, *, actor: User, comment: str, ip: str 
 
 
 def _report(item: Item, flow: Flow, step: Step, *, actor: User, comment: str, ip: str | None) -> Item:
-    """A recurring step's report (督办反馈): the post's task is done and reopens for the next cadence, due
-    ``due_days`` working days after the one just met (or after today, when it was met late); the other posts' tasks
-    stay as they are. The item stays in its state until its own transition moves it on."""
+    """A recurring step's report (督办反馈): the post's task is done and reopens at once for the next report, due
+    ``due_days`` working days after this one (a deadline like any other: reminded by the sweep, recounted when the
+    calendar changes; no timer in the broker); the other posts' tasks stay as they are. The item stays in its state
+    until its own transition moves it on."""
     task = actor_open_task(item, actor, step)
     if task is None:
         if had_task(item, actor, step_code=step.code):
@@ -268,9 +268,7 @@ def _report(item: Item, flow: Flow, step: Step, *, actor: User, comment: str, ip
         ip=ip,
         flow=flow,
     )
-    start = max(task.due_date, timezone.localdate())
-    next_due = workdays.add_workdays(start, flow.due_days(step))
-    open_task(item, flow, step, task.post, group=task.group, due=next_due)
+    open_task(item, flow, step, task.post, group=task.group)
     item.save(update_fields=["updated_at"])
     deliver_emails_on_commit()
     return item
