@@ -44,10 +44,7 @@ def task_dates(
     """A task's due date (``days`` working days after the day it opened, or the date the item fixed), its "due
     soon" day (``before`` working days earlier; none when that is not after the day it opened: the new-task notice
     is the reminder) and the day escalation starts (``escalate`` working days after the due date; none for 0)."""
-    if isinstance(days, dt.date):
-        due = WorkdayDate(days, calendar.check(days).estimated)
-    else:
-        due = calendar.add(opened, days)
+    due = WorkdayDate(days, calendar.check(days).estimated) if isinstance(days, dt.date) else calendar.add(opened, days)
     remind_on = calendar.before(due.date, before) if before > 0 else None
     if remind_on is not None and remind_on <= opened:
         remind_on = None

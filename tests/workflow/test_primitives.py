@@ -7,12 +7,14 @@ proven on both Case and Memo."""
 from __future__ import annotations
 
 import datetime as dt
+from io import StringIO
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
 from django.urls import reverse
 
 from haimen_gov.org.models import Portfolio, PortfolioRole, Post, User
@@ -111,6 +113,32 @@ def test_workflow_due_days_still_overrides_a_steps_own_days(org, settings):
     assert [t.due_date for t in open_of(countersign)] == [dt.date(2026, 10, 15)]
     # The item's own deadline is the item's: the setting tunes steps that have none.
     assert [t.due_date for t in open_of(handling)] == [dt.date(2026, 10, 10)]
+
+
+def test_the_calendar_recounts_the_items_working_days_and_never_moves_a_fixed_date(org, client_for):
+    with time_machine.travel(BEFORE_HOLIDAYS, tick=False):
+        by_days = submitted_case(org, start=CaseState.HANDLING, matter_type=MatterType.SIMPLE)
+        fixed = submitted_case(org, start=CaseState.HANDLING, due_on=dt.date(2026, 10, 12))
+    assert [(t.due_date, t.due_days) for t in open_of(by_days)] == [(dt.date(2026, 10, 10), 5)]
+    assert [(t.due_date, t.due_days) for t in open_of(fixed)] == [(dt.date(2026, 10, 12), None)]
+
+    # The office makes Friday 10-09 a day off too: the five working days now end on Monday 10-12.
+    admin = org.director
+    admin.is_superuser = admin.is_staff = True
+    admin.save()
+    response = client_for(admin).post(
+        "/admin/workdays/calendarday/add/",
+        {"date": "2026-10-09", "kind": "holiday", "name": "国庆节（延长）", "source": "测试"},
+    )
+    assert response.status_code == 302
+
+    assert [(t.due_date, t.due_days) for t in open_of(by_days)] == [(dt.date(2026, 10, 12), 5)]
+    assert [t.due_date for t in open_of(fixed)] == [dt.date(2026, 10, 12)]
+    # repair_deadlines counts from the item's days (5), not the step's constant (2).
+    Task.objects.filter(item_id=by_days.pk).update(due_date=dt.date(2026, 10, 1), due_days=0)
+    call_command("repair_deadlines", stdout=StringIO())
+    assert [(t.due_date, t.due_days) for t in open_of(by_days)] == [(dt.date(2026, 10, 12), 5)]
+    assert [t.due_date for t in open_of(fixed)] == [dt.date(2026, 10, 12)]
 
 
 # --------------------------------------------------------------------------- 4. reading steps (呈阅)

@@ -213,7 +213,8 @@ def open_task(
     remind: bool = True,
 ) -> Task:
     """One task of ``step`` for ``post``, due by the step's deadline (``Flow.step_due``), and a notice to whoever
-    acts for the post today — or, when nobody does (a vacant post), to the office director. ``remind=False``: the caller already tells the person (a returned item's result notice)."""
+    acts for the post today — or, when nobody does (a vacant post), to the office director. ``remind=False``: the
+    caller already tells the person (a returned item's result notice)."""
     today = timezone.localdate()
     # Working days (recounted when the calendar changes) or a date the item fixes (kept as it is).
     deadline = flow.step_due(step, item)
