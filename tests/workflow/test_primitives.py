@@ -578,3 +578,7 @@ def test_a_withdrawal_is_the_applicants_act_and_the_leaders_task_shows_it_cancel
     }
     page = client_for(org.dept1_clerk).get(memo.get_absolute_url()).content.decode()
     assert "材料有误，重新起草。" in page
+    # The timeline shows the leaders' tasks closed by the withdrawal, in grey.
+    timeline = page[page.index('id="timeline"') :]
+    assert '<li class="withdrawn">' in timeline
+    assert '区政府办公室主任：<span class="text-secondary">申请人撤回</span>' in timeline
