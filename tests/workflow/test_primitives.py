@@ -488,7 +488,10 @@ def test_a_task_for_a_vacant_post_tells_the_office_director_once(org):
     assert "无人任职" in notices[0].body
     assert not Notification.objects.filter(item_id=case.pk, kind=NotificationKind.NEW_TASK).exists()
     # The director re-assigns it (流程干预); the new post's holder hears of it, the director is not told again.
-    actions.task_reassign(task.pk, actor=org.director, post=org.posts.vice1, reason="副区长空缺，暂由李副区长承办。")
+    new = actions.task_reassign(
+        task.pk, actor=org.director, post=org.posts.vice1, reason="副区长空缺，暂由李副区长承办。"
+    )
+    assert (new.post_id, new.due_date) == (org.posts.vice1.pk, task.due_date)  # the item's deadline, still
     assert notices.count() == 1
     assert Notification.objects.filter(item_id=case.pk, kind=NotificationKind.NEW_TASK, user=org.vice1).exists()
 

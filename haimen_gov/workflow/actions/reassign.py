@@ -38,15 +38,16 @@ def task_reassign(task_id: int, *, actor: User, post: Post, reason: str, ip: str
         flow = flow_for(item)
         now = timezone.now()
         finish_task(task, actor=actor, acting_label="流程干预", decision=Decision.REASSIGNED, comment=reason, now=now)
+        current = flow.step_for(item.state)  # type: ignore[attr-defined]
+        # The new task's deadline as the step gives it: its working days, or the item's own (Step.due).
         step = Step(
             task.step,
             task.step_label,
             lambda _item: [],
             "one",
-            flow.due_days(flow.steps[item.state])  # type: ignore[attr-defined]
-            if item.state in flow.steps
-            else 2,
-        )  # type: ignore[attr-defined]
+            flow.due_days(current) if current is not None else 2,
+            due=current.due if current is not None else None,
+        )
         new = open_task(item, flow, step, post, group=task.group, extra=task.extra)
         history_append(
             item,
