@@ -65,6 +65,7 @@ ABSENCE_FLOW = register(
         },
         detail_template="leave/_absence_detail.html",
         page_related=("leader_post", "leader", "acting", "delegation"),
+        labels={"unit": "外出领导所在单位", "submitter": "报告人", "submit": "报送区政府"},
         filed_for=lambda item: item.leader_id,
     )
 )
@@ -79,5 +80,6 @@ EXCEPTION_FLOW = register(
         path=lambda item: [ExceptionState.APPROVAL, ExceptionState.APPROVED],
         detail_template="leave/_exception_detail.html",
         page_related=("leader_post", "leader"),
+        labels={"unit": "邀请单位", "submitter": "经办人", "submit": "报区长审批"},
     )
 )
