@@ -100,6 +100,22 @@ def add_workdays(start: dt.date, n: int) -> WorkdayDate:
     return WorkdayDate(day, estimated)
 
 
+def workdays_before(end: dt.date, n: int) -> WorkdayDate:
+    """The n-th working day before ``end`` (``end`` itself is not counted): the last day something may arrive to be
+    ``n`` working days ahead of ``end`` (第十六条's cut-off). n = 0 gives ``end``."""
+    if n < 0 or n > MAX_DAYS:
+        raise ValueError(f"days must be between 0 and {MAX_DAYS}")
+    _table.ensure()
+    day, estimated, left = end, False, n
+    while left:
+        day -= dt.timedelta(days=1)
+        check = _check(day)
+        estimated |= check.estimated
+        if check.workday:
+            left -= 1
+    return WorkdayDate(day, estimated)
+
+
 def workdays_between(start: dt.date, end: dt.date) -> WorkdayCount:
     """Working days after ``start`` up to and including ``end`` (negative when ``end`` is before ``start``)."""
     _table.ensure()

@@ -130,7 +130,7 @@ def open_task(item: Item, flow: Flow, step: Step, post: Post, *, group: str, ext
     before, escalate = flow.reminder_settings()
     remind_on = None
     if before > 0:
-        remind_on = _workdays_before(due.date, before)
+        remind_on = workdays.workdays_before(due.date, before).date
         if remind_on <= today:
             remind_on = None  # the new-task notice is the reminder
     escalate_on = workdays.add_workdays(due.date, escalate).date if escalate > 0 else None
@@ -160,11 +160,3 @@ def open_task(item: Item, flow: Flow, step: Step, post: Post, *, group: str, ext
         )
     return task
 
-
-def _workdays_before(day: dt.date, n: int) -> dt.date:
-    d, left = day, n
-    while left:
-        d -= dt.timedelta(days=1)
-        if workdays.is_workday(d).workday:
-            left -= 1
-    return d

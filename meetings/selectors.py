@@ -1,0 +1,70 @@
+"""Reads of the meeting pages: one query per list, filtered by who may see what."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+
+from haimen_gov.org.models import PostKind, UnitKind, User
+from haimen_gov.org.routing import acting_posts
+
+from .models import Attendee, Meeting, MeetingState, Topic, TopicState
+
+# Who sees every meeting: the office that runs them, and the head.
+OVERSEER_KINDS = (PostKind.DISTRICT_HEAD,)
+
+
+def sees_all_meetings(user: User, posts: list[tuple[int, str]] | None = None) -> bool:
+    from haimen_gov.org.models import Post
+
+    if user.is_superuser:
+        return True
+    posts = acting_posts(user) if posts is None else posts
+    if any(kind in OVERSEER_KINDS for _pk, kind in posts):
+        return True
+    ids = [pk for pk, _kind in posts]
+    return Post.objects.filter(pk__in=ids, unit__kind=UnitKind.GOV_OFFICE).exists()
+
+
+def meetings_for(user: User, posts: list[tuple[int, str]] | None = None) -> QuerySet[Meeting]:
+    """The meetings ``user`` sees: the office and the head all of them, everyone else the ones they sit at (in
+    person, or for a post delegated to them)."""
+    if not user.is_authenticated:
+        return Meeting.objects.none()
+    posts = acting_posts(user) if posts is None else posts
+    qs = Meeting.objects.select_related("chair", "chair_post")
+    if sees_all_meetings(user, posts):
+        return qs
+    ids = [pk for pk, _kind in posts]
+    seat = Attendee.objects.filter(meeting=OuterRef("pk")).filter(Q(user=user) | Q(post_id__in=ids))
+    return qs.filter(Exists(seat))
+
+
+def meetings_between(user: User, start: dt.date, end: dt.date, posts: list[tuple[int, str]] | None = None) -> list[Meeting]:
+    return list(meetings_for(user, posts).filter(date__gte=start, date__lte=end).order_by("date", "start_time", "id"))
+
+
+def agenda(meeting: Meeting) -> list[Topic]:
+    """The topics aimed at or scheduled into ``meeting`` (not withdrawn), oldest first, with their units."""
+    return list(
+        Topic.objects.filter(meeting=meeting)
+        .exclude(state__in=[TopicState.WITHDRAWN, TopicState.DRAFT])
+        .select_related("unit")
+        .order_by("submitted_at", "id")
+    )
+
+
+def attendees(meeting: Meeting) -> list[Attendee]:
+    return list(meeting.attendees.select_related("post", "post__unit", "user").order_by("order", "id"))
+
+
+def board(today: dt.date, limit: int = 8) -> list[Meeting]:
+    """The office's agenda board: the next open meetings, each with its topics (two queries in all)."""
+    topics = Topic.objects.exclude(state__in=[TopicState.WITHDRAWN, TopicState.DRAFT]).select_related("unit")
+    return list(
+        Meeting.objects.filter(date__gte=today, state__in=[MeetingState.PREPARING, MeetingState.NOTIFIED])
+        .select_related("chair")
+        .prefetch_related(Prefetch("topics", queryset=topics.order_by("submitted_at", "id"), to_attr="agenda"))
+        .order_by("date", "start_time")[:limit]
+    )
