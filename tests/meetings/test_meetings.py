@@ -1,0 +1,120 @@
+"""Meetings (第十五—十八条, 第二十三条): composition and chair from the organisation, the office's actions."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+import time_machine
+from django.core.exceptions import ValidationError
+
+from haimen_gov.org.models import Delegation
+from haimen_gov.workflow import actions as engine
+from meetings import actions
+from meetings.models import AttendeeRole, MeetingKind, MeetingState
+
+from .helpers import meeting
+
+pytestmark = pytest.mark.django_db
+
+TODAY = dt.datetime(2026, 9, 21, 10, 0)
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_executive_meeting_seats_and_chair_come_from_the_posts(org):
+    m = meeting(org, dt.date(2026, 10, 12))
+    seats = {(a.post_id, a.role) for a in m.attendees.all()}
+    p = org.posts
+    # 第十六条: head and vice heads are members; office deputies, discipline, justice and finance sit in.
+    for member in (p.head, p.exec_vice, p.vice1, p.vice2):
+        assert (member.pk, AttendeeRole.MEMBER) in seats
+    for fixed in (p.deputy1, p.deputy2, p.discipline, p.justice, p.finance):
+        assert (fixed.pk, AttendeeRole.FIXED) in seats
+    assert p.director.pk not in {post for post, _role in seats}
+    assert (m.chair, m.chair_label) == (org.head, "区长")
+    assert m.state == MeetingState.PREPARING
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_exec_vice_head_chairs_on_the_heads_delegation_only(org):
+    Delegation.objects.create(
+        post=org.posts.head, delegate=org.exec_vice, start=dt.date(2026, 10, 10), end=dt.date(2026, 10, 14), reason="出差"
+    )
+    m = meeting(org, dt.date(2026, 10, 12))
+    assert (m.chair, m.chair_post, m.chair_label) == (org.exec_vice, org.posts.exec_vice, "受区长委托")
+    # Outside the delegation the head chairs; the plenary is always the head's (第十五条).
+    assert meeting(org, dt.date(2026, 10, 20)).chair == org.head
+    assert meeting(org, dt.date(2026, 10, 12), MeetingKind.PLENARY).chair == org.head
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_a_delegation_to_another_vice_head_does_not_carry_the_chair(org):
+    Delegation.objects.create(
+        post=org.posts.head, delegate=org.vice1, start=dt.date(2026, 10, 10), end=dt.date(2026, 10, 14), reason="学习"
+    )
+    assert meeting(org, dt.date(2026, 10, 12), MeetingKind.HEAD_OFFICE).chair == org.head
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_head_office_and_topical_meetings(org):
+    m = meeting(org, dt.date(2026, 10, 13), MeetingKind.HEAD_OFFICE, vice_posts=[org.posts.vice2])
+    posts = set(m.attendees.values_list("post_id", flat=True))
+    assert posts == {org.posts.head.pk, org.posts.exec_vice.pk, org.posts.vice2.pk, org.posts.director.pk}
+    with pytest.raises(ValidationError):
+        meeting(org, dt.date(2026, 10, 13), MeetingKind.TOPICAL, units=[org.units.dept1])  # no convener
+    t = meeting(
+        org, dt.date(2026, 10, 13), MeetingKind.TOPICAL, convener=org.posts.vice1, units=[org.units.dept1, org.units.town1]
+    )
+    assert t.chair == org.vice1
+    assert set(t.attendees.values_list("post_id", flat=True)) == {
+        org.posts.vice1.pk,
+        org.posts.dept1_head.pk,
+        org.posts.town1_head.pk,
+    }
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_only_the_office_runs_meetings(org):
+    for outsider in (org.dept1_clerk, org.vice1, org.outsider):
+        with pytest.raises(engine.Forbidden):
+            actions.meeting_create(
+                actor=outsider,
+                kind=MeetingKind.EXECUTIVE,
+                title="x",
+                date=dt.date(2026, 10, 12),
+                start_time=dt.time(9),
+                end_time=dt.time(10),
+                place="x",
+                mode="onsite",
+            )
+    m = meeting(org, dt.date(2026, 10, 12))
+    with pytest.raises(engine.Forbidden):
+        actions.meeting_notify(m.pk, actor=org.dept1_head)
+
+
+def test_states_notify_hold_archive_and_cancel(org):
+    with time_machine.travel(TODAY, tick=False):
+        m = meeting(org, dt.date(2026, 10, 12))
+        actions.meeting_notify(m.pk, actor=org.deputy1)
+        with pytest.raises(ValidationError):
+            actions.meeting_hold(m.pk, actor=org.deputy1)  # not yet the day
+        with pytest.raises(engine.Conflict):
+            actions.meeting_archive(m.pk, actor=org.deputy1)
+        other = meeting(org, dt.date(2026, 10, 14))
+        with pytest.raises(ValidationError):
+            actions.meeting_cancel(other.pk, actor=org.director, reason=" ")
+        assert actions.meeting_cancel(other.pk, actor=org.director, reason="与市级会议冲突").state == "cancelled"
+    with time_machine.travel(dt.datetime(2026, 10, 12, 12), tick=False):
+        assert actions.meeting_hold(m.pk, actor=org.deputy1).state == MeetingState.HELD
+        assert actions.meeting_archive(m.pk, actor=org.director).state == MeetingState.ARCHIVED
+    assert [e.verb for e in m.log.all()] == ["create", "notify", "hold", "archive"]
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_bad_times_are_refused(org):
+    with pytest.raises(ValidationError):
+        meeting(org, dt.date(2026, 9, 20))
+    with pytest.raises(ValidationError):
+        meeting(org, dt.date(2026, 10, 12), start_time=dt.time(11), end_time=dt.time(9))
+    with pytest.raises(ValidationError):
+        meeting(org, dt.date(2030, 1, 1))
