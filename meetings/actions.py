@@ -28,6 +28,7 @@ from .models import (
     Meeting,
     MeetingKind,
     MeetingLog,
+    MeetingState,
     PressRelease,
     Topic,
     TopicState,
@@ -86,6 +87,57 @@ def meeting_create(
     """The office prepares a meeting: its chair and seats are computed from the organisation (第十五—十八条)."""
     _require_office(actor)
     _check_when(date, start_time, end_time)
+    return _create(
+        actor=actor, kind=kind, title=title, date=date, start_time=start_time, end_time=end_time, place=place,
+        mode=mode, convener=convener, vice_posts=vice_posts, units=units, invited=invited, note=note,
+        state=MeetingState.PREPARING,
+    )
+
+
+def meeting_record_held(
+    *,
+    actor: User,
+    kind: str,
+    title: str,
+    date: dt.date,
+    start_time: dt.time,
+    end_time: dt.time,
+    place: str,
+    mode: str,
+    convener: Post | None = None,
+    vice_posts: Iterable[Post] = (),
+    units: Iterable[Unit] = (),
+) -> Meeting:
+    """补录: the office records a meeting already held (e.g. before the portal), chaired and seated as it was."""
+    _require_office(actor)
+    if date > timezone.localdate():
+        raise ValidationError({"date": "补录的会议日期不能晚于今天。"})
+    if end_time <= start_time:
+        raise ValidationError({"end_time": "结束时间须晚于开始时间。"})
+    return _create(
+        actor=actor, kind=kind, title=title, date=date, start_time=start_time, end_time=end_time, place=place,
+        mode=mode, convener=convener, vice_posts=vice_posts, units=units, invited=(), note="补录",
+        state=MeetingState.HELD,
+    )
+
+
+def _create(
+    *,
+    actor: User,
+    kind: str,
+    title: str,
+    date: dt.date,
+    start_time: dt.time,
+    end_time: dt.time,
+    place: str,
+    mode: str,
+    convener: Post | None,
+    vice_posts: Iterable[Post],
+    units: Iterable[Unit],
+    invited: Iterable[str],
+    note: str,
+    state: str,
+) -> Meeting:
     convening = composition.convener_for(kind, convener)
     chair = composition.chair_for(kind, convening, date)
     units = list(units)
@@ -106,6 +158,7 @@ def meeting_create(
             chair_label=chair.label,
             note=note,
             created_by=actor,
+            state=state,
         )
         meeting.full_clean(exclude=["state"])
         meeting.save()
@@ -127,7 +180,8 @@ def meeting_create(
                 for n, name in enumerate(invited)
             ]
         )
-        _log(meeting, actor, "create", "筹备会议", f"{chair.label}主持")
+        label = "筹备会议" if state == MeetingState.PREPARING else "补录已召开会议"
+        _log(meeting, actor, "create", label, f"{chair.label}主持")
     return meeting
 
 

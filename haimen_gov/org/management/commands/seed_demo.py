@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from haimen_gov.org import demo
+from meetings.demo import seed_meetings
 from seals.demo import seed_seals
 
 
@@ -43,6 +44,8 @@ class Command(BaseCommand):
             demo.seed(password)
             # 第三十条: the district government's and the office's seals, kept by the office's custodian.
             seals = seed_seals()
+            # 第十四—二十二条: a 常务会议 three weeks ahead with two topics on their way, last month's 区长办公会议.
+            meetings = seed_meetings()
 
         rows = [("用户名", "姓名", "职务（单位）"), *demo.summary()]
         widths = [max(_width(row[i]) for row in rows) for i in range(2)]
@@ -56,5 +59,6 @@ class Command(BaseCommand):
                 f"演示数据已就绪：{len(rows) - 1} 个账户，密码均为 “{password}”（settings.DEMO_PASSWORD）。"
                 "director（区政府办公室主任）为超级管理员，可登录 /admin/ 维护单位、职务、分管与委托。"
                 f"已登记印鉴：{'、'.join(s.name for s in seals)}。"
+                f"演示会议：{'、'.join(m.title for m in meetings)}。"
             )
         )
