@@ -19,9 +19,9 @@ from . import composition
 from .models import (
     DEPT_MEETING_LIVE,
     OPEN_MEETING_STATES,
-    AttendeeRole,
     Attendance,
     Attendee,
+    AttendeeRole,
     DeptMeeting,
     LeaveRequest,
     LegalityResult,
@@ -88,8 +88,19 @@ def meeting_create(
     _require_office(actor)
     _check_when(date, start_time, end_time)
     return _create(
-        actor=actor, kind=kind, title=title, date=date, start_time=start_time, end_time=end_time, place=place,
-        mode=mode, convener=convener, vice_posts=vice_posts, units=units, invited=invited, note=note,
+        actor=actor,
+        kind=kind,
+        title=title,
+        date=date,
+        start_time=start_time,
+        end_time=end_time,
+        place=place,
+        mode=mode,
+        convener=convener,
+        vice_posts=vice_posts,
+        units=units,
+        invited=invited,
+        note=note,
         state=MeetingState.PREPARING,
     )
 
@@ -115,8 +126,19 @@ def meeting_record_held(
     if end_time <= start_time:
         raise ValidationError({"end_time": "结束时间须晚于开始时间。"})
     return _create(
-        actor=actor, kind=kind, title=title, date=date, start_time=start_time, end_time=end_time, place=place,
-        mode=mode, convener=convener, vice_posts=vice_posts, units=units, invited=(), note="补录",
+        actor=actor,
+        kind=kind,
+        title=title,
+        date=date,
+        start_time=start_time,
+        end_time=end_time,
+        place=place,
+        mode=mode,
+        convener=convener,
+        vice_posts=vice_posts,
+        units=units,
+        invited=(),
+        note="补录",
         state=MeetingState.HELD,
     )
 
@@ -267,7 +289,9 @@ def meeting_reschedule(
         meeting.chair, meeting.chair_post, meeting.chair_label = chair.user, chair.post, chair.label
         meeting.full_clean(exclude=["state"])
         meeting.save()
-        _log(meeting, actor, "reschedule", "改期", f"由{before}改至{date:%Y-%m-%d} {start_time:%H:%M}。{reason.strip()}")
+        _log(
+            meeting, actor, "reschedule", "改期", f"由{before}改至{date:%Y-%m-%d} {start_time:%H:%M}。{reason.strip()}"
+        )
     return meeting
 
 

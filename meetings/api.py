@@ -109,7 +109,9 @@ class MeetingSerializer(serializers.ModelSerializer):
     def get_topics(self, meeting: Meeting) -> list[dict[str, Any]]:
         if not self._detail():
             return []
-        return [{"id": t.pk, "title": t.title, "state": t.state, "unit": t.unit.name} for t in selectors.agenda(meeting)]
+        return [
+            {"id": t.pk, "title": t.title, "state": t.state, "unit": t.unit.name} for t in selectors.agenda(meeting)
+        ]
 
     def get_history(self, meeting: Meeting) -> list[dict[str, Any]]:
         if not self._detail():
@@ -286,4 +288,3 @@ class PressReleaseViewSet(mixins.CreateModelMixin, WorkflowViewSet):
         except ValidationError as exc:
             return _bad_request(exc)
         return Response(self.get_serializer(self.get_queryset().get(pk=item.pk)).data, status=201)
-

@@ -27,8 +27,12 @@ def _weekday_on_or_after(day: dt.date) -> dt.date:
 @transaction.atomic
 def seed_meetings() -> list[Meeting]:
     """Needs the demo organisation (``org.demo.seed``)."""
-    users = {u.username: u for u in User.objects.filter(username__in=["office_clerk", "director", "dept1_clerk",
-                                                                      "dept1_head", "dept3_clerk", "vice3"])}
+    users = {
+        u.username: u
+        for u in User.objects.filter(
+            username__in=["office_clerk", "director", "dept1_clerk", "dept1_head", "dept3_clerk", "vice3"]
+        )
+    }
     clerk = users["office_clerk"]
     today = timezone.localdate()
     ahead = _weekday_on_or_after(today + dt.timedelta(days=21))
@@ -87,4 +91,3 @@ def seed_meetings() -> list[Meeting]:
             vice_posts=list(Post.objects.filter(kind=PostKind.VICE_HEAD).order_by("order")[:2]),
         )
     return [executive, held]
-

@@ -97,9 +97,7 @@ TOPIC_FLOW = register(
                 "head_decision", "区长确定议题", _head, due_days=2, verbs=("schedule", "defer", "reject", "return")
             ),
         },
-        closed_states=frozenset(
-            {TopicState.SCHEDULED, TopicState.DEFERRED, TopicState.REJECTED, TopicState.WITHDRAWN}
-        ),
+        closed_states=frozenset({TopicState.SCHEDULED, TopicState.DEFERRED, TopicState.REJECTED, TopicState.WITHDRAWN}),
         state_labels=_labels(TopicState.choices),
         path=_topic_path,
         on_enter={TopicState.OFFICE_CHECK: _reached_office, TopicState.RETURNED: _returned},
@@ -163,9 +161,7 @@ PRESS_FLOW = register(
         model=PressRelease,
         steps={
             PressState.OFFICE_REVIEW: Step("office_review", "区政府办公室审定", _office, mode="any", due_days=1),
-            PressState.LEADER_REVIEW: Step(
-                "leader_review", "区政府领导审定", lambda press: [press.leader], due_days=1
-            ),
+            PressState.LEADER_REVIEW: Step("leader_review", "区政府领导审定", lambda press: [press.leader], due_days=1),
         },
         closed_states=frozenset({PressState.APPROVED, PressState.REJECTED, PressState.WITHDRAWN}),
         state_labels=_labels(PressState.choices),

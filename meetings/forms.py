@@ -3,7 +3,6 @@ the edge; the actions check the rules."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django import forms
@@ -11,9 +10,7 @@ from django.utils import timezone
 
 from haimen_gov.org.models import LEADER_KINDS, Post, PostKind, Unit, UnitKind, User
 
-from .models import LegalityResult, Meeting, MeetingKind, MeetingMode, OPEN_MEETING_STATES, Topic
-
-MAX_AHEAD = dt.timedelta(days=730)  # a meeting more than two years ahead is a typo
+from .models import OPEN_MEETING_STATES, LegalityResult, Meeting, MeetingKind, MeetingMode, Topic
 
 
 def _style(form: forms.Form) -> None:
@@ -104,9 +101,7 @@ class TopicForm(forms.Form):
     meeting = MeetingChoice(open_meetings(), label="拟提交会议", empty_label="请选择会议")
     title = forms.CharField(label="议题名称", max_length=200)
     background = forms.CharField(label="背景情况", max_length=3000, widget=forms.Textarea(attrs={"rows": 4}))
-    proposed_decision = forms.CharField(
-        label="拟决策事项", max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
-    )
+    proposed_decision = forms.CharField(label="拟决策事项", max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
     units_consulted = forms.CharField(label="征求意见单位", max_length=300, required=False)
     funding = forms.CharField(label="涉及资金", max_length=200, required=False)
     is_normative = forms.BooleanField(label="属于规范性文件（须经合法性审查，第二十八条）", required=False)

@@ -41,7 +41,9 @@ def meetings_for(user: User, posts: list[tuple[int, str]] | None = None) -> Quer
     return qs.filter(Exists(seat))
 
 
-def meetings_between(user: User, start: dt.date, end: dt.date, posts: list[tuple[int, str]] | None = None) -> list[Meeting]:
+def meetings_between(
+    user: User, start: dt.date, end: dt.date, posts: list[tuple[int, str]] | None = None
+) -> list[Meeting]:
     return list(meetings_for(user, posts).filter(date__gte=start, date__lte=end).order_by("date", "start_time", "id"))
 
 

@@ -43,6 +43,12 @@ def _errors_to_form(form: Form, exc: ValidationError) -> None:
             form.add_error(None, error)
 
 
+def _flash_errors(request: HttpRequest, form: Form) -> None:
+    for errors in form.errors.values():
+        for error in errors:
+            messages.error(request, str(error))
+
+
 def _day(value: str | None) -> dt.date:
     try:
         return dt.date.fromisoformat(value or "")
@@ -191,9 +197,7 @@ def meeting_action(request: HttpRequest, pk: int, verb: str) -> HttpResponse:
         elif verb == "reschedule":
             reschedule = RescheduleForm(request.POST)
             if not reschedule.is_valid():
-                for errors in reschedule.errors.values():
-                    for error in errors:
-                        messages.error(request, error)
+                _flash_errors(request, reschedule)
                 return redirect(m.get_absolute_url())
             actions.meeting_reschedule(m.pk, actor=user, **reschedule.cleaned_data)
         else:
@@ -228,9 +232,7 @@ def seat_leave(request: HttpRequest, pk: int, seat: int) -> HttpResponse:
     if attendee is None:
         raise Http404("未找到该席位。")
     if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+        _flash_errors(request, form)
         return redirect(m.get_absolute_url())
     try:
         leave = actions.leave_request_create(

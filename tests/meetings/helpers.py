@@ -46,7 +46,10 @@ def to_office(org: Any, topic: Topic) -> Topic:
 
 
 def open_posts(item: Any) -> list[Any]:
-    return [t.post for t in Task.objects.filter(item=item, status=TaskStatus.OPEN).select_related("post").order_by("post__order")]
+    return [
+        t.post
+        for t in Task.objects.filter(item=item, status=TaskStatus.OPEN).select_related("post").order_by("post__order")
+    ]
 
 
 def fresh(item: Any) -> Any:

@@ -49,12 +49,18 @@ def test_leave_goes_to_the_head_and_a_grant_marks_the_seat(org):
 @time_machine.travel(TODAY, tick=False)
 def test_leave_goes_to_the_head_or_the_delegated_chair_either_deciding(org):
     Delegation.objects.create(
-        post=org.posts.head, delegate=org.exec_vice, start=dt.date(2026, 10, 12), end=dt.date(2026, 10, 12), reason="出访"
+        post=org.posts.head,
+        delegate=org.exec_vice,
+        start=dt.date(2026, 10, 12),
+        end=dt.date(2026, 10, 12),
+        reason="出访",
     )
     m = meeting(org, dt.date(2026, 10, 12))
     finance = seat(m, org.posts.finance)
     # A unit may send a substitute (代会).
-    leave = actions.leave_request_create(actor=org.finance, attendee=finance, reason="市财政局会议", substitute="副局长 张强")
+    leave = actions.leave_request_create(
+        actor=org.finance, attendee=finance, reason="市财政局会议", substitute="副局长 张强"
+    )
     assert set(open_posts(leave)) == {org.posts.head, org.posts.exec_vice}
     fire(leave, "approve", org.exec_vice)
     assert open_posts(fresh(leave)) == []
@@ -107,7 +113,11 @@ def test_press_release_sent_on_to_a_vice_head(org):
 @time_machine.travel(TODAY, tick=False)
 def test_one_system_wide_meeting_a_year_per_department(org):
     first = actions.dept_meeting_create(
-        actor=org.dept1_clerk, title="全区发改系统工作会议", date=dt.date(2026, 10, 20), place="区发改委会议室", scale=80
+        actor=org.dept1_clerk,
+        title="全区发改系统工作会议",
+        date=dt.date(2026, 10, 20),
+        place="区发改委会议室",
+        scale=80,
     )
     assert first.state == DeptMeetingState.FILED and first.closed_at is not None
     with pytest.raises(ValidationError, match="2026年10月20日"):
@@ -115,8 +125,12 @@ def test_one_system_wide_meeting_a_year_per_department(org):
             actor=org.dept1_head, title="第二次会议", date=dt.date(2026, 12, 1), place="x", scale=10
         )
     # Another department, and next year, are free.
-    actions.dept_meeting_create(actor=org.dept2_clerk, title="教体系统会议", date=dt.date(2026, 11, 3), place="x", scale=50)
-    actions.dept_meeting_create(actor=org.dept1_clerk, title="2027年会议", date=dt.date(2027, 3, 3), place="x", scale=50)
+    actions.dept_meeting_create(
+        actor=org.dept2_clerk, title="教体系统会议", date=dt.date(2026, 11, 3), place="x", scale=50
+    )
+    actions.dept_meeting_create(
+        actor=org.dept1_clerk, title="2027年会议", date=dt.date(2027, 3, 3), place="x", scale=50
+    )
     with pytest.raises(engine.Forbidden):
         actions.dept_meeting_create(actor=org.town1_clerk, title="x", date=dt.date(2026, 12, 1), place="x", scale=5)
 

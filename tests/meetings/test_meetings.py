@@ -38,7 +38,11 @@ def test_executive_meeting_seats_and_chair_come_from_the_posts(org):
 @time_machine.travel(TODAY, tick=False)
 def test_exec_vice_head_chairs_on_the_heads_delegation_only(org):
     Delegation.objects.create(
-        post=org.posts.head, delegate=org.exec_vice, start=dt.date(2026, 10, 10), end=dt.date(2026, 10, 14), reason="出差"
+        post=org.posts.head,
+        delegate=org.exec_vice,
+        start=dt.date(2026, 10, 10),
+        end=dt.date(2026, 10, 14),
+        reason="出差",
     )
     m = meeting(org, dt.date(2026, 10, 12))
     assert (m.chair, m.chair_post, m.chair_label) == (org.exec_vice, org.posts.exec_vice, "受区长委托")
@@ -63,7 +67,11 @@ def test_head_office_and_topical_meetings(org):
     with pytest.raises(ValidationError):
         meeting(org, dt.date(2026, 10, 13), MeetingKind.TOPICAL, units=[org.units.dept1])  # no convener
     t = meeting(
-        org, dt.date(2026, 10, 13), MeetingKind.TOPICAL, convener=org.posts.vice1, units=[org.units.dept1, org.units.town1]
+        org,
+        dt.date(2026, 10, 13),
+        MeetingKind.TOPICAL,
+        convener=org.posts.vice1,
+        units=[org.units.dept1, org.units.town1],
     )
     assert t.chair == org.vice1
     assert set(t.attendees.values_list("post_id", flat=True)) == {

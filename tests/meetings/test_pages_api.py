@@ -91,8 +91,15 @@ def test_board_and_new_meeting_are_the_offices(org, client_for, django_assert_ma
     assert client_for(org.dept1_clerk).get("/meetings/new/").status_code == 403
     response = client_for(org.office_clerk).post(
         "/meetings/new/",
-        {"kind": "executive", "title": "区政府第25次常务会议", "date": "2026-10-26", "start_time": "09:00",
-         "end_time": "11:00", "place": "1号会议室", "mode": "video"},
+        {
+            "kind": "executive",
+            "title": "区政府第25次常务会议",
+            "date": "2026-10-26",
+            "start_time": "09:00",
+            "end_time": "11:00",
+            "place": "1号会议室",
+            "mode": "video",
+        },
     )
     assert response.status_code == 302
     assert Meeting.objects.filter(title="区政府第25次常务会议", mode="video").exists()
@@ -103,8 +110,13 @@ def test_propose_a_topic_on_the_page(org, client_for):
     m = meeting(org, dt.date(2026, 10, 12))
     client = client_for(org.dept1_clerk)
     assert client.get("/meetings/topics/new/").status_code == 200
-    data = {"meeting": m.pk, "title": "关于XX的议题", "background": "背景", "proposed_decision": "决策",
-            "unit_opinion": "意见"}
+    data = {
+        "meeting": m.pk,
+        "title": "关于XX的议题",
+        "background": "背景",
+        "proposed_decision": "决策",
+        "unit_opinion": "意见",
+    }
     assert client.post("/meetings/topics/new/", {**data, "title": "长" * 201}).status_code == 200
     response = client.post("/meetings/topics/new/", data)
     topic = Topic.objects.get()

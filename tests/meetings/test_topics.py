@@ -231,17 +231,29 @@ def test_rescheduling_rechecks_every_agenda_topic(org):
         # Moved to Fri Oct 9 the cut-off becomes Sep 24: the topic (Sep 29) would be late.
         with pytest.raises(ValidationError, match="关于海门港新区综合交通规划的议题"):
             actions.meeting_reschedule(
-                target.pk, actor=org.director, date=dt.date(2026, 10, 9), start_time=dt.time(9),
-                end_time=dt.time(11), reason="区长出差",
+                target.pk,
+                actor=org.director,
+                date=dt.date(2026, 10, 9),
+                start_time=dt.time(9),
+                end_time=dt.time(11),
+                reason="区长出差",
             )
         with pytest.raises(ValidationError):
             actions.meeting_reschedule(
-                target.pk, actor=org.director, date=dt.date(2026, 10, 13), start_time=dt.time(9),
-                end_time=dt.time(11), reason="",
+                target.pk,
+                actor=org.director,
+                date=dt.date(2026, 10, 13),
+                start_time=dt.time(9),
+                end_time=dt.time(11),
+                reason="",
             )
         moved = actions.meeting_reschedule(
-            target.pk, actor=org.director, date=dt.date(2026, 10, 13), start_time=dt.time(14),
-            end_time=dt.time(16), reason="与市级会议冲突",
+            target.pk,
+            actor=org.director,
+            date=dt.date(2026, 10, 13),
+            start_time=dt.time(14),
+            end_time=dt.time(16),
+            reason="与市级会议冲突",
         )
     assert moved.date == dt.date(2026, 10, 13)
     assert moved.log.filter(verb="reschedule").get().comment.endswith("与市级会议冲突")

@@ -159,4 +159,3 @@ def open_task(item: Item, flow: Flow, step: Step, post: Post, *, group: str, ext
             + ("（暂定）" if due.estimated else ""),
         )
     return task
-
