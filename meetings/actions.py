@@ -58,12 +58,14 @@ def _log(meeting: Meeting, actor: User, verb: str, label: str, comment: str = ""
     MeetingLog.objects.create(meeting=meeting, actor=actor, verb=verb, verb_label=label, comment=comment[:500])
 
 
-def _check_when(day: dt.date, start: dt.time, end: dt.time) -> None:
+def _check_when(day: dt.date, start: dt.time, end: dt.time, *, held: bool) -> None:
     today = timezone.localdate()
-    if day < today:
+    if held and day > today:
+        raise ValidationError({"date": "补录的会议日期不能晚于今天。"})
+    if not held and day < today:
         raise ValidationError({"date": "会议日期不能早于今天。"})
-    if day > today + MAX_AHEAD:
-        raise ValidationError({"date": "会议日期不能晚于两年之后。"})
+    if abs(day - today) > MAX_AHEAD:
+        raise ValidationError({"date": "会议日期须在两年之内。"})
     if end <= start:
         raise ValidationError({"end_time": "结束时间须晚于开始时间。"})
 
@@ -83,83 +85,14 @@ def meeting_create(
     units: Iterable[Unit] = (),
     invited: Iterable[str] = (),
     note: str = "",
+    held: bool = False,
 ) -> Meeting:
-    """The office prepares a meeting: its chair and seats are computed from the organisation (第十五—十八条)."""
+    """The office prepares a meeting: its chair and seats are computed from the organisation (第十五—十八条).
+    ``held``: 补录 — the office records a meeting already held (e.g. before the portal), chaired and seated as it
+    was on its day."""
     _require_office(actor)
-    _check_when(date, start_time, end_time)
-    return _create(
-        actor=actor,
-        kind=kind,
-        title=title,
-        date=date,
-        start_time=start_time,
-        end_time=end_time,
-        place=place,
-        mode=mode,
-        convener=convener,
-        vice_posts=vice_posts,
-        units=units,
-        invited=invited,
-        note=note,
-        state=MeetingState.PREPARING,
-    )
-
-
-def meeting_record_held(
-    *,
-    actor: User,
-    kind: str,
-    title: str,
-    date: dt.date,
-    start_time: dt.time,
-    end_time: dt.time,
-    place: str,
-    mode: str,
-    convener: Post | None = None,
-    vice_posts: Iterable[Post] = (),
-    units: Iterable[Unit] = (),
-) -> Meeting:
-    """补录: the office records a meeting already held (e.g. before the portal), chaired and seated as it was."""
-    _require_office(actor)
-    if date > timezone.localdate():
-        raise ValidationError({"date": "补录的会议日期不能晚于今天。"})
-    if end_time <= start_time:
-        raise ValidationError({"end_time": "结束时间须晚于开始时间。"})
-    return _create(
-        actor=actor,
-        kind=kind,
-        title=title,
-        date=date,
-        start_time=start_time,
-        end_time=end_time,
-        place=place,
-        mode=mode,
-        convener=convener,
-        vice_posts=vice_posts,
-        units=units,
-        invited=(),
-        note="补录",
-        state=MeetingState.HELD,
-    )
-
-
-def _create(
-    *,
-    actor: User,
-    kind: str,
-    title: str,
-    date: dt.date,
-    start_time: dt.time,
-    end_time: dt.time,
-    place: str,
-    mode: str,
-    convener: Post | None,
-    vice_posts: Iterable[Post],
-    units: Iterable[Unit],
-    invited: Iterable[str],
-    note: str,
-    state: str,
-) -> Meeting:
+    _check_when(date, start_time, end_time, held=held)
+    state = MeetingState.HELD if held else MeetingState.PREPARING
     convening = composition.convener_for(kind, convener)
     chair = composition.chair_for(kind, convening, date)
     units = list(units)
@@ -271,7 +204,7 @@ def meeting_reschedule(
     _require_office(actor)
     if not reason.strip():
         raise ValidationError({"reason": "改期须说明理由。"})
-    _check_when(date, start_time, end_time)
+    _check_when(date, start_time, end_time, held=False)
     with transaction.atomic():
         meeting = _locked_meeting(pk)
         if meeting.state not in OPEN_MEETING_STATES:

@@ -15,17 +15,17 @@ from rest_framework.response import Response
 from haimen_gov.middleware import client_ip
 from haimen_gov.org.models import Post
 from haimen_gov.workflow import actions as engine
-from haimen_gov.workflow.api import WorkflowItemSerializer, WorkflowViewSet, workflow_error_response
+from haimen_gov.workflow.api import (
+    WorkflowItemSerializer,
+    WorkflowViewSet,
+    validation_error_response,
+    workflow_error_response,
+)
 from haimen_gov.workflow.flows import flow_for
 
 from . import actions, composition, selectors
 from .forms import MeetingForm, RescheduleForm
 from .models import Attendee, LeaveRequest, Meeting, MeetingLog, PressRelease, Topic
-
-
-def _bad_request(exc: ValidationError) -> Response:
-    detail = exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
-    return Response(detail, status=status.HTTP_400_BAD_REQUEST)
 
 
 def _form_errors(errors: Any) -> Response:
@@ -139,7 +139,7 @@ class MeetingViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         except engine.WorkflowError as exc:
             return workflow_error_response(exc)
         except ValidationError as exc:
-            return _bad_request(exc)
+            return validation_error_response(exc)
         return Response(self.get_serializer(meeting).data, status=status.HTTP_201_CREATED)
 
     @action(detail=True, methods=["post"], url_path=r"transitions/(?P<name>[a-z_]+)")
@@ -161,7 +161,7 @@ class MeetingViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         except engine.WorkflowError as exc:
             return workflow_error_response(exc)
         except ValidationError as exc:
-            return _bad_request(exc)
+            return validation_error_response(exc)
         return Response(self.get_serializer(self.get_queryset().get(pk=meeting.pk)).data)
 
 
@@ -215,13 +215,7 @@ class TopicViewSet(FormApplyMixin, mixins.CreateModelMixin, WorkflowViewSet):
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         data.pop("unit", None)
-        try:
-            item = actions.topic_create(actor=request.user, ip=client_ip(request), **data)  # type: ignore[arg-type]
-        except engine.WorkflowError as exc:
-            return workflow_error_response(exc)
-        except ValidationError as exc:
-            return _bad_request(exc)
-        return Response(self.get_serializer(self.get_queryset().get(pk=item.pk)).data, status=201)
+        return self.created(lambda: actions.topic_create(actor=request.user, ip=client_ip(request), **data))  # type: ignore[arg-type]
 
 
 class LeaveRequestSerializer(WorkflowItemSerializer):
@@ -241,19 +235,15 @@ class LeaveRequestViewSet(mixins.CreateModelMixin, WorkflowViewSet):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        try:
-            item = actions.leave_request_create(
+        return self.created(
+            lambda: actions.leave_request_create(
                 actor=request.user,  # type: ignore[arg-type]
                 attendee=data["attendee"],
                 reason=data["reason"],
                 substitute=data.get("substitute", ""),
                 ip=client_ip(request),
             )
-        except engine.WorkflowError as exc:
-            return workflow_error_response(exc)
-        except ValidationError as exc:
-            return _bad_request(exc)
-        return Response(self.get_serializer(self.get_queryset().get(pk=item.pk)).data, status=201)
+        )
 
 
 class PressReleaseSerializer(WorkflowItemSerializer):
@@ -274,8 +264,8 @@ class PressReleaseViewSet(mixins.CreateModelMixin, WorkflowViewSet):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        try:
-            item = actions.press_release_create(
+        return self.created(
+            lambda: actions.press_release_create(
                 actor=request.user,  # type: ignore[arg-type]
                 title=data["title"],
                 body=data["body"],
@@ -283,8 +273,4 @@ class PressReleaseViewSet(mixins.CreateModelMixin, WorkflowViewSet):
                 leader=data.get("leader"),
                 ip=client_ip(request),
             )
-        except engine.WorkflowError as exc:
-            return workflow_error_response(exc)
-        except ValidationError as exc:
-            return _bad_request(exc)
-        return Response(self.get_serializer(self.get_queryset().get(pk=item.pk)).data, status=201)
+        )

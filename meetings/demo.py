@@ -79,7 +79,7 @@ def seed_meetings() -> list[Meeting]:
     held_title = HEAD_OFFICE_TITLE.format(month=last_month.month)
     held = Meeting.objects.filter(title=held_title).first()
     if held is None:
-        held = actions.meeting_record_held(
+        held = actions.meeting_create(
             actor=clerk,
             kind=MeetingKind.HEAD_OFFICE,
             title=held_title,
@@ -89,5 +89,6 @@ def seed_meetings() -> list[Meeting]:
             place="行政中心3号会议室",
             mode=MeetingMode.ONSITE,
             vice_posts=list(Post.objects.filter(kind=PostKind.VICE_HEAD).order_by("order")[:2]),
+            held=True,
         )
     return [executive, held]

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from haimen_gov.org.models import User
 from haimen_gov.workflow import actions as engine
-from haimen_gov.workflow.views import client_ip, viewer_posts
+from haimen_gov.workflow.views import client_ip, errors_to_form, viewer_posts
 
 from . import actions, composition, selectors
 from .forms import DeptMeetingForm, LeaveForm, MeetingForm, PressForm, ReasonForm, RescheduleForm, TopicForm
@@ -31,16 +31,6 @@ WEEKDAYS = "一二三四五六日"
 
 def _user(request: HttpRequest) -> User:
     return request.user  # type: ignore[return-value]
-
-
-def _errors_to_form(form: Form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            for error in errors:
-                form.add_error(field if field in form.fields else None, error)
-    else:
-        for error in exc.messages:
-            form.add_error(None, error)
 
 
 def _flash_errors(request: HttpRequest, form: Form) -> None:
@@ -258,7 +248,7 @@ def meeting_new(request: HttpRequest) -> HttpResponse:
         try:
             m = actions.meeting_create(actor=user, **form.cleaned_data)
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            errors_to_form(form, exc)
         except engine.WorkflowError as exc:
             form.add_error(None, exc.message)
         else:
@@ -288,7 +278,7 @@ def _item_form(
         try:
             item = create(actor=_user(request), ip=client_ip(request), **form.cleaned_data)
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            errors_to_form(form, exc)
         except engine.WorkflowError as exc:
             form.add_error(None, exc.message)
         else:

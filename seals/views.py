@@ -18,7 +18,7 @@ from haimen_gov.org.routing import units_of
 from haimen_gov.pdf import pdf_response
 from haimen_gov.workflow import actions as engine
 from haimen_gov.workflow import selectors
-from haimen_gov.workflow.views import client_ip, get_visible_item, slip_context
+from haimen_gov.workflow.views import client_ip, errors_to_form, get_visible_item, slip_context
 
 from . import actions
 from .forms import LedgerFilter, SealRequestForm
@@ -29,16 +29,6 @@ PAGE_SIZE = 20
 
 def _user(request: HttpRequest) -> User:
     return request.user  # type: ignore[return-value]
-
-
-def _form_errors(form: SealRequestForm, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            for error in errors:
-                form.add_error(field if field in form.fields else None, error)
-    else:
-        for error in exc.messages:
-            form.add_error(None, error)
 
 
 # What an applicant fills in and may amend while the request is a draft or returned (the unit and seal are chosen
@@ -69,7 +59,7 @@ def apply(request: HttpRequest) -> HttpResponse:
                 ip=client_ip(request),
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            errors_to_form(form, exc)
         except engine.WorkflowError as exc:
             form.add_error(None, exc.message)
         else:
@@ -99,7 +89,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
             if request.POST.get("action") != "draft":
                 actions.seal_request_submit(item.pk, actor=user, ip=client_ip(request))
         except ValidationError as exc:
-            _form_errors(form, exc)
+            errors_to_form(form, exc)
         except engine.WorkflowError as exc:
             form.add_error(None, exc.message)
         else:
