@@ -33,7 +33,11 @@ def open_meetings() -> Any:
 
 class MeetingChoice(forms.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
-        return f"{obj.date:%Y-%m-%d} {obj.title}"
+        from .composition import cutoff
+
+        last = cutoff(obj.kind, obj.date)
+        # 第十六条: every unit sees the day its topic must reach the office.
+        return f"{obj.date:%Y-%m-%d} {obj.title}" + (f"（申报截止 {last:%m月%d日}）" if last else "")
 
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")

@@ -6,7 +6,7 @@ import datetime as dt
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
-from haimen_gov.org.models import PostKind, UnitKind, User
+from haimen_gov.org.models import Post, PostKind, UnitKind, User
 from haimen_gov.org.routing import acting_posts
 
 from .models import Attendee, Meeting, MeetingState, Topic, TopicState
@@ -16,8 +16,6 @@ OVERSEER_KINDS = (PostKind.DISTRICT_HEAD,)
 
 
 def sees_all_meetings(user: User, posts: list[tuple[int, str]] | None = None) -> bool:
-    from haimen_gov.org.models import Post
-
     if user.is_superuser:
         return True
     posts = acting_posts(user) if posts is None else posts
@@ -38,7 +36,9 @@ def meetings_for(user: User, posts: list[tuple[int, str]] | None = None) -> Quer
         return qs
     ids = [pk for pk, _kind in posts]
     seat = Attendee.objects.filter(meeting=OuterRef("pk")).filter(Q(user=user) | Q(post_id__in=ids))
-    return qs.filter(Exists(seat))
+    # A unit that proposed a topic follows the meeting it is aimed at (its cut-off, its agenda).
+    sponsor = Topic.objects.filter(meeting=OuterRef("pk"), unit_id__in=Post.objects.filter(pk__in=ids).values("unit_id"))
+    return qs.filter(Exists(seat) | Exists(sponsor))
 
 
 def meetings_between(
@@ -59,6 +59,15 @@ def agenda(meeting: Meeting) -> list[Topic]:
 
 def attendees(meeting: Meeting) -> list[Attendee]:
     return list(meeting.attendees.select_related("post", "post__unit", "user").order_by("order", "id"))
+
+
+def open_for_topics(today: dt.date) -> list[Meeting]:
+    """The meetings still taking topics, soonest first: what a unit proposes into, each with its cut-off."""
+    return list(
+        Meeting.objects.filter(date__gt=today, state__in=[MeetingState.PREPARING, MeetingState.NOTIFIED]).order_by(
+            "date", "start_time"
+        )[:20]
+    )
 
 
 def board(today: dt.date, limit: int = 8) -> list[Meeting]:

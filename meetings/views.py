@@ -272,7 +272,13 @@ def board(request: HttpRequest) -> HttpResponse:
 
 
 def _item_form(
-    request: HttpRequest, form: Form, title: str, create: Any, success: str, intro: str = ""
+    request: HttpRequest,
+    form: Form,
+    title: str,
+    create: Any,
+    success: str,
+    intro: str = "",
+    extra: dict[str, Any] | None = None,
 ) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
@@ -284,10 +290,12 @@ def _item_form(
         else:
             messages.success(request, success)
             return redirect(item.get_absolute_url())
-    return render(request, "meetings/form.html", {"form": form, "title": title, "intro": intro})
+    return render(request, "meetings/form.html", {"form": form, "title": title, "intro": intro, **(extra or {})})
 
 
 def topic_new(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    upcoming = [(m, composition.cutoff(m.kind, m.date)) for m in selectors.open_for_topics(today)]
     return _item_form(
         request,
         TopicForm(request.POST or None),
@@ -296,6 +304,7 @@ def topic_new(request: HttpRequest) -> HttpResponse:
         "议题已提交，请在“我发起的”中查看进度。",
         "第十四条：议题由单位文书起草、单位负责人确认，经分管副区长专题研究、区政府办公室审核后报区长确定。"
         "第十六条：提交常务会议的议题须在会前5个工作日送达区政府办公室。",
+        {"upcoming": upcoming, "today": today},
     )
 
 

@@ -8,7 +8,7 @@ import pytest
 import time_machine
 from django.core.management import call_command
 
-from meetings.models import Meeting, MeetingKind, MeetingState, Topic, TopicState
+from meetings.models import LeaveRequest, Meeting, MeetingKind, MeetingState, PressRelease, Topic, TopicState
 from meetings.views import feed_token
 
 from .helpers import fire, fresh, meeting, propose, to_office
@@ -55,7 +55,9 @@ def test_meeting_page_shows_cutoff_agenda_and_seats_and_hides_from_strangers(org
     assert "2026年9月29日" in page and topic.title in page and "区财政局局长" in page
     assert "会务办理" not in page
     assert "会务办理" in client_for(org.office_clerk).get(f"/meetings/{m.pk}/").content.decode()
-    assert client_for(org.dept1_clerk).get(f"/meetings/{m.pk}/").status_code == 404
+    assert client_for(org.dept2_clerk).get(f"/meetings/{m.pk}/").status_code == 404
+    # The sponsoring unit follows the meeting its topic is aimed at.
+    assert client_for(org.dept1_clerk).get(f"/meetings/{m.pk}/").status_code == 200
     # Confirm and ask leave from the page.
     seat = m.attendees.get(post=org.posts.finance)
     assert client_for(org.finance).post(f"/meetings/{m.pk}/seats/{seat.pk}/confirm/").status_code == 302
@@ -109,7 +111,9 @@ def test_board_and_new_meeting_are_the_offices(org, client_for, django_assert_ma
 def test_propose_a_topic_on_the_page(org, client_for):
     m = meeting(org, dt.date(2026, 10, 12))
     client = client_for(org.dept1_clerk)
-    assert client.get("/meetings/topics/new/").status_code == 200
+    page = client.get("/meetings/topics/new/").content.decode()
+    # 第十六条: every unit sees its cut-off before it proposes.
+    assert "申报截止" in page and "9月29日" in page
     data = {
         "meeting": m.pk,
         "title": "关于XX的议题",
@@ -188,3 +192,50 @@ def test_seed_demo_adds_the_meetings(db, settings):  # type: ignore[no-untyped-d
     assert 19 <= (executive.date - dt.date.today()).days <= 24
     assert sorted(executive.topics.values_list("state", flat=True)) == ["office_check", "vice_study"]
     assert Meeting.objects.get(kind=MeetingKind.HEAD_OFFICE).state == MeetingState.HELD
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_the_head_decides_on_the_item_page(org, client_for):
+    m = meeting(org, dt.date(2026, 10, 12))
+    topic = propose(org, m)
+    to_office(org, topic)
+    fire(topic, "approve", org.director)
+    head = client_for(org.head)
+    page = head.get(f"/items/{topic.pk}/").content.decode()
+    assert "列入会议" in page and "同意上会" in page and "暂缓上会" in page and "拟决策事项" in page
+    missing = head.post(f"/items/{topic.pk}/transitions/schedule/", {"comment": "同意", "state": "head_decision"})
+    assert missing.status_code == 302 and fresh(topic).state == TopicState.HEAD_DECISION
+    head.post(
+        f"/items/{topic.pk}/transitions/schedule/", {"comment": "同意", "meeting": m.pk, "state": "head_decision"}
+    )
+    assert fresh(topic).state == TopicState.SCHEDULED
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_press_and_department_meeting_pages(org, client_for):
+    clerk = client_for(org.dept1_clerk)
+    response = clerk.post("/meetings/press/new/", {"title": "区政府召开常务会议", "body": "会议研究了……"})
+    press = PressRelease.objects.get()
+    assert response["Location"] == f"/items/{press.pk}/"
+    assert "会议研究了" in client_for(org.deputy1).get(f"/items/{press.pk}/").content.decode()
+    data = {"title": "全区发改系统工作会议", "date": "2026-10-20", "place": "区发改委", "scale": 80}
+    assert clerk.post("/meetings/dept-meetings/new/", data).status_code == 302
+    again = clerk.post("/meetings/dept-meetings/new/", {**data, "date": "2026-12-01"}).content.decode()
+    assert "每年不超过1次" in again and "2026年10月20日" in again
+    assert clerk.post("/meetings/dept-meetings/new/", {**data, "scale": 0}).status_code == 200
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_leave_page_and_withdrawal_free_the_seat(org, client_for):
+    m = meeting(org, dt.date(2026, 10, 12))
+    seat = m.attendees.get(post=org.posts.finance)
+    finance = client_for(org.finance)
+    response = finance.post(
+        f"/meetings/{m.pk}/seats/{seat.pk}/leave/", {"reason": "赴市财政局开会", "substitute": "副局长 张强"}
+    )
+    leave = LeaveRequest.objects.get()
+    assert response["Location"] == f"/items/{leave.pk}/"
+    page = client_for(org.head).get(f"/items/{leave.pk}/").content.decode()
+    assert "赴市财政局开会" in page and "副局长 张强" in page and "准假" in page
+    finance.post(f"/items/{leave.pk}/transitions/withdraw/", {"state": "approval"})
+    assert fresh(leave).state == "withdrawn" and fresh(seat).status == "pending"
