@@ -37,7 +37,9 @@ def meetings_for(user: User, posts: list[tuple[int, str]] | None = None) -> Quer
     ids = [pk for pk, _kind in posts]
     seat = Attendee.objects.filter(meeting=OuterRef("pk")).filter(Q(user=user) | Q(post_id__in=ids))
     # A unit that proposed a topic follows the meeting it is aimed at (its cut-off, its agenda).
-    sponsor = Topic.objects.filter(meeting=OuterRef("pk"), unit_id__in=Post.objects.filter(pk__in=ids).values("unit_id"))
+    sponsor = Topic.objects.filter(
+        meeting=OuterRef("pk"), unit_id__in=Post.objects.filter(pk__in=ids).values("unit_id")
+    )
     return qs.filter(Exists(seat) | Exists(sponsor))
 
 
