@@ -179,6 +179,10 @@ def meeting_archive(pk: int, *, actor: User) -> Meeting:
 def meeting_cancel(pk: int, *, actor: User, reason: str) -> Meeting:
     if not reason.strip():
         raise ValidationError({"reason": "取消会议须说明理由。"})
+    # The head put these topics on this meeting's agenda: the meeting is moved (改期), not dropped under them.
+    scheduled = Topic.objects.filter(meeting_id=pk, state=TopicState.SCHEDULED).count()
+    if scheduled:
+        raise ValidationError(f"已有{scheduled}个议题经区长确定列入本次会议议程，不能取消；如需调整时间请改期。")
     return _fire_meeting(pk, actor=actor, verb="cancel", label="取消会议", comment=reason.strip())
 
 

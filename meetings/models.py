@@ -37,6 +37,9 @@ CADENCE = {
     MeetingKind.TOPICAL: "根据需要召开",
 }
 
+# The same as an interval, for the office's board: when the next one of a kind is due after the last one held.
+CADENCE_DAYS = {MeetingKind.PLENARY: 183, MeetingKind.EXECUTIVE: 31, MeetingKind.HEAD_OFFICE: 14}
+
 # 第十六条: topics for a 常务会议 reach the office at least this many working days before it.
 CUTOFF_WORKDAYS = {MeetingKind.EXECUTIVE: 5}
 
@@ -259,6 +262,20 @@ class Topic(Item):
 
     def get_absolute_url(self) -> str:
         return reverse("workflow:item", args=[self.pk])
+
+    @property
+    def cutoff(self) -> dt.date | None:
+        """第十六条: the last day this topic may reach the office for its meeting (None: no cut-off)."""
+        from .composition import cutoff
+
+        return cutoff(self.meeting.kind, self.meeting.date)
+
+    @property
+    def late(self) -> bool:
+        """Reached (or, not there yet, would reach today) the office after the cut-off, without an exception."""
+        last = self.cutoff
+        arrived = self.reached_office_on or timezone.localdate()
+        return last is not None and arrived > last and not self.exception_granted
 
     @transition(
         field=state,

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, Max, Min, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
 
 from haimen_gov.org.models import Post, PostKind, UnitKind, User
 from haimen_gov.org.routing import acting_posts
 
-from .models import Attendee, Meeting, MeetingState, Topic, TopicState
+from .models import CADENCE, CADENCE_DAYS, Attendee, Meeting, MeetingState, Topic, TopicState
 
 # Who sees every meeting: the office that runs them, and the head.
 OVERSEER_KINDS = (PostKind.DISTRICT_HEAD,)
@@ -70,6 +72,37 @@ def open_for_topics(today: dt.date) -> list[Meeting]:
             "date", "start_time"
         )[:20]
     )
+
+
+@dataclass(frozen=True)
+class Cadence:
+    kind: str
+    label: str
+    rule: str
+    last_held: dt.date | None
+    next_planned: dt.date | None
+    due_by: dt.date | None  # the last one held plus the rule's interval
+
+    @property
+    def behind(self) -> bool:
+        return self.due_by is not None and self.next_planned is None and self.due_by <= timezone.localdate()
+
+
+def cadences(today: dt.date) -> list[Cadence]:
+    """第十五—十七条: for each kind held on a rhythm, the last one held, the next one planned and when one is due
+    (one query)."""
+    rows = Meeting.objects.values("kind").annotate(
+        last=Max("date", filter=Q(state__in=[MeetingState.HELD, MeetingState.ARCHIVED])),
+        planned=Min("date", filter=Q(state__in=[MeetingState.PREPARING, MeetingState.NOTIFIED], date__gte=today)),
+    )
+    by_kind = {row["kind"]: row for row in rows}
+    result = []
+    for kind, days in CADENCE_DAYS.items():
+        row = by_kind.get(kind, {})
+        last = row.get("last")
+        due = last + dt.timedelta(days=days) if last else None
+        result.append(Cadence(kind, kind.label, CADENCE[kind], last, row.get("planned"), due))
+    return result
 
 
 def board(today: dt.date, limit: int = 8) -> list[Meeting]:

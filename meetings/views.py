@@ -268,7 +268,8 @@ def board(request: HttpRequest) -> HttpResponse:
         last = composition.cutoff(m.kind, m.date)
         late = {t.pk for t, _l in actions.late_topics(m, m.date, m.agenda)}  # type: ignore[attr-defined]
         rows.append({"meeting": m, "cutoff": last, "late": late, "topics": m.agenda})  # type: ignore[attr-defined]
-    return render(request, "meetings/board.html", {"rows": rows, "today": today})
+    cadences = selectors.cadences(today)
+    return render(request, "meetings/board.html", {"rows": rows, "today": today, "cadences": cadences})
 
 
 def _item_form(

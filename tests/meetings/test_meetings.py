@@ -126,3 +126,33 @@ def test_bad_times_are_refused(org):
         meeting(org, dt.date(2026, 10, 12), start_time=dt.time(11), end_time=dt.time(9))
     with pytest.raises(ValidationError):
         meeting(org, dt.date(2030, 1, 1))
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_the_meeting_log_is_append_only(org):
+    from django.db import DatabaseError, transaction
+
+    m = meeting(org, dt.date(2026, 10, 12))
+    entry = m.log.get()
+    with pytest.raises(DatabaseError), transaction.atomic():
+        type(entry).objects.filter(pk=entry.pk).update(comment="改写")
+    with pytest.raises(DatabaseError), transaction.atomic():
+        type(entry).objects.filter(pk=entry.pk).delete()
+
+
+def test_the_board_says_when_a_kind_is_due(org):
+    from meetings.selectors import cadences
+
+    with time_machine.travel(dt.datetime(2026, 8, 3, 10), tick=False):
+        held = meeting(org, dt.date(2026, 8, 3), MeetingKind.HEAD_OFFICE)
+        actions.meeting_notify(held.pk, actor=org.director)
+        actions.meeting_hold(held.pk, actor=org.director)
+    with time_machine.travel(TODAY, tick=False):
+        by_kind = {c.kind: c for c in cadences(dt.date(2026, 9, 21))}
+        head_office = by_kind[MeetingKind.HEAD_OFFICE]
+        assert head_office.last_held == dt.date(2026, 8, 3) and head_office.due_by == dt.date(2026, 8, 17)
+        assert head_office.behind
+        meeting(org, dt.date(2026, 9, 24), MeetingKind.HEAD_OFFICE)
+        head_office = {c.kind: c for c in cadences(dt.date(2026, 9, 21))}[MeetingKind.HEAD_OFFICE]
+        assert head_office.next_planned == dt.date(2026, 9, 24) and not head_office.behind
+        assert by_kind[MeetingKind.EXECUTIVE].last_held is None

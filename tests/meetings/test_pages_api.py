@@ -88,7 +88,10 @@ def test_board_and_new_meeting_are_the_offices(org, client_for, django_assert_ma
     director = client_for(org.director)
     with django_assert_max_num_queries(10):
         response = director.get("/meetings/board/")
-    assert response.status_code == 200 and "会议2" in response.content.decode()
+    board = response.content.decode()
+    assert response.status_code == 200 and "会议2" in board
+    # 第十五—十七条: the rhythm of each kind, the next planned one.
+    assert "原则上每月召开1次" in board and "2026-10-12" in board
     assert client_for(org.dept1_clerk).get("/meetings/board/").status_code == 403
     assert client_for(org.dept1_clerk).get("/meetings/new/").status_code == 403
     response = client_for(org.office_clerk).post(

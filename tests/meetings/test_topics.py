@@ -257,3 +257,27 @@ def test_rescheduling_rechecks_every_agenda_topic(org):
         )
     assert moved.date == dt.date(2026, 10, 13)
     assert moved.log.filter(verb="reschedule").get().comment.endswith("与市级会议冲突")
+
+
+def test_a_meeting_with_scheduled_topics_is_moved_not_cancelled(org):
+    with at(dt.date(2026, 9, 21)):
+        target = meeting(org, MEETING_DAY)
+        topic = propose(org, target)
+        to_office(org, topic)
+        fire(topic, "approve", org.director)
+        schedule(fresh(topic), org.head, target)
+        with pytest.raises(ValidationError, match="改期"):
+            actions.meeting_cancel(target.pk, actor=org.director, reason="另行安排")
+        assert fresh(target).state == "preparing"
+
+
+def test_the_topic_page_shows_its_cutoff_and_lateness(org, client_for):
+    with at(dt.date(2026, 9, 21)):
+        target = meeting(org, MEETING_DAY)
+        topic = propose(org, target)
+        page = client_for(org.dept1_clerk).get(f"/items/{topic.pk}/").content.decode()
+        assert "2026年9月29日前送达区政府办公室" in page and "已逾截止日" not in page
+    with at(dt.date(2026, 9, 30)):
+        to_office(org, topic)
+        page = client_for(org.director).get(f"/items/{topic.pk}/").content.decode()
+        assert "已逾截止日，上会须区长特批" in page and "报区长特批逾期上会" in page
