@@ -101,7 +101,7 @@ def cadences(today: dt.date) -> list[Cadence]:
         row = by_kind.get(kind, {})
         last = row.get("last")
         due = last + dt.timedelta(days=days) if last else None
-        result.append(Cadence(kind, kind.label, CADENCE[kind], last, row.get("planned"), due))
+        result.append(Cadence(kind, str(kind.label), CADENCE[kind], last, row.get("planned"), due))
     return result
 
 
