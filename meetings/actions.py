@@ -249,7 +249,11 @@ def attendee_confirm(pk: int, *, actor: User) -> Attendee:
 
 
 def _is_seat_of(seat: Attendee, user: User) -> bool:
-    return seat.user_id == user.pk or (seat.post_id is not None and seat.post_id in acting_post_ids(user))
+    """The seat's own person (or whoever holds its post now): attending is personal, a delegate does not confirm or
+    ask leave for the person they stand in for."""
+    return seat.user_id == user.pk or (
+        seat.post_id is not None and Post.objects.filter(pk=seat.post_id, holder=user).exists()
+    )
 
 
 # ----------------------------------------------------------------------------------------- 议题 (第十四、十六条)
@@ -323,7 +327,7 @@ def _seat_topic_unit(meeting: Meeting, topic: Topic) -> None:
 
     wanted: list[tuple[str, Post]] = []
     if not topic.by_leader:
-        head = Post.objects.filter(unit=topic.unit, kind=PostKind.UNIT_HEAD).select_related("holder").first()
+        head = composition.unit_principal(topic.unit)
         if head is not None:
             wanted.append((AttendeeRole.TOPIC_UNIT, head))
     if meeting.kind == MeetingKind.HEAD_OFFICE:

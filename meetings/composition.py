@@ -105,6 +105,17 @@ def seats(kind: str, *, convener: Post, vice_posts: Iterable[Post] = (), units: 
     return result
 
 
+def unit_principal(unit: Unit) -> Post | None:
+    """The unit's principal head (主要负责同志): its unit head, the justice or finance bureau's head, or the office
+    director for the office."""
+    return (
+        Post.objects.filter(unit=unit, kind__in=[*UNIT_PRINCIPALS, PostKind.OFFICE_DIRECTOR])
+        .select_related("holder")
+        .order_by("order", "id")
+        .first()
+    )
+
+
 def cutoff(kind: str, day: dt.date) -> dt.date | None:
     """第十六条: the last day a topic may reach the office for a meeting of ``kind`` on ``day`` (None: no cut-off).
     Counted in working days of the calendar, 调休 included."""

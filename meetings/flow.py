@@ -36,7 +36,9 @@ def _head(item: Any) -> list[Post | None]:
 
 
 def _unit_head(topic: Topic) -> list[Post | None]:
-    return [post_of_kind(PostKind.UNIT_HEAD, topic.unit)]
+    from .composition import unit_principal
+
+    return [unit_principal(topic.unit)]
 
 
 def _vice_in_charge(item: Any) -> list[Post | None]:

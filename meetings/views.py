@@ -138,12 +138,12 @@ def meeting(request: HttpRequest, pk: int) -> HttpResponse:
     """会议页: time, place, chair, the agenda with its cut-off, the attendees and their leave."""
     m = _meeting(request, pk)
     user = _user(request)
-    posts = {pk for pk, _kind in viewer_posts(request)}
     seats = selectors.attendees(m)
     topics = selectors.agenda(m)
     last = composition.cutoff(m.kind, m.date)
     late = {t.pk for t, _last in actions.late_topics(m, m.date, topics)}
-    mine = [s for s in seats if s.user_id == user.pk or s.post_id in posts]
+    # Attending is personal: a delegate sees the meeting but does not answer for the seat.
+    mine = [s for s in seats if s.user_id == user.pk or (s.post is not None and s.post.holder_id == user.pk)]
     office = selectors.sees_all_meetings(user, viewer_posts(request)) and bool(actions.office_post_ids(user))
     return render(
         request,

@@ -159,3 +159,15 @@ def test_inviting_town_leaders_or_a_district_leader_needs_vice_head_then_head(or
         actor=org.dept1_clerk, title="全区发改系统工作会议", date=dt.date(2026, 11, 20), place="x", scale=60
     )
     assert again.state == DeptMeetingState.FILED
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_a_delegate_does_not_ask_leave_for_the_person_they_stand_in_for(org):
+    Delegation.objects.create(
+        post=org.posts.vice1, delegate=org.vice2, start=dt.date(2026, 9, 21), end=dt.date(2026, 10, 30), reason="休假"
+    )
+    m = meeting(org, dt.date(2026, 10, 12))
+    with pytest.raises(engine.Forbidden):
+        actions.leave_request_create(actor=org.vice2, attendee=seat(m, org.posts.vice1), reason="代请假")
+    with pytest.raises(engine.Forbidden):
+        actions.attendee_confirm(seat(m, org.posts.vice1).pk, actor=org.vice2)

@@ -156,3 +156,28 @@ def test_the_board_says_when_a_kind_is_due(org):
         head_office = {c.kind: c for c in cadences(dt.date(2026, 9, 21))}[MeetingKind.HEAD_OFFICE]
         assert head_office.next_planned == dt.date(2026, 9, 24) and not head_office.behind
         assert by_kind[MeetingKind.EXECUTIVE].last_held is None
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_plenary_seats_every_member_of_the_government(org):
+    m = meeting(org, dt.date(2026, 10, 15), MeetingKind.PLENARY)
+    posts = set(m.attendees.values_list("post_id", flat=True))
+    p = org.posts
+    expected = {p.head, p.exec_vice, p.vice1, p.vice2, p.director, p.justice, p.finance, p.dept1_head, p.dept2_head}
+    assert posts == {post.pk for post in expected}  # a town's head is no member (第十五条)
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_rescheduling_into_the_heads_absence_hands_the_chair_to_the_exec_vice_head(org):
+    m = meeting(org, dt.date(2026, 10, 12))
+    Delegation.objects.create(
+        post=org.posts.head,
+        delegate=org.exec_vice,
+        start=dt.date(2026, 10, 19),
+        end=dt.date(2026, 10, 23),
+        reason="出差",
+    )
+    moved = actions.meeting_reschedule(
+        m.pk, actor=org.director, date=dt.date(2026, 10, 20), start_time=dt.time(9), end_time=dt.time(11), reason="调整"
+    )
+    assert (moved.chair, moved.chair_label) == (org.exec_vice, "受区长委托")

@@ -281,3 +281,14 @@ def test_the_topic_page_shows_its_cutoff_and_lateness(org, client_for):
         to_office(org, topic)
         page = client_for(org.director).get(f"/items/{topic.pk}/").content.decode()
         assert "已逾截止日，上会须区长特批" in page and "报区长特批逾期上会" in page
+
+
+def test_a_bureau_clerks_topic_is_confirmed_by_the_bureau_head(org):
+    from haimen_gov.org.models import PostKind
+    from tests.factories import PostFactory, UserFactory
+
+    clerk = UserFactory(username="justice_clerk")
+    PostFactory(kind=PostKind.UNIT_CLERK, unit=org.units.justice, title="区司法局文书", holder=clerk)
+    with at(dt.date(2026, 9, 21)):
+        topic = propose(org, meeting(org, MEETING_DAY), actor=clerk)
+    assert open_posts(topic) == [org.posts.justice]
