@@ -25,6 +25,18 @@ def _weekday_ahead(days: int) -> dt.date:
     return day
 
 
+def _logged_in(browser, live_server, username: str, password: str, size: tuple[int, int]):  # type: ignore[no-untyped-def]
+    context = browser.new_context(viewport={"width": size[0], "height": size[1]}, locale="zh-CN")
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/")
+    return context, page
+
+
 @pytest.mark.parametrize("width", ["desk", "phone"])
 def test_calendar_and_meeting_page(width, browser, live_server, org, screenshot):  # type: ignore[no-untyped-def]
     day = _weekday_ahead(10)
@@ -41,15 +53,8 @@ def test_calendar_and_meeting_page(width, browser, live_server, org, screenshot)
     )
     propose(org, meeting)
     w, h = WIDTHS[width]
-    context = browser.new_context(viewport={"width": w, "height": h}, locale="zh-CN")
-    context.set_default_timeout(15_000)
+    context, page = _logged_in(browser, live_server, "finance", org.password, (w, h))
     try:
-        page = context.new_page()
-        page.goto(f"{live_server.url}/accounts/login/")
-        page.fill("#id_username", "finance")
-        page.fill("#id_password", org.password)
-        page.click("button[type=submit]")
-        page.wait_for_url(f"{live_server.url}/")
         page.goto(f"{live_server.url}/meetings/?date={day:%Y-%m-%d}")
         if width == "desk":
             expect(page.locator("#calendar-grid")).to_contain_text("区政府第23次常务会议")
@@ -74,5 +79,17 @@ def test_calendar_and_meeting_page(width, browser, live_server, org, screenshot)
         screenshot(page, f"meetings-meeting-{w}")
         page.locator("#my-seat button", has_text="确认参会").click()
         expect(page.locator("#my-seat")).to_contain_text("确认参会")
+        for username, path, name, marker in (
+            ("office_clerk", "/meetings/board/", "board", "#board"),
+            ("dept1_clerk", "/meetings/topics/new/", "propose", "#cutoffs"),
+        ):
+            other, page = _logged_in(browser, live_server, username, org.password, (w, h))
+            try:
+                page.goto(f"{live_server.url}{path}")
+                expect(page.locator(marker)).to_contain_text("区政府第23次常务会议")
+                assert page.evaluate("document.documentElement.scrollWidth") <= w
+                screenshot(page, f"meetings-{name}-{w}")
+            finally:
+                other.close()
     finally:
         context.close()
