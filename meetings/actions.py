@@ -152,12 +152,20 @@ def _fire_meeting(pk: int, *, actor: User, verb: str, label: str, comment: str =
 
     _require_office(actor)
     with transaction.atomic():
+        # The row lock also serialises with the head's 上会 (schedule_apply locks the meeting too).
         meeting = _locked_meeting(pk)
         method = getattr(meeting, verb)
         if not can_proceed(method):
             raise engine.Conflict(f"会议当前为“{meeting.get_state_display()}”，不能{label}。")
         if verb == "hold" and meeting.date > timezone.localdate():
             raise ValidationError("会议尚未到召开日期。")
+        if verb == "cancel":
+            # The head put these topics on this meeting's agenda: the meeting is moved (改期), not dropped under them.
+            scheduled = meeting.topics.filter(state=TopicState.SCHEDULED).count()
+            if scheduled:
+                raise ValidationError(
+                    f"已有{scheduled}个议题经区长确定列入本次会议议程，不能取消；如需调整时间请改期。"
+                )
         method()
         meeting.save()
         _log(meeting, actor, verb, label, comment)
@@ -179,10 +187,6 @@ def meeting_archive(pk: int, *, actor: User) -> Meeting:
 def meeting_cancel(pk: int, *, actor: User, reason: str) -> Meeting:
     if not reason.strip():
         raise ValidationError({"reason": "取消会议须说明理由。"})
-    # The head put these topics on this meeting's agenda: the meeting is moved (改期), not dropped under them.
-    scheduled = Topic.objects.filter(meeting_id=pk, state=TopicState.SCHEDULED).count()
-    if scheduled:
-        raise ValidationError(f"已有{scheduled}个议题经区长确定列入本次会议议程，不能取消；如需调整时间请改期。")
     return _fire_meeting(pk, actor=actor, verb="cancel", label="取消会议", comment=reason.strip())
 
 
@@ -302,7 +306,9 @@ def topic_create(
 
 
 def schedule_apply(topic: Topic, *, meeting: Meeting) -> None:
-    """The head puts the topic on ``meeting``'s agenda; runs inside the engine's locked transaction."""
+    """The head puts the topic on ``meeting``'s agenda; runs inside the engine's locked transaction. The meeting's
+    row is locked too, so that a 改期 or 取消 in flight is seen (or waits) and the cut-off is checked on its date."""
+    meeting = _locked_meeting(meeting.pk)
     if not meeting.is_open or meeting.date < timezone.localdate():
         raise ValidationError({"meeting": "只能列入尚未召开的会议。"})
     # 第十六条: 会议召开前5个工作日向区政府办公室提交 — unless the head granted an exception.
