@@ -15,6 +15,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.views.decorators.http import require_POST
 
 from haimen_gov.org.models import User
@@ -46,8 +47,13 @@ def _day(value: str | None) -> dt.date:
         return timezone.localdate()
 
 
+def _password_mark(user: User) -> str:
+    # Changing one's password changes the mark, which retires every feed address given out before.
+    return salted_hmac(ICS_SALT, user.password).hexdigest()[:16]
+
+
 def feed_token(user: User) -> str:
-    return signing.dumps(user.pk, salt=ICS_SALT)
+    return signing.dumps([user.pk, _password_mark(user)], salt=ICS_SALT)
 
 
 def calendar(request: HttpRequest) -> HttpResponse:
@@ -99,12 +105,12 @@ def _ics_text(value: str) -> str:
 def feed(request: HttpRequest, token: str) -> HttpResponse:
     """The user's meetings as an iCalendar feed; the signed token in the URL stands for the login."""
     try:
-        pk = signing.loads(token, salt=ICS_SALT)
-    except signing.BadSignature as exc:
+        pk, mark = signing.loads(token, salt=ICS_SALT)
+    except (signing.BadSignature, TypeError, ValueError) as exc:
         raise Http404("日历订阅地址无效。") from exc
     user = User.objects.filter(pk=pk, is_active=True).first()
-    if user is None:
-        raise Http404("日历订阅地址无效。")
+    if user is None or mark != _password_mark(user):
+        raise Http404("日历订阅地址无效或已失效。")
     today = timezone.localdate()
     meetings = selectors.meetings_between(user, today - dt.timedelta(days=90), today + dt.timedelta(days=400))
     stamp = timezone.now().strftime("%Y%m%dT%H%M%SZ")

@@ -45,6 +45,11 @@ def test_ics_feed_by_token(org, client):  # type: ignore[no-untyped-def]
     assert f"UID:meeting-{m.pk}@haimen-gov" in body and "DTSTART:20261012T010000Z" in body
     assert "BEGIN:VEVENT" not in client.get(f"/meetings/feed/{feed_token(org.outsider)}.ics").content.decode()
     assert client.get("/meetings/feed/forged.ics").status_code == 404
+    # A new password retires the old address.
+    token = feed_token(org.finance)
+    org.finance.set_password("另一个密码-2026")
+    org.finance.save()
+    assert client.get(f"/meetings/feed/{token}.ics").status_code == 404
 
 
 @time_machine.travel(TODAY, tick=False)
