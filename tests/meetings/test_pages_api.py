@@ -8,6 +8,7 @@ import pytest
 import time_machine
 from django.core.management import call_command
 
+from meetings import actions
 from meetings.models import LeaveRequest, Meeting, MeetingKind, MeetingState, PressRelease, Topic, TopicState
 from meetings.views import feed_token
 
@@ -247,3 +248,31 @@ def test_leave_page_and_withdrawal_free_the_seat(org, client_for):
     assert "赴市财政局开会" in page and "副局长 张强" in page and "准假" in page
     finance.post(f"/items/{leave.pk}/transitions/withdraw/", {"state": "approval"})
     assert fresh(leave).state == "withdrawn" and fresh(seat).status == "pending"
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_meeting_page_and_api_lists_cost_the_same_however_long(org, client_for, api_client_for):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    m = meeting(org, dt.date(2026, 10, 12))
+    propose(org, m)
+    office = client_for(org.office_clerk)
+    api = api_client_for(org.office_clerk)
+
+    def cost(url, client):  # type: ignore[no-untyped-def]
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        return len(ctx.captured_queries)
+
+    cost(f"/meetings/{m.pk}/", office)  # the first request loads the working-day calendar into the process
+    page = cost(f"/meetings/{m.pk}/", office)
+    meetings_list = cost("/api/v1/meetings/meetings/", api)
+    topics_list = cost("/api/v1/meetings/topics/", api_client_for(org.head))
+    for n in range(4):
+        propose(org, m, title=f"议题{n}")
+        meeting(org, dt.date(2026, 10, 13 + n), title=f"会议{n}")
+    actions.meeting_notify(m.pk, actor=org.office_clerk)
+    assert cost(f"/meetings/{m.pk}/", office) == page
+    assert cost("/api/v1/meetings/meetings/", api) == meetings_list
+    assert cost("/api/v1/meetings/topics/", api_client_for(org.head)) == topics_list
