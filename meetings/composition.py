@@ -120,4 +120,4 @@ def cutoff(kind: str, day: dt.date) -> dt.date | None:
     """第十六条: the last day a topic may reach the office for a meeting of ``kind`` on ``day`` (None: no cut-off).
     Counted in working days of the calendar, 调休 included."""
     n = CUTOFF_WORKDAYS.get(MeetingKind(kind))
-    return None if n is None else workdays.workdays_before(day, n).date
+    return None if n is None else workdays.workdays_before(day, n)
