@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import calendar as pycal
 import datetime as dt
-from typing import Any
+from collections.abc import Callable
+from functools import partial
+from typing import Any, TypeVar
 
 from django.contrib import messages
 from django.core import signing
@@ -25,6 +27,8 @@ from haimen_gov.workflow.views import client_ip, errors_to_form, viewer_posts
 from . import actions, composition, selectors
 from .forms import DeptMeetingForm, LeaveForm, MeetingForm, PressForm, ReasonForm, RescheduleForm, TopicForm
 from .models import Meeting
+
+T = TypeVar("T")
 
 ICS_SALT = "meetings.ics"
 WEEKDAYS = "一二三四五六日"
@@ -179,44 +183,48 @@ MEETING_VERBS = {
 }
 
 
+def _attempt(request: HttpRequest, call: Callable[[], T], success: str) -> T | None:
+    """Run an action for a POST: its refusal becomes a message on the page it returns to, never a 500."""
+    try:
+        result = call()
+    except engine.WorkflowError as exc:
+        messages.error(request, exc.message)
+        return None
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+        return None
+    messages.success(request, success)
+    return result
+
+
 @require_POST
 def meeting_action(request: HttpRequest, pk: int, verb: str) -> HttpResponse:
     m = _meeting(request, pk)
     user = _user(request)
-    try:
-        if verb in MEETING_VERBS:
-            MEETING_VERBS[verb](m.pk, actor=user)
-        elif verb == "cancel":
-            form = ReasonForm(request.POST)
-            reason = form.cleaned_data["reason"] if form.is_valid() else ""
-            actions.meeting_cancel(m.pk, actor=user, reason=reason)
-        elif verb == "reschedule":
-            reschedule = RescheduleForm(request.POST)
-            if not reschedule.is_valid():
-                _flash_errors(request, reschedule)
-                return redirect(m.get_absolute_url())
-            actions.meeting_reschedule(m.pk, actor=user, **reschedule.cleaned_data)
-        else:
-            raise Http404("未知操作。")
-    except engine.WorkflowError as exc:
-        messages.error(request, exc.message)
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
+    call: Callable[[], Meeting]
+    if verb in MEETING_VERBS:
+        call = partial(MEETING_VERBS[verb], m.pk, actor=user)
+    elif verb == "cancel":
+        form = ReasonForm(request.POST)
+        reason = form.cleaned_data["reason"] if form.is_valid() else ""
+        call = partial(actions.meeting_cancel, m.pk, actor=user, reason=reason)
+    elif verb == "reschedule":
+        reschedule = RescheduleForm(request.POST)
+        if not reschedule.is_valid():
+            _flash_errors(request, reschedule)
+            return redirect(m.get_absolute_url())
+        call = partial(actions.meeting_reschedule, m.pk, actor=user, **reschedule.cleaned_data)
     else:
-        messages.success(request, "已办理。")
+        raise Http404("未知操作。")
+    _attempt(request, call, "已办理。")
     return redirect(m.get_absolute_url())
 
 
 @require_POST
 def seat_confirm(request: HttpRequest, pk: int, seat: int) -> HttpResponse:
     m = _meeting(request, pk)
-    try:
-        actions.attendee_confirm(seat, actor=_user(request))
-    except engine.WorkflowError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, "已确认参会。")
+    _attempt(request, partial(actions.attendee_confirm, seat, actor=_user(request)), "已确认参会。")
     return redirect(m.get_absolute_url())
 
 
@@ -230,19 +238,18 @@ def seat_leave(request: HttpRequest, pk: int, seat: int) -> HttpResponse:
     if not form.is_valid():
         _flash_errors(request, form)
         return redirect(m.get_absolute_url())
-    try:
-        leave = actions.leave_request_create(
-            actor=_user(request), attendee=attendee, ip=client_ip(request), **form.cleaned_data
-        )
-    except engine.WorkflowError as exc:
-        messages.error(request, exc.message)
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, "请假申请已提交区长或会议主持人。")
-        return redirect(leave.get_absolute_url())
-    return redirect(m.get_absolute_url())
+    leave = _attempt(
+        request,
+        partial(
+            actions.leave_request_create,
+            actor=_user(request),
+            attendee=attendee,
+            ip=client_ip(request),
+            **form.cleaned_data,
+        ),
+        "请假申请已提交区长或会议主持人。",
+    )
+    return redirect(leave.get_absolute_url() if leave is not None else m.get_absolute_url())
 
 
 def meeting_new(request: HttpRequest) -> HttpResponse:
