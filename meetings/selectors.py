@@ -5,13 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Exists, Max, Min, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, Max, Min, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from haimen_gov.org.models import Post, PostKind, UnitKind, User
 from haimen_gov.org.routing import acting_posts
 
-from .models import CADENCE, CADENCE_DAYS, Attendee, Meeting, MeetingState, Topic, TopicState
+from .models import CADENCE, CADENCE_DAYS, Attendee, Meeting, MeetingKind, MeetingMode, MeetingState, Topic, TopicState
 
 # Who sees every meeting: the office that runs them, and the head.
 OVERSEER_KINDS = (PostKind.DISTRICT_HEAD,)
@@ -103,6 +103,42 @@ def cadences(today: dt.date) -> list[Cadence]:
         due = last + dt.timedelta(days=days) if last else None
         result.append(Cadence(kind, str(kind.label), CADENCE[kind], last, row.get("planned"), due))
     return result
+
+
+@dataclass(frozen=True)
+class Frugality:
+    kind: str
+    label: str
+    held: int
+    minutes: int  # all of them together
+    video: int  # held as 视频 or 现场+视频
+    attendees: int  # seats, all of them together
+
+    @property
+    def average_minutes(self) -> int:
+        return round(self.minutes / self.held) if self.held else 0
+
+    @property
+    def video_share(self) -> int:
+        return round(100 * self.video / self.held) if self.held else 0
+
+
+def frugality(year: int) -> list[Frugality]:
+    """第二十三条 (精简会议): the year's meetings held, per kind — how many, how long, how many seats, how many by
+    video. One query."""
+    rows = (
+        Meeting.objects.filter(date__year=year, state__in=[MeetingState.HELD, MeetingState.ARCHIVED])
+        .annotate(seats=Count("attendees"))
+        .values_list("kind", "mode", "start_time", "end_time", "seats")
+    )
+    totals: dict[str, list[int]] = {kind: [0, 0, 0, 0] for kind in MeetingKind.values}
+    for kind, mode, start, end, seats in rows:
+        t = totals[kind]
+        t[0] += 1
+        t[1] += (end.hour * 60 + end.minute) - (start.hour * 60 + start.minute)
+        t[2] += mode != MeetingMode.ONSITE
+        t[3] += seats
+    return [Frugality(kind, str(MeetingKind(kind).label), *totals[kind]) for kind in MeetingKind.values]
 
 
 def board(today: dt.date, limit: int = 8) -> list[Meeting]:

@@ -281,8 +281,13 @@ def board(request: HttpRequest) -> HttpResponse:
         last = composition.cutoff(m.kind, m.date)
         late = {t.pk for t, _l in actions.late_topics(m, m.date, m.agenda)}  # type: ignore[attr-defined]
         rows.append({"meeting": m, "cutoff": last, "late": late, "topics": m.agenda})  # type: ignore[attr-defined]
-    cadences = selectors.cadences(today)
-    return render(request, "meetings/board.html", {"rows": rows, "today": today, "cadences": cadences})
+    context = {
+        "rows": rows,
+        "today": today,
+        "cadences": selectors.cadences(today),
+        "frugality": selectors.frugality(today.year),
+    }
+    return render(request, "meetings/board.html", context)
 
 
 def _item_form(

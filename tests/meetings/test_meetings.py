@@ -181,3 +181,20 @@ def test_rescheduling_into_the_heads_absence_hands_the_chair_to_the_exec_vice_he
         m.pk, actor=org.director, date=dt.date(2026, 10, 20), start_time=dt.time(9), end_time=dt.time(11), reason="调整"
     )
     assert (moved.chair, moved.chair_label) == (org.exec_vice, "受区长委托")
+
+
+def test_frugality_figures_of_the_year(org):
+    from meetings.selectors import frugality
+
+    with time_machine.travel(dt.datetime(2026, 11, 30, 10), tick=False):
+        for day, mode, end in (
+            (dt.date(2026, 3, 2), "video", dt.time(10, 0)),
+            (dt.date(2026, 6, 1), "onsite", dt.time(11, 0)),
+        ):
+            meeting(org, day, MeetingKind.EXECUTIVE, mode=mode, end_time=end, held=True)
+        meeting(org, dt.date(2026, 12, 7), MeetingKind.EXECUTIVE)  # not held yet: not counted
+        figures = {f.kind: f for f in frugality(2026)}
+    executive = figures[MeetingKind.EXECUTIVE]
+    assert (executive.held, executive.minutes, executive.average_minutes, executive.video_share) == (2, 180, 90, 50)
+    assert executive.attendees == 2 * 9  # 4 members and 5 fixed attendees each
+    assert figures[MeetingKind.TOPICAL].held == 0
