@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "haimen_gov.org",
     "haimen_gov.workdays",
     "haimen_gov.workflow",
+    "haimen_gov.dashboard",
     "meetings",
     "documents",
     "seals",

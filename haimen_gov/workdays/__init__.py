@@ -8,6 +8,7 @@ from .calendar import (
     add_workdays,
     confirmed_years,
     is_workday,
+    lateness_cutoffs,
     workdays_between,
 )
 
@@ -19,5 +20,6 @@ __all__ = [
     "add_workdays",
     "confirmed_years",
     "is_workday",
+    "lateness_cutoffs",
     "workdays_between",
 ]

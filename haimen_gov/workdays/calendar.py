@@ -115,6 +115,23 @@ def workdays_between(start: dt.date, end: dt.date) -> WorkdayCount:
     return WorkdayCount(sign * count, estimated)
 
 
+def lateness_cutoffs(today: dt.date, limits: list[int]) -> dict[int, dt.date]:
+    """For each k in ``limits``, the earliest due date at most k working days late on ``today`` (lateness: the working
+    days after the due date up to and including ``today``). A task due before ``cutoffs[k]`` is more than k working
+    days late. One walk back over the calendar for every k, so that a million tasks are bucketed by comparing their
+    due dates in SQL instead of counting working days row by row."""
+    _table.ensure()
+    day, late, cutoffs = today, 0, {}
+    for k in sorted(limits):
+        if not 0 <= k <= MAX_DAYS:
+            raise ValueError(f"limits must be between 0 and {MAX_DAYS}")
+        while late + _check(day).workday <= k:
+            late += _check(day).workday
+            day -= dt.timedelta(days=1)
+        cutoffs[k] = day
+    return cutoffs
+
+
 def confirmed_years() -> frozenset[int]:
     _table.ensure()
     return _table.confirmed
