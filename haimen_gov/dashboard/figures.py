@@ -73,7 +73,7 @@ def viewer_scope(request: HttpRequest) -> Scope | None:
 
 def build(request: HttpRequest, scope: Scope, params: Any) -> Dashboard | FilterForm:
     """The dashboard for ``params`` (the query string), or the bound form when a filter is invalid."""
-    form = FilterForm(params or None, scope=scope)
+    form = FilterForm(params or None, scope=scope, initial={"month": timezone.localdate().strftime("%Y-%m")})
     if params and not form.is_valid():
         return form
     data = form.cleaned_data if params else {}

@@ -208,7 +208,8 @@ def overdue_charts(f: dict[str, Any]) -> dict[str, dict[str, Any]]:
             horizontal=True,
         )
 
-    return {"by_unit": stacked(f["by_unit"], "unit"), "by_leader": stacked(f["by_leader"], "post")}
+    leaders = [{**r, "label": f"{r['post']} {r['person']}"} for r in f["by_leader"]]
+    return {"by_unit": stacked(f["by_unit"], "unit"), "by_leader": stacked(leaders, "label")}
 
 
 class _LateRow(serializers.Serializer):
@@ -487,7 +488,9 @@ def slow_tables(f: dict[str, Any]) -> list[Table]:
 
 def slow_charts(f: dict[str, Any]) -> dict[str, dict[str, Any]]:
     steps = f["steps"][:10]
-    names = [f"{s['kind_label']}·{s['step_label']}" for s in steps]
+    # One chapter so far: the step's name says enough; with several, the chapter goes first.
+    several = len({s["kind"] for s in steps}) > 1
+    names = [f"{s['kind_label']}·{s['step_label']}" if several else s["step_label"] for s in steps]
     return {
         "steps": chart(
             "bar",

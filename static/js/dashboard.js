@@ -19,7 +19,8 @@
     var base = {
       textStyle: { fontFamily: FONT },
       tooltip: { trigger: spec.kind === "pie" ? "item" : "axis", confine: true },
-      legend: { type: "scroll", bottom: 0, textStyle: { fontSize: small ? 11 : 12 } },
+      legend: { show: spec.series.length > 1 || spec.kind === "pie", type: "scroll", bottom: 0,
+                textStyle: { fontSize: small ? 11 : 12 } },
       aria: { enabled: true, label: { description: spec.label } },
       animation: false
     };

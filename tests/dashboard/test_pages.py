@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from haimen_gov.workdays import is_workday
-from tests.dashboard.conftest import TODAY
+from tests.dashboard.dataset import TODAY
 
 pytestmark = pytest.mark.django_db
 

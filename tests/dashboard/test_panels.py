@@ -9,7 +9,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from haimen_gov.workdays import lateness_cutoffs
-from tests.dashboard.conftest import TODAY
+from tests.dashboard.dataset import TODAY
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from haimen_gov.org import demo
-from seals.demo import seed_seals
+from seals.demo import seed_requests, seed_seals
 
 
 def _width(text: str) -> int:
@@ -43,6 +43,8 @@ class Command(BaseCommand):
             demo.seed(password)
             # 第三十条: the district government's and the office's seals, kept by the office's custodian.
             seals = seed_seals()
+            # Seal-use requests at every stage, so that the dashboard (驾驶舱) has figures to show.
+            requests = seed_requests()
 
         rows = [("用户名", "姓名", "职务（单位）"), *demo.summary()]
         widths = [max(_width(row[i]) for row in rows) for i in range(2)]
@@ -56,5 +58,6 @@ class Command(BaseCommand):
                 f"演示数据已就绪：{len(rows) - 1} 个账户，密码均为 “{password}”（settings.DEMO_PASSWORD）。"
                 "director（区政府办公室主任）为超级管理员，可登录 /admin/ 维护单位、职务、分管与委托。"
                 f"已登记印鉴：{'、'.join(s.name for s in seals)}。"
+                + (f"新增演示用印申请 {requests} 件。" if requests else "")
             )
         )
