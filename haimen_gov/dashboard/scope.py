@@ -171,9 +171,10 @@ class Query:
         return start, end
 
     def window_end(self) -> dt.datetime:
-        """The end of the 90-day window of handling times: now, or the end of a past month."""
+        """The end (exclusive) of the window of handling times: tonight's midnight, or the end of a past month."""
         if self.is_current_month:
-            return timezone.now()
+            tomorrow = self.today + dt.timedelta(days=1)
+            return dt.datetime.combine(tomorrow, dt.time.min, tzinfo=timezone.get_current_timezone())
         return self.month_bounds()[1]
 
     def params(self, **extra: Any) -> dict[str, Any]:

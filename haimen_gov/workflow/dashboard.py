@@ -459,7 +459,7 @@ def slow_figures(q: Query) -> dict[str, Any]:
     ]
     return {
         "since": since.date().isoformat(),
-        "until": until.date().isoformat(),
+        "until": (until - dt.timedelta(days=1)).date().isoformat(),  # the last day in the window
         "days": SLOW_WINDOW_DAYS,
         "steps": steps,
     }
