@@ -21,6 +21,9 @@ def _schema() -> Any:
         "Dashboard",
         {
             "generated_at": serializers.DateTimeField(),
+            "refreshed_at": serializers.DateTimeField(
+                help_text="在办事项、待办时限、逾期和办理用时所依据的汇总表的更新时间（定时任务每 5 分钟更新）"
+            ),
             "role": serializers.ChoiceField(
                 choices=["office", "head", "vice"], help_text="office：办公室主任、副主任；head：区长；vice：副区长（分管单位）"
             ),

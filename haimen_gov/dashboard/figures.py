@@ -9,6 +9,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils import timezone
 
+from haimen_gov.context_processors import request_nav_counts
 from haimen_gov.workflow.views import viewer_posts
 
 from .registry import Panel, Table, panels_for
@@ -48,6 +49,7 @@ class Dashboard:
     form: FilterForm
     panels: list[PanelView]
     generated_at: Any
+    refreshed_at: Any  # when beat last refreshed the summary tables behind the open-task and step-time figures
 
     @property
     def scope(self) -> Scope:
@@ -59,6 +61,7 @@ class Dashboard:
     def as_json(self) -> dict[str, Any]:
         return {
             "generated_at": self.generated_at.isoformat(),
+            "refreshed_at": self.refreshed_at.isoformat(),
             "role": self.scope.role,
             "month": self.query.month.strftime("%Y-%m"),
             "unit": self.query.unit,
@@ -80,5 +83,13 @@ def build(request: HttpRequest, scope: Scope, params: Any) -> Dashboard | Filter
     query = Query(scope=scope, unit=data.get("unit"))
     if data.get("month"):
         query.month = data["month"]
+    query.memo["nav_counts"] = request_nav_counts(request)  # the same query the navigation reads
+    snapshot = query.snapshot()  # first: a fresh installation's first view makes the summary the panels read
     panels = [PanelView(panel, panel.figures(query)) for panel in panels_for(scope.audience)]
-    return Dashboard(query=query, form=form, panels=panels, generated_at=timezone.localtime())
+    return Dashboard(
+        query=query,
+        form=form,
+        panels=panels,
+        generated_at=timezone.localtime(),
+        refreshed_at=timezone.localtime(snapshot.refreshed_at),
+    )

@@ -189,6 +189,18 @@ class Query:
         params = self.params(**extra)
         return reverse(name) + ("?" + urlencode(params) if params else "")
 
+    def snapshot(self) -> Any:
+        """The summary tables' snapshot (when beat last refreshed them), read once per request."""
+        from .summary import current
+
+        return self.once("snapshot", current)
+
+    def nav_counts(self) -> dict[str, int]:
+        """The viewer's navigation counts (待办, overdue …); the page's request fills them in, shared with the nav."""
+        from haimen_gov.context_processors import nav_counts
+
+        return self.once("nav_counts", lambda: nav_counts(self.scope.user, self.today))  # type: ignore[no-any-return]
+
     def once(self, key: str, compute: Any) -> Any:
         """A figure shared by several panels (e.g. the open tasks' counts), computed once per request."""
         if key not in self.memo:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import DurationField, ExpressionWrapper, F, QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -54,7 +55,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     if isinstance(dash, HttpResponse):
         return dash
     query = request.GET.copy()
-    return render(request, "dashboard/page.html", {"dash": dash, "querystring": query.urlencode()})
+    minutes = max(round(settings.DASHBOARD_REFRESH_SECONDS / 60), 1)
+    return render(
+        request, "dashboard/page.html", {"dash": dash, "querystring": query.urlencode(), "refresh_minutes": minutes}
+    )
 
 
 def report_pdf(request: HttpRequest) -> HttpResponse:

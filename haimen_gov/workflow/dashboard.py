@@ -7,19 +7,23 @@ flow; the chapter adds its own panel in its own ``dashboard.py``.
 from __future__ import annotations
 
 import datetime as dt
-import statistics
 from collections import defaultdict
+from decimal import Decimal
 from typing import Any
 
 from django.apps import apps
 from django.db import connection
-from django.db.models import Count, Exists, OuterRef, Q, Window
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Count, Exists, Max, OuterRef, Q, Sum, Window
 from django.urls import reverse
+from django.utils import timezone
 from rest_framework import serializers
 
+from haimen_gov.dashboard.models import OpenItemCount, OpenTaskCount, Snapshot, StepTime
 from haimen_gov.dashboard.registry import LEADER, OFFICE, Cell, Panel, Table, chart, register
 from haimen_gov.dashboard.scope import LEADER_POST_KINDS, Query
-from haimen_gov.org.models import Delegation, Post
+from haimen_gov.dashboard.summary import percentile
+from haimen_gov.org.models import NON_DELEGABLE_KINDS, Delegation, Post
 from haimen_gov.workdays import add_workdays, lateness_cutoffs
 
 from .models import Item, Task, TaskStatus
@@ -61,21 +65,21 @@ def _in_units(column: str, unit_ids: frozenset[int] | None, params: dict[str, An
 
 # ------------------------------------------------------------------------------------------------ open tasks
 
-# One pass over the open tasks, grouped by the item's unit and the post that must act, with the ageing buckets as
-# filtered counts: the by-unit, by-leader and ageing figures all come from it. The cut-off dates are computed once
-# from the working-day calendar (workdays.lateness_cutoffs), so no row's lateness is counted in Python.
+# The open tasks' counts per item unit, post and deadline come from the summary table beat refreshes
+# (dashboard.OpenTaskCount); the ageing buckets are filtered sums over it, with cut-off dates computed once from the
+# working-day calendar (workdays.lateness_cutoffs), so no row's lateness is ever counted in Python.
 _OPEN_TASKS_SQL = """
 WITH g AS (
-    SELECT i.unit_id, t.post_id,
-           count(*) AS open,
-           count(*) FILTER (WHERE t.due_date > %(today)s AND t.due_date <= %(soon)s) AS soon,
-           count(*) FILTER (WHERE t.due_date = %(today)s) AS today,
-           count(*) FILTER (WHERE t.due_date < %(today)s AND t.due_date >= %(cut3)s) AS late3,
-           count(*) FILTER (WHERE t.due_date < %(cut3)s AND t.due_date >= %(cut10)s) AS late10,
-           count(*) FILTER (WHERE t.due_date < %(cut10)s) AS late10plus
-    FROM {task} t JOIN {item} i ON i.id = t.item_id
-    WHERE t.status = %(open)s{units}
-    GROUP BY i.unit_id, t.post_id
+    SELECT s.unit_id, s.post_id,
+           sum(s.count) AS open,
+           coalesce(sum(s.count) FILTER (WHERE s.due_date > %(today)s AND s.due_date <= %(soon)s), 0) AS soon,
+           coalesce(sum(s.count) FILTER (WHERE s.due_date = %(today)s), 0) AS today,
+           coalesce(sum(s.count) FILTER (WHERE s.due_date < %(today)s AND s.due_date >= %(cut3)s), 0) AS late3,
+           coalesce(sum(s.count) FILTER (WHERE s.due_date < %(cut3)s AND s.due_date >= %(cut10)s), 0) AS late10,
+           coalesce(sum(s.count) FILTER (WHERE s.due_date < %(cut10)s), 0) AS late10plus
+    FROM {summary} s
+    WHERE TRUE{units}
+    GROUP BY s.unit_id, s.post_id
 )
 SELECT g.unit_id, g.post_id, g.open, g.soon, g.today, g.late3, g.late10, g.late10plus,
        p.title, p.kind, p.unit_id, u.full_name, u.username
@@ -94,17 +98,17 @@ def open_task_groups(q: Query) -> list[dict[str, Any]]:
     def compute() -> list[dict[str, Any]]:
         params: dict[str, Any] = {"today": q.today, "open": TaskStatus.OPEN.value, **ageing_cutoffs(q.today)}
         sql = _OPEN_TASKS_SQL.format(
-            task=Task._meta.db_table,
-            item=Item._meta.db_table,
+            summary=OpenTaskCount._meta.db_table,
             post=Post._meta.db_table,
             user=User._meta.db_table,
-            units=_in_units("i.unit_id", q.unit_ids, params),
+            units=_in_units("s.unit_id", q.unit_ids, params),
         )
         keys = ["unit_id", "post_id", "open", *[b[0] for b in BUCKETS], "post", "post_kind", "post_unit_id"]
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             return [
-                {**dict(zip(keys, row[:11], strict=True)), "person": row[11] or row[12] or ""}
+                {**{k: int(v) if isinstance(v, Decimal) else v for k, v in zip(keys, row[:11], strict=True)},
+                 "person": row[11] or row[12] or ""}
                 for row in cursor.fetchall()
             ]
 
@@ -306,17 +310,16 @@ class AgeingSerializer(serializers.Serializer):
 
 
 def work_figures(q: Query) -> dict[str, Any]:
-    """Open items (submitted, not closed) per chapter and state."""
-    qs = Item.objects.filter(submitted_at__isnull=False, closed_at__isnull=True)
+    """Open items (submitted, not closed) per chapter and state (from the summary table)."""
+    qs = OpenItemCount.objects.all()
     if q.unit_ids is not None:
         qs = qs.filter(unit_id__in=q.unit_ids)
-    rows = (
-        qs.values("kind__app_label", "kind__model", "stage", "stage_label")
-        .annotate(count=Count("id"))
-        .order_by("kind__app_label", "kind__model", "stage")
-    )
+    rows = qs.values("kind_id", "stage").annotate(n=Sum("count"), label=Max("stage_label")).order_by("kind_id", "stage")
     kinds: dict[str, dict[str, Any]] = {}
     for row in rows:
+        content_type = ContentType.objects.get_for_id(row["kind_id"])
+        row.update(kind__app_label=content_type.app_label, kind__model=content_type.model)
+        row.update(count=row["n"], stage_label=row["label"])
         key = f"{row['kind__app_label']}.{row['kind__model']}"
         kind = kinds.setdefault(
             key,
@@ -414,17 +417,28 @@ WHERE t.status = %(done)s AND t.finished_at >= %(since)s AND t.finished_at < %(u
 """
 
 
-def _percentile(values: list[float], fraction: float) -> float:
-    """percentile_cont: linear interpolation between the closest ranks."""
-    values = sorted(values)
-    if len(values) == 1:
-        return values[0]
-    return float(statistics.quantiles(values, n=100, method="inclusive")[round(fraction * 100) - 1])
+def _slow_rows_from_summary(q: Query, snapshot: Snapshot) -> list[tuple[Any, ...]]:
+    qs = StepTime.objects.filter(unit_id=q.unit) if q.unit is not None else StepTime.objects.filter(unit_id=None)
+    rows = []
+    for r in qs.order_by("-p90_seconds", "-median_seconds", "kind_id", "step"):
+        content_type = ContentType.objects.get_for_id(r.kind_id)
+        rows.append((content_type.app_label, content_type.model, r.step, r.step_label, r.count, r.median_seconds,
+                     r.p90_seconds))
+    return rows
 
 
 def slow_figures(q: Query) -> dict[str, Any]:
+    snapshot = q.snapshot()
+    # This month over every unit or one: the summary beat keeps (percentiles of a portfolio's several units do not
+    # add up, nor do past months': those are computed here).
+    if q.is_current_month and (q.unit is not None or q.scope.unit_ids is None):
+        return _slow_result(q, snapshot.steps_since, snapshot.steps_until, _slow_rows_from_summary(q, snapshot))
     until = q.window_end()
     since = until - dt.timedelta(days=SLOW_WINDOW_DAYS)
+    return _slow_result(q, since, until, _slow_rows_live(q, since, until))
+
+
+def _slow_rows_live(q: Query, since: dt.datetime, until: dt.datetime) -> list[tuple[Any, ...]]:
     params: dict[str, Any] = {"done": TaskStatus.DONE.value, "since": since, "until": until}
     units = _in_units("i.unit_id", q.unit_ids, params)
     rows: list[tuple[Any, ...]]
@@ -442,8 +456,13 @@ def slow_figures(q: Query) -> dict[str, Any]:
                     dt.datetime.fromisoformat(v) if isinstance(v, str) else v for v in (created, finished)
                 )
                 spans[(app_label, model, step, label)].append((finished - created).total_seconds())
-            rows = [(*k, len(v), _percentile(v, 0.5), _percentile(v, 0.9)) for k, v in spans.items()]
+            rows = [(*k, len(v), percentile(v, 0.5), percentile(v, 0.9)) for k, v in spans.items()]
             rows.sort(key=lambda r: (-r[6], -r[5]))
+    return rows
+
+
+def _slow_result(q: Query, since: dt.datetime, until: dt.datetime, rows: list[tuple[Any, ...]]) -> dict[str, Any]:
+    since, until = timezone.localtime(since), timezone.localtime(until)
     steps = [
         {
             "kind": f"{app_label}.{model}",
@@ -528,15 +547,18 @@ class SlowSerializer(serializers.Serializer):
 
 
 def stuck_tasks(q: Query) -> Any:
-    """Open tasks nobody can act on today: the post is vacant (or its holder's account is disabled) and no
-    delegation covers it."""
+    """Open tasks nobody can act on today: their post is vacant (or its holder's account is disabled) and no
+    delegation covers it (a seal custodian's never can: 第三十条). The few such posts are found first, then their
+    tasks off the inbox index."""
     delegated = Delegation.objects.filter(
-        post=OuterRef("post_id"), start__lte=q.today, end__gte=q.today, revoked_at__isnull=True
+        post=OuterRef("pk"), start__lte=q.today, end__gte=q.today, revoked_at__isnull=True
     )
-    qs = Task.objects.filter(status=TaskStatus.OPEN).filter(
-        Q(post__holder__isnull=True) | Q(post__holder__is_active=False)
+    posts = (
+        Post.objects.filter(Q(holder__isnull=True) | Q(holder__is_active=False))
+        .exclude(Q(Exists(delegated)) & ~Q(kind__in=NON_DELEGABLE_KINDS))
+        .values("pk")
     )
-    qs = qs.exclude(Exists(delegated))
+    qs = Task.objects.filter(status=TaskStatus.OPEN, post_id__in=posts)
     if q.unit_ids is not None:
         qs = qs.filter(item__unit_id__in=q.unit_ids)
     return qs
@@ -619,14 +641,13 @@ def queue_figures(q: Query) -> dict[str, Any]:
     """What waits on the leader: their open tasks (held or delegated posts), soonest deadline first."""
     from .selectors import inbox
 
-    rows = list(
-        inbox(q.scope.user, q.scope.post_ids)
-        .annotate(total=Window(Count("id")), late=Window(Count("id", filter=Q(due_date__lt=q.today))))
-        [:QUEUE_LIST]
-    )
+    # The counts are the navigation's (one query, shared with it; exact up to 999, then 1000 for "999+"), the list
+    # the first page of the inbox, read off its index.
+    counts = q.nav_counts()
+    rows = list(inbox(q.scope.user, q.scope.post_ids)[:QUEUE_LIST])
     return {
-        "count": rows[0].total if rows else 0,  # type: ignore[attr-defined]
-        "overdue": rows[0].late if rows else 0,  # type: ignore[attr-defined]
+        "count": counts["inbox"],
+        "overdue": counts["overdue"],
         "url": reverse("workflow:inbox"),
         "tasks": [
             {
@@ -676,8 +697,8 @@ class _QueueTask(serializers.Serializer):
 
 
 class QueueSerializer(serializers.Serializer):
-    count = serializers.IntegerField()
-    overdue = serializers.IntegerField()
+    count = serializers.IntegerField(help_text="我的待办数（999 以上记为 1000，即“999+”）")
+    overdue = serializers.IntegerField(help_text="其中已逾期（同上）")
     url = serializers.CharField()
     tasks = _QueueTask(many=True)
 

@@ -28,6 +28,7 @@ from types import SimpleNamespace
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from haimen_gov.dashboard.summary import refresh
 from haimen_gov.org.models import Delegation, Post, PostKind
 from haimen_gov.workflow.models import Task, TaskStatus
 from seals import actions
@@ -103,4 +104,5 @@ def build_data(org: Any) -> SimpleNamespace:
         _took(d.last_month, step, 30, dt.datetime(2026, 8, 1, 12, tzinfo=TZ))
     d.draft = apply(org.dept1_clerk, gov, document_title="草稿", submit=False)
     assert [t.step for t in open_tasks(fresh(d.soon))] == ["approval"]
+    d.snapshot = refresh()  # what beat does every few minutes
     return d
