@@ -548,17 +548,18 @@ class SlowSerializer(serializers.Serializer):
 
 def stuck_tasks(q: Query) -> Any:
     """Open tasks nobody can act on today: their post is vacant (or its holder's account is disabled) and no
-    delegation covers it (a seal custodian's never can: 第三十条). The few such posts are found first, then their
-    tasks off the inbox index."""
+    delegation covers it (a seal custodian's never can: 第三十条). The few such posts are read first (a list of ids:
+    handed a subquery, PostgreSQL walked every open task by deadline instead), then their tasks off the inbox index;
+    with none, there is no second query at all."""
     delegated = Delegation.objects.filter(
         post=OuterRef("pk"), start__lte=q.today, end__gte=q.today, revoked_at__isnull=True
     )
     posts = (
         Post.objects.filter(Q(holder__isnull=True) | Q(holder__is_active=False))
         .exclude(Q(Exists(delegated)) & ~Q(kind__in=NON_DELEGABLE_KINDS))
-        .values("pk")
+        .values_list("pk", flat=True)
     )
-    qs = Task.objects.filter(status=TaskStatus.OPEN, post_id__in=posts)
+    qs = Task.objects.filter(status=TaskStatus.OPEN, post_id__in=list(posts))
     if q.unit_ids is not None:
         qs = qs.filter(item__unit_id__in=q.unit_ids)
     return qs
