@@ -74,8 +74,18 @@ def _row(r: dict[str, Any]) -> list[Cell]:
 def seal_tables(f: dict[str, Any]) -> list[Table]:
     header = ["用印次数", "用印份数", "其中异地用印"]
     return [
-        Table("seal_by_seal", f"用印情况（按印鉴，{f['month']}）", ["印鉴", *header], [[Cell(r["seal"]), *_row(r)] for r in f["by_seal"]]),
-        Table("seal_by_unit", f"用印情况（按申请单位，{f['month']}）", ["单位", *header], [[Cell(r["unit"]), *_row(r)] for r in f["by_unit"]]),
+        Table(
+            "seal_by_seal",
+            f"用印情况（按印鉴，{f['month']}）",
+            ["印鉴", *header],
+            [[Cell(r["seal"]), *_row(r)] for r in f["by_seal"]],
+        ),
+        Table(
+            "seal_by_unit",
+            f"用印情况（按申请单位，{f['month']}）",
+            ["单位", *header],
+            [[Cell(r["unit"]), *_row(r)] for r in f["by_unit"]],
+        ),
     ]
 
 
@@ -84,15 +94,28 @@ def seal_charts(f: dict[str, Any]) -> dict[str, dict[str, Any]]:
         "by_seal": chart(
             "pie",
             [r["seal"] for r in f["by_seal"]],
-            [{"name": "用印次数", "data": [{"name": r["seal"], "value": r["uses"], "url": r["url"]} for r in f["by_seal"]]}],
+            [
+                {
+                    "name": "用印次数",
+                    "data": [{"name": r["seal"], "value": r["uses"], "url": r["url"]} for r in f["by_seal"]],
+                }
+            ],
             label="本月用印次数按印鉴分布",
         ),
         "by_unit": chart(
             "bar",
             [r["unit"] for r in f["by_unit"][:12]],
             [
-                {"name": "本地用印", "color": "#1565c0", "data": [{"value": r["uses"] - r["offsite"], "url": r["url"]} for r in f["by_unit"][:12]]},
-                {"name": "异地用印", "color": "#ef6c00", "data": [{"value": r["offsite"], "url": r["offsite_url"]} for r in f["by_unit"][:12]]},
+                {
+                    "name": "本地用印",
+                    "color": "#1565c0",
+                    "data": [{"value": r["uses"] - r["offsite"], "url": r["url"]} for r in f["by_unit"][:12]],
+                },
+                {
+                    "name": "异地用印",
+                    "color": "#ef6c00",
+                    "data": [{"value": r["offsite"], "url": r["offsite_url"]} for r in f["by_unit"][:12]],
+                },
             ],
             label="本月用印次数按申请单位分布，区分本地和异地用印",
             horizontal=True,

@@ -76,9 +76,11 @@ def seed_requests() -> int:
     from .models import SealRequest
 
     seals = {seal.kind: seal for seal in Seal.objects.filter(name__in=[s[0] for s in DEMO_SEALS])}
-    existing = set(SealRequest.objects.filter(document_title__in=[r[0] for r in DEMO_REQUESTS]).values_list(
-        "document_title", flat=True
-    ))
+    existing = set(
+        SealRequest.objects.filter(document_title__in=[r[0] for r in DEMO_REQUESTS]).values_list(
+            "document_title", flat=True
+        )
+    )
     now = timezone.now()
     created = 0
     for n, (title, username, kind, stop, offsite, days) in enumerate(DEMO_REQUESTS):

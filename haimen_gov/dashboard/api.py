@@ -25,7 +25,8 @@ def _schema() -> Any:
                 help_text="在办事项、待办时限、逾期和办理用时所依据的汇总表的更新时间（定时任务每 5 分钟更新）"
             ),
             "role": serializers.ChoiceField(
-                choices=["office", "head", "vice"], help_text="office：办公室主任、副主任；head：区长；vice：副区长（分管单位）"
+                choices=["office", "head", "vice"],
+                help_text="office：办公室主任、副主任；head：区长；vice：副区长（分管单位）",
             ),
             "month": serializers.CharField(help_text="YYYY-MM"),
             "unit": serializers.IntegerField(allow_null=True, help_text="所选单位；null 为范围内全部单位"),
@@ -43,8 +44,8 @@ def _schema() -> Any:
 @extend_schema(
     summary="领导驾驶舱数据",
     description=(
-        "与 /dashboard/ 页面相同的统计数据。办公室主任、副主任得到全部板块；区长、副区长得到本人视图（副区长限分管单位）；"
-        "其他用户 403。每个数字附 url：其明细列表。"
+        "与 /dashboard/ 页面相同的统计数据。办公室主任、副主任得到全部板块；"
+        "区长、副区长得到本人视图（副区长限分管单位）；其他用户 403。每个数字附 url：其明细列表。"
     ),
     parameters=[
         OpenApiParameter("month", str, description="统计月份 YYYY-MM，默认本月"),

@@ -91,7 +91,7 @@ def xlsx(dash: Dashboard) -> HttpResponse:
     buffer = io.BytesIO()
     book.save(buffer)
     response = HttpResponse(buffer.getvalue(), content_type=XLSX_TYPE)
-    response["Content-Disposition"] = content_disposition_header(True, f"{report_title(dash)}.xlsx")
+    response["Content-Disposition"] = content_disposition_header(True, f"{report_title(dash)}.xlsx") or "attachment"
     return response
 
 
@@ -109,5 +109,5 @@ def csv_response(dash: Dashboard, table_key: str | None = None) -> HttpResponse:
             writer.writerow([neutralise(value) for value in row])
     response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
     name = f"{report_title(dash)}.csv" if table_key is None else f"{tables[0].title}.csv"
-    response["Content-Disposition"] = content_disposition_header(True, name)
+    response["Content-Disposition"] = content_disposition_header(True, name) or "attachment"
     return response

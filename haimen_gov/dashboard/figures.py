@@ -40,7 +40,9 @@ class PanelView:
     @cached_property
     def charts(self) -> dict[str, dict[str, Any]]:
         """Each chart spec with the id of its JSON data island (read by static/js/dashboard.js)."""
-        return {name: {**spec, "id": f"chart-{self.key}-{name}"} for name, spec in self.panel.charts(self.figures).items()}
+        return {
+            name: {**spec, "id": f"chart-{self.key}-{name}"} for name, spec in self.panel.charts(self.figures).items()
+        }
 
 
 @dataclass

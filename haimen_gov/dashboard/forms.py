@@ -64,5 +64,8 @@ class DrillForm(forms.Form):
         self.fields["kind"].choices = [("", "全部类别"), *kind_choices()]  # type: ignore[attr-defined]
         for field in self.fields.values():
             field.widget.attrs.setdefault(
-                "class", "form-select form-select-sm" if isinstance(field, forms.ChoiceField) else "form-control form-control-sm"
+                "class",
+                "form-select form-select-sm"
+                if isinstance(field, forms.ChoiceField)
+                else "form-control form-control-sm",
             )

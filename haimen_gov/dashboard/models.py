@@ -35,6 +35,9 @@ class OpenTaskCount(models.Model):
     class Meta:
         indexes = [models.Index(fields=["unit_id"])]
 
+    def __str__(self) -> str:
+        return f"{self.unit_id}/{self.post_id} {self.due_date}: {self.count}"
+
 
 class OpenItemCount(models.Model):
     """Items in flight (submitted, not closed) per unit, chapter and state."""
@@ -44,6 +47,9 @@ class OpenItemCount(models.Model):
     stage = models.CharField(max_length=40)
     stage_label = models.CharField(max_length=60)
     count = models.PositiveIntegerField()
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.kind_id} {self.stage}: {self.count}"
 
 
 class StepTime(models.Model):
@@ -57,3 +63,6 @@ class StepTime(models.Model):
     count = models.PositiveIntegerField()
     median_seconds = models.FloatField()
     p90_seconds = models.FloatField()
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.kind_id} {self.step}: {self.median_seconds:.0f} s / {self.p90_seconds:.0f} s"

@@ -41,7 +41,7 @@ EARLIEST_MONTH = dt.date(2000, 1, 1)
 
 
 def role_of(posts: list[tuple[int, str]]) -> str | None:
-    """"office", "head", "vice" or None, from the (id, kind) of the posts a user acts for today."""
+    """ "office", "head", "vice" or None, from the (id, kind) of the posts a user acts for today."""
     kinds = {kind for _pk, kind in posts}
     if kinds & OFFICE_KINDS:
         return "office"

@@ -100,7 +100,12 @@ def refresh(now: dt.datetime | None = None) -> Snapshot:
     # The step times' window ends tonight, so that a step finished a minute ago counts.
     since, until = step_window(dt.datetime.combine(today + dt.timedelta(days=1), dt.time.min, tzinfo=tz))
     tables = {"task": Task._meta.db_table, "item": Item._meta.db_table}
-    params = {"open": TaskStatus.OPEN.value, "done": TaskStatus.DONE.value, "since": since, "until": until}
+    params: dict[str, Any] = {
+        "open": TaskStatus.OPEN.value,
+        "done": TaskStatus.DONE.value,
+        "since": since,
+        "until": until,
+    }
     with transaction.atomic():
         # One refresh at a time: a second one waits here, then rewrites the tables again from fresh data.
         snapshot = Snapshot.objects.select_for_update().order_by("pk").first()

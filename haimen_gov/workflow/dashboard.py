@@ -12,8 +12,8 @@ from decimal import Decimal
 from typing import Any
 
 from django.apps import apps
-from django.db import connection
 from django.contrib.contenttypes.models import ContentType
+from django.db import connection
 from django.db.models import Count, Exists, Max, OuterRef, Q, Sum, Window
 from django.urls import reverse
 from django.utils import timezone
@@ -107,8 +107,10 @@ def open_task_groups(q: Query) -> list[dict[str, Any]]:
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             return [
-                {**{k: int(v) if isinstance(v, Decimal) else v for k, v in zip(keys, row[:11], strict=True)},
-                 "person": row[11] or row[12] or ""}
+                {
+                    **{k: int(v) if isinstance(v, Decimal) else v for k, v in zip(keys, row[:11], strict=True)},
+                    "person": row[11] or row[12] or "",
+                }
                 for row in cursor.fetchall()
             ]
 
@@ -297,7 +299,7 @@ def ageing_charts(f: dict[str, Any]) -> dict[str, dict[str, Any]]:
 
 class _Bucket(serializers.Serializer):
     key = serializers.ChoiceField(choices=[b[0] for b in BUCKETS])
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]
     count = serializers.IntegerField()
     url = serializers.CharField()
 
@@ -378,14 +380,14 @@ def work_charts(f: dict[str, Any]) -> dict[str, dict[str, Any]]:
 
 class _State(serializers.Serializer):
     state = serializers.CharField()
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]
     count = serializers.IntegerField()
     url = serializers.CharField()
 
 
 class _Kind(serializers.Serializer):
     kind = serializers.CharField(help_text="app_label.model，如 seals.sealrequest")
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]
     count = serializers.IntegerField()
     url = serializers.CharField()
     states = _State(many=True)
@@ -422,8 +424,9 @@ def _slow_rows_from_summary(q: Query, snapshot: Snapshot) -> list[tuple[Any, ...
     rows = []
     for r in qs.order_by("-p90_seconds", "-median_seconds", "kind_id", "step"):
         content_type = ContentType.objects.get_for_id(r.kind_id)
-        rows.append((content_type.app_label, content_type.model, r.step, r.step_label, r.count, r.median_seconds,
-                     r.p90_seconds))
+        rows.append(
+            (content_type.app_label, content_type.model, r.step, r.step_label, r.count, r.median_seconds, r.p90_seconds)
+        )
     return rows
 
 
@@ -515,8 +518,16 @@ def slow_charts(f: dict[str, Any]) -> dict[str, dict[str, Any]]:
             "bar",
             names,
             [
-                {"name": "中位用时（小时）", "color": BLUE, "data": [{"value": s["median_hours"], "url": s["url"]} for s in steps]},
-                {"name": "90%用时（小时）", "color": ORANGE, "data": [{"value": s["p90_hours"], "url": s["url"]} for s in steps]},
+                {
+                    "name": "中位用时（小时）",
+                    "color": BLUE,
+                    "data": [{"value": s["median_hours"], "url": s["url"]} for s in steps],
+                },
+                {
+                    "name": "90%用时（小时）",
+                    "color": ORANGE,
+                    "data": [{"value": s["p90_hours"], "url": s["url"]} for s in steps],
+                },
             ],
             label="各环节办理用时的中位数和90百分位（小时）",
             horizontal=True,
@@ -569,9 +580,7 @@ def stuck_figures(q: Query) -> dict[str, Any]:
     rows = list(
         stuck_tasks(q)
         .annotate(total=Window(Count("id")))
-        .values(
-            "total", "id", "item_id", "item__title", "item__unit_id", "step_label", "post__title", "due_date"
-        )
+        .values("total", "id", "item_id", "item__title", "item__unit_id", "step_label", "post__title", "due_date")
         .order_by("due_date", "id")[:STUCK_LIST]
     )
     return {

@@ -80,9 +80,7 @@ def build_data(org: Any) -> SimpleNamespace:
         post=d.covered_post, delegate=org.exec_vice, start=TODAY, end=TODAY + dt.timedelta(days=5), reason="出差"
     )
     d.cover = apply(org.justice, gov, document_title="委托代办")
-    Task.objects.filter(item=d.cover, status=TaskStatus.OPEN).update(
-        post=d.covered_post, due_date=dt.date(2026, 12, 2)
-    )
+    Task.objects.filter(item=d.cover, status=TaskStatus.OPEN).update(post=d.covered_post, due_date=dt.date(2026, 12, 2))
 
     d.used = advance(apply(org.dept2_clerk, gov, document_title="已用印"), "stamping")
     d.used = _register(d.used, org, dt.datetime(2026, 11, 10, 9, tzinfo=TZ), 3)
@@ -90,7 +88,12 @@ def build_data(org: Any) -> SimpleNamespace:
     _took(d.used, "approval", 10, at)
     _took(d.used, "stamping", 1, at)
     d.offsite = apply(
-        org.dept1_clerk, gov, document_title="异地用印", offsite=True, offsite_place="南通市政府", offsite_reason="现场签约"
+        org.dept1_clerk,
+        gov,
+        document_title="异地用印",
+        offsite=True,
+        offsite_place="南通市政府",
+        offsite_reason="现场签约",
     )
     d.offsite = advance(d.offsite, "stamping")
     d.offsite = _register(d.offsite, org, dt.datetime(2026, 11, 20, 15, tzinfo=TZ), 2)

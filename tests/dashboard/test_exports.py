@@ -27,8 +27,16 @@ def test_the_monthly_pdf_report(data, client_for):
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     text = pdftotext(response.content)
-    for words in ("海门区人民政府工作运行月报（2026年11月）", "在办事项", "逾期待办（按申请单位）", "区教体局",
-                  "办理最慢的环节", "无人可办的事项", "副区长（空缺）", "海门区人民政府印鉴"):
+    for words in (
+        "海门区人民政府工作运行月报（2026年11月）",
+        "在办事项",
+        "逾期待办（按申请单位）",
+        "区教体局",
+        "办理最慢的环节",
+        "无人可办的事项",
+        "副区长（空缺）",
+        "海门区人民政府印鉴",
+    ):
         assert words in text, words
 
 
@@ -54,7 +62,14 @@ def test_the_csv_has_every_table(data, client_for):
     rows = list(csv.reader(io.StringIO(text[1:])))
     titles = [row[0] for row in rows if len(row) == 1]  # each table opens with its title alone on a line
     assert [t.split("（")[0] for t in titles] == [
-        "在办事项", "待办时限分布", "逾期待办", "逾期待办", "办理最慢的环节", "无人可办的事项", "用印情况", "用印情况"
+        "在办事项",
+        "待办时限分布",
+        "逾期待办",
+        "逾期待办",
+        "办理最慢的环节",
+        "无人可办的事项",
+        "用印情况",
+        "用印情况",
     ]
 
 
@@ -62,10 +77,10 @@ def test_a_title_that_is_a_formula_is_neutralised(data, client_for):
     Item.objects.filter(pk=data.stuck.pk).update(title='=HYPERLINK("http://evil","点我")')
     csv_text = client_for(data.org.director).get("/dashboard/tables.csv").content.decode("utf-8")
     assert "'=HYPERLINK" in csv_text
-    assert '\n=HYPERLINK' not in csv_text and ',=HYPERLINK' not in csv_text
+    assert "\n=HYPERLINK" not in csv_text and ",=HYPERLINK" not in csv_text
     book = load_workbook(io.BytesIO(client_for(data.org.director).get("/dashboard/tables.xlsx").content))
     stuck = next(book[name] for name in book.sheetnames if name.startswith("无人可办"))
-    cell = list(stuck.iter_rows(min_row=3, max_row=3))[0][0]
+    cell = next(iter(stuck.iter_rows(min_row=3, max_row=3)))[0]
     assert cell.data_type == "s" and cell.value.startswith("'=HYPERLINK")
 
 

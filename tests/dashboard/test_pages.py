@@ -23,13 +23,22 @@ def test_who_may_open_the_dashboard(data, client_for, who, title):
     response = client_for(getattr(data.org, who)).get("/dashboard/")
     assert response.status_code == 200
     html = response.content.decode()
-    assert f"<h1 class=\"page-title h4 mb-0\">{title}</h1>" in html
+    assert f'<h1 class="page-title h4 mb-0">{title}</h1>' in html
     assert 'id="nav-dashboard"' in html
 
 
 @pytest.mark.parametrize("who", ["dept1_clerk", "dept1_head", "custodian", "justice", "secretary", "outsider"])
-@pytest.mark.parametrize("path", ["/dashboard/", "/dashboard/items/", "/dashboard/tasks/", "/dashboard/report.pdf",
-                                  "/dashboard/tables.xlsx", "/dashboard/tables.csv"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/dashboard/",
+        "/dashboard/items/",
+        "/dashboard/tasks/",
+        "/dashboard/report.pdf",
+        "/dashboard/tables.xlsx",
+        "/dashboard/tables.csv",
+    ],
+)
 def test_everybody_else_gets_a_chinese_403(org, client_for, who, path):
     response = client_for(getattr(org, who)).get(path)
     assert response.status_code == 403
@@ -107,8 +116,13 @@ def test_the_overdue_list_behind_a_unit(data, client_for):
 
 @pytest.mark.parametrize(
     ("due", "titles"),
-    [("soon", {"即将到期"}), ("today", {"今日到期"}), ("late3", {"逾期两天"}), ("late10plus", {"逾期十三天"}),
-     ("stuck", {"无人可办"})],
+    [
+        ("soon", {"即将到期"}),
+        ("today", {"今日到期"}),
+        ("late3", {"逾期两天"}),
+        ("late10plus", {"逾期十三天"}),
+        ("stuck", {"无人可办"}),
+    ],
 )
 def test_the_task_list_behind_each_bucket(data, client_for, due, titles):
     html = _rows(client_for(data.org.director).get(f"/dashboard/tasks/?due={due}"))
@@ -117,7 +131,11 @@ def test_the_task_list_behind_each_bucket(data, client_for, due, titles):
 
 
 def test_the_finished_steps_list_slowest_first(data, client_for):
-    html = client_for(data.org.director).get("/dashboard/tasks/?kind=seals.sealrequest&step=approval&finished=90").content.decode()
+    html = (
+        client_for(data.org.director)
+        .get("/dashboard/tasks/?kind=seals.sealrequest&step=approval&finished=90")
+        .content.decode()
+    )
     assert html.index("20.0 小时") < html.index("10.0 小时")
 
 

@@ -17,7 +17,9 @@ def test_the_directors_dashboard_at_desk_and_phone_width(live_server, login, org
     page.wait_for_url(f"{live_server.url}/dashboard/")
     page.set_viewport_size({"width": 1440, "height": 900})
     # Every chart drawn (ECharts renders an <svg> into its element), none left empty.
-    page.wait_for_function("document.querySelectorAll('.dash-chart svg').length === document.querySelectorAll('.dash-chart').length")
+    page.wait_for_function(
+        "document.querySelectorAll('.dash-chart svg').length === document.querySelectorAll('.dash-chart').length"
+    )
     assert page.locator(".dash-chart").count() >= 6
     assert "用印申请" in page.locator("#panel-work").inner_text()
     screenshot(page, "dashboard-1440")
@@ -40,7 +42,9 @@ def test_a_vice_heads_view_on_a_phone(live_server, login, org, screenshot, setti
     page = login("vice1")
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto(f"{live_server.url}/dashboard/")
-    page.wait_for_function("document.querySelectorAll('.dash-chart svg').length === document.querySelectorAll('.dash-chart').length")
+    page.wait_for_function(
+        "document.querySelectorAll('.dash-chart svg').length === document.querySelectorAll('.dash-chart').length"
+    )
     assert "分管工作视图" in page.content()
     screenshot(page, "dashboard-vice-390")
     page.goto(f"{live_server.url}/dashboard/tasks/?due=overdue")
