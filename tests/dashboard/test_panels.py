@@ -151,3 +151,42 @@ def test_a_bad_month_is_a_400_in_chinese(data, api_client_for, month):
     response = api_client_for(data.org.director).get("/api/v1/dashboard/", {"month": month})
     assert response.status_code == 400
     assert "月份" in response.content.decode()
+
+
+def test_a_past_month_computes_its_own_90_days(data, api_client_for):
+    # August: the window is 2026-06-03 … 2026-08-31, which holds only last_month's three steps (30 h each).
+    slow = figures(api_client_for, data.org.director, month="2026-08")["panels"]["slow"]
+    assert (slow["since"], slow["until"]) == ("2026-06-03", "2026-08-31")
+    assert sorted((s["step"], s["count"], s["median_hours"]) for s in slow["steps"]) == [
+        ("approval", 1, 30.0),
+        ("review", 1, 30.0),
+        ("stamping", 1, 30.0),
+    ]
+
+
+def test_the_summary_figures_follow_the_refresh_and_say_when(data, api_client_for, client_for, frozen):
+    from haimen_gov.dashboard.summary import refresh
+    from tests.seals.helpers import apply
+
+    apply(data.org.town1_clerk, data.office, document_title="刷新之后才计入")
+    body = figures(api_client_for, data.org.director)
+    assert body["panels"]["work"]["count"] == 6  # beat has not run yet
+    assert body["refreshed_at"].startswith("2026-11-25T10:00")
+    frozen.shift(300)
+    refresh()
+    body = figures(api_client_for, data.org.director)
+    assert body["panels"]["work"]["count"] == 7
+    assert body["refreshed_at"].startswith("2026-11-25T10:05")
+    assert "统计于 2026-11-25 10:05（每 5 分钟更新）" in client_for(data.org.director).get("/dashboard/").content.decode()
+
+
+def test_beat_refreshes_the_summary(db, settings):
+    from haimen_gov.dashboard import tasks
+    from haimen_gov.dashboard.models import Snapshot
+
+    entry = settings.CELERY_BEAT_SCHEDULE["dashboard-refresh"]
+    assert entry["task"] == "haimen_gov.dashboard.tasks.refresh"
+    assert entry["options"]["expires"] < entry["schedule"] == settings.DASHBOARD_REFRESH_SECONDS
+    tasks.refresh()
+    tasks.refresh()  # twice: still one snapshot
+    assert Snapshot.objects.count() == 1
