@@ -7,8 +7,10 @@ from .calendar import (
     WorkdayDate,
     add_workdays,
     confirmed_years,
+    current,
     is_workday,
     lateness_cutoffs,
+    workdays_before,
     workdays_between,
 )
 
@@ -19,7 +21,9 @@ __all__ = [
     "WorkdayDate",
     "add_workdays",
     "confirmed_years",
+    "current",
     "is_workday",
     "lateness_cutoffs",
+    "workdays_before",
     "workdays_between",
 ]
