@@ -177,7 +177,9 @@ def test_the_summary_figures_follow_the_refresh_and_say_when(data, api_client_fo
     body = figures(api_client_for, data.org.director)
     assert body["panels"]["work"]["count"] == 7
     assert body["refreshed_at"].startswith("2026-11-25T10:05")
-    assert "统计于 2026-11-25 10:05（每 5 分钟更新）" in client_for(data.org.director).get("/dashboard/").content.decode()
+    assert (
+        "统计于 2026-11-25 10:05（每 5 分钟更新）" in client_for(data.org.director).get("/dashboard/").content.decode()
+    )
 
 
 def test_beat_refreshes_the_summary(db, settings):
