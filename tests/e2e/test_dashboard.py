@@ -3,9 +3,14 @@ phone's width; screenshots in test-artifacts/e2e/."""
 
 from __future__ import annotations
 
+import pytest
 import time_machine
 
 from tests.dashboard.dataset import NOW, build_data
+
+# The live server's data really commits and is flushed after each test: serialized_rollback restores what the
+# migrations wrote (the seal's number series the custodian's registration numbers from).
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 def test_the_directors_dashboard_at_desk_and_phone_width(live_server, login, org, screenshot, settings, tmp_path):
