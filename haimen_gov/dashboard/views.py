@@ -24,17 +24,6 @@ from .scope import Query, Scope
 PAGE_SIZE = 20
 
 
-class _Forbidden(Exception):
-    pass
-
-
-def _scope(request: HttpRequest) -> Scope:
-    scope = viewer_scope(request)
-    if scope is None:
-        raise _Forbidden
-    return scope
-
-
 def forbidden(request: HttpRequest) -> HttpResponse:
     return render(request, "dashboard/forbidden.html", status=403)
 

@@ -160,6 +160,7 @@ def overdue_figures(q: Query) -> dict[str, Any]:
         "overdue": sum(r["overdue"] for r in units),
         "open": sum(r["open"] for r in by_unit.values()),
         "url": q.url("dashboard:tasks", due="overdue"),
+        "open_url": q.url("dashboard:tasks"),
         "by_unit": units,
         "by_leader": leaders,
     }
@@ -242,6 +243,7 @@ class OverdueSerializer(serializers.Serializer):
     overdue = serializers.IntegerField()
     open = serializers.IntegerField()
     url = serializers.CharField()
+    open_url = serializers.CharField(help_text="全部在办待办的明细列表")
     by_unit = _UnitLateRow(many=True)
     by_leader = _PostLateRow(many=True)
 
