@@ -69,6 +69,7 @@ class TokenView(ObtainAuthToken):
 
 def urls() -> list[Any]:
     # Imported here, not at module level: the apps must be loaded first.
+    from haimen_gov.dashboard.api import dashboard
     from haimen_gov.org.api import me
     from haimen_gov.workdays.api import workdays_add
     from haimen_gov.workflow import api as workflow_api
@@ -87,5 +88,6 @@ def urls() -> list[Any]:
         path("workdays/add", workdays_add, name="api-workdays-add"),
         path("inbox/", workflow_api.inbox, name="api-inbox"),
         path("notifications/", workflow_api.notifications, name="api-notifications"),
+        path("dashboard/", dashboard, name="api-dashboard"),
         path("", include(router.urls)),
     ]

@@ -13,6 +13,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, Stream
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from haimen_gov.exports import neutralise
 from haimen_gov.org.models import User
 from haimen_gov.org.routing import units_of
 from haimen_gov.pdf import pdf_response
@@ -153,6 +154,10 @@ def _ledger_queryset(request: HttpRequest) -> tuple[LedgerFilter, QuerySet[SealR
         qs = qs.filter(created_at__date__gte=data["start"])
     if data.get("end"):
         qs = qs.filter(created_at__date__lte=data["end"])
+    if data.get("used_start"):
+        qs = qs.filter(stamped_at__date__gte=data["used_start"])
+    if data.get("used_end"):
+        qs = qs.filter(stamped_at__date__lte=data["used_end"])
     return form, qs.order_by("-created_at", "-id")  # type: ignore[return-value]
 
 
@@ -215,7 +220,7 @@ def ledger_csv(request: HttpRequest) -> StreamingHttpResponse:
         yield "\ufeff"  # BOM: Excel on Windows then opens the Chinese text correctly
         yield writer.writerow(LEDGER_HEADER)
         for r in qs.iterator(chunk_size=500):
-            yield writer.writerow(_ledger_row(r))
+            yield writer.writerow([neutralise(cell) for cell in _ledger_row(r)])
 
     response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = (
