@@ -14,7 +14,7 @@ from rest_framework.response import Response
 
 from haimen_gov.middleware import client_ip
 from haimen_gov.org.models import Post, Unit, User
-from haimen_gov.workflow.api import ItemCreateMixin, WorkflowItemSerializer, WorkflowViewSet, api_action
+from haimen_gov.workflow.api import WorkflowItemSerializer, WorkflowViewSet, api_action
 
 from . import actions, selectors
 from .models import REPORTING_KINDS, Absence, ExceptionRequest, ResearchTrip
@@ -68,25 +68,30 @@ class ShortenSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=200)
 
 
-class AbsenceViewSet(ItemCreateMixin, WorkflowViewSet):
+class AbsenceViewSet(mixins.CreateModelMixin, WorkflowViewSet):
     queryset = Absence.objects.select_related(
         "leader_post", "leader", "acting", "unit", "submitter", "delegation"
     ).order_by("-start", "-id")
     serializer_class = AbsenceSerializer
 
-    def create_item(self, data: dict[str, Any], request: Request) -> Absence:
-        return actions.absence_create(
-            actor=request.user,  # type: ignore[arg-type]
-            leader_post=data["leader_post"],
-            category=data["category"],
-            start=data["start"],
-            end=data["end"],
-            destination=data["destination"],
-            reason=data["reason"],
-            contact=data["contact"],
-            acting=data.get("acting"),
-            submit=data.get("submit", True),
-            ip=client_ip(request),
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        body = self.get_serializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        return self.created(
+            lambda: actions.absence_create(
+                actor=request.user,  # type: ignore[arg-type]
+                leader_post=data["leader_post"],
+                category=data["category"],
+                start=data["start"],
+                end=data["end"],
+                destination=data["destination"],
+                reason=data["reason"],
+                contact=data["contact"],
+                acting=data.get("acting"),
+                submit=data.get("submit", True),
+                ip=client_ip(request),
+            )
         )
 
     @action(detail=True, methods=["post"])
@@ -132,24 +137,29 @@ class ExceptionSerializer(WorkflowItemSerializer):
         read_only_fields = ["title"]
 
 
-class ExceptionViewSet(ItemCreateMixin, WorkflowViewSet):
+class ExceptionViewSet(mixins.CreateModelMixin, WorkflowViewSet):
     queryset = ExceptionRequest.objects.select_related("leader_post", "leader", "unit", "submitter").order_by(
         "-created_at", "-id"
     )
     serializer_class = ExceptionSerializer
 
-    def create_item(self, data: dict[str, Any], request: Request) -> ExceptionRequest:
-        return actions.exception_create(
-            actor=request.user,  # type: ignore[arg-type]
-            unit=data["unit"],
-            leader_post=data["leader_post"],
-            category=data["category"],
-            event=data["event"],
-            event_date=data.get("event_date"),
-            place=data.get("place", ""),
-            reason=data["reason"],
-            submit=data.get("submit", True),
-            ip=client_ip(request),
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        body = self.get_serializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        return self.created(
+            lambda: actions.exception_create(
+                actor=request.user,  # type: ignore[arg-type]
+                unit=data["unit"],
+                leader_post=data["leader_post"],
+                category=data["category"],
+                event=data["event"],
+                event_date=data.get("event_date"),
+                place=data.get("place", ""),
+                reason=data["reason"],
+                submit=data.get("submit", True),
+                ip=client_ip(request),
+            )
         )
 
 

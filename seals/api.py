@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from drf_spectacular.utils import extend_schema
-from rest_framework import serializers, status, viewsets
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
@@ -15,7 +15,7 @@ from rest_framework.response import Response
 from haimen_gov.middleware import client_ip
 from haimen_gov.org.models import Unit
 from haimen_gov.workflow import actions as engine
-from haimen_gov.workflow.api import ItemCreateMixin, WorkflowItemSerializer, WorkflowViewSet, workflow_error_response
+from haimen_gov.workflow.api import WorkflowItemSerializer, WorkflowViewSet, workflow_error_response
 
 from . import actions
 from .models import Seal, SealAttachment, SealRequest, SealStatus
@@ -88,25 +88,30 @@ class RegisterSerializer(serializers.Serializer):
     stamped_copies = serializers.IntegerField(min_value=1, error_messages={"required": "请填写实际用印份数。"})
 
 
-class SealRequestViewSet(ItemCreateMixin, WorkflowViewSet):
+class SealRequestViewSet(mixins.CreateModelMixin, WorkflowViewSet):
     queryset = SealRequest.objects.select_related("seal", "unit", "submitter").prefetch_related("attachments")
     serializer_class = SealRequestSerializer
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
-    def create_item(self, data: dict[str, Any], request: Request) -> SealRequest:
-        return actions.seal_request_create(
-            actor=request.user,  # type: ignore[arg-type]
-            unit=data["unit"],
-            seal=data["seal"],
-            purpose=data["purpose"],
-            document_title=data["document_title"],
-            copies=data["copies"],
-            offsite=data.get("offsite", False),
-            offsite_place=data.get("offsite_place", ""),
-            offsite_reason=data.get("offsite_reason", ""),
-            files=request.FILES.getlist("files"),
-            submit=data.get("submit", True),
-            ip=client_ip(request),
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        return self.created(
+            lambda: actions.seal_request_create(
+                actor=request.user,  # type: ignore[arg-type]
+                unit=data["unit"],
+                seal=data["seal"],
+                purpose=data["purpose"],
+                document_title=data["document_title"],
+                copies=data["copies"],
+                offsite=data.get("offsite", False),
+                offsite_place=data.get("offsite_place", ""),
+                offsite_reason=data.get("offsite_reason", ""),
+                files=request.FILES.getlist("files"),
+                submit=data.get("submit", True),
+                ip=client_ip(request),
+            )
         )
 
     def apply_for(self, verb: str, request: Request) -> Any:

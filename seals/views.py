@@ -6,17 +6,20 @@ import csv
 from typing import Any, cast
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from haimen_gov.exports import neutralise
 from haimen_gov.org.models import User
 from haimen_gov.org.routing import units_of
 from haimen_gov.pdf import pdf_response
+from haimen_gov.workflow import actions as engine
 from haimen_gov.workflow import selectors
-from haimen_gov.workflow.views import client_ip, form_action, get_visible_item, slip_context
+from haimen_gov.workflow.views import client_ip, errors_to_form, get_visible_item, slip_context
 
 from . import actions
 from .forms import LedgerFilter, SealRequestForm
@@ -47,18 +50,20 @@ def apply(request: HttpRequest) -> HttpResponse:
     form = SealRequestForm(request.POST or None, request.FILES or None, user=user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        item = form_action(
-            form,
-            lambda: actions.seal_request_create(
+        try:
+            item = actions.seal_request_create(
                 actor=user,
                 unit=data["unit"],
                 seal=data["seal"],
                 **_amendable(data),
                 submit=request.POST.get("action") != "draft",
                 ip=client_ip(request),
-            ),
-        )
-        if item is not None:
+            )
+        except ValidationError as exc:
+            errors_to_form(form, exc)
+        except engine.WorkflowError as exc:
+            form.add_error(None, exc.message)
+        else:
             messages.success(
                 request, "用印申请已提交，请在“我的用印申请”中查看进度。" if item.submitted_at else "已保存草稿。"
             )
@@ -80,14 +85,15 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = SealRequestForm(request.POST or None, request.FILES or None, user=user, instance=item, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-
-        def amend() -> SealRequest:
-            amended = actions.seal_request_update(item.pk, actor=user, **_amendable(data))
+        try:
+            actions.seal_request_update(item.pk, actor=user, **_amendable(data))
             if request.POST.get("action") != "draft":
-                amended = actions.seal_request_submit(item.pk, actor=user, ip=client_ip(request))
-            return amended
-
-        if form_action(form, amend) is not None:
+                actions.seal_request_submit(item.pk, actor=user, ip=client_ip(request))
+        except ValidationError as exc:
+            errors_to_form(form, exc)
+        except engine.WorkflowError as exc:
+            form.add_error(None, exc.message)
+        else:
             messages.success(request, "已重新提交。" if request.POST.get("action") != "draft" else "已保存。")
             return redirect(item.get_absolute_url())
     return render(request, "seals/apply.html", {"form": form, "item": item})
@@ -148,6 +154,10 @@ def _ledger_queryset(request: HttpRequest) -> tuple[LedgerFilter, QuerySet[SealR
         qs = qs.filter(created_at__date__gte=data["start"])
     if data.get("end"):
         qs = qs.filter(created_at__date__lte=data["end"])
+    if data.get("used_start"):
+        qs = qs.filter(stamped_at__date__gte=data["used_start"])
+    if data.get("used_end"):
+        qs = qs.filter(stamped_at__date__lte=data["used_end"])
     return form, qs.order_by("-created_at", "-id")  # type: ignore[return-value]
 
 
@@ -210,7 +220,7 @@ def ledger_csv(request: HttpRequest) -> StreamingHttpResponse:
         yield "\ufeff"  # BOM: Excel on Windows then opens the Chinese text correctly
         yield writer.writerow(LEDGER_HEADER)
         for r in qs.iterator(chunk_size=500):
-            yield writer.writerow(_ledger_row(r))
+            yield writer.writerow([neutralise(cell) for cell in _ledger_row(r)])
 
     response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = (

@@ -147,7 +147,7 @@ def workflow_error_response(exc: actions.WorkflowError) -> Response:
 
 
 def validation_error_response(exc: ValidationError) -> Response:
-    """A model-level refusal from an action, as DRF reports a serializer's: 400 with the messages by field."""
+    """400 with the action's messages, by field where it names fields."""
     detail = exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
     return Response(detail, status=status.HTTP_400_BAD_REQUEST)
 
@@ -159,27 +159,10 @@ def api_action(run: Callable[[], T]) -> T | Response:
     """Run an action for an API call: its result, or the response its refusal calls for (400, 403 or 409)."""
     try:
         return run()
-    except ValidationError as exc:
-        return validation_error_response(exc)
     except actions.WorkflowError as exc:
         return workflow_error_response(exc)
-
-
-class ItemCreateMixin:
-    """``POST`` on a workflow list: the serializer bounds the input, ``create_item`` calls the app's create action,
-    and its refusals become 400/403/409 as everywhere in the engine's contract; 201 with the item's detail."""
-
-    def create_item(self, data: dict[str, Any], request: Request) -> Item:
-        raise NotImplementedError
-
-    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        serializer = self.get_serializer(data=request.data)  # type: ignore[attr-defined]
-        serializer.is_valid(raise_exception=True)
-        item = api_action(lambda: self.create_item(serializer.validated_data, request))
-        if isinstance(item, Response):
-            return item
-        fresh = self.get_queryset().get(pk=item.pk)  # type: ignore[attr-defined]
-        return Response(self.get_serializer(fresh).data, status=status.HTTP_201_CREATED)  # type: ignore[attr-defined]
+    except ValidationError as exc:
+        return validation_error_response(exc)
 
 
 class WorkflowViewSet(mixins.RetrieveModelMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
@@ -214,8 +197,9 @@ class WorkflowViewSet(mixins.RetrieveModelMixin, mixins.ListModelMixin, viewsets
         item = self.get_object()
         body = TransitionSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        updated = api_action(
-            lambda: actions.item_fire(
+        try:
+            apply = self.apply_for(name, request)
+            updated = actions.item_fire(
                 type(item),
                 item.pk,
                 verb=name,
@@ -223,13 +207,22 @@ class WorkflowViewSet(mixins.RetrieveModelMixin, mixins.ListModelMixin, viewsets
                 comment=body.validated_data["comment"],
                 ip=client_ip(request),
                 expected_state=body.validated_data.get("state") or None,
-                apply=self.apply_for(name, request),
+                apply=apply,
             )
-        )
-        if isinstance(updated, Response):
-            return updated
+        except actions.WorkflowError as exc:
+            return workflow_error_response(exc)
+        except ValidationError as exc:
+            return validation_error_response(exc)
         fresh = self.get_queryset().get(pk=updated.pk)
         return Response(self.get_serializer(fresh).data)
+
+    def created(self, make: Callable[[], Item]) -> Response:
+        """201 with the item an app's create action ``make()`` returns, or its refusal (400/403/409) as the
+        transitions answer them."""
+        item = api_action(make)
+        if isinstance(item, Response):
+            return item
+        return Response(self.get_serializer(self.get_queryset().get(pk=item.pk)).data, status=status.HTTP_201_CREATED)
 
 
 class InboxSerializer(serializers.ModelSerializer):

@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import prefetch_related_objects
+from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -40,6 +41,18 @@ def viewer_posts(request: HttpRequest) -> list[tuple[int, str]]:
     return posts
 
 
+def errors_to_form(form: Form, exc: ValidationError) -> None:
+    """An action's ValidationError shown on the form that called it: on its field when the form has one, else at
+    the top of the form."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            for error in errors:
+                form.add_error(field if field in form.fields else None, error)
+    else:
+        for error in exc.messages:
+            form.add_error(None, error)
+
+
 def get_visible_item(request: HttpRequest, pk: int) -> Item:
     """The item, if this user may see it; 404 otherwise (never reveal that it exists)."""
     user: User = request.user  # type: ignore[assignment]
@@ -53,23 +66,12 @@ def get_visible_item(request: HttpRequest, pk: int) -> Item:
     return _concrete(item)
 
 
-def form_add_errors(form: Any, exc: ValidationError) -> None:
-    """An action's refusal shown on the form that called it: each message on its field, the rest on top."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            for error in errors:
-                form.add_error(field if field in form.fields else None, error)
-    else:
-        for error in exc.messages:
-            form.add_error(None, error)
-
-
 def form_action(form: Any, run: Callable[[], T]) -> T | None:
     """Run an action for a valid form: its result, or None with its refusal shown on the form."""
     try:
         return run()
     except ValidationError as exc:
-        form_add_errors(form, exc)
+        errors_to_form(form, exc)
     except actions.WorkflowError as exc:
         form.add_error(None, exc.message)
     return None
