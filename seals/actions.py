@@ -13,9 +13,9 @@ from django.utils import timezone
 from haimen_gov.org.models import Unit, User
 from haimen_gov.org.routing import units_of
 from haimen_gov.workflow import actions as engine
+from haimen_gov.workflow.models import Attachment
 
-from .models import AttachmentKind, Seal, SealAttachment, SealRequest, SealStatus, State
-from .validators import Checked, check_upload
+from .models import AttachmentKind, Seal, SealRequest, SealStatus, State
 
 EDITABLE = (State.DRAFT, State.RETURNED)
 
@@ -63,7 +63,7 @@ def seal_request_create(
         offsite_place=offsite_place,
         offsite_reason=offsite_reason,
     )
-    checked = [(f, check_upload(f)) for f in files]
+    checked = engine.attachments_check(SealRequest, files)
     with transaction.atomic():
         request = engine.item_create(
             SealRequest,
@@ -78,8 +78,7 @@ def seal_request_create(
             offsite_place=offsite_place if offsite else "",
             offsite_reason=offsite_reason if offsite else "",
         )
-        for upload, info in checked:
-            _store(request, upload, info.content_type, actor, AttachmentKind.DOCUMENT)
+        engine.attachments_store(request, actor=actor, uploads=checked, role=AttachmentKind.DOCUMENT)
         if submit:
             request = seal_request_submit(request.pk, actor=actor, ip=ip)
         return request
@@ -98,7 +97,7 @@ def seal_request_update(
     files: Iterable[UploadedFile] = (),
 ) -> SealRequest:
     """Amend a draft or a returned request (only its applicant)."""
-    checked = [(f, check_upload(f)) for f in files]
+    checked = engine.attachments_check(SealRequest, files)
     with transaction.atomic():
         request = SealRequest.objects.select_for_update().get(pk=pk)
         if request.submitter_id != actor.pk:
@@ -120,33 +119,13 @@ def seal_request_update(
         request.offsite_reason = offsite_reason if offsite else ""
         request.title = f"{request.seal.name}用印：{document_title}"[:200]
         request.save()
-        for upload, info in checked:
-            _store(request, upload, info.content_type, actor, AttachmentKind.DOCUMENT)
+        engine.attachments_store(request, actor=actor, uploads=checked, role=AttachmentKind.DOCUMENT)
         return request
 
 
-def _store(request: SealRequest, upload: UploadedFile, content_type: str, actor: User, kind: str) -> SealAttachment:
-    return SealAttachment.objects.create(
-        request=request,
-        kind=kind,
-        file=upload,
-        original_name=(upload.name or "文件")[:200],
-        content_type=content_type,
-        size=upload.size or 0,
-        uploaded_by=actor,
-    )
-
-
-def seal_request_attach(pk: int, *, actor: User, files: Iterable[UploadedFile]) -> list[SealAttachment]:
+def seal_request_attach(pk: int, *, actor: User, files: Iterable[UploadedFile]) -> list[Attachment]:
     """Add attachments to one's own draft or returned request."""
-    checked = [(f, check_upload(f)) for f in files]
-    with transaction.atomic():
-        request = SealRequest.objects.select_for_update().get(pk=pk)
-        if request.submitter_id != actor.pk:
-            raise engine.Forbidden("只有申请人可以上传附件。")
-        if request.state not in EDITABLE:
-            raise engine.Conflict("申请已在审批中，不能再上传附件。")
-        return [_store(request, f, info.content_type, actor, AttachmentKind.DOCUMENT) for f, info in checked]
+    return engine.attachment_add(SealRequest, pk, actor=actor, files=files)
 
 
 def seal_request_submit(pk: int, *, actor: User, ip: str | None = None) -> SealRequest:
@@ -184,15 +163,18 @@ def seal_request_register(
     comment: str = "",
     ip: str | None = None,
 ) -> SealRequest:
-    """第三十二条: the custodian registers the use (when, how many copies, a scan) and the request is archived."""
-    checked = [(f, check_upload(f)) for f in scans]
-
-    def apply(request: SealRequest) -> None:
-        register_apply(
-            request, actor=actor, stamped_at=stamped_at, stamped_copies=stamped_copies, scans=checked, note=note
-        )
-
-    return engine.item_fire(SealRequest, pk, verb="register", actor=actor, comment=comment or note, ip=ip, apply=apply)
+    """第三十二条: the custodian registers the use (when, how many copies, a scan) and the request is archived.
+    The fields are checked by ``forms.RegisterForm``, as on the page and in the API."""
+    return engine.item_fire(
+        SealRequest,
+        pk,
+        verb="register",
+        actor=actor,
+        comment=comment or note,
+        ip=ip,
+        data={"stamped_at": stamped_at, "stamped_copies": stamped_copies, "note": note},
+        files={"scans": list(scans)},
+    )
 
 
 def register_apply(
@@ -201,23 +183,18 @@ def register_apply(
     actor: User,
     stamped_at: dt.datetime | None,
     stamped_copies: int,
-    scans: Iterable[tuple[UploadedFile, Checked]],
+    scans: Iterable[UploadedFile] = (),
     note: str = "",
 ) -> None:
-    """Set what the custodian registers; runs inside the engine's locked transaction, before the transition."""
-    if stamped_copies < 1:
-        raise ValidationError({"stamped_copies": "实际用印份数至少为 1。"})
-    if stamped_copies > request.copies:
-        raise ValidationError({"stamped_copies": f"实际用印份数不能超过批准的 {request.copies} 份。"})
+    """Set what the custodian registers (already checked by ``forms.RegisterForm``); runs inside the engine's locked
+    transaction, before the transition."""
     when = stamped_at or timezone.now()
-    if when > timezone.now() + dt.timedelta(minutes=5):
-        raise ValidationError({"stamped_at": "用印时间不能晚于当前时间。"})
     request.stamped_at = when
     request.stamped_copies = stamped_copies
     request.register_note = note
     request.archive_number = f"用印〔{timezone.localtime(when).year}〕{request.pk}号"
-    for upload, info in scans:
-        _store(request, upload, info.content_type, actor, AttachmentKind.SCAN)
+    checked = engine.attachments_check(request, scans)
+    engine.attachments_store(request, actor=actor, uploads=checked, role=AttachmentKind.SCAN)
 
 
 def official_document_stamp_allowed(issuer: Unit) -> bool:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from seals.models import AttachmentKind, SealAttachment, SealRequest, State
+from haimen_gov.workflow.models import Attachment
+from seals.models import AttachmentKind, SealRequest, State
 
 from .helpers import (
     DOCX_TYPE,
@@ -61,7 +62,7 @@ def test_the_apply_page_refuses_a_file_of_the_wrong_type(org, seals, client_for,
     assert response.status_code == 200
     assert f"“{name}”{UNSUPPORTED}" in response.content.decode()
     assert not SealRequest.objects.exists()
-    assert not SealAttachment.objects.exists()
+    assert not Attachment.objects.exists()
 
 
 @pytest.mark.parametrize(("name", "content"), BAD_FILES)
@@ -81,7 +82,7 @@ def test_one_bad_file_among_good_ones_refuses_the_whole_application(org, seals, 
     )
     assert response.status_code == 400
     assert not SealRequest.objects.exists()
-    assert not SealAttachment.objects.exists()
+    assert not Attachment.objects.exists()
 
 
 def test_an_empty_file_is_refused(org, seals, client_for):
@@ -128,9 +129,9 @@ def test_valid_files_are_accepted_with_the_detected_type(org, seals, client_for,
         "/seals/apply/", form_data(org, seals, [upload(name, content, "application/octet-stream")])
     )
     assert response.status_code == 302, response.content.decode()[:1000]
-    attachment = SealAttachment.objects.get()
+    attachment = Attachment.objects.get()
     assert (attachment.original_name, attachment.content_type, attachment.size) == (name, detected, len(content))
-    assert attachment.kind == AttachmentKind.DOCUMENT
+    assert attachment.role == AttachmentKind.DOCUMENT
     assert attachment.uploaded_by == org.dept1_clerk
     with attachment.file.open("rb") as stored:
         assert stored.read() == content

@@ -7,11 +7,13 @@
 - ``notifications``: notices, the e-mail queued on commit, marking notices read;
 - ``items``: create an item, fire a transition, 加签;
 - ``reassign``: 改派 by the office director, re-routing after a reshuffle;
-- ``copies``: 传阅 and its read receipts.
+- ``copies``: 传阅 and its read receipts;
+- ``attachments``: files of any item (check, store, add, remove, required at submit).
 
 Callers import from here: ``from haimen_gov.workflow.actions import item_fire``.
 """
 
+from .attachments import attachment_add, attachment_remove, attachments_check, attachments_store
 from .copies import copy_mark_read, item_copy
 from .engine import open_step_tasks
 from .errors import CommentRequired, Conflict, Forbidden, ValidationError, WorkflowError
@@ -27,6 +29,10 @@ __all__ = [
     "TransitionInfo",
     "ValidationError",
     "WorkflowError",
+    "attachment_add",
+    "attachment_remove",
+    "attachments_check",
+    "attachments_store",
     "available_transitions",
     "copy_mark_read",
     "current_round_tasks",

@@ -1,0 +1,170 @@
+"""Form pieces every chapter uses: bounded date/datetime fields, the multi-file upload field, and
+:class:`TransitionForm`, the one declaration of a transition's own fields.
+
+Bounds (issue 9): no date input in the portal accepts a value before :data:`EARLIEST` (a typo such as 0001-01-01 is
+stored by PostgreSQL as a BC timestamp that cannot be read back) or, for what already happened, after now.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.datastructures import MultiValueDict
+
+from .uploads import DOCUMENT_TYPES, accept_attribute, check_upload, types_label
+
+if TYPE_CHECKING:
+    from haimen_gov.org.models import User
+
+    from .models import Item
+
+#: The earliest date any date or datetime input accepts.
+EARLIEST = dt.date(2000, 1, 1)
+#: The latest date any date input accepts (a plan or a deadline, not only the past).
+LATEST = dt.date(2099, 12, 31)
+#: Clock skew allowed for "not in the future" (a browser's clock a little ahead of the server's).
+FUTURE_SKEW = dt.timedelta(minutes=5)
+
+DATETIME_INPUT_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S"]
+
+
+def local_text(value: dt.datetime | dt.date) -> str:
+    if isinstance(value, dt.datetime):
+        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+    return value.strftime("%Y-%m-%d")
+
+
+class BoundedDateTimeField(forms.DateTimeField):
+    """A datetime between ``not_before`` (default :data:`EARLIEST`) and, with ``past=True``, now; otherwise
+    :data:`LATEST`. A form may narrow ``not_before`` per instance (e.g. "not before the request was approved")."""
+
+    widget = forms.DateTimeInput(attrs={"type": "datetime-local"})
+
+    def __init__(self, *, past: bool = False, not_before: dt.datetime | None = None, **kwargs: Any) -> None:
+        kwargs.setdefault("input_formats", DATETIME_INPUT_FORMATS)
+        messages = {"invalid": f"{kwargs.get('label') or '时间'}格式错误。"}
+        messages.update(kwargs.pop("error_messages", {}) or {})
+        super().__init__(error_messages=messages, **kwargs)
+        self.past = past
+        self.not_before = not_before
+
+    def to_python(self, value: Any) -> dt.datetime | None:
+        try:
+            return super().to_python(value)
+        except (OverflowError, ValueError) as exc:  # a year the time zone database cannot place
+            raise ValidationError(self.error_messages["invalid"], code="invalid") from exc
+
+    def validate(self, value: Any) -> None:
+        super().validate(value)
+        if value is None:
+            return
+        label = self.label or "时间"
+        earliest = timezone.make_aware(dt.datetime.combine(EARLIEST, dt.time()))
+        lower = max(earliest, self.not_before) if self.not_before else earliest
+        if value < lower:
+            raise ValidationError(f"{label}不能早于 {local_text(lower)}。", code="min_value")
+        upper = (
+            timezone.now() + FUTURE_SKEW if self.past else timezone.make_aware(dt.datetime.combine(LATEST, dt.time.max))
+        )
+        if value > upper:
+            message = f"{label}不能晚于当前时间。" if self.past else f"{label}不能晚于 {local_text(upper)}。"
+            raise ValidationError(message, code="max_value")
+
+
+class BoundedDateField(forms.DateField):
+    """A date between :data:`EARLIEST` and :data:`LATEST` (or today, with ``past=True``)."""
+
+    widget = forms.DateInput(attrs={"type": "date"})
+
+    def __init__(self, *, past: bool = False, **kwargs: Any) -> None:
+        messages = {"invalid": f"{kwargs.get('label') or '日期'}格式错误（YYYY-MM-DD）。"}
+        messages.update(kwargs.pop("error_messages", {}) or {})
+        super().__init__(error_messages=messages, **kwargs)
+        self.past = past
+
+    def validate(self, value: Any) -> None:
+        super().validate(value)
+        if value is None:
+            return
+        label = self.label or "日期"
+        upper = timezone.localdate() if self.past else LATEST
+        if value < EARLIEST:
+            raise ValidationError(f"{label}不能早于 {local_text(EARLIEST)}。", code="min_value")
+        if value > upper:
+            raise ValidationError(f"{label}不能晚于 {local_text(upper)}。", code="max_value")
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input, each checked by content against ``types`` (keys of ``uploads.FILE_TYPES``)."""
+
+    widget = MultipleFileInput
+
+    def __init__(self, *, types: Iterable[str] = DOCUMENT_TYPES, **kwargs: Any) -> None:
+        self.types = tuple(types)
+        kwargs.setdefault("help_text", f"支持{types_label(self.types)}，可多选")
+        super().__init__(**kwargs)
+        self.widget.attrs.setdefault("accept", accept_attribute(self.types))
+
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
+        files = data if isinstance(data, list | tuple) else ([data] if data else [])
+        if self.required and not files:
+            raise ValidationError(self.error_messages["required"], code="required")
+        for f in files:
+            check_upload(f, allowed=self.types)
+        return list(files)
+
+
+def style_fields(form: forms.BaseForm, *, small: bool = False) -> None:
+    """Bootstrap classes on every widget (select, checkbox, text)."""
+    size = "-sm" if small else ""
+    for field in form.fields.values():
+        widget = field.widget
+        if isinstance(widget, forms.CheckboxInput):
+            css = "form-check-input"
+        elif isinstance(widget, forms.Select):
+            css = f"form-select form-select{size}" if small else "form-select"
+        else:
+            css = f"form-control form-control{size}" if small else "form-control"
+        widget.attrs.setdefault("class", css)
+
+
+class TransitionForm(forms.Form):
+    """A transition's own fields, declared once (``Flow.action_forms = {"register": RegisterForm}``).
+
+    The item page renders it (``TransitionForm(item=item)``, so initial values may come from the item); the page
+    view, the API (``POST …/transitions/<verb>/``, JSON or multipart) and the app's action all hand their input to
+    ``item_fire(..., data=, files=)``, which validates it with this form inside the item's row lock and calls
+    :meth:`apply`. Subclasses declare fields, may ``clean_*`` against ``self.item``, and implement :meth:`apply`.
+    """
+
+    def __init__(
+        self,
+        data: Mapping[str, Any] | None = None,
+        files: Mapping[str, Any] | None = None,
+        *,
+        item: Item,
+        actor: User | None = None,
+        **kwargs: Any,
+    ) -> None:
+        if files is not None and not isinstance(files, MultiValueDict):
+            files = MultiValueDict({k: list(v) if isinstance(v, list | tuple) else [v] for k, v in files.items()})
+        super().__init__(data, files, **kwargs)
+        self.item = item
+        self.actor = actor
+        style_fields(self, small=True)
+
+    def apply(self) -> None:
+        """Set the cleaned fields on ``self.item`` (inside the engine's transaction, before the transition)."""
+        raise NotImplementedError
+
+    def error_dict(self) -> dict[str, list[str]]:
+        return {name: [str(e) for e in errors] for name, errors in self.errors.items()}
