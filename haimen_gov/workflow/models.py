@@ -389,6 +389,17 @@ class Attachment(models.Model):
             spec = None
         return spec.roles.get(self.role, self.role) if spec is not None else self.role
 
+    @property
+    def download_name(self) -> str:
+        """The client's name with the extension of the detected type (a PDF sent as "x.exe" downloads as "x.pdf")."""
+        from .uploads import FILE_TYPES
+
+        ext = next((t.key for t in FILE_TYPES.values() if t.content_type == self.content_type), "")
+        stem, dot, current = self.original_name.rpartition(".")
+        if not ext or current.lower() == ext or (ext == "jpg" and current.lower() == "jpeg"):
+            return self.original_name
+        return f"{stem if dot else self.original_name}.{ext}"
+
     def get_absolute_url(self) -> str:
         from django.urls import reverse
 

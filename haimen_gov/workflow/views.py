@@ -349,7 +349,7 @@ def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
         handle = row.file.open("rb")
     except FileNotFoundError as exc:
         raise Http404("附件文件已丢失，请联系区政府办公室。") from exc
-    response = FileResponse(handle, content_type=row.content_type, as_attachment=False, filename=row.original_name)
+    response = FileResponse(handle, content_type=row.content_type, as_attachment=False, filename=row.download_name)
     response["X-Content-Type-Options"] = "nosniff"
     return response
 

@@ -278,3 +278,38 @@ def test_the_ledger_query_count_does_not_grow_with_the_rows(
     )
     assert many_queries == few_queries
     assert count_queries(client, "/seals/ledger.csv?state=") == count_queries(client, "/seals/ledger.csv?state=&q=文件")
+
+
+def test_the_csv_export_neutralises_formulas(org, seals, client_for):
+    """Issue 9, item 5: a cell a spreadsheet would run is written with a leading '."""
+    request = apply(
+        org.dept1_clerk, seals.gov, document_title='=HYPERLINK("http://evil.example","点此")', purpose="+1-2@3"
+    )
+    table = csv_rows(client_for(org.director).get("/seals/ledger.csv", EVERY_STATE))
+    row = next(r for r in table[1:] if "HYPERLINK" in r[4])
+    assert row[4] == '\'=HYPERLINK("http://evil.example","点此")'
+    assert row[5] == "'+1-2@3"
+    assert row[6] == "3"  # numbers stay numbers
+    assert request.document_title.startswith("=")  # stored as typed; only the export is neutralised
+
+
+def test_the_pdf_columns_keep_names_numbers_and_states_whole(org, seals, ledger, client_for):
+    """Issue 10: the archive number, the applicant, the state and the times never break inside a cell."""
+    from pypdf import PdfReader
+
+    # A long title takes what width it can: the other columns must not be squeezed into breaking.
+    apply(org.dept1_clerk, seals.gov, document_title="关于" + "加快推进重点项目建设" * 6 + "的请示")
+    response = client_for(org.director).get("/seals/ledger.pdf", EVERY_STATE)
+    lines = [
+        line.replace(" ", "")
+        for page in PdfReader(io.BytesIO(response.content)).pages
+        for line in (page.extract_text() or "").splitlines()
+    ]
+    for whole in (ledger.archived.archive_number, "顾佳怡", "已用印归档", "待审核", "未同意", "2026-03-0210:00"):
+        assert any(whole in line for line in lines), (whole, lines)
+
+
+def test_the_custodians_form_starts_at_the_approved_copies(org, seals, client_for):
+    request = advance(apply(org.dept1_clerk, seals.gov, copies=7), State.STAMPING)
+    page = client_for(org.custodian).get(f"/items/{request.pk}/").content.decode()
+    assert 'name="stamped_copies" value="7"' in page
