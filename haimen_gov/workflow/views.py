@@ -57,7 +57,7 @@ def get_visible_item(request: HttpRequest, pk: int) -> Item:
     item = model._default_manager.select_related("unit", "submitter", "kind", *flow.page_related).get(pk=pk)
     if flow.page_prefetch:
         prefetch_related_objects([item], *flow.page_prefetch)
-    return item  # type: ignore[no-any-return]
+    return item  # type: ignore[return-value]
 
 
 def _page(request: HttpRequest, qs: Any) -> Any:

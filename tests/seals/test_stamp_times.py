@@ -72,9 +72,7 @@ def test_a_stamp_time_before_the_approval_is_refused(org, stamping, api_client_f
         format="json",
     )
     assert response.status_code == 400
-    assert response.json() == {
-        "stamped_at": [f"用印时间不能早于申请审批通过的时间（{approved:%Y-%m-%d %H:%M}）。"]
-    }
+    assert response.json() == {"stamped_at": [f"用印时间不能早于申请审批通过的时间（{approved:%Y-%m-%d %H:%M}）。"]}
     # The action goes through the same declaration.
     with pytest.raises(Exception, match="用印时间不能早于申请审批通过的时间"):
         actions.seal_request_register(stamping.pk, actor=org.custodian, stamped_at=before, stamped_copies=3)
@@ -92,9 +90,7 @@ def test_the_database_refuses_a_bc_stamp_time_written_around_the_portal(org, sta
         )
 
 
-@pytest.mark.parametrize(
-    "stored", ["2000-01-01 00:00:00+00", "2099-12-31 15:59:59+00"], ids=["earliest", "latest"]
-)
+@pytest.mark.parametrize("stored", ["2000-01-01 00:00:00+00", "2099-12-31 15:59:59+00"], ids=["earliest", "latest"])
 def test_no_reader_gets_a_500_for_a_row_written_directly_at_the_bounds(
     org, stamping, client_for, api_client_for, stored
 ):

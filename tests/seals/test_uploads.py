@@ -240,9 +240,10 @@ def test_the_applicant_removes_a_file_from_a_returned_request_before_resubmittin
     edit_page = client.get(f"/seals/requests/{request.pk}/edit/").content.decode()
     assert f'data-remove-attachment="{old.pk}"' in edit_page
     # Someone else (who sees the request) may not remove it; a stranger does not even see it.
-    assert "只有申请人可以删除附件。" in client_for(org.vice1).post(
-        f"/attachments/{old.pk}/remove/", follow=True
-    ).content.decode()
+    assert (
+        "只有申请人可以删除附件。"
+        in client_for(org.vice1).post(f"/attachments/{old.pk}/remove/", follow=True).content.decode()
+    )
     assert client_for(org.dept2_clerk).post(f"/attachments/{old.pk}/remove/").status_code == 404
     assert request.attachments.count() == 2
 
