@@ -15,9 +15,7 @@ from haimen_gov.org.routing import units_of
 from haimen_gov.workflow import actions as engine
 from haimen_gov.workflow.models import Attachment
 
-from .models import AttachmentKind, Seal, SealRequest, SealStatus, State
-
-EDITABLE = (State.DRAFT, State.RETURNED)
+from .models import EDITABLE, AttachmentKind, Seal, SealRequest, SealStatus
 
 
 def _check_fields(

@@ -7,7 +7,7 @@ from haimen_gov.org.routing import in_charge, post_of_kind
 from haimen_gov.workflow.flows import Attachments, Flow, Step, register
 
 from .forms import TYPES, RegisterForm
-from .models import AttachmentKind, SealKind, SealRequest, State
+from .models import EDITABLE, AttachmentKind, SealKind, SealRequest, State
 
 
 def _reviewer(request: SealRequest) -> list[Post | None]:
@@ -59,8 +59,7 @@ FLOW = register(
             roles={str(value): str(label) for value, label in AttachmentKind.choices},
             upload_role=AttachmentKind.DOCUMENT,
             types=TYPES,
-            # The applicant adds and removes files while the request is theirs: a draft, or returned to them.
-            editable_states=frozenset({State.DRAFT, State.RETURNED}),
+            editable_states=EDITABLE,
             required_at_submit="请上传用印文件。",
         ),
         page_related=("seal",),

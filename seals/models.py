@@ -78,6 +78,8 @@ STAMPED_AT_EARLIEST = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
 STAMPED_AT_LATEST = dt.datetime(2100, 1, 1, tzinfo=dt.UTC)
 
 DECIDING = [State.REVIEW, State.APPROVAL, State.OFFSITE_APPROVAL]
+# Where the applicant may amend the request and add or remove its files: a draft, or returned to them.
+EDITABLE = frozenset({State.DRAFT, State.RETURNED})
 
 
 class SealRequest(Item):
