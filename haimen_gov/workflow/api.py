@@ -22,6 +22,7 @@ from rest_framework.response import Response
 from haimen_gov.middleware import client_ip
 
 from . import actions, selectors
+from .forms import datetime_bounds_error
 from .models import Attachment, HistoryEntry, Item, Notification, Task
 
 
@@ -60,6 +61,27 @@ class HistorySerializer(serializers.ModelSerializer):
 
     def get_actor(self, entry: HistoryEntry) -> str | None:
         return entry.actor.display_name if entry.actor else None
+
+
+class BoundedDateTimeSerializerField(serializers.DateTimeField):
+    """An API datetime within the portal's bounds (``forms.datetime_bounds_error``): a chapter's serializers use it
+    for every datetime a client sends, with ``past=True`` for what already happened."""
+
+    def __init__(self, *, past: bool = False, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.past = past
+
+    def to_internal_value(self, value: Any) -> Any:
+        try:
+            result = super().to_internal_value(value)
+        except (OverflowError, ValueError):  # a year the time zone database cannot place (0001-01-01)
+            result = None
+        if result is None:
+            raise serializers.ValidationError(f"{self.label or '时间'}格式错误或超出范围。", code="invalid")
+        message = datetime_bounds_error(result, label=str(self.label or "时间"), past=self.past)
+        if message:
+            raise serializers.ValidationError(message, code="bounds")
+        return result
 
 
 class AttachmentSerializer(serializers.ModelSerializer):

@@ -39,6 +39,24 @@ def local_text(value: dt.datetime | dt.date) -> str:
     return value.strftime("%Y-%m-%d")
 
 
+def datetime_bounds_error(
+    value: dt.datetime, *, label: str, past: bool = False, not_before: dt.datetime | None = None
+) -> str | None:
+    """The Chinese refusal of a datetime outside the portal's bounds, or None. Shared by the form field below and the
+    API's ``api.BoundedDateTimeSerializerField``: not before :data:`EARLIEST` (or ``not_before``), not after now
+    (``past``) or :data:`LATEST`."""
+    earliest = timezone.make_aware(dt.datetime.combine(EARLIEST, dt.time()))
+    lower = max(earliest, not_before) if not_before else earliest
+    if value < lower:
+        return f"{label}不能早于 {local_text(lower)}。"
+    if past and value > timezone.now() + FUTURE_SKEW:
+        return f"{label}不能晚于当前时间。"
+    upper = timezone.make_aware(dt.datetime.combine(LATEST, dt.time.max))
+    if value > upper:
+        return f"{label}不能晚于 {local_text(upper)}。"
+    return None
+
+
 class BoundedDateTimeField(forms.DateTimeField):
     """A datetime between ``not_before`` (default :data:`EARLIEST`) and, with ``past=True``, now; otherwise
     :data:`LATEST`. A form may narrow ``not_before`` per instance (e.g. "not before the request was approved")."""
@@ -61,19 +79,12 @@ class BoundedDateTimeField(forms.DateTimeField):
 
     def validate(self, value: Any) -> None:
         super().validate(value)
-        if value is None:
-            return
-        label = self.label or "时间"
-        earliest = timezone.make_aware(dt.datetime.combine(EARLIEST, dt.time()))
-        lower = max(earliest, self.not_before) if self.not_before else earliest
-        if value < lower:
-            raise ValidationError(f"{label}不能早于 {local_text(lower)}。", code="min_value")
-        upper = (
-            timezone.now() + FUTURE_SKEW if self.past else timezone.make_aware(dt.datetime.combine(LATEST, dt.time.max))
-        )
-        if value > upper:
-            message = f"{label}不能晚于当前时间。" if self.past else f"{label}不能晚于 {local_text(upper)}。"
-            raise ValidationError(message, code="max_value")
+        if value is not None:
+            message = datetime_bounds_error(
+                value, label=str(self.label or "时间"), past=self.past, not_before=self.not_before
+            )
+            if message:
+                raise ValidationError(message, code="bounds")
 
 
 class BoundedDateField(forms.DateField):

@@ -154,3 +154,20 @@ def test_the_bounded_fields():
     assert day.clean("2026-01-05") == dt.date(2026, 1, 5)
     with pytest.raises(Exception, match="日期不能晚于"):
         day.clean((timezone.localdate() + dt.timedelta(days=1)).isoformat())
+
+
+def test_the_api_datetime_field_is_bounded_alike():
+    from rest_framework.exceptions import ValidationError as APIValidationError
+
+    from haimen_gov.workflow.api import BoundedDateTimeSerializerField
+
+    field = BoundedDateTimeSerializerField(label="收文时间", past=True)
+    assert field.run_validation("2026-01-05T09:30:00+08:00").year == 2026
+    for value, message in (
+        ("0001-01-01T00:00", "收文时间格式错误或超出范围。"),
+        ("1999-12-31T23:00:00+08:00", "收文时间不能早于 2000-01-01 00:00。"),
+        ((timezone.now() + dt.timedelta(days=1)).isoformat(), "收文时间不能晚于当前时间。"),
+    ):
+        with pytest.raises(APIValidationError) as refused:
+            field.run_validation(value)
+        assert refused.value.detail == [message]
