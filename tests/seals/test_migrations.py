@@ -13,7 +13,7 @@ from seals.models import SealRequest
 BEFORE = [("seals", "0002_initial"), ("workflow", "0005_reminder_claims")]
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_attachments_and_a_bc_stamp_time_are_carried_over(org, seals):
     request = actions.seal_request_create(
         actor=org.dept1_clerk,
