@@ -98,10 +98,13 @@ def seal_request_update(
     checked = engine.attachments_check(SealRequest, files)
     with transaction.atomic():
         request = SealRequest.objects.select_for_update().get(pk=pk)
-        if request.submitter_id != actor.pk:
-            raise engine.Forbidden("只有申请人可以修改申请。")
-        if request.state not in EDITABLE:
-            raise engine.Conflict("申请已在审批中，不能修改。")
+        engine.require_amendable(
+            request,
+            actor=actor,
+            states=EDITABLE,
+            forbidden="只有申请人可以修改申请。",
+            conflict="申请已在审批中，不能修改。",
+        )
         _check_fields(
             actor=actor,
             unit=request.unit,

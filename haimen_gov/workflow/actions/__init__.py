@@ -19,7 +19,13 @@ from .engine import open_step_tasks
 from .errors import CommentRequired, Conflict, Forbidden, ValidationError, WorkflowError
 from .items import item_add_signer, item_create, item_fire
 from .notifications import notification_mark_read, queue_email_delivery
-from .permissions import TransitionInfo, available_transitions, current_round_tasks, may_intervene
+from .permissions import (
+    TransitionInfo,
+    available_transitions,
+    current_round_tasks,
+    may_intervene,
+    require_amendable,
+)
 from .reassign import reroute_open_tasks, task_reassign
 
 __all__ = [
@@ -44,6 +50,7 @@ __all__ = [
     "notification_mark_read",
     "open_step_tasks",
     "queue_email_delivery",
+    "require_amendable",
     "reroute_open_tasks",
     "task_reassign",
 ]

@@ -16,8 +16,9 @@ from ..flows import Attachments, Flow, flow_for
 from ..models import Attachment, Item
 from ..uploads import Checked, check_upload
 from .engine import ItemT, lock_item
-from .errors import Conflict, Forbidden
+from .errors import Conflict
 from .history import history_append
+from .permissions import require_amendable
 
 CheckedUpload = tuple[UploadedFile, Checked]
 
@@ -57,10 +58,13 @@ def attachments_store(item: Item, *, actor: User, uploads: Iterable[CheckedUploa
 
 
 def _check_editable(item: Item, spec: Attachments, actor: User, verb: str) -> None:
-    if item.submitter_id != actor.pk:
-        raise Forbidden(f"只有申请人可以{verb}附件。")
-    if item.state not in spec.editable_states:
-        raise Conflict(f"事项已在办理中，不能再{verb}附件。")
+    require_amendable(
+        item,
+        actor=actor,
+        states=spec.editable_states,
+        forbidden=f"只有申请人可以{verb}附件。",
+        conflict=f"事项已在办理中，不能再{verb}附件。",
+    )
 
 
 def attachment_add(
