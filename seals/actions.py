@@ -14,8 +14,11 @@ from haimen_gov.org.models import Unit, User
 from haimen_gov.org.routing import units_of
 from haimen_gov.workflow import actions as engine
 from haimen_gov.workflow.models import Attachment
+from haimen_gov.workflow.numbering import take_number
 
 from .models import EDITABLE, AttachmentKind, Seal, SealRequest, SealStatus
+
+SEAL_SERIES = "seal"  # 用印〔{year}〕{n}号, seeded by migration 0004
 
 
 def _check_fields(
@@ -193,7 +196,8 @@ def register_apply(
     request.stamped_at = when
     request.stamped_copies = stamped_copies
     request.register_note = note
-    request.archive_number = f"用印〔{timezone.localtime(when).year}〕{request.pk}号"
+    # 第三十二条: archived under the next number of the year, taken in this transaction (no gap if it rolls back).
+    take_number(SEAL_SERIES, year=timezone.localtime(when).year, item=request)
     checked = engine.attachments_check(request, scans)
     engine.attachments_store(request, actor=actor, uploads=checked, role=AttachmentKind.SCAN)
 

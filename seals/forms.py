@@ -132,7 +132,7 @@ class LedgerFilter(ListFilterForm):
     end = BoundedDateField(label="截止日期", required=False)
 
     lookups = {
-        "q": ("title", "purpose", "document_title", "archive_number"),
+        "q": ("title", "purpose", "document_title", "number"),
         "seal": "seal",
         "unit": "unit",
         "applicant": ("submitter__username", "submitter__full_name"),

@@ -189,5 +189,5 @@ def request_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     if not isinstance(item, SealRequest):
         raise Http404("未找到该申请。")
     context = slip_context(item)
-    context.update(title="用印申请单", number=item.archive_number or f"申请编号 {item.pk}")
+    context.update(title="用印申请单", number=item.number)
     return pdf_response("seals/request_pdf.html", context, filename=f"用印申请单-{item.pk}.pdf", request=request)

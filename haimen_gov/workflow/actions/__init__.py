@@ -9,6 +9,7 @@
 - ``reassign``: 改派 by the office director, re-routing after a reshuffle;
 - ``copies``: 传阅 and its read receipts;
 - ``attachments``: files of any item (check, store, add, remove, required at submit).
+- ``links``: typed links between items (来源, 派生自, 取代).
 
 Callers import from here: ``from haimen_gov.workflow.actions import item_fire``.
 """
@@ -18,6 +19,7 @@ from .copies import copy_mark_read, item_copy
 from .engine import open_step_tasks
 from .errors import CommentRequired, Conflict, Forbidden, ValidationError, WorkflowError
 from .items import item_add_signer, item_create, item_fire
+from .links import item_link
 from .notifications import notification_mark_read, queue_email_delivery
 from .permissions import (
     TransitionInfo,
@@ -46,6 +48,7 @@ __all__ = [
     "item_copy",
     "item_create",
     "item_fire",
+    "item_link",
     "may_intervene",
     "notification_mark_read",
     "open_step_tasks",
