@@ -23,6 +23,8 @@ if TYPE_CHECKING:
 
     from .models import Item
 
+_INPUT = {"class": "form-control form-control-sm"}
+
 #: The earliest date any date or datetime input accepts.
 EARLIEST = dt.date(2000, 1, 1)
 #: The latest date any date input accepts (a plan or a deadline, not only the past).
@@ -179,3 +181,95 @@ class TransitionForm(forms.Form):
 
     def error_dict(self) -> dict[str, list[str]]:
         return {name: [str(e) for e in errors] for name, errors in self.errors.items()}
+
+
+class ExternalDecisionForm(TransitionForm):
+    """What an office post records of a decision taken outside the portal, in a step declared with ``records_for``
+    (``action_forms={"record": ExternalDecisionForm}``): who decided, when, how, what, on what evidence."""
+
+    decided_by = forms.CharField(
+        label="决定人",
+        max_length=60,
+        widget=forms.TextInput(attrs=_INPUT),
+        error_messages={"required": "请填写决定人。", "max_length": "决定人不能超过 60 字。"},
+    )
+    decided_on = BoundedDateField(
+        label="决定日期",
+        past=True,
+        widget=forms.DateInput(attrs={**_INPUT, "type": "date"}),
+        error_messages={"required": "请填写决定日期。", "invalid": "决定日期格式错误（YYYY-MM-DD）。"},
+    )
+    means = forms.ChoiceField(
+        label="决定方式",
+        choices=[],
+        widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+        error_messages={"required": "请选择决定方式。", "invalid_choice": "决定方式无效。"},
+    )
+    reference = forms.CharField(
+        label="文号",
+        max_length=60,
+        required=False,
+        widget=forms.TextInput(attrs=_INPUT),
+        error_messages={"max_length": "文号不能超过 60 字。"},
+    )
+    decision = forms.CharField(
+        label="决定内容",
+        max_length=500,
+        widget=forms.Textarea(attrs={**_INPUT, "rows": 2}),
+        error_messages={"required": "请填写决定内容。", "max_length": "决定内容不能超过 500 字。"},
+    )
+    evidence = forms.CharField(
+        label="依据说明",
+        max_length=500,
+        required=False,
+        help_text="如批复文件、电话记录、当面交办的情况",
+        widget=forms.Textarea(attrs={**_INPUT, "rows": 2}),
+        error_messages={"max_length": "依据说明不能超过 500 字。"},
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from .models import DecisionMeans
+
+        super().__init__(*args, **kwargs)
+        self.fields["means"].choices = DecisionMeans.choices  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        from .models import DecisionMeans
+
+        data = super().clean() or {}
+        means, reference = data.get("means"), data.get("reference")
+        if means == DecisionMeans.DOCUMENT and not reference:
+            self.add_error("reference", "以文件决定的，请填写文号。")
+        return data
+
+    def clean_decided_on(self) -> dt.date:
+        decided_on: dt.date = self.cleaned_data["decided_on"]
+        if decided_on < timezone.localtime(self.item.created_at).date():
+            raise ValidationError("决定日期不能早于事项创建日期。")
+        return decided_on
+
+    def apply(self) -> None:
+        """Called by the engine inside the locked transaction, before the step's ``record`` transition."""
+        from .flows import flow_for
+        from .models import ExternalDecision
+
+        item = self.item
+        step = flow_for(item).step_for(item.state)  # type: ignore[attr-defined]
+        if step is None or not step.records_for:
+            raise ValidationError("当前环节不需要登记外部决定。")
+        ExternalDecision.objects.update_or_create(
+            item=item,
+            step=step.code,
+            round=item.round,
+            defaults={
+                "body": step.records_for,
+                "decided_by": self.cleaned_data["decided_by"],
+                "decided_on": self.cleaned_data["decided_on"],
+                "means": self.cleaned_data["means"],
+                "reference": self.cleaned_data.get("reference") or "",
+                "decision": self.cleaned_data["decision"],
+                "evidence": self.cleaned_data.get("evidence") or "",
+                "recorded_by": self.actor,
+                "recorded_at": timezone.now(),
+            },
+        )
