@@ -81,6 +81,8 @@ class SealRequestSerializer(WorkflowItemSerializer):
 
 
 class SealRequestViewSet(AttachmentsMixin, mixins.CreateModelMixin, WorkflowViewSet):
+    """用印申请（第三十一条）：创建、列表、查看、办理、附件。"""
+
     queryset = SealRequest.objects.select_related("seal", "unit", "submitter").prefetch_related("attachments")
     serializer_class = SealRequestSerializer
     parser_classes = [JSONParser, MultiPartParser, FormParser]
