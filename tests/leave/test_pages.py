@@ -317,10 +317,10 @@ def test_a_returned_report_is_amended_and_resubmitted_from_its_page(org, client_
     assert client_for(org.vice2).get(f"/leave/absences/{absence.pk}/edit/").status_code == 404
 
 
-# The engine's item page (7: the user, their posts, the item with the absence's leader, post, acting person and
-# delegation joined, tasks, history, copies, the nav counts) and the office's warnings (4: the head's and the
-# executive vice head's posts, the absences and the delegations of the days concerned, the open tasks due then).
-ABSENCE_ITEM_PAGE_QUERIES = 11
+# The engine's item page (8: the user, their posts, the visibility check, the absence with its leader, post, acting
+# person and delegation joined, tasks, history, copies, the nav counts) and the office's warnings (4: the head's and
+# the executive vice head's posts, the absences and the delegations of the days concerned, the open tasks due then).
+ABSENCE_ITEM_PAGE_QUERIES = 12
 
 
 def test_the_absence_page_runs_the_same_queries_however_far_it_went(org, client_for, django_assert_max_num_queries):
