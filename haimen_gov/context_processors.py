@@ -11,6 +11,7 @@ from django.utils.functional import SimpleLazyObject
 # The navigation counts up to this many of each and then shows "999+" (templatetags ``nav_count``): counting stops
 # at NAV_COUNT_CAP + 1 rows, so a page costs the same for an inbox of 25,000 tasks as for one of 1,000.
 NAV_COUNT_CAP = 999
+PORTAL_NAME = "海门区人民政府工作平台"
 
 # One statement, written out rather than built with the ORM: it runs on every page, and compiling the equivalent
 # queryset (four subqueries over the acting posts) cost more CPU than PostgreSQL takes to answer it. The posts are
@@ -33,13 +34,18 @@ SELECT
     (SELECT count(*) FROM (SELECT 1 FROM {notification} n
         WHERE n.user_id = %(user)s AND n.read_at IS NULL LIMIT %(limit)s) s),
     (SELECT count(*) FROM (SELECT 1 FROM {copy} c
-        WHERE c.user_id = %(user)s AND c.read_at IS NULL LIMIT %(limit)s) s)
+        WHERE c.user_id = %(user)s AND c.read_at IS NULL LIMIT %(limit)s) s),
+    (SELECT count(*) FROM posts),
+    (SELECT count(*) FROM {post} p WHERE p.holder_id = %(user)s),
+    (SELECT count(*) FROM {post} p WHERE p.holder_id = %(user)s AND p.kind = %(custodian)s)
 """
 
 
 def nav_counts(user: Any, today: dt.date | None = None) -> dict[str, int]:
     """The navigation's counts (待办, overdue, unread notices, unread copies) in one query. Each is exact up to
-    NAV_COUNT_CAP; above it, the count is NAV_COUNT_CAP + 1 ("999+")."""
+    NAV_COUNT_CAP; above it, the count is NAV_COUNT_CAP + 1 ("999+"). The same query tells what the menus offer:
+    ``acting`` posts acted for today (none: no 待办 queue), ``held`` posts held in person (none: nothing to apply
+    for), ``custodian`` seal custodian posts held (the 待用印登记 queue is theirs alone)."""
     from haimen_gov.org.models import Delegation, Post, PostKind
     from haimen_gov.workflow.models import CarbonCopy, Notification, Task, TaskStatus
 
@@ -59,8 +65,16 @@ def nav_counts(user: Any, today: dt.date | None = None) -> dict[str, int]:
     }
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        inbox, overdue, unread, copies = cursor.fetchone()
-    return {"inbox": inbox, "overdue": overdue, "unread": unread, "copies": copies}
+        inbox, overdue, unread, copies, acting, held, custodian = cursor.fetchone()
+    return {
+        "inbox": inbox,
+        "overdue": overdue,
+        "unread": unread,
+        "copies": copies,
+        "acting": acting,
+        "held": held,
+        "custodian": custodian,
+    }
 
 
 def request_nav_counts(request: HttpRequest) -> dict[str, int]:
@@ -74,7 +88,7 @@ def request_nav_counts(request: HttpRequest) -> dict[str, int]:
 
 
 def portal(request: HttpRequest) -> dict[str, Any]:
-    context: dict[str, Any] = {"portal_name": "海门区人民政府工作平台"}
+    context: dict[str, Any] = {"portal_name": PORTAL_NAME}
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
         context["nav"] = SimpleLazyObject(lambda: request_nav_counts(request))

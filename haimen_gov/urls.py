@@ -1,7 +1,9 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from . import api, views
@@ -10,6 +12,10 @@ from . import api, views
 def healthz(request: HttpRequest) -> HttpResponse:
     return HttpResponse("ok", content_type="text/plain")
 
+
+handler403 = "haimen_gov.errors.permission_denied"
+handler404 = "haimen_gov.errors.page_not_found"
+handler500 = "haimen_gov.errors.server_error"
 
 admin.site.site_header = "海门区人民政府工作平台 · 管理后台"
 admin.site.site_title = "管理后台"
@@ -30,4 +36,5 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("healthz", healthz),
+    path("favicon.ico", RedirectView.as_view(url=static("favicon.svg"))),
 ]

@@ -81,6 +81,8 @@ class Flow:
     # collections fetched alongside (e.g. "attachments"), so the page's query count does not depend on the app.
     page_related: tuple[str, ...] = ()
     page_prefetch: tuple[str, ...] = ()
+    # 缓急: the name of the app model's field (with choices) the inbox filters on, when its items have one.
+    urgency_field: str = ""
 
     def step_for(self, state: str) -> Step | None:
         return self.steps.get(state)

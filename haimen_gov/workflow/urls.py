@@ -6,6 +6,7 @@ app_name = "workflow"
 
 urlpatterns = [
     path("inbox/", views.inbox, name="inbox"),
+    path("inbox/batch-approve/", views.batch_approve, name="batch_approve"),
     path("done/", views.done, name="done"),
     path("mine/", views.mine, name="mine"),
     path("copies/", views.copies, name="copies"),

@@ -20,6 +20,7 @@ from haimen_gov.org.models import Post, User
 from haimen_gov.org.routing import acting_posts
 
 from . import actions, selectors
+from .filters import InboxFilter
 from .flows import all_flows, flow_for
 from .models import Item, Notification, Task, TaskStatus
 from .paging import CountedPaginator, UncountedPaginator
@@ -79,18 +80,59 @@ def _page(request: HttpRequest, qs: Any) -> Any:
 
 def inbox(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
-    tasks = selectors.inbox(user, [pk for pk, _kind in viewer_posts(request)])
-    # The navigation counts these very rows (up to its cap) in the query it runs anyway: the pager takes that count
-    # instead of a COUNT(*) of its own; past the cap the inbox pages without a total.
-    total = context_processors.request_nav_counts(request)["inbox"]
-    cap = context_processors.NAV_COUNT_CAP
+    today = timezone.localdate()
+    filters = InboxFilter(request.GET or None)
+    tasks = filters.apply(selectors.inbox(user, [pk for pk, _kind in viewer_posts(request)]), today=today)
     paginator: Paginator
-    if total > cap:
-        paginator = UncountedPaginator(tasks, PAGE_SIZE, more_than=cap)
+    if filters.active:
+        paginator = Paginator(tasks, PAGE_SIZE)  # a narrowed list counts its own rows (one COUNT)
     else:
-        paginator = CountedPaginator(tasks, PAGE_SIZE, count=total)
+        # The navigation counts these very rows (up to its cap) in the query it runs anyway: the pager takes that
+        # count instead of a COUNT(*) of its own; past the cap the inbox pages without a total.
+        total = context_processors.request_nav_counts(request)["inbox"]
+        cap = context_processors.NAV_COUNT_CAP
+        if total > cap:
+            paginator = UncountedPaginator(tasks, PAGE_SIZE, more_than=cap)
+        else:
+            paginator = CountedPaginator(tasks, PAGE_SIZE, count=total)
     page = paginator.get_page(request.GET.get("page"))
-    return render(request, "workflow/inbox.html", {"page": page, "today": timezone.localdate(), "tab": "inbox"})
+    rows = selectors.decorate_inbox_rows(list(page.object_list), today)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "workflow/inbox.html",
+        {
+            "page": page,
+            "rows": rows,
+            "filters": filters,
+            "querystring": query.urlencode(),
+            "any_batchable": any(t.batchable for t in rows),  # type: ignore[attr-defined]
+            "today": today,
+            "tab": "inbox",
+        },
+    )
+
+
+@require_POST
+def batch_approve(request: HttpRequest) -> HttpResponse:
+    """批量审批 from the inbox: each chosen task approved as if one by one; what could not be done is named with the
+    reason (another person acted first: 409)."""
+    ids = [int(v) for v in request.POST.getlist("tasks") if v.isdigit() and len(v) <= 18]
+    if not ids:
+        messages.error(request, "请先勾选要同意的待办。")
+        return redirect("workflow:inbox")
+    if len(ids) > actions.batch.BATCH_MAX:
+        messages.error(request, f"一次最多批量审批 {actions.batch.BATCH_MAX} 件。")
+        return redirect("workflow:inbox")
+    results = actions.tasks_approve(ids, actor=request.user, ip=client_ip(request))  # type: ignore[arg-type]
+    done_count = sum(r.ok for r in results)
+    if done_count:
+        messages.success(request, f"批量审批：已同意 {done_count} 件。")
+    for r in results:
+        if not r.ok:
+            messages.error(request, f"“{r.title or r.task_id}”未办理：{r.message}")
+    return redirect("workflow:inbox")
 
 
 def done(request: HttpRequest) -> HttpResponse:
@@ -121,7 +163,11 @@ def item_context(item: Item, user: User, posts: list[tuple[int, str]]) -> dict[s
     """Everything the item page shows, from one query each for tasks, history and copies (the page runs a fixed
     number of queries however long its history)."""
     flow = flow_for(item)
-    tasks = list(item.tasks.select_related("post", "post__holder", "finished_by").order_by("created_at", "id"))
+    tasks = list(
+        selectors.with_acting_today(item.tasks.select_related("post", "post__holder", "finished_by")).order_by(
+            "created_at", "id"
+        )
+    )
     history = list(item.history.select_related("actor", "post").order_by("at", "id"))
     my_posts = {pk for pk, _kind in posts}
     open_tasks = [t for t in tasks if t.status == TaskStatus.OPEN]

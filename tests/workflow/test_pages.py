@@ -179,6 +179,9 @@ def test_the_nav_counts_match_the_queues_of_a_delegate(org):
         "overdue": mine.filter(due_date__lt=on).count(),
         "unread": Notification.objects.filter(user=user, read_at__isnull=True).count(),
         "copies": CarbonCopy.objects.filter(user=user, read_at__isnull=True).count(),
+        "acting": len(acting_post_ids(user, on)),
+        "held": Post.objects.filter(holder=user).count(),
+        "custodian": 0,
     }
     assert counts["inbox"] == 2 and counts["overdue"] >= 1 and counts["copies"] == 1
 

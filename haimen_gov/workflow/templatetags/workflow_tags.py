@@ -16,3 +16,46 @@ def nav_count(n: int) -> str:
     from haimen_gov.context_processors import NAV_COUNT_CAP
 
     return f"{NAV_COUNT_CAP}+" if n > NAV_COUNT_CAP else str(n)
+
+
+@register.filter
+def tone(stage: str) -> str:
+    """The badge classes of a state by its meaning: ``<span class="badge {{ item.stage|tone }}">``."""
+    from haimen_gov.workflow.tones import stage_tone
+
+    return f"tone-{stage_tone(str(stage or ''))}"
+
+
+@register.filter
+def tone_name(stage: str) -> str:
+    """The bare tone of a state (``done``, ``refused`` …), for the timeline's dots."""
+    from haimen_gov.workflow.tones import stage_tone
+
+    return stage_tone(str(stage or ""))
+
+
+@register.filter
+def page_window(page: Any) -> list[int | None]:
+    """The page numbers a pager links to around the current one (None: a gap), for a pager that knows its total;
+    none for one that does not (UncountedPaginator)."""
+    paginator = page.paginator
+    if getattr(paginator, "total_unknown", False):
+        return []
+    ellipsis = paginator.ELLIPSIS
+    return [None if n == ellipsis else n for n in paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)]
+
+
+@register.filter
+def minutes_zh(value: Any) -> str:
+    """A duration as people say it: ``timedelta(minutes=15)`` → "15 分钟" (never ISO 8601's "PT15M")."""
+    import datetime as dt
+
+    if isinstance(value, dt.timedelta):
+        minutes = max(1, round(value.total_seconds() / 60))
+    else:
+        from django.conf import settings
+
+        minutes = max(1, round(float(getattr(settings, "AXES_COOLOFF_TIME", 0.25)) * 60))
+    if minutes % 60 == 0:
+        return f"{minutes // 60} 小时"
+    return f"{minutes} 分钟"
