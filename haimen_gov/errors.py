@@ -6,14 +6,17 @@ portal's page in their place unless ``DEBUG_TECHNICAL_PAGES`` asks for them (a d
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
 from django.template import loader
 
+log = logging.getLogger("django.request")
 CJK = re.compile(r"[\u4e00-\u9fff]")
 ERROR_STATUSES = (403, 404, 500)
 TEXTS = {
@@ -55,7 +58,8 @@ def server_error(request: HttpRequest) -> HttpResponse:
 
 
 class FriendlyErrorPagesMiddleware:
-    """Under DEBUG, replaces Django's technical 404 and 500 pages (HTML, not the API's JSON) with the portal's."""
+    """Under DEBUG, replaces Django's technical 404 and 500 pages (HTML, not the API's JSON) with the portal's: a
+    view's exception here, with its Chinese message kept; an unknown address's technical page on its way out."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -71,5 +75,17 @@ class FriendlyErrorPagesMiddleware:
         ):
             return _render(request, response.status_code)
         return response
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not settings.DEBUG or getattr(settings, "DEBUG_TECHNICAL_PAGES", False):
+            return None
+        if request.path.startswith("/api/"):
+            return None  # the API answers in JSON (its own exception handler)
+        if isinstance(exception, Http404):
+            return _render(request, 404, _message(exception))
+        if isinstance(exception, PermissionDenied):
+            return _render(request, 403, _message(exception))
+        log.error("Internal Server Error: %s", request.path, exc_info=exception)
+        return _render(request, 500)
 
 
