@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from typing import Any
+
 from django.db.models import BigIntegerField, Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Cast
 
@@ -162,3 +164,53 @@ def decorate_inbox_rows(tasks: list[Task], today: dt.date) -> list[Task]:
             batchable = bool(step and flow and "approve" in step.verbs and "approve" not in flow.action_forms)
         task.batchable = batchable  # type: ignore[attr-defined]
     return tasks
+
+
+# Posts that are not a leader's: never offered where a leader is meant (加签, 流程干预, delegation's posts).
+NOT_LEADER_KINDS = (PostKind.UNIT_CLERK, PostKind.SEAL_CUSTODIAN)
+
+
+def person_label(name: str, post_title: str, unit: Any) -> str:
+    """How a picker names a person: 姓名（职务·单位）, never the login name."""
+    return f"{name}（{post_title}·{unit.short_name or unit.name}）"
+
+
+def post_choices(viewer: User) -> list[tuple[str, list[tuple[int, str]]]]:
+    """The posts a leader may be asked for (加签) or a task moved to (流程干预), grouped by unit in the units' order
+    and each unit's posts in theirs (the district head first): (unit, [(post id, 姓名（职务·单位）)]). Clerks and the
+    custodian are left out, and so are the viewer's own posts. One query."""
+    posts = (
+        Post.objects.select_related("holder", "unit")
+        .exclude(kind__in=NOT_LEADER_KINDS)
+        .exclude(holder=viewer)
+        .order_by("unit__order", "unit_id", "order", "id")
+    )
+    groups: dict[int, tuple[str, list[tuple[int, str]]]] = {}
+    for post in posts:
+        name = post.holder.display_name if post.holder else "空缺"
+        groups.setdefault(post.unit_id, (post.unit.name, []))[1].append(
+            (post.pk, person_label(name, post.title, post.unit))
+        )
+    return list(groups.values())
+
+
+def user_choices(viewer: User) -> list[tuple[str, list[tuple[int, str]]]]:
+    """Everyone who holds a post, but the viewer, for 传阅: grouped by unit, in the order of their posts; a person
+    with several posts is listed once, under the first. One query."""
+    posts = (
+        Post.objects.filter(holder__is_active=True)
+        .exclude(holder=viewer)
+        .select_related("holder", "unit")
+        .order_by("unit__order", "unit_id", "order", "id")
+    )
+    groups: dict[int, tuple[str, list[tuple[int, str]]]] = {}
+    seen: set[int] = set()
+    for post in posts:
+        holder = post.holder
+        if holder is None or holder.pk in seen:
+            continue
+        seen.add(holder.pk)
+        groups.setdefault(post.unit_id, (post.unit.name, []))[1].append(
+            (holder.pk, person_label(holder.display_name, post.title, post.unit))
+        )
+    return list(groups.values())

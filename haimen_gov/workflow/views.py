@@ -190,14 +190,14 @@ def item_context(item: Item, user: User, posts: list[tuple[int, str]]) -> dict[s
 
 def post_options(request: HttpRequest) -> HttpResponse:
     """<option>s of every post, loaded when the 加签/改派 form is opened (not with every item page)."""
-    posts = Post.objects.select_related("holder").order_by("order", "id")
-    return render(request, "workflow/_post_options.html", {"posts": posts})
+    groups = selectors.post_choices(request.user)  # type: ignore[arg-type]
+    return render(request, "workflow/_options.html", {"groups": groups})
 
 
 def user_options(request: HttpRequest) -> HttpResponse:
     """<option>s of everyone who holds a post, loaded when the 传阅 form is opened."""
-    users = User.objects.filter(is_active=True, posts__isnull=False).distinct().order_by("username")
-    return render(request, "workflow/_user_options.html", {"users": users})
+    groups = selectors.user_choices(request.user)  # type: ignore[arg-type]
+    return render(request, "workflow/_options.html", {"groups": groups})
 
 
 @require_POST

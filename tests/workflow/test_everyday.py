@@ -311,3 +311,25 @@ def test_the_favicon_is_served_locally(client):
     page = client.get("/accounts/login/").content.decode()
     assert re.search(r'<link rel="icon" href="/static/favicon[^"]*\.svg"', page)
     assert client.get("/favicon.ico").status_code in (301, 302)
+
+
+# --------------------------------------------------------------------------- people pickers
+
+
+def test_the_leader_picker_is_grouped_by_unit_leaders_first_without_clerks_or_yourself(org, client_for):
+    posts = client_for(org.vice1).get("/options/posts/").content.decode()
+
+    assert posts.index('<optgroup label="海门区人民政府">') < posts.index('<optgroup label="海门区人民政府办公室">')
+    assert posts.index("陈志明（区长·区政府）") < posts.index("王海涛（常务副区长·区政府）")
+    assert posts.index("王海涛（常务副区长·区政府）") < posts.index("周晓红（副区长·区政府）")
+    assert "李卫东" not in posts  # yourself
+    assert "顾佳怡" not in posts and "文书" not in posts and "胡静" not in posts  # clerks, the custodian
+    assert "vice2" not in posts  # never the login name
+
+
+def test_the_reader_picker_lists_everyone_with_a_post_but_you(org, client_for):
+    users = client_for(org.director).get("/options/users/").content.decode()
+    assert "顾佳怡（区发改委文书·区发改委）" in users
+    assert "黄立新" not in users
+    assert "钱进" not in users
+    assert users.count("<optgroup") >= 5
