@@ -55,7 +55,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_htmx",
     "guardian",
-    "axes",
+    "haimen_gov.axes_app.AxesConfig",
     "haimen_gov.org",
     "haimen_gov.workdays",
     "haimen_gov.workflow",

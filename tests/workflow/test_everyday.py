@@ -333,3 +333,23 @@ def test_the_reader_picker_lists_everyone_with_a_post_but_you(org, client_for):
     assert "黄立新" not in users
     assert "钱进" not in users
     assert users.count("<optgroup") >= 5
+
+
+# --------------------------------------------------------------------------- the admin
+
+
+def test_the_admin_is_chinese_greets_by_name_and_says_which_vice_head_is_which(org, client_for, superuser):
+    from axes.models import AccessAttempt
+
+    AccessAttempt.objects.create(username="head", ip_address="10.0.0.1", failures_since_start=5)
+    client = client_for(superuser)
+
+    index = html(client.get("/admin/"))
+    attempts = html(client.get("/admin/axes/accessattempt/"))
+    picker = {"app_label": "org", "model_name": "delegation", "field_name": "post", "term": "副区长"}
+    posts = [r["text"] for r in client.get("/admin/autocomplete/", picker).json()["results"]]
+
+    assert "欢迎，" in index and "系统管理员" in index
+    assert "登录安全" in index and "登录尝试" in index
+    assert "IP 地址" in attempts and "IP Address" not in attempts and "Access attempts" not in attempts
+    assert "副区长 李卫东" in posts and "副区长 周晓红" in posts
