@@ -32,7 +32,13 @@ def _render(request: HttpRequest | None, status: int, message: str = "") -> Http
     title, text = TEXTS[status]
     from .context_processors import PORTAL_NAME
 
-    context = {"portal_name": PORTAL_NAME, "message": message, "error_code": status, "error_title": title, "error_text": text}
+    context = {
+        "portal_name": PORTAL_NAME,
+        "message": message,
+        "error_code": status,
+        "error_title": title,
+        "error_text": text,
+    }
     body = template.render(context, request if status != 500 else None)
     response = HttpResponse(body, status=status)
     response.portal_error_page = True  # type: ignore[attr-defined]
@@ -87,5 +93,3 @@ class FriendlyErrorPagesMiddleware:
             return _render(request, 403, _message(exception))
         log.error("Internal Server Error: %s", request.path, exc_info=exception)
         return _render(request, 500)
-
-

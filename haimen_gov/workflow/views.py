@@ -22,7 +22,7 @@ from haimen_gov.org.routing import acting_posts
 from . import actions, selectors
 from .filters import InboxFilter
 from .flows import all_flows, flow_for
-from .models import Item, Notification, Task, TaskStatus
+from .models import Item, Notification, Phrase, Task, TaskStatus
 from .paging import CountedPaginator, UncountedPaginator
 from .timeline import timeline
 
@@ -183,6 +183,7 @@ def item_context(item: Item, user: User, posts: list[tuple[int, str]]) -> dict[s
         "open_tasks": open_tasks,
         "my_task": my_task,
         "can_intervene": actions.may_intervene(user, kinds=[kind for _pk, kind in posts]),
+        "can_nudge": actions.may_nudge(user, submitter_id=item.submitter_id, post_kinds=[k for _pk, k in posts]),
         "copies": list(item.carbon_copies.select_related("user").order_by("created_at")),
         "today": timezone.localdate(),
     }
@@ -319,6 +320,54 @@ def _reassign(request: HttpRequest, item: Item, task: Task) -> HttpResponse:
     else:
         messages.success(request, f"已改派至{post.title}。")
     return redirect(item.get_absolute_url())
+
+
+@require_POST
+def task_nudge(request: HttpRequest, pk: int) -> HttpResponse:
+    """催办 an overdue or due-today step of an item the user can see."""
+    task = Task.objects.filter(pk=pk).only("item_id").first()
+    if task is None:
+        raise Http404("该待办不存在。")
+    item = get_visible_item(request, task.item_id)
+    try:
+        actions.task_nudge(pk, actor=request.user, ip=client_ip(request))  # type: ignore[arg-type]
+    except actions.WorkflowError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "已催办，承办人将收到提醒。")
+    return redirect(item.get_absolute_url())
+
+
+def phrases(request: HttpRequest) -> HttpResponse:
+    """常用意见: the user's own saved phrases, added and removed here."""
+    user: User = request.user  # type: ignore[assignment]
+    if request.method == "POST":
+        try:
+            actions.phrase_add(user=user, text=request.POST.get("text", "")[:1000])
+        except actions.WorkflowError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, "已保存常用意见。")
+        return redirect("workflow:phrases")
+    own = list(Phrase.objects.filter(user=user).order_by("order", "id"))
+    return render(request, "workflow/phrases.html", {"phrases": own, "defaults": actions.DEFAULT_PHRASES})
+
+
+@require_POST
+def phrase_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        actions.phrase_delete(user=request.user, phrase_id=pk)  # type: ignore[arg-type]
+    except actions.WorkflowError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "已删除。")
+    return redirect("workflow:phrases")
+
+
+def phrase_options(request: HttpRequest) -> HttpResponse:
+    """<option>s of the user's phrases, loaded when the picker beside a comment box is first used."""
+    texts = actions.phrases_for(request.user)  # type: ignore[arg-type]
+    return render(request, "workflow/_phrase_options.html", {"texts": texts})
 
 
 def item_slip(request: HttpRequest, pk: int) -> HttpResponse:

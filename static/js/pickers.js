@@ -20,3 +20,18 @@
     if (event.target.matches && event.target.matches("input[data-picker-filter]")) filter(event.target);
   });
 })();
+
+// 常用意见: choosing a phrase puts it in the comment box of the same form, to be edited before signing.
+(function () {
+  "use strict";
+  document.addEventListener("change", function (event) {
+    var select = event.target;
+    if (!select.matches || !select.matches("select[data-phrase]") || !select.value) return;
+    var box = select.closest("form").querySelector("textarea[name=comment]");
+    if (box) {
+      box.value = box.value ? box.value + select.value : select.value;
+      box.focus();
+    }
+    select.value = "";
+  });
+})();

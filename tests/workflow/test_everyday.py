@@ -131,9 +131,7 @@ def test_the_inbox_shows_working_days_left_beside_each_deadline(org, client_for)
     assert re.search(r"逾期 \d+ 个工作日", row_of(late, "会审纪要"))
 
 
-def test_the_filtered_inbox_runs_the_same_queries_for_3_rows_as_for_30(
-    org, client_for, django_assert_max_num_queries
-):
+def test_the_filtered_inbox_runs_the_same_queries_for_3_rows_as_for_30(org, client_for, django_assert_max_num_queries):
     client = client_for(org.director)
     counts = []
     for n in (3, 27):
@@ -353,3 +351,97 @@ def test_the_admin_is_chinese_greets_by_name_and_says_which_vice_head_is_which(o
     assert "登录安全" in index and "登录尝试" in index
     assert "IP 地址" in attempts and "IP Address" not in attempts and "Access attempts" not in attempts
     assert "副区长 李卫东" in posts and "副区长 周晓红" in posts
+
+
+# --------------------------------------------------------------------------- 催办
+
+
+def nudge(client, task: Task):  # type: ignore[no-untyped-def]
+    return client.post(f"/tasks/{task.pk}/nudge/", follow=True)
+
+
+def test_the_applicant_nudges_an_overdue_step_once_a_working_day(org, client_for):
+    with time_machine.travel(MONDAY, tick=False):
+        memo = submitted_memo(org, title="逾期纪要")
+    task = open_tasks(memo)[0]
+    client = client_for(org.dept1_clerk)
+
+    with time_machine.travel(MONDAY, tick=False):  # not due yet
+        early = html(nudge(client, task))
+        assert "尚未到办理期限" in early
+        assert 'data-nudge="' not in html(client.get(f"/items/{memo.pk}/"))
+    with time_machine.travel(MONDAY + dt.timedelta(days=3), tick=False):
+        assert f'data-nudge="{task.pk}"' in html(client.get(f"/items/{memo.pk}/"))
+        first = html(nudge(client, task))
+        second = html(nudge(client, task))
+    with time_machine.travel(MONDAY + dt.timedelta(days=4), tick=False):
+        next_day = html(nudge(client, task))
+
+    assert "已催办" in first
+    assert "今天已催办过该环节" in second
+    assert "已催办" in next_day
+    assert memo.history.filter(verb="nudge").count() == 2
+    notices = Notification.objects.filter(kind=NotificationKind.NUDGE, item_id=memo.pk)
+    assert {n.user for n in notices} == {task.post.holder}
+    assert notices.count() == 2
+
+
+def test_a_nudge_is_refused_on_a_day_off(org, client_for):
+    with time_machine.travel(MONDAY, tick=False):
+        memo = submitted_memo(org, title="周末纪要")
+    task = open_tasks(memo)[0]
+    with time_machine.travel(MONDAY + dt.timedelta(days=5), tick=False):  # Saturday
+        text = html(nudge(client_for(org.dept1_clerk), task))
+    assert "今天不是工作日" in text
+    assert not memo.history.filter(verb="nudge").exists()
+
+
+def test_the_database_holds_one_nudge_per_task_and_day(org):
+    from django.db import IntegrityError, transaction
+
+    from haimen_gov.workflow.models import Nudge
+
+    memo = submitted_memo(org, title="约束纪要")
+    task = open_tasks(memo)[0]
+    Nudge.objects.create(task=task, day=MONDAY.date(), by=org.dept1_clerk)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Nudge.objects.create(task=task, day=MONDAY.date(), by=org.director)
+
+
+@pytest.mark.parametrize(("user", "allowed"), [("director", True), ("deputy1", True), ("vice2", False)])
+def test_only_the_applicant_or_the_office_may_nudge(org, client_for, user, allowed):
+    with time_machine.travel(MONDAY, tick=False):
+        memo = memo_at(org, MemoState.EXEC_SIGN, title="谁能催办")
+    task = open_tasks(memo)[0]
+    actions.item_copy(Memo, memo.pk, actor=org.dept1_clerk, users=[org.vice2])  # vice2 may see the item
+    with time_machine.travel(MONDAY + dt.timedelta(days=10), tick=False):
+        text = html(nudge(client_for(getattr(org, user)), task))
+    assert ("已催办" in text) is allowed
+    assert memo.history.filter(verb="nudge").exists() is allowed
+
+
+# --------------------------------------------------------------------------- 常用意见
+
+
+def test_a_leader_keeps_their_own_phrases_and_picks_them_beside_the_comment_box(org, client_for):
+    client = client_for(org.vice1)
+    assert "同意。" in html(client.get("/options/phrases/"))  # the defaults, until one is saved
+
+    html(client.post("/phrases/", {"text": "  同意，请  财政局研究办理。 "}, follow=True))
+    again = html(client.post("/phrases/", {"text": "同意，请 财政局研究办理。"}, follow=True))
+    too_long = html(client.post("/phrases/", {"text": "长" * 201}, follow=True))
+
+    options = html(client.get("/options/phrases/"))
+    assert "同意，请 财政局研究办理。" in options and "拟同意" not in options
+    assert "已有相同的常用意见" in again and "不能超过 200 字" in too_long
+    assert "同意，请 财政局研究办理。" not in html(client_for(org.vice2).get("/options/phrases/"))
+
+    phrase = org.vice1.phrases.get()
+    html(client_for(org.vice2).post(f"/phrases/{phrase.pk}/delete/", follow=True))  # not theirs: nothing happens
+    assert org.vice1.phrases.exists()
+    html(client.post(f"/phrases/{phrase.pk}/delete/", follow=True))
+    assert not org.vice1.phrases.exists()
+
+    memo = memo_at(org, MemoState.OFFICE_REVIEW, title="选用意见的纪要")
+    page = html(client_for(org.director).get(f"/items/{memo.pk}/"))
+    assert "data-phrase" in page and 'hx-get="/options/phrases/"' in page

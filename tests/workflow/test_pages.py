@@ -368,7 +368,9 @@ def test_the_processing_slip_is_a_pdf_with_every_opinion(org, client_for):
 def test_the_pickers_of_the_item_page_load_on_demand(org, client_for):
     client = client_for(org.director)
     posts = client.get("/options/posts/").content.decode()
-    assert f'<option value="{org.posts.justice.pk}" data-search="朱文斌（区司法局局长·区司法局） 海门区司法局">' in posts
+    assert (
+        f'<option value="{org.posts.justice.pk}" data-search="朱文斌（区司法局局长·区司法局） 海门区司法局">' in posts
+    )
     users = client.get("/options/users/").content.decode()
     assert f'<option value="{org.vice2.pk}" data-search="周晓红（副区长·区政府） 海门区人民政府">' in users
     assert "钱进" not in users  # the outsider holds no post

@@ -8,7 +8,9 @@
 - ``items``: create an item, fire a transition, 加签;
 - ``reassign``: 改派 by the office director, re-routing after a reshuffle;
 - ``copies``: 传阅 and its read receipts;
-- ``batch``: 批量审批, each task through ``item_fire`` as if one by one.
+- ``batch``: 批量审批, each task through ``item_fire`` as if one by one;
+- ``nudges``: 催办 an overdue or due-today step, once a working day;
+- ``phrases``: 常用意见, each person's saved phrases.
 
 Callers import from here: ``from haimen_gov.workflow.actions import item_fire``.
 """
@@ -19,10 +21,13 @@ from .engine import open_step_tasks
 from .errors import CommentRequired, Conflict, Forbidden, ValidationError, WorkflowError
 from .items import item_add_signer, item_create, item_fire
 from .notifications import notification_mark_read, queue_email_delivery
+from .nudges import may_nudge, nudgeable, task_nudge
 from .permissions import TransitionInfo, available_transitions, current_round_tasks, may_intervene
+from .phrases import DEFAULT_PHRASES, phrase_add, phrase_delete, phrases_for
 from .reassign import reroute_open_tasks, task_reassign
 
 __all__ = [
+    "DEFAULT_PHRASES",
     "BatchResult",
     "CommentRequired",
     "Conflict",
@@ -38,10 +43,16 @@ __all__ = [
     "item_create",
     "item_fire",
     "may_intervene",
+    "may_nudge",
     "notification_mark_read",
+    "nudgeable",
     "open_step_tasks",
+    "phrase_add",
+    "phrase_delete",
+    "phrases_for",
     "queue_email_delivery",
     "reroute_open_tasks",
+    "task_nudge",
     "task_reassign",
     "tasks_approve",
 ]

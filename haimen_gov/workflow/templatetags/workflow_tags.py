@@ -42,7 +42,9 @@ def page_window(page: Any) -> list[int | None]:
     if getattr(paginator, "total_unknown", False):
         return []
     ellipsis = paginator.ELLIPSIS
-    return [None if n == ellipsis else n for n in paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)]
+    return [
+        None if n == ellipsis else n for n in paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
+    ]
 
 
 @register.filter
