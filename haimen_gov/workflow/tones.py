@@ -25,8 +25,8 @@ def _closed_states() -> frozenset[str]:
 
 
 def stage_tone(stage: str) -> str:
-    """``done`` (green) for a state that ends the chain well (已用印归档, 已印发 …), ``withdrawn``/``refused``/``returned``/
-    ``draft`` for those by name, ``pending`` (blue) for a state that still waits on somebody."""
+    """``done`` (green) for a state that ends the chain well (已用印归档, 已印发 …); ``withdrawn``, ``refused``,
+    ``returned`` and ``draft`` for those by name; ``pending`` (blue) for a state that still waits on somebody."""
     if stage in TONES:
         return TONES[stage]
     if stage in _closed_states():

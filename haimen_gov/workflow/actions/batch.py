@@ -4,10 +4,11 @@ lock, checks, history row and notices), so one refusal or race (409) never undoe
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import cast
 
 from haimen_gov.org.models import User
 
-from ..models import Task, TaskStatus
+from ..models import Item, Task, TaskStatus
 from .errors import Conflict, WorkflowError
 from .items import item_fire
 
@@ -41,7 +42,14 @@ def tasks_approve(task_ids: list[int], *, actor: User, ip: str | None = None) ->
             if task.status != TaskStatus.OPEN or model is None:
                 raise Conflict("该事项已被他人处理，请刷新后查看。")
             # The state the inbox showed: a task still open but of an earlier state would be a race as well.
-            item_fire(model, task.item_id, verb="approve", actor=actor, ip=ip, expected_state=task.item.stage)
+            item_fire(
+                cast("type[Item]", model),
+                task.item_id,
+                verb="approve",
+                actor=actor,
+                ip=ip,
+                expected_state=task.item.stage,
+            )
         except WorkflowError as exc:
             results.append(BatchResult(task_id, title, exc.status, exc.message))
         else:

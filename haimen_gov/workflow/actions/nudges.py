@@ -11,7 +11,7 @@ from haimen_gov.org.models import PostKind, User
 from haimen_gov.org.routing import acting_posts, who_acts_for
 
 from ..flows import flow_for
-from ..models import Nudge, NotificationKind, Task, TaskStatus
+from ..models import NotificationKind, Nudge, Task, TaskStatus
 from .engine import lock_item
 from .errors import Conflict, Forbidden, WorkflowError
 from .history import history_append
