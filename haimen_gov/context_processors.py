@@ -37,7 +37,8 @@ SELECT
         WHERE c.user_id = %(user)s AND c.read_at IS NULL LIMIT %(limit)s) s),
     (SELECT count(*) FROM posts),
     (SELECT count(*) FROM {post} p WHERE p.holder_id = %(user)s),
-    (SELECT count(*) FROM {post} p WHERE p.holder_id = %(user)s AND p.kind = %(custodian)s)
+    (SELECT count(*) FROM {post} p WHERE p.holder_id = %(user)s AND p.kind = %(custodian)s),
+    (SELECT count(*) FROM {post} p WHERE p.holder_id = %(user)s AND p.kind IN ({delegating}))
 """
 
 
@@ -45,8 +46,10 @@ def nav_counts(user: Any, today: dt.date | None = None) -> dict[str, int]:
     """The navigation's counts (待办, overdue, unread notices, unread copies) in one query. Each is exact up to
     NAV_COUNT_CAP; above it, the count is NAV_COUNT_CAP + 1 ("999+"). The same query tells what the menus offer:
     ``acting`` posts acted for today (none: no 待办 queue), ``held`` posts held in person (none: nothing to apply
-    for), ``custodian`` seal custodian posts held (the 待用印登记 queue is theirs alone)."""
+    for), ``custodian`` seal custodian posts held (the 待用印登记 queue is theirs alone), ``leader`` posts held that
+    may be delegated from the portal (委托)."""
     from haimen_gov.org.models import Delegation, Post, PostKind
+    from haimen_gov.workflow.actions.delegations import DELEGATING_KINDS
     from haimen_gov.workflow.models import CarbonCopy, Notification, Task, TaskStatus
 
     sql = _NAV_SQL.format(
@@ -55,6 +58,8 @@ def nav_counts(user: Any, today: dt.date | None = None) -> dict[str, int]:
         task=Task._meta.db_table,
         notification=Notification._meta.db_table,
         copy=CarbonCopy._meta.db_table,
+        # Constants of the code, never input: written into the statement (a tuple parameter is not portable).
+        delegating=", ".join(f"'{kind.value}'" for kind in DELEGATING_KINDS),
     )
     params = {
         "user": user.pk,
@@ -65,7 +70,7 @@ def nav_counts(user: Any, today: dt.date | None = None) -> dict[str, int]:
     }
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        inbox, overdue, unread, copies, acting, held, custodian = cursor.fetchone()
+        inbox, overdue, unread, copies, acting, held, custodian, leader = cursor.fetchone()
     return {
         "inbox": inbox,
         "overdue": overdue,
@@ -74,6 +79,7 @@ def nav_counts(user: Any, today: dt.date | None = None) -> dict[str, int]:
         "acting": acting,
         "held": held,
         "custodian": custodian,
+        "leader": leader,
     }
 
 

@@ -229,6 +229,11 @@ CELERY_BEAT_SCHEDULE = {
         # Expires before the next run (however short the interval), so a backlog never piles up sweeps.
         "options": {"expires": REMINDER_SWEEP_SECONDS - min(10, REMINDER_SWEEP_SECONDS / 2)},
     },
+    "workflow-delegated-digest": {
+        "task": "haimen_gov.workflow.tasks.delegated_digest",
+        "schedule": crontab(hour=7, minute=30),  # yesterday's acts done in a delegator's name, before the day starts
+        "options": {"expires": 6 * 3600},
+    },
     "workflow-prune-reminders": {
         "task": "haimen_gov.workflow.tasks.prune_reminders",
         "schedule": crontab(hour=2, minute=30),

@@ -282,6 +282,12 @@ class Notification(models.Model):
             models.Index(fields=["user"], condition=Q(read_at__isnull=True), name="notification_unread"),
             models.Index(fields=["email_status"], condition=Q(email_status="pending"), name="notification_email_out"),
         ]
+        constraints = [
+            # The daily digest of acts done in a delegator's name: one per person and day, however often beat runs.
+            models.UniqueConstraint(
+                fields=["user", "day"], condition=Q(kind="delegated"), name="one_delegated_digest_per_user_day"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title

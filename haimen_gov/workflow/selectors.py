@@ -193,14 +193,15 @@ def post_choices(viewer: User) -> list[tuple[str, list[tuple[int, str]]]]:
     return list(groups.values())
 
 
-def user_choices(viewer: User) -> list[tuple[str, list[tuple[int, str]]]]:
-    """Everyone who holds a post, but the viewer, for 传阅: grouped by unit, in the order of their posts; a person
-    with several posts is listed once, under the first. One query."""
+def user_choices(viewer: User, *, leaders_only: bool = False) -> list[tuple[str, list[tuple[int, str]]]]:
+    """Everyone who holds a post, but the viewer, for 传阅 (``leaders_only``: no clerk or custodian, for a delegate):
+    grouped by unit, in the order of their posts; a person with several posts is listed once, under the first. One
+    query."""
+    posts = Post.objects.filter(holder__is_active=True)
+    if leaders_only:
+        posts = posts.exclude(kind__in=NOT_LEADER_KINDS)
     posts = (
-        Post.objects.filter(holder__is_active=True)
-        .exclude(holder=viewer)
-        .select_related("holder", "unit")
-        .order_by("unit__order", "unit_id", "order", "id")
+        posts.exclude(holder=viewer).select_related("holder", "unit").order_by("unit__order", "unit_id", "order", "id")
     )
     groups: dict[int, tuple[str, list[tuple[int, str]]]] = {}
     seen: set[int] = set()

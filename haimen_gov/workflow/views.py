@@ -370,6 +370,77 @@ def phrase_options(request: HttpRequest) -> HttpResponse:
     return render(request, "workflow/_phrase_options.html", {"texts": texts})
 
 
+def delegations(request: HttpRequest) -> HttpResponse:
+    """委托: the user's own posts' delegations (the office: every leader's), set up, shortened and revoked here."""
+    from haimen_gov.org.models import Delegation
+
+    from .actions.delegations import DELEGATING_KINDS, is_office
+    from .delegation_forms import DelegationForm, ShortenForm
+
+    user: User = request.user  # type: ignore[assignment]
+    office = is_office(user, [kind for _pk, kind in viewer_posts(request)])
+    form = DelegationForm(request.POST or None, viewer=user, office=office)
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                actions.delegation_create(
+                    actor=user,
+                    post=data["post"],
+                    delegate=data["delegate"],
+                    start=data["start"],
+                    end=data["end"],
+                    reason=data["reason"],
+                )
+            except actions.WorkflowError as exc:
+                messages.error(request, exc.message)
+            else:
+                messages.success(request, f"已委托{data['delegate'].display_name}代为办理{data['post'].title}。")
+                return redirect("workflow:delegations")
+        status = 400
+    else:
+        status = 200
+    rows = (
+        Delegation.objects.filter(
+            revoked_at__isnull=True, end__gte=timezone.localdate(), post__kind__in=DELEGATING_KINDS
+        )
+        .select_related("post", "post__holder", "post__unit", "delegate", "created_by")
+        .order_by("start", "id")
+    )
+    if not office:
+        rows = rows.filter(post__holder=user)
+    context = {
+        "form": form,
+        "rows": list(rows),
+        "office": office,
+        "shorten": ShortenForm(),
+        "today": timezone.localdate(),
+    }
+    return render(request, "workflow/delegations.html", context, status=status)
+
+
+@require_POST
+def delegation_change(request: HttpRequest, pk: int, change: str) -> HttpResponse:
+    """Shortens (``end``) or revokes one delegation."""
+    from .delegation_forms import ShortenForm
+
+    user: User = request.user  # type: ignore[assignment]
+    try:
+        if change == "revoke":
+            actions.delegation_revoke(pk, actor=user)
+            messages.success(request, "已撤销委托。")
+        else:
+            form = ShortenForm(request.POST)
+            if not form.is_valid():
+                messages.error(request, "；".join(str(e) for errors in form.errors.values() for e in errors))
+                return redirect("workflow:delegations")
+            actions.delegation_shorten(pk, actor=user, end=form.cleaned_data["end"])
+            messages.success(request, "已缩短委托期限。")
+    except actions.WorkflowError as exc:
+        messages.error(request, exc.message)
+    return redirect("workflow:delegations")
+
+
 def item_slip(request: HttpRequest, pk: int) -> HttpResponse:
     """处理笺: the item's fields and every opinion, in order, as a PDF."""
     from haimen_gov.pdf import pdf_response

@@ -445,3 +445,115 @@ def test_a_leader_keeps_their_own_phrases_and_picks_them_beside_the_comment_box(
     memo = memo_at(org, MemoState.OFFICE_REVIEW, title="选用意见的纪要")
     page = html(client_for(org.director).get(f"/items/{memo.pk}/"))
     assert "data-phrase" in page and 'hx-get="/options/phrases/"' in page
+
+
+# --------------------------------------------------------------------------- 委托 from the portal
+
+
+def test_a_leader_delegates_the_delegate_acts_and_the_leader_revokes(org, client_for):
+    from haimen_gov.org.models import Delegation
+    from haimen_gov.workflow.actions.delegations import delegated_digest
+
+    today = MONDAY.date()
+    with time_machine.travel(MONDAY, tick=False):
+        memo = memo_at(org, MemoState.EXEC_SIGN, title="委托期间的纪要")
+        leader = client_for(org.exec_vice)
+        page = html(leader.get("/delegations/"))
+        assert "王海涛（常务副区长·区政府）" not in page  # never yourself
+        assert "顾佳怡" not in page  # no clerk as a delegate
+        response = leader.post(
+            "/delegations/",
+            {
+                "post": org.posts.exec_vice.pk,
+                "delegate": org.head.pk,
+                "start": today.isoformat(),
+                "end": (today + dt.timedelta(days=6)).isoformat(),
+                "reason": "赴省参加会议",
+            },
+            follow=True,
+        )
+        assert "已委托陈志明代为办理常务副区长" in html(response)
+        delegation = Delegation.objects.get(post=org.posts.exec_vice)
+        assert delegation.created_by == org.exec_vice
+
+        # The delegate acts in the leader's name.
+        fire(memo, "approve", org.head, comment="同意。")
+        entry = memo.history.get(verb="approve", step_label__isnull=False, actor=org.head)
+        assert entry.acting_label == "受常务副区长委托"
+
+        # Shorten, then revoke.
+        shorter = {"end": (today + dt.timedelta(days=2)).isoformat()}
+        assert "已缩短委托期限" in html(leader.post(f"/delegations/{delegation.pk}/shorten/", shorter, follow=True))
+        delegation.refresh_from_db()
+        assert delegation.end == today + dt.timedelta(days=2)
+        html(leader.post(f"/delegations/{delegation.pk}/revoke/", follow=True))
+        delegation.refresh_from_db()
+        assert delegation.revoked_at is not None
+        assert "暂无生效中的委托" in html(leader.get("/delegations/"))
+        assert "受常务副区长委托" not in html(client_for(org.head).get("/inbox/"))
+
+    # The next morning the leader hears of what was done in their name; a second run adds nothing.
+    with time_machine.travel(MONDAY + dt.timedelta(days=1), tick=False):
+        delegated_digest()
+        delegated_digest()
+    digest = Notification.objects.get(user=org.exec_vice, kind=NotificationKind.DELEGATED, day=today)
+    assert "委托期间的纪要" in digest.body and "陈志明" in digest.body
+    assert digest.count == 1
+
+
+def test_the_office_delegates_on_a_leaders_behalf_but_nobody_delegates_seal_custody(org, client_for):
+    from haimen_gov.org.models import Delegation
+
+    today = MONDAY.date().isoformat()
+    with time_machine.travel(MONDAY, tick=False):
+        office = client_for(org.director)
+        html(
+            office.post(
+                "/delegations/",
+                {"post": org.posts.vice1.pk, "delegate": org.vice2.pk, "start": today, "end": today, "reason": "出差"},
+                follow=True,
+            )
+        )
+        custody = office.post(
+            "/delegations/",
+            {
+                "post": org.posts.custodian.pk,
+                "delegate": org.office_clerk.pk,
+                "start": today,
+                "end": today,
+                "reason": "休假",
+            },
+        )
+        other = client_for(org.vice2).post(
+            "/delegations/",
+            {"post": org.posts.vice1.pk, "delegate": org.head.pk, "start": today, "end": today, "reason": "代登记"},
+        )
+        past = client_for(org.vice1).post(
+            "/delegations/",
+            {
+                "post": org.posts.vice1.pk,
+                "delegate": org.head.pk,
+                "start": "2026-05-01",
+                "end": today,
+                "reason": "补登",
+            },
+        )
+
+    assert Delegation.objects.filter(post=org.posts.vice1, delegate=org.vice2, created_by=org.director).exists()
+    assert custody.status_code == 400 and not Delegation.objects.filter(post=org.posts.custodian).exists()  # 第三十条
+    assert other.status_code == 400 and "不能委托该职务" in other.content.decode()
+    assert past.status_code == 400 and "开始日期不能早于今天" in past.content.decode()
+    assert Delegation.objects.count() == 1
+
+
+def test_someone_else_may_not_revoke_a_leaders_delegation(org, client_for):
+    d = delegate(org.posts.vice1, org.vice2)
+    text = html(client_for(org.vice2).post(f"/delegations/{d.pk}/revoke/", follow=True))
+    d.refresh_from_db()
+    assert d.revoked_at is None and "只能变更本人职务的委托" in text
+
+
+def test_only_leaders_see_the_delegation_menu(org, client_for):
+    assert 'href="/delegations/"' in html(client_for(org.vice1).get("/"))
+    assert 'href="/delegations/"' not in html(client_for(org.dept1_clerk).get("/"))
+    assert 'href="/delegations/"' not in html(client_for(org.outsider).get("/"))

@@ -182,6 +182,7 @@ def test_the_nav_counts_match_the_queues_of_a_delegate(org):
         "acting": len(acting_post_ids(user, on)),
         "held": Post.objects.filter(holder=user).count(),
         "custodian": 0,
+        "leader": 1,
     }
     assert counts["inbox"] == 2 and counts["overdue"] >= 1 and counts["copies"] == 1
 

@@ -10,13 +10,15 @@
 - ``copies``: 传阅 and its read receipts;
 - ``batch``: 批量审批, each task through ``item_fire`` as if one by one;
 - ``nudges``: 催办 an overdue or due-today step, once a working day;
-- ``phrases``: 常用意见, each person's saved phrases.
+- ``phrases``: 常用意见, each person's saved phrases;
+- ``delegations``: 委托 set up, shortened and revoked from the portal, and the delegator's daily digest.
 
 Callers import from here: ``from haimen_gov.workflow.actions import item_fire``.
 """
 
 from .batch import BatchResult, tasks_approve
 from .copies import copy_mark_read, item_copy
+from .delegations import delegation_create, delegation_revoke, delegation_shorten
 from .engine import open_step_tasks
 from .errors import CommentRequired, Conflict, Forbidden, ValidationError, WorkflowError
 from .items import item_add_signer, item_create, item_fire
@@ -38,6 +40,9 @@ __all__ = [
     "available_transitions",
     "copy_mark_read",
     "current_round_tasks",
+    "delegation_create",
+    "delegation_revoke",
+    "delegation_shorten",
     "item_add_signer",
     "item_copy",
     "item_create",
