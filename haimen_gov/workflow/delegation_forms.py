@@ -36,9 +36,7 @@ class DelegationForm(forms.Form):
 
     def error_messages_zh(self) -> None:
         for field in self.fields.values():
-            field.error_messages.update(
-                {"required": f"请填写{field.label}。", "invalid": f"{field.label}格式不正确。"}
-            )
+            field.error_messages.update({"required": f"请填写{field.label}。", "invalid": f"{field.label}格式不正确。"})
         self.fields["post"].error_messages["invalid_choice"] = "不能委托该职务。"
         self.fields["delegate"].error_messages["invalid_choice"] = "请从列表中选择受托人。"
 
