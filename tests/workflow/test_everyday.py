@@ -557,3 +557,17 @@ def test_only_leaders_see_the_delegation_menu(org, client_for):
     assert 'href="/delegations/"' in html(client_for(org.vice1).get("/"))
     assert 'href="/delegations/"' not in html(client_for(org.dept1_clerk).get("/"))
     assert 'href="/delegations/"' not in html(client_for(org.outsider).get("/"))
+
+
+def test_the_inbox_filters_by_urgency_where_the_items_have_one(org, client_for):
+    from tests.workflow_app.models import Urgency
+
+    submitted_memo(org, title="特急纪要", urgency=Urgency.VERY_URGENT)
+    submitted_memo(org, title="平常纪要")
+    client = client_for(org.director)
+
+    page = html(client.get("/inbox/", {"urgency": Urgency.VERY_URGENT}))
+    bad = client.get("/inbox/", {"urgency": "whatever"})
+
+    assert 'name="urgency"' in page and "特急纪要" in page and "平常纪要" not in page
+    assert bad.status_code == 200 and "平常纪要" in bad.content.decode()  # an unknown value is left out, reported
