@@ -138,15 +138,13 @@ def decorate_inbox_rows(tasks: list[Task], today: dt.date) -> list[Task]:
     ``{% include %}`` or ``{% url %}`` per row: the item's link, the working days left (from the in-process calendar,
     no query), the deadline's tone, and whether the task may be approved in a batch (a step that approves without a
     comment or a form)."""
-    from django.urls import reverse
-
     from haimen_gov.workdays import calendar
 
     from .flows import flow_for
+    from .templatetags.workflow_tags import item_url
 
-    base = reverse("workflow:item", args=[0])[: -len("0/")]
     for task in tasks:
-        task.url = f"{base}{task.item_id}/"  # type: ignore[attr-defined]
+        task.url = item_url(task.item_id)  # type: ignore[attr-defined]
         task.remaining = calendar.workdays_between(today, task.due_date).days  # type: ignore[attr-defined]
         task.late = -task.remaining  # type: ignore[attr-defined]
         task.due_tone = (  # type: ignore[attr-defined]
