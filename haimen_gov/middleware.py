@@ -12,7 +12,7 @@ from django.http import HttpRequest, HttpResponse
 
 def client_ip(request: HttpRequest) -> str | None:
     """The client's address: X-Real-IP when a trusted proxy sets it (TRUST_X_REAL_IP), else REMOTE_ADDR."""
-    if getattr(settings, "TRUST_X_REAL_IP", False):
+    if settings.TRUST_X_REAL_IP:
         real = request.META.get("HTTP_X_REAL_IP", "").strip()
         if real:
             return real

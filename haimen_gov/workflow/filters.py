@@ -66,9 +66,12 @@ class InboxFilter(forms.Form):
         data = getattr(self, "cleaned_data", {})
         q = data.get("q")
         if q:
-            match = Q(item__title__icontains=q) | Q(item__unit__name__icontains=q) | Q(item__unit__short_name=q)
-            if q.isdigit() and len(q) <= 18:
-                match |= Q(item_id=int(q))  # 编号
+            match = (
+                Q(item__title__icontains=q)
+                | Q(item__number__icontains=q)  # the item's one visible number (海政发〔2026〕3号 …)
+                | Q(item__unit__name__icontains=q)
+                | Q(item__unit__short_name=q)
+            )
             tasks = tasks.filter(match)
         if data.get("kind"):
             tasks = tasks.filter(item__kind_id=int(data["kind"]))

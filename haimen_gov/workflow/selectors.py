@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import BigIntegerField, Exists, OuterRef, Q, QuerySet
@@ -11,7 +12,7 @@ from django.db.models.functions import Cast
 from haimen_gov.org.models import Post, PostKind, User
 from haimen_gov.org.routing import acting_post_ids, acting_posts
 
-from .models import CarbonCopy, Item, Notification, Task, TaskStatus
+from .models import LINK_ROLES, CarbonCopy, Item, ItemLink, LinkKind, Notification, Task, TaskStatus
 
 # Posts that oversee every item: the district head and the office director (who "watches everything").
 OVERSEER_KINDS = (PostKind.DISTRICT_HEAD, PostKind.OFFICE_DIRECTOR)
@@ -212,3 +213,32 @@ def user_choices(viewer: User, *, leaders_only: bool = False) -> list[tuple[str,
             (holder.pk, person_label(holder.display_name, post.title, post.unit))
         )
     return list(groups.values())
+
+
+@dataclass(frozen=True)
+class LinkedItem:
+    """An item linked to the one shown, and what it is to it (来源事项, 派生事项 …)."""
+
+    role: str
+    kind: str
+    item: Item
+    link: ItemLink
+
+
+def item_links(item: Item, user: User, *, posts: list[tuple[int, str]] | None = None) -> list[LinkedItem]:
+    """The items linked to ``item`` that ``user`` may see, in one query (a link to an item of a unit the user has
+    nothing to do with is not shown: its title would leak)."""
+    visible = visible_items(user, posts=posts).values("pk")
+    links = (
+        ItemLink.objects.filter(
+            Q(from_item_id=item.pk, to_item__in=visible) | Q(to_item_id=item.pk, from_item__in=visible)
+        )
+        .select_related("from_item", "to_item")
+        .order_by("created_at", "id")
+    )
+    result = []
+    for link in links:
+        outgoing = link.from_item_id == item.pk
+        role = LINK_ROLES[LinkKind(link.kind)][0 if outgoing else 1]
+        result.append(LinkedItem(role, link.kind, link.to_item if outgoing else link.from_item, link))
+    return result

@@ -185,6 +185,7 @@ def item_context(item: Item, user: User, posts: list[tuple[int, str]]) -> dict[s
         "can_intervene": actions.may_intervene(user, kinds=[kind for _pk, kind in posts]),
         "can_nudge": actions.may_nudge(user, submitter_id=item.submitter_id, post_kinds=[k for _pk, k in posts]),
         "copies": list(item.carbon_copies.select_related("user").order_by("created_at")),
+        "links": selectors.item_links(item, user, posts=posts) if item.has_links else [],
         "today": timezone.localdate(),
     }
 
@@ -474,7 +475,7 @@ def slip_context(item: Item) -> dict[str, Any]:
         }
         for h in item.history.exclude(verb="create").select_related("actor", "post").order_by("at", "id")
     ]
-    return {"title": "处理笺", "number": f"No. {item.pk:06d}", "fields": fields, "opinions": opinions, "item": item}
+    return {"title": "处理笺", "number": item.number, "fields": fields, "opinions": opinions, "item": item}
 
 
 def notifications(request: HttpRequest) -> HttpResponse:

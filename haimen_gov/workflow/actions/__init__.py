@@ -11,7 +11,8 @@
 - ``batch``: 批量审批, each task through ``item_fire`` as if one by one;
 - ``nudges``: 催办 an overdue or due-today step, once a working day;
 - ``phrases``: 常用意见, each person's saved phrases;
-- ``delegations``: 委托 set up, shortened and revoked from the portal, and the delegator's daily digest.
+- ``delegations``: 委托 set up, shortened and revoked from the portal, and the delegator's daily digest;
+- ``links``: typed links between items (来源, 派生自, 取代).
 
 Callers import from here: ``from haimen_gov.workflow.actions import item_fire``.
 """
@@ -22,6 +23,7 @@ from .delegations import delegation_create, delegation_revoke, delegation_shorte
 from .engine import open_step_tasks
 from .errors import CommentRequired, Conflict, Forbidden, ValidationError, WorkflowError
 from .items import item_add_signer, item_create, item_fire
+from .links import item_link
 from .notifications import notification_mark_read, queue_email_delivery
 from .nudges import may_nudge, nudgeable, task_nudge
 from .permissions import TransitionInfo, available_transitions, current_round_tasks, may_intervene
@@ -47,6 +49,7 @@ __all__ = [
     "item_copy",
     "item_create",
     "item_fire",
+    "item_link",
     "may_intervene",
     "may_nudge",
     "notification_mark_read",

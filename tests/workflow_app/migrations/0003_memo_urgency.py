@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('workflow_app', '0001_initial'),
+        ('workflow_app', '0002_memo_number_series'),
     ]
 
     operations = [

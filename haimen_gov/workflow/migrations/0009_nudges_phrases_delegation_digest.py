@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('workflow', '0005_reminder_claims'),
+        ('workflow', '0008_item_links'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
