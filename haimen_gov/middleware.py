@@ -19,7 +19,7 @@ def client_ip(request: HttpRequest) -> str | None:
     return request.META.get("REMOTE_ADDR")
 
 
-OPEN_PREFIXES = ("/accounts/login/", "/static/", "/api/", "/healthz")
+OPEN_PREFIXES = ("/accounts/login/", "/static/", "/api/", "/healthz", "/favicon.ico")
 
 
 class LoginRequiredMiddleware:

@@ -310,7 +310,8 @@ def test_the_lockout_page_says_minutes(org, settings):
 def test_the_favicon_is_served_locally(client):
     page = client.get("/accounts/login/").content.decode()
     assert re.search(r'<link rel="icon" href="/static/favicon[^"]*\.svg"', page)
-    assert client.get("/favicon.ico").status_code in (301, 302)
+    icon = client.get("/favicon.ico")
+    assert icon.status_code == 301 and icon["Location"].endswith(".svg") and "/static/favicon" in icon["Location"]
 
 
 # --------------------------------------------------------------------------- people pickers
