@@ -38,7 +38,8 @@ SELECT
     (SELECT count(*) FROM posts),
     (SELECT count(*) FROM {post} p WHERE p.holder_id = %(user)s),
     (SELECT count(*) FROM {post} p WHERE p.holder_id = %(user)s AND p.kind = %(custodian)s),
-    (SELECT count(*) FROM {post} p WHERE p.holder_id = %(user)s AND p.kind IN ({delegating}))
+    (SELECT count(*) FROM {post} p WHERE p.holder_id = %(user)s AND p.kind IN ({delegating})),
+    (SELECT count(*) FROM {post} p WHERE p.id IN (SELECT id FROM posts) AND p.kind IN ({dashboard_kinds}))
 """
 
 
@@ -47,7 +48,9 @@ def nav_counts(user: Any, today: dt.date | None = None) -> dict[str, int]:
     NAV_COUNT_CAP; above it, the count is NAV_COUNT_CAP + 1 ("999+"). The same query tells what the menus offer:
     ``acting`` posts acted for today (none: no 待办 queue), ``held`` posts held in person (none: nothing to apply
     for), ``custodian`` seal custodian posts held (the 待用印登记 queue is theirs alone), ``leader`` posts held that
-    may be delegated from the portal (委托)."""
+    may be delegated from the portal (委托), ``dashboard`` whether the user may open the dashboard (acts for a
+    leader's or the office's post today)."""
+    from haimen_gov.dashboard.scope import DASHBOARD_KINDS
     from haimen_gov.org.models import Delegation, Post, PostKind
     from haimen_gov.workflow.actions.delegations import DELEGATING_KINDS
     from haimen_gov.workflow.models import CarbonCopy, Notification, Task, TaskStatus
@@ -58,8 +61,8 @@ def nav_counts(user: Any, today: dt.date | None = None) -> dict[str, int]:
         task=Task._meta.db_table,
         notification=Notification._meta.db_table,
         copy=CarbonCopy._meta.db_table,
-        # Constants of the code, never input: written into the statement (a tuple parameter is not portable).
-        delegating=", ".join(f"'{kind.value}'" for kind in DELEGATING_KINDS),
+        delegating=", ".join(f"%(delegating{n})s" for n in range(len(DELEGATING_KINDS))),
+        dashboard_kinds=", ".join(f"%(dashboard{n})s" for n in range(len(DASHBOARD_KINDS))),
     )
     params = {
         "user": user.pk,
@@ -67,10 +70,12 @@ def nav_counts(user: Any, today: dt.date | None = None) -> dict[str, int]:
         "custodian": PostKind.SEAL_CUSTODIAN.value,
         "open": TaskStatus.OPEN.value,
         "limit": NAV_COUNT_CAP + 1,
+        **{f"dashboard{n}": kind.value for n, kind in enumerate(sorted(DASHBOARD_KINDS))},
+        **{f"delegating{n}": kind.value for n, kind in enumerate(DELEGATING_KINDS)},
     }
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        inbox, overdue, unread, copies, acting, held, custodian, leader = cursor.fetchone()
+        inbox, overdue, unread, copies, acting, held, custodian, leader, dashboard = cursor.fetchone()
     return {
         "inbox": inbox,
         "overdue": overdue,
@@ -80,6 +85,7 @@ def nav_counts(user: Any, today: dt.date | None = None) -> dict[str, int]:
         "held": held,
         "custodian": custodian,
         "leader": leader,
+        "dashboard": dashboard,
     }
 
 

@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "haimen_gov.org",
     "haimen_gov.workdays",
     "haimen_gov.workflow",
+    "haimen_gov.dashboard",
     "meetings",
     "documents",
     "seals",
@@ -243,6 +244,8 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 REMINDER_SWEEP_SECONDS = max(envint("REMINDER_SWEEP_SECONDS", 300), 1)
+# How often beat rewrites the dashboard's summary tables (open tasks and items, step times); the page shows when.
+DASHBOARD_REFRESH_SECONDS = max(envint("DASHBOARD_REFRESH_SECONDS", 300), 10)
 CELERY_BEAT_SCHEDULE = {
     "workflow-sweep": {
         "task": "haimen_gov.workflow.tasks.sweep",
@@ -254,6 +257,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "haimen_gov.workflow.tasks.delegated_digest",
         "schedule": crontab(hour=7, minute=30),  # yesterday's acts done in a delegator's name, before the day starts
         "options": {"expires": 6 * 3600},
+    },
+    "dashboard-refresh": {
+        "task": "haimen_gov.dashboard.tasks.refresh",
+        "schedule": DASHBOARD_REFRESH_SECONDS,
+        "options": {"expires": DASHBOARD_REFRESH_SECONDS - min(10, DASHBOARD_REFRESH_SECONDS / 2)},
     },
     "workflow-prune-reminders": {
         "task": "haimen_gov.workflow.tasks.prune_reminders",

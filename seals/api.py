@@ -97,8 +97,8 @@ class SealRequestViewSet(mixins.CreateModelMixin, WorkflowViewSet):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        try:
-            item = actions.seal_request_create(
+        return self.created(
+            lambda: actions.seal_request_create(
                 actor=request.user,  # type: ignore[arg-type]
                 unit=data["unit"],
                 seal=data["seal"],
@@ -112,12 +112,7 @@ class SealRequestViewSet(mixins.CreateModelMixin, WorkflowViewSet):
                 submit=data.get("submit", True),
                 ip=client_ip(request),
             )
-        except ValidationError as exc:
-            detail = exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
-            return Response(detail, status=status.HTTP_400_BAD_REQUEST)
-        except engine.WorkflowError as exc:
-            return workflow_error_response(exc)
-        return Response(self.get_serializer(self.get_queryset().get(pk=item.pk)).data, status=status.HTTP_201_CREATED)
+        )
 
     def apply_for(self, verb: str, request: Request) -> Any:
         if verb != "register":

@@ -8,6 +8,7 @@ see are 404, as in the pages.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -145,6 +146,12 @@ def workflow_error_response(exc: actions.WorkflowError) -> Response:
     return Response({"detail": exc.message}, status=exc.status)
 
 
+def validation_error_response(exc: ValidationError) -> Response:
+    """400 with the action's messages, by field where it names fields."""
+    detail = exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
+    return Response(detail, status=status.HTTP_400_BAD_REQUEST)
+
+
 class WorkflowViewSet(mixins.RetrieveModelMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
     """Read and transition any workflow model; subclasses set ``queryset`` and ``serializer_class``."""
 
@@ -192,10 +199,20 @@ class WorkflowViewSet(mixins.RetrieveModelMixin, mixins.ListModelMixin, viewsets
         except actions.WorkflowError as exc:
             return workflow_error_response(exc)
         except ValidationError as exc:
-            detail = exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
-            return Response(detail, status=status.HTTP_400_BAD_REQUEST)
+            return validation_error_response(exc)
         fresh = self.get_queryset().get(pk=updated.pk)
         return Response(self.get_serializer(fresh).data)
+
+    def created(self, make: Callable[[], Item]) -> Response:
+        """201 with the item an app's create action ``make()`` returns, or its refusal (400/403/409) as the
+        transitions answer them."""
+        try:
+            item = make()
+        except actions.WorkflowError as exc:
+            return workflow_error_response(exc)
+        except ValidationError as exc:
+            return validation_error_response(exc)
+        return Response(self.get_serializer(self.get_queryset().get(pk=item.pk)).data, status=status.HTTP_201_CREATED)
 
 
 class InboxSerializer(serializers.ModelSerializer):

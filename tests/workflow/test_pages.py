@@ -183,6 +183,8 @@ def test_the_nav_counts_match_the_queues_of_a_delegate(org):
         "held": Post.objects.filter(holder=user).count(),
         "custodian": 0,
         "leader": 1,
+        # The dashboard entry: the posts acted for that open it (their own 常务副区长 and, delegated, 区长).
+        "dashboard": 2,
     }
     assert counts["inbox"] == 2 and counts["overdue"] >= 1 and counts["copies"] == 1
 
