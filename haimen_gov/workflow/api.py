@@ -21,6 +21,7 @@ from rest_framework.response import Response
 from haimen_gov.middleware import client_ip
 
 from . import actions, selectors
+from .limits import TEXT_MAX_LENGTH
 from .models import HistoryEntry, Item, Notification, Task
 
 
@@ -110,7 +111,7 @@ class WorkflowItemSerializer(serializers.ModelSerializer):
 
 
 class TransitionSerializer(serializers.Serializer):
-    comment = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+    comment = serializers.CharField(required=False, allow_blank=True, default="", max_length=TEXT_MAX_LENGTH)
     state = serializers.CharField(required=False, allow_blank=True, help_text="客户端看到的状态；已变化时返回 409")
 
 
