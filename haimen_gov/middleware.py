@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import ipaddress
 import time
 from collections.abc import Callable
 
@@ -10,13 +12,34 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 
 
+@functools.cache
+def _trusted_proxies(addresses: tuple[str, ...]) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+    return tuple(ipaddress.ip_network(address, strict=False) for address in addresses)
+
+
+def _ip(value: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    try:
+        return ipaddress.ip_address(value.strip())
+    except ValueError:
+        return None
+
+
 def client_ip(request: HttpRequest) -> str | None:
-    """The client's address: X-Real-IP when a trusted proxy sets it (TRUST_X_REAL_IP), else REMOTE_ADDR."""
-    if getattr(settings, "TRUST_X_REAL_IP", False):
-        real = request.META.get("HTTP_X_REAL_IP", "").strip()
-        if real:
-            return real
-    return request.META.get("REMOTE_ADDR")
+    """The client's address, for login lockouts and the history.
+
+    X-Real-IP only when TRUST_X_REAL_IP is on *and* the request comes straight from one of TRUSTED_PROXIES (the
+    nginx that overwrites the header): from anyone else the header is the client's own claim, and believing it would
+    let one peer spread its failed logins over invented addresses. A header that is not an address is ignored.
+    """
+    peer = request.META.get("REMOTE_ADDR")
+    if getattr(settings, "TRUST_X_REAL_IP", False) and peer:
+        peer_ip = _ip(peer)
+        proxies = _trusted_proxies(tuple(getattr(settings, "TRUSTED_PROXIES", ())))
+        if peer_ip is not None and any(peer_ip in network for network in proxies):
+            real = _ip(request.META.get("HTTP_X_REAL_IP", ""))
+            if real is not None:
+                return str(real)
+    return peer
 
 
 OPEN_PREFIXES = ("/accounts/login/", "/static/", "/api/", "/healthz")

@@ -152,6 +152,9 @@ AXES_VERBOSE = False
 # Behind nginx every request comes from the proxy: trust the X-Real-IP header it sets (deploy/nginx.conf.example),
 # so lockouts and the history's client IP name the real client. Only set this when a proxy always overwrites it.
 TRUST_X_REAL_IP = envbool("TRUST_X_REAL_IP", False)
+# ... and only when the request comes straight from one of these addresses (or networks, e.g. 10.20.0.0/24): the
+# proxies that overwrite the header. From any other peer the header is ignored.
+TRUSTED_PROXIES = envlist("TRUSTED_PROXIES", "127.0.0.1,::1")
 AXES_CLIENT_IP_CALLABLE = "haimen_gov.middleware.client_ip"
 
 # The portal speaks Chinese whatever the browser asks for (no LocaleMiddleware): Django's own messages, such as form
