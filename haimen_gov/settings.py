@@ -185,9 +185,10 @@ UPLOAD_MAX_MB = envint("UPLOAD_MAX_MB", 20)
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # A miss, not an error, when Redis is down (haimen_gov.cache): pages go on from the database.
+    CACHES = {"default": {"BACKEND": "haimen_gov.cache.ResilientRedisCache", "LOCATION": REDIS_URL}}
     # Sessions are read from Redis (no database query on each page) and written through to the database, so a
-    # Redis restart logs nobody out.
+    # Redis restart or outage logs nobody out.
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
