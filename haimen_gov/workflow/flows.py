@@ -1,7 +1,7 @@
 """How an app declares its chain: which state is which step, who signs it, how, and in how many working days.
 
 An app writes its states and ``@transition`` methods on its model (pure: check and set state only) and a
-:class:`Flow` naming, for each state that waits on somebody, a :class:`Step`. The engine (``actions.py``) does the
+:class:`Flow` naming, for each state that waits on somebody, a :class:`Step`. The engine (``actions/``) does the
 rest: opening tasks when a state is entered, closing them, deadlines, history and notifications.
 
 Transition metadata goes in django-fsm's ``custom`` dict:

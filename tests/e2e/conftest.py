@@ -74,9 +74,9 @@ def _media_in_tmp(settings, tmp_path) -> None:  # type: ignore[no-untyped-def]
 def _no_email_queue(monkeypatch: pytest.MonkeyPatch) -> None:
     # The live server's transactions really commit; on_commit would otherwise ask the shared Redis broker to send
     # e-mails for every notice.
-    from haimen_gov.workflow import actions
+    from haimen_gov.workflow.actions import notifications
 
-    monkeypatch.setattr(actions, "queue_email_delivery", lambda: None)
+    monkeypatch.setattr(notifications, "queue_email_delivery", lambda: None)
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ import pytest
 from haimen_gov.celery import app as celery_app
 from haimen_gov.org.models import Delegation
 from haimen_gov.workflow import actions
-from haimen_gov.workflow.actions import item_create, item_fire
+from haimen_gov.workflow.actions import engine, item_create, item_fire
 from haimen_gov.workflow.models import EmailStatus, HistoryEntry, Notification, NotificationKind, Task
 from tests.workflow_app.models import Memo, MemoState
 
@@ -39,14 +39,14 @@ def test_each_new_task_notifies_its_assignee_in_the_same_transaction(
 
 def test_if_the_notice_cannot_be_written_the_transition_does_not_happen(org, monkeypatch):
     memo = item_create(Memo, actor=org.dept1_clerk, title="关于调整工作分工的纪要", unit=org.units.dept1)
-    real_notify = actions._notify
+    real_notify = engine.notify
 
     def failing_notify(users, *, kind, **kwargs):  # type: ignore[no-untyped-def]
         if kind == NotificationKind.NEW_TASK:
             raise RuntimeError("database went away")
         return real_notify(users, kind=kind, **kwargs)
 
-    monkeypatch.setattr(actions, "_notify", failing_notify)
+    monkeypatch.setattr(engine, "notify", failing_notify)  # the notice of a newly opened task
 
     with pytest.raises(RuntimeError):
         item_fire(Memo, memo.pk, verb="submit", actor=org.dept1_clerk)

@@ -12,7 +12,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from haimen_gov.org.models import Delegation
-from haimen_gov.workflow import actions as engine
+from haimen_gov.workflow.actions import notifications
 from haimen_gov.workflow.models import HistoryEntry, Task, TaskStatus
 from seals.models import State
 
@@ -24,7 +24,7 @@ pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @pytest.fixture(autouse=True)
 def _no_email_queue(monkeypatch: pytest.MonkeyPatch) -> None:
     # These transactions really commit; on_commit would otherwise ask the shared Redis broker to send e-mails.
-    monkeypatch.setattr(engine, "queue_email_delivery", lambda: None)
+    monkeypatch.setattr(notifications, "queue_email_delivery", lambda: None)
 
 
 def race(url: str, users: list, payload: dict) -> list:  # type: ignore[type-arg]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from haimen_gov.org.models import User
-from haimen_gov.workflow import actions
+from haimen_gov.workflow.actions import notifications
 from tests.factories import UserFactory
 
 
@@ -26,4 +26,4 @@ def superuser(db: None) -> User:
 @pytest.fixture
 def no_email_queue(monkeypatch: pytest.MonkeyPatch) -> None:
     """Transactional tests really commit, so on_commit would ask the shared Redis broker to send e-mails."""
-    monkeypatch.setattr(actions, "queue_email_delivery", lambda: None)
+    monkeypatch.setattr(notifications, "queue_email_delivery", lambda: None)

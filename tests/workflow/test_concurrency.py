@@ -13,7 +13,7 @@ import pytest
 from django.db import connection
 
 from haimen_gov.workflow import actions
-from haimen_gov.workflow.actions import Conflict
+from haimen_gov.workflow.actions import Conflict, items
 from haimen_gov.workflow.models import HistoryEntry, Task, TaskStatus
 from tests.workflow_app.models import MemoState
 
@@ -30,14 +30,14 @@ LOCK_HOLD_SECONDS = 0.3
 @pytest.fixture
 def slow_lock(monkeypatch: pytest.MonkeyPatch) -> None:
     """Hold the item's row lock a little before going on, so that the racers' transactions overlap."""
-    real_lock = actions._lock
+    real_lock = items.lock_item
 
     def lock_and_linger(model: Any, pk: int) -> Any:
         item = real_lock(model, pk)
         time.sleep(LOCK_HOLD_SECONDS)
         return item
 
-    monkeypatch.setattr(actions, "_lock", lock_and_linger)
+    monkeypatch.setattr(items, "lock_item", lock_and_linger)  # the lock item_fire takes
 
 
 def race(*contenders: Callable[[], Any]) -> list[Any]:

@@ -1,0 +1,224 @@
+"""Actions on an item: create it, fire a transition on it (every change of state goes through :func:`item_fire`),
+ask another post for an opinion (加签).
+
+Each action runs in one transaction: it locks the item row (``select_for_update``), checks that the actor may fire
+the transition now, fires it, saves, closes and opens tasks, writes history and notifications, and queues side
+effects on commit. Two people pressing "approve" at once: the second waits for the lock, then finds the state moved
+on and gets :class:`Conflict` (HTTP 409).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from haimen_gov.org.models import Post, User
+from haimen_gov.org.routing import capacity, who_acts_for
+
+from ..flows import Flow, Step, flow_for
+from ..models import Decision, Item, Task, TaskStatus
+from .engine import ItemT, after_transition, finish_task, lock_item, open_task
+from .errors import CommentRequired, Conflict, Forbidden, WorkflowError
+from .history import history_append
+from .notifications import deliver_emails_on_commit
+from .permissions import actor_open_task, had_task, is_submitter, may_fire, someone_acted, state_transitions
+
+
+def item_create(model: type[ItemT], *, actor: User, **fields: Any) -> ItemT:
+    """Create a draft item. The state machine starts in the model's default state; history records the creation."""
+    with transaction.atomic():
+        item = model(submitter=actor, **fields)
+        flow = flow_for(model)
+        item.stage = item.state  # type: ignore[attr-defined]
+        item.stage_label = flow.state_labels.get(item.stage, item.stage)
+        item.full_clean(exclude=["kind", "stage", "stage_label", "state"])
+        item.save()
+        history_append(
+            item,
+            actor=actor,
+            verb="create",
+            verb_label="起草",
+            from_state="",
+            to_state=item.stage,
+            flow=flow,
+        )
+        return item
+
+
+def item_fire(
+    model: type[ItemT],
+    pk: int,
+    *,
+    verb: str,
+    actor: User,
+    comment: str = "",
+    ip: str | None = None,
+    expected_state: str | None = None,
+    apply: Callable[[ItemT], None] | None = None,
+) -> ItemT:
+    """Fire ``verb`` on item ``pk`` as ``actor``. Raises Conflict (409), Forbidden (403), CommentRequired or
+    ValidationError (400). ``apply`` sets the transition's own fields (e.g. copies stamped) inside the lock."""
+    comment = (comment or "").strip()
+    with transaction.atomic():
+        item = lock_item(model, pk)
+        flow = flow_for(item)
+        state = item.state  # type: ignore[attr-defined]
+        if expected_state is not None and expected_state != state:
+            raise Conflict("该事项已被他人处理，状态已变化，请刷新后查看。")
+        if verb == "opinion":
+            return _give_opinion(item, flow, actor=actor, comment=comment, ip=ip)  # type: ignore[return-value]
+        candidates = [i for i in state_transitions(item) if i.verb == verb]
+        if not candidates:
+            if had_task(item, actor):
+                raise Conflict("该事项已被他人处理，请刷新后查看。")
+            if verb == "withdraw" and is_submitter(item, actor) and someone_acted(item):
+                # The first approval usually moves the state past the withdrawable one: still a refusal, not a race.
+                raise Forbidden("已有领导办理，不能撤回；如需修改请联系办理人退回。")
+            raise Conflict("当前状态下不能执行此操作。")
+        info, task = None, None
+        for candidate in candidates:
+            allowed, task = may_fire(item, flow, candidate, actor)
+            if allowed:
+                info = candidate
+                break
+        if info is None:
+            # A client that names the state it saw (the page always does) and still sees it was not late for an
+            # earlier step it handled: only a closed task of this very step makes the refusal a race (409).
+            seen = flow.step_for(state) if expected_state is not None else None
+            if had_task(item, actor, step_code=seen.code if seen else None):
+                raise Conflict("该事项已被他人处理，请刷新后查看。")
+            if is_submitter(item, actor) and candidates[0].by == "assignee":
+                raise Forbidden("不能审批本人提交的申请。")
+            if verb == "withdraw" and is_submitter(item, actor):
+                raise Forbidden("已有领导办理，不能撤回；如需修改请联系办理人退回。")
+            raise Forbidden("您无权执行此操作。")
+        if info.comment_required and not comment:
+            raise CommentRequired(f"“{info.label}”须填写意见或理由。")
+        step = flow.step_for(state)
+        if task is not None and step is not None:
+            open_extra = Task.objects.filter(item=item, step=step.code, status=TaskStatus.OPEN, extra=True)
+            if info.verb == "approve" and open_extra.exists():
+                raise WorkflowError("尚有加签人未提出意见，暂不能同意。")
+        if apply is not None:
+            apply(item)
+        acting = capacity(actor, task.post) if task is not None else None
+        now = timezone.now()
+        if task is not None:
+            finish_task(
+                task,
+                actor=actor,
+                acting_label=acting.label if acting else "",
+                decision=info.verb,
+                comment=comment,
+                now=now,
+            )
+            if step is not None and step.mode == "all" and info.verb == "approve":
+                remaining = Task.objects.filter(item=item, step=step.code, status=TaskStatus.OPEN)
+                if remaining.exists():
+                    history_append(
+                        item,
+                        actor=actor,
+                        post=task.post,
+                        acting_label=acting.label if acting else "",
+                        verb="opinion",
+                        verb_label="会签同意",
+                        step_label=step.label,
+                        from_state=state,
+                        to_state=state,
+                        comment=comment,
+                        ip=ip,
+                        flow=flow,
+                    )
+                    item.save(update_fields=["updated_at"])
+                    return item
+        getattr(item, info.name)()
+        after_transition(
+            item,
+            flow,
+            actor=actor,
+            verb=info.verb,
+            verb_label=info.label,
+            from_state=state,
+            comment=comment,
+            ip=ip,
+            post=task.post if task else None,
+            acting_label=acting.label if acting else "",
+            step_label=step.label if step else "",
+            now=now,
+        )
+        return item
+
+
+def _give_opinion(item: Item, flow: Flow, *, actor: User, comment: str, ip: str | None) -> Item:
+    step = flow.step_for(item.state)  # type: ignore[attr-defined]
+    task = actor_open_task(item, actor, step, extra_first=True)
+    if task is None or step is None:
+        if had_task(item, actor):
+            raise Conflict("该事项已被他人处理，请刷新后查看。")
+        raise Forbidden("您无权执行此操作。")
+    if not task.extra and "opinion" not in step.verbs:
+        # An opinion answers a 加签. From the step's own signer it would close their task without a decision and
+        # leave the item with nobody to decide it.
+        raise Forbidden("本环节须作出决定（同意、退回或不同意），不能仅提出意见。")
+    if not comment:
+        raise CommentRequired("请填写意见。")
+    acting = capacity(actor, task.post)
+    finish_task(
+        task,
+        actor=actor,
+        acting_label=acting.label if acting else "",
+        decision=Decision.OPINION,
+        comment=comment,
+        now=timezone.now(),
+    )
+    history_append(
+        item,
+        actor=actor,
+        post=task.post,
+        acting_label=acting.label if acting else "",
+        verb="opinion",
+        verb_label="加签意见" if task.extra else "提出意见",
+        step_label=step.label,
+        comment=comment,
+        ip=ip,
+        flow=flow,
+    )
+    item.save(update_fields=["updated_at"])
+    return item
+
+
+def item_add_signer(
+    model: type[ItemT], pk: int, *, actor: User, post: Post, comment: str, ip: str | None = None
+) -> Task:
+    """加签: the assignee of the current step asks ``post`` for an opinion before deciding."""
+    with transaction.atomic():
+        item = lock_item(model, pk)
+        flow = flow_for(item)
+        step = flow.step_for(item.state)  # type: ignore[attr-defined]
+        task = actor_open_task(item, actor, step)
+        if step is None or task is None or task.extra:
+            raise Forbidden("只有当前环节的办理人可以加签。")
+        if Task.objects.filter(item=item, step=step.code, post=post, status=TaskStatus.OPEN).exists():
+            raise Conflict("该职务在本环节已有待办。")
+        if who_acts_for(post) is None:
+            raise WorkflowError("该职务目前无人任职，不能加签。")
+        extra_step = Step(step.code, f"{step.label}（加签）", step.posts, "one", step.due_days, ("opinion",))
+        new = open_task(item, flow, extra_step, post, group="one", extra=True)
+        acting = capacity(actor, task.post)
+        history_append(
+            item,
+            actor=actor,
+            post=task.post,
+            acting_label=acting.label if acting else "",
+            verb="add_signer",
+            verb_label="加签",
+            step_label=step.label,
+            comment=f"请{post.title}提出意见。{comment}".strip(),
+            ip=ip,
+            flow=flow,
+        )
+        deliver_emails_on_commit()
+        return new

@@ -1,0 +1,68 @@
+"""Notices (站内通知) and the e-mails that follow them.
+
+A notice is a row written in the transaction of the change it reports; its e-mail is asked of a worker once that
+transaction commits (:func:`deliver_emails_on_commit`), and the sweep sends whatever the worker missed."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.utils import timezone
+
+from haimen_gov.org.models import User
+
+from ..models import EmailStatus, Item, Notification, Task
+
+log = logging.getLogger(__name__)
+
+
+def notify(
+    users: Iterable[User],
+    *,
+    kind: str,
+    item: Item | None,
+    title: str,
+    body: str = "",
+    task: Task | None = None,
+) -> None:
+    """Write one notice per user, each marked for e-mail when the user has an address."""
+    url = item.get_absolute_url() if item is not None else ""
+    Notification.objects.bulk_create(
+        [
+            Notification(
+                user=user,
+                kind=kind,
+                item=item,
+                task=task,
+                title=title[:250],
+                body=body,
+                url=url,
+                email_status=EmailStatus.PENDING if user.email else EmailStatus.NONE,
+            )
+            for user in users
+        ]
+    )
+
+
+def queue_email_delivery() -> None:
+    """Ask a worker to send pending e-mails now. If the broker is down, the next sweep sends them."""
+    from ..tasks import deliver_emails
+
+    try:
+        deliver_emails.apply_async(retry=False, expires=600)
+    except Exception as exc:
+        log.warning("broker unavailable (%s); pending e-mails wait for the next sweep", exc)
+
+
+def deliver_emails_on_commit() -> None:
+    """Queue :func:`queue_email_delivery` for when the current transaction commits (tests replace it here)."""
+    transaction.on_commit(queue_email_delivery)
+
+
+def notification_mark_read(user: User, ids: Iterable[int] | None = None) -> int:
+    qs = Notification.objects.filter(user=user, read_at__isnull=True)
+    if ids is not None:
+        qs = qs.filter(pk__in=list(ids))
+    return qs.update(read_at=timezone.now())
