@@ -66,6 +66,8 @@ def healthz(request: HttpRequest) -> JsonResponse:
         overall, code = "degraded", 200
     else:
         overall, code = "ok", 200
-    response = JsonResponse({"status": overall, "checks": checks}, status=code, json_dumps_params={"ensure_ascii": False})
+    response = JsonResponse(
+        {"status": overall, "checks": checks}, status=code, json_dumps_params={"ensure_ascii": False}
+    )
     response["Cache-Control"] = "no-store"
     return response

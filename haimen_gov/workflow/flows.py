@@ -40,6 +40,7 @@ VERB_LABELS = {
     "reassign": "改派",
     "add_signer": "加签",
     "copy": "传阅",
+    "copy_comment": "阅示",
 }
 
 

@@ -79,6 +79,12 @@ class CopyForm(forms.Form):
     note = _text("附言", max_length=NOTE_MAX_LENGTH)
 
 
+class CopyCommentForm(forms.Form):
+    """阅示: a 传阅 recipient's comment."""
+
+    comment = _text("阅示意见", required=True)
+
+
 class NotificationsReadForm(forms.Form):
     """Marks the user's own notices read: all of them, or those named by ``ids``."""
 

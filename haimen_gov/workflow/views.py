@@ -22,7 +22,16 @@ from haimen_gov.org.routing import acting_posts
 
 from . import actions, selectors
 from .flows import all_flows, flow_for
-from .forms import AddSignerForm, CopyForm, NotificationsReadForm, ReassignForm, TransitionForm, first_error
+from .forms import (
+    AddSignerForm,
+    CopyCommentForm,
+    CopyForm,
+    NotificationsReadForm,
+    ReassignForm,
+    TransitionForm,
+    first_error,
+)
+from .limits import NOTE_MAX_LENGTH, TEXT_MAX_LENGTH
 from .models import Item, Notification, Task, TaskStatus
 from .paging import CountedPaginator, UncountedPaginator
 from .timeline import timeline
@@ -128,6 +137,7 @@ def item_context(item: Item, user: User, posts: list[tuple[int, str]]) -> dict[s
     my_posts = {pk for pk, _kind in posts}
     open_tasks = [t for t in tasks if t.status == TaskStatus.OPEN]
     my_task = next((t for t in open_tasks if t.post_id in my_posts and not t.extra), None)
+    copies = list(item.carbon_copies.select_related("user").order_by("created_at"))
     return {
         "item": item,
         "flow": flow,
@@ -139,7 +149,10 @@ def item_context(item: Item, user: User, posts: list[tuple[int, str]]) -> dict[s
         "open_tasks": open_tasks,
         "my_task": my_task,
         "can_intervene": actions.may_intervene(user, kinds=[kind for _pk, kind in posts]),
-        "copies": list(item.carbon_copies.select_related("user").order_by("created_at")),
+        "copies": copies,
+        "may_copy": actions.may_copy(item, user, posts=posts, tasks=tasks, history=history),
+        "my_copy": next((c for c in copies if c.user_id == user.pk), None),
+        "limits": {"text": TEXT_MAX_LENGTH, "note": NOTE_MAX_LENGTH},
         "today": timezone.localdate(),
     }
 
@@ -156,10 +169,15 @@ def user_options(request: HttpRequest) -> HttpResponse:
     return render(request, "workflow/_user_options.html", {"users": users})
 
 
-def _refuse(request: HttpRequest, item: Item, message: str) -> HttpResponse:
+def _refuse(request: HttpRequest, item: Item, message: str, *, status: int = 303) -> HttpResponse:
+    """Back to the item page with ``message``: 303 for a refusal of the engine, 302 for a form's bad input."""
     messages.error(request, message)
     # redirect() has no status argument (it passed status=303 on to reverse() and answered 302).
-    return HttpResponseRedirect(item.get_absolute_url(), status=303)
+    return HttpResponseRedirect(item.get_absolute_url(), status=status)
+
+
+def _bad_input(request: HttpRequest, item: Item, form: Any) -> HttpResponse:
+    return _refuse(request, item, first_error(form), status=302)
 
 
 def _safe_next(request: HttpRequest, target: str) -> str | None:
@@ -177,7 +195,7 @@ def item_transition(request: HttpRequest, pk: int, verb: str) -> HttpResponse:
     flow = flow_for(item)
     body = TransitionForm(request.POST)
     if not body.is_valid():
-        return _refuse(request, item, first_error(body))
+        return _bad_input(request, item, body)
     apply = None
     form_class = flow.action_forms.get(verb)
     if form_class is not None:
@@ -215,7 +233,7 @@ def item_add_signer(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_visible_item(request, pk)
     form = AddSignerForm(request.POST)
     if not form.is_valid():
-        return _refuse(request, item, first_error(form))
+        return _bad_input(request, item, form)
     post = form.cleaned_data["post"]
     try:
         actions.item_add_signer(
@@ -238,7 +256,7 @@ def item_copy(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_visible_item(request, pk)
     form = CopyForm(request.POST)
     if not form.is_valid():
-        return _refuse(request, item, first_error(form))
+        return _bad_input(request, item, form)
     try:
         actions.item_copy(
             type(item),
@@ -255,12 +273,33 @@ def item_copy(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
+def item_copy_comment(request: HttpRequest, pk: int) -> HttpResponse:
+    """阅示: a 传阅 recipient comments on what they read."""
+    item = get_visible_item(request, pk)
+    form = CopyCommentForm(request.POST)
+    if not form.is_valid():
+        return _bad_input(request, item, form)
+    try:
+        actions.copy_comment(
+            type(item),
+            item.pk,
+            actor=request.user,  # type: ignore[arg-type]
+            comment=form.cleaned_data["comment"],
+            ip=client_ip(request),
+        )
+    except actions.WorkflowError as exc:
+        return _refuse(request, item, exc.message)
+    messages.success(request, "已阅示。")
+    return redirect(item.get_absolute_url())
+
+
+@require_POST
 def task_reassign(request: HttpRequest, pk: int) -> HttpResponse:
     task = get_object_or_404(Task, pk=pk)
     item = get_visible_item(request, task.item_id)
     form = ReassignForm(request.POST)
     if not form.is_valid():
-        return _refuse(request, item, first_error(form))
+        return _bad_input(request, item, form)
     return _reassign(request, item, task, form)
 
 
@@ -270,7 +309,7 @@ def item_reassign(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_visible_item(request, pk)
     form = ReassignForm(request.POST, item_id=item.pk)
     if not form.is_valid():
-        return _refuse(request, item, first_error(form))
+        return _bad_input(request, item, form)
     return _reassign(request, item, form.cleaned_data["task"], form)
 
 

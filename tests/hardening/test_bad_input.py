@@ -72,7 +72,12 @@ def test_reassigning_a_task_of_another_item_from_the_item_page_is_refused(org, c
 
 @pytest.mark.parametrize(
     ("users", "message"),
-    [(["²"], "请选择传阅对象。"), (["abc"], "请选择传阅对象。"), ([], "请选择传阅对象。"), (["9" * 30], "传阅对象须为在职人员。")],
+    [
+        (["²"], "请选择传阅对象。"),
+        (["abc"], "请选择传阅对象。"),
+        ([], "请选择传阅对象。"),
+        (["9" * 30], "传阅对象须为在职人员。"),
+    ],
 )
 def test_copying_to_bad_user_ids_is_refused_with_a_message(org, client_for, users, message):
     memo = submitted_memo(org)

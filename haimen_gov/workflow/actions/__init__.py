@@ -12,12 +12,12 @@
 Callers import from here: ``from haimen_gov.workflow.actions import item_fire``.
 """
 
-from .copies import copy_mark_read, item_copy
+from .copies import copy_comment, copy_mark_read, item_copy
 from .engine import open_step_tasks
 from .errors import CommentRequired, Conflict, Forbidden, ValidationError, WorkflowError
 from .items import item_add_signer, item_create, item_fire
 from .notifications import notification_mark_read, queue_email_delivery
-from .permissions import TransitionInfo, available_transitions, current_round_tasks, may_intervene
+from .permissions import TransitionInfo, available_transitions, current_round_tasks, may_copy, may_intervene
 from .reassign import reroute_open_tasks, task_reassign
 
 __all__ = [
@@ -28,12 +28,14 @@ __all__ = [
     "ValidationError",
     "WorkflowError",
     "available_transitions",
+    "copy_comment",
     "copy_mark_read",
     "current_round_tasks",
     "item_add_signer",
     "item_copy",
     "item_create",
     "item_fire",
+    "may_copy",
     "may_intervene",
     "notification_mark_read",
     "open_step_tasks",

@@ -21,7 +21,7 @@ from haimen_gov.org.routing import capacity, who_acts_for
 from ..flows import Flow, Step, flow_for
 from ..models import Decision, Item, Task, TaskStatus
 from .engine import ItemT, after_transition, finish_task, lock_item, open_task
-from .errors import CommentRequired, Conflict, Forbidden, WorkflowError
+from .errors import CommentRequired, Conflict, Forbidden, WorkflowError, bounded_text
 from .history import history_append
 from .notifications import deliver_emails_on_commit
 from .permissions import actor_open_task, had_task, is_submitter, may_fire, someone_acted, state_transitions
@@ -61,7 +61,7 @@ def item_fire(
 ) -> ItemT:
     """Fire ``verb`` on item ``pk`` as ``actor``. Raises Conflict (409), Forbidden (403), CommentRequired or
     ValidationError (400). ``apply`` sets the transition's own fields (e.g. copies stamped) inside the lock."""
-    comment = (comment or "").strip()
+    comment = bounded_text(comment, label="意见")
     with transaction.atomic():
         item = lock_item(model, pk)
         flow = flow_for(item)
@@ -194,6 +194,7 @@ def item_add_signer(
     model: type[ItemT], pk: int, *, actor: User, post: Post, comment: str, ip: str | None = None
 ) -> Task:
     """加签: the assignee of the current step asks ``post`` for an opinion before deciding."""
+    comment = bounded_text(comment, label="说明")
     with transaction.atomic():
         item = lock_item(model, pk)
         flow = flow_for(item)
