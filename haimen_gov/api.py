@@ -2,48 +2,124 @@
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.urls import include, path
+from django.views import defaults
 from rest_framework import exceptions, serializers
 from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
+from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import exception_handler as drf_exception_handler
+from rest_framework.views import set_rollback
+
+from haimen_gov.middleware import client_ip
+
+log = logging.getLogger(__name__)
 
 router = DefaultRouter()
 
-# DRF's own English defaults, in the portal's language.
+# DRF's own English defaults, in the portal's language. Kinds whose detail DRF fills with English particulars (the
+# method, the media type, the parser's error, the wait) always get the Chinese text; the others keep a detail a view
+# wrote in Chinese.
 MESSAGES = {
     exceptions.NotAuthenticated: "未登录或登录已过期。",
     exceptions.AuthenticationFailed: "身份验证失败。",
     exceptions.PermissionDenied: "您无权执行此操作。",
     exceptions.NotFound: "未找到该对象，或您无权查看。",
     exceptions.MethodNotAllowed: "不支持该请求方法。",
+    exceptions.NotAcceptable: "无法提供所要求的响应格式。",
     exceptions.UnsupportedMediaType: "不支持的请求内容类型。",
     exceptions.ParseError: "请求内容格式错误。",
     exceptions.Throttled: "请求过于频繁，请稍后再试。",
 }
+ALWAYS_CHINESE = (
+    exceptions.AuthenticationFailed,
+    exceptions.MethodNotAllowed,
+    exceptions.NotAcceptable,
+    exceptions.UnsupportedMediaType,
+    exceptions.ParseError,
+    exceptions.Throttled,
+)
+SERVER_ERROR = "服务器内部错误，请稍后再试。"
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    """The one error format of every API view: ``{"detail": "<中文>"}`` (or a field → messages dict for bad input),
+    with the engine's refusals at the status each names (WorkflowError 400, CommentRequired 400, Forbidden 403,
+    Conflict 409) and anything unexpected a logged 500 in JSON, never an HTML page."""
+    from haimen_gov.workflow.actions import WorkflowError
+
+    if isinstance(exc, WorkflowError):
+        set_rollback()
+        return Response({"detail": exc.message}, status=exc.status)
     if isinstance(exc, DjangoValidationError):
-        exc = exceptions.ValidationError(detail=exc.message_dict if hasattr(exc, "error_dict") else exc.messages)
+        exc = exceptions.ValidationError(
+            detail=exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
+        )
     elif isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied(str(exc) or None)
     response = drf_exception_handler(exc, context)
     if response is None:
-        return None
+        log.error("API error in %s", context.get("view").__class__.__name__, exc_info=exc)
+        set_rollback()
+        return Response({"detail": SERVER_ERROR}, status=500)
     for kind, message in MESSAGES.items():
-        if isinstance(exc, kind) and getattr(exc, "detail", None) == getattr(kind, "default_detail", None):
-            response.data = {"detail": message}
+        if isinstance(exc, kind) and (
+            isinstance(exc, ALWAYS_CHINESE) or getattr(exc, "detail", None) == getattr(kind, "default_detail", None)
+        ):
+            wait = getattr(exc, "wait", None)
+            response.data = {"detail": f"{message[:-1]}（{int(wait) + 1} 秒后）。" if wait else message}
             break
     return response
+
+
+API_PREFIX = "/api/"
+
+
+def _json_error(status: int, message: str) -> JsonResponse:
+    return JsonResponse({"detail": message}, status=status, json_dumps_params={"ensure_ascii": False})
+
+
+def error_page(status: int, message: str, page: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Django's error view for ``status``, except under /api/: there the same Chinese JSON as every API error (an
+    unknown path, a body too large, a crash outside a DRF view)."""
+
+    def view(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.path.startswith(API_PREFIX):
+            return _json_error(status, message)
+        return page(request, *args, **kwargs)
+
+    return view
+
+
+handler400 = error_page(400, "请求格式错误。", defaults.bad_request)
+handler403 = error_page(403, MESSAGES[exceptions.PermissionDenied], defaults.permission_denied)
+handler404 = error_page(404, "接口不存在。", defaults.page_not_found)
+handler500 = error_page(500, SERVER_ERROR, defaults.server_error)
+
+
+class TokenRateThrottle(AnonRateThrottle):
+    """Token logins per client address, whatever the usernames tried (axes locks per username and address; this
+    stops one address from guessing across many accounts)."""
+
+    scope = "token"
+
+    def get_ident(self, request: Request) -> str:  # type: ignore[override]
+        return client_ip(request) or ""
+
+    def get_rate(self) -> str:
+        return str(settings.API_TOKEN_RATE)
 
 
 class TokenSerializer(serializers.Serializer):
@@ -65,6 +141,7 @@ class TokenView(ObtainAuthToken):
     """POST {"username", "password"} → {"token": "..."}; then send ``Authorization: Token <token>``."""
 
     serializer_class = TokenSerializer
+    throttle_classes = [TokenRateThrottle]
 
 
 def urls() -> list[Any]:

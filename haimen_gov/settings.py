@@ -65,6 +65,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "haimen_gov.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -117,8 +118,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 elif "postgresql" in DATABASES["default"]["ENGINE"]:
     # No JIT compilation: a page's query whose estimate crosses the JIT threshold (a count over a big inbox) spent
     # ~20 ms compiling to save less than a millisecond. Short OLTP queries are what the portal runs.
+    # statement_timeout: no query outlives a request (gunicorn gives a worker 60 s); lock_timeout: a request waiting
+    # on a row lock gives up instead of piling up behind a stuck transaction. 0 turns either off (a long migration).
     pg_options = DATABASES["default"].setdefault("OPTIONS", {})
-    pg_options["options"] = (pg_options.get("options", "") + " -c jit=off").strip()
+    pg_options["options"] = (
+        pg_options.get("options", "")
+        + " -c jit=off"
+        + f" -c statement_timeout={envint('DB_STATEMENT_TIMEOUT_MS', 30000)}"
+        + f" -c lock_timeout={envint('DB_LOCK_TIMEOUT_MS', 10000)}"
+    ).strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "org.User"
@@ -266,6 +274,8 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "haimen_gov.api.exception_handler",
 }
+# Token logins (/api/v1/auth/token/) per client address, across usernames (DRF rate: "20/min", "100/hour").
+API_TOKEN_RATE = os.environ.get("API_TOKEN_RATE", "20/min")
 SPECTACULAR_SETTINGS = {
     "TITLE": "海门区人民政府工作平台 API",
     "DESCRIPTION": "南通市海门区人民政府工作规则的流程接口",

@@ -14,8 +14,7 @@ from rest_framework.response import Response
 
 from haimen_gov.middleware import client_ip
 from haimen_gov.org.models import Unit
-from haimen_gov.workflow import actions as engine
-from haimen_gov.workflow.api import WorkflowItemSerializer, WorkflowViewSet, workflow_error_response
+from haimen_gov.workflow.api import WorkflowItemSerializer, WorkflowViewSet
 
 from . import actions
 from .models import Seal, SealAttachment, SealRequest, SealStatus
@@ -97,26 +96,20 @@ class SealRequestViewSet(mixins.CreateModelMixin, WorkflowViewSet):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        try:
-            item = actions.seal_request_create(
-                actor=request.user,  # type: ignore[arg-type]
-                unit=data["unit"],
-                seal=data["seal"],
-                purpose=data["purpose"],
-                document_title=data["document_title"],
-                copies=data["copies"],
-                offsite=data.get("offsite", False),
-                offsite_place=data.get("offsite_place", ""),
-                offsite_reason=data.get("offsite_reason", ""),
-                files=request.FILES.getlist("files"),
-                submit=data.get("submit", True),
-                ip=client_ip(request),
-            )
-        except ValidationError as exc:
-            detail = exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
-            return Response(detail, status=status.HTTP_400_BAD_REQUEST)
-        except engine.WorkflowError as exc:
-            return workflow_error_response(exc)
+        item = actions.seal_request_create(
+            actor=request.user,  # type: ignore[arg-type]
+            unit=data["unit"],
+            seal=data["seal"],
+            purpose=data["purpose"],
+            document_title=data["document_title"],
+            copies=data["copies"],
+            offsite=data.get("offsite", False),
+            offsite_place=data.get("offsite_place", ""),
+            offsite_reason=data.get("offsite_reason", ""),
+            files=request.FILES.getlist("files"),
+            submit=data.get("submit", True),
+            ip=client_ip(request),
+        )
         return Response(self.get_serializer(self.get_queryset().get(pk=item.pk)).data, status=status.HTTP_201_CREATED)
 
     def apply_for(self, verb: str, request: Request) -> Any:
@@ -156,6 +149,4 @@ class SealRequestViewSet(mixins.CreateModelMixin, WorkflowViewSet):
             rows = actions.seal_request_attach(item.pk, actor=request.user, files=files)  # type: ignore[arg-type]
         except ValidationError as exc:
             return Response({"files": exc.messages}, status=status.HTTP_400_BAD_REQUEST)
-        except engine.WorkflowError as exc:
-            return workflow_error_response(exc)
         return Response(AttachmentSerializer(rows, many=True).data, status=status.HTTP_201_CREATED)

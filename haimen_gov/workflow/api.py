@@ -10,10 +10,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
-from rest_framework import mixins, serializers, status, viewsets
+from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action, api_view
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -115,10 +114,6 @@ class TransitionSerializer(serializers.Serializer):
     state = serializers.CharField(required=False, allow_blank=True, help_text="客户端看到的状态；已变化时返回 409")
 
 
-def workflow_error_response(exc: actions.WorkflowError) -> Response:
-    return Response({"detail": exc.message}, status=exc.status)
-
-
 class WorkflowViewSet(mixins.RetrieveModelMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
     """Read and transition any workflow model; subclasses set ``queryset`` and ``serializer_class``."""
 
@@ -151,23 +146,18 @@ class WorkflowViewSet(mixins.RetrieveModelMixin, mixins.ListModelMixin, viewsets
         item = self.get_object()
         body = TransitionSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        try:
-            apply = self.apply_for(name, request)
-            updated = actions.item_fire(
-                type(item),
-                item.pk,
-                verb=name,
-                actor=request.user,  # type: ignore[arg-type]
-                comment=body.validated_data["comment"],
-                ip=client_ip(request),
-                expected_state=body.validated_data.get("state") or None,
-                apply=apply,
-            )
-        except actions.WorkflowError as exc:
-            return workflow_error_response(exc)
-        except ValidationError as exc:
-            detail = exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
-            return Response(detail, status=status.HTTP_400_BAD_REQUEST)
+        # The engine's refusals (403/409/400) and validation errors become JSON in haimen_gov.api.exception_handler.
+        apply = self.apply_for(name, request)
+        updated = actions.item_fire(
+            type(item),
+            item.pk,
+            verb=name,
+            actor=request.user,  # type: ignore[arg-type]
+            comment=body.validated_data["comment"],
+            ip=client_ip(request),
+            expected_state=body.validated_data.get("state") or None,
+            apply=apply,
+        )
         fresh = self.get_queryset().get(pk=updated.pk)
         return Response(self.get_serializer(fresh).data)
 
