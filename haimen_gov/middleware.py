@@ -92,8 +92,12 @@ CONTENT_SECURITY_POLICY = "; ".join(
         "frame-ancestors 'none'",
     ]
 )
-# Django's admin sets a few style attributes of its own; it is for staff only and loads nothing from elsewhere either.
-ADMIN_CONTENT_SECURITY_POLICY = CONTENT_SECURITY_POLICY.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")
+# Django's admin and Swagger UI (/api/docs/) apply inline styles of their own; scripts stay strict there too, and
+# they load nothing from elsewhere either.
+INLINE_STYLE_PREFIXES = ("/admin/", "/api/docs/")
+INLINE_STYLE_CONTENT_SECURITY_POLICY = CONTENT_SECURITY_POLICY.replace(
+    "style-src 'self'", "style-src 'self' 'unsafe-inline'"
+)
 
 
 class ContentSecurityPolicyMiddleware:
@@ -103,6 +107,8 @@ class ContentSecurityPolicyMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         if "Content-Security-Policy" not in response:
-            admin = request.path.startswith("/admin/")
-            response["Content-Security-Policy"] = ADMIN_CONTENT_SECURITY_POLICY if admin else CONTENT_SECURITY_POLICY
+            inline_styles = request.path.startswith(INLINE_STYLE_PREFIXES)
+            response["Content-Security-Policy"] = (
+                INLINE_STYLE_CONTENT_SECURITY_POLICY if inline_styles else CONTENT_SECURITY_POLICY
+            )
         return response
