@@ -122,9 +122,59 @@ class TokenRateThrottle(AnonRateThrottle):
         return str(settings.API_TOKEN_RATE)
 
 
+# --------------------------------------------------------------------------- the OpenAPI document
+
+ERROR_SCHEMA = {
+    "type": "object",
+    "properties": {"detail": {"type": "string", "description": "中文错误信息"}},
+    "required": ["detail"],
+}
+BAD_INPUT_SCHEMA = {
+    "type": "object",
+    "description": "字段名 → 错误信息列表；或 detail：中文错误信息",
+    "additionalProperties": True,
+}
+# What every API operation may answer besides its success, in the one format of exception_handler.
+COMMON_ERRORS = {
+    "400": ("请求参数或内容有误", "BadInput"),
+    "401": ("未登录或令牌无效", "Error"),
+    "403": ("无权执行", "Error"),
+    "404": ("对象不存在或无权查看", "Error"),
+    "406": ("无法提供所要求的响应格式", "Error"),
+}
+WRITE_ERRORS = {
+    "409": ("状态已变化或当前状态不能执行", "Error"),
+    "415": ("不支持的请求内容类型", "Error"),
+}
+
+
+def document_errors(result: dict[str, Any], generator: Any, request: Any, public: bool) -> dict[str, Any]:
+    """drf-spectacular post-processing hook: every operation documents the errors it can answer (400/401/403/404,
+    and 409/415 for writes, 429 for token logins) with the schema exception_handler produces, keeping any
+    description a view wrote itself."""
+    schemas = result.setdefault("components", {}).setdefault("schemas", {})
+    schemas["Error"] = ERROR_SCHEMA
+    schemas["BadInput"] = BAD_INPUT_SCHEMA
+    for route, operations in result.get("paths", {}).items():
+        for method, operation in operations.items():
+            errors = dict(COMMON_ERRORS)
+            if method in ("post", "put", "patch"):
+                errors.update(WRITE_ERRORS)
+            if route.endswith("/auth/token/"):
+                errors["429"] = ("请求过于频繁", "Error")
+            responses = operation.setdefault("responses", {})
+            for code, (description, component) in errors.items():
+                entry = responses.setdefault(code, {"description": description})
+                entry.setdefault("description", description)
+                entry["content"] = {"application/json": {"schema": {"$ref": f"#/components/schemas/{component}"}}}
+    return result
+
+
 class TokenSerializer(serializers.Serializer):
-    username = serializers.CharField(label="用户名")
-    password = serializers.CharField(label="密码", style={"input_type": "password"}, trim_whitespace=False)
+    username = serializers.CharField(label="用户名", max_length=150)
+    password = serializers.CharField(
+        label="密码", max_length=128, style={"input_type": "password"}, trim_whitespace=False
+    )
     token = serializers.CharField(label="令牌", read_only=True)
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
@@ -155,7 +205,7 @@ def urls() -> list[Any]:
     return [
         path("auth/token/", TokenView.as_view(), name="api-token"),
         path("workdays/add", workdays_add, name="api-workdays-add"),
-        path("inbox/", workflow_api.inbox, name="api-inbox"),
-        path("notifications/", workflow_api.notifications, name="api-notifications"),
+        path("inbox/", workflow_api.InboxView.as_view(), name="api-inbox"),
+        path("notifications/", workflow_api.NotificationsView.as_view(), name="api-notifications"),
         path("", include(router.urls)),
     ]

@@ -286,6 +286,12 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     # The schema and its docs need a login like every page (the middleware leaves /api/ to DRF).
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    # Request bodies get their own components: read-only fields are not asked for, required strings have minLength.
+    "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "haimen_gov.api.document_errors",
+    ],
 }
 
 # Demo organisation (seed_demo) password.

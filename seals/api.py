@@ -137,9 +137,9 @@ class SealRequestViewSet(mixins.CreateModelMixin, WorkflowViewSet):
                 "properties": {"files": {"type": "array", "items": {"type": "string", "format": "binary"}}},
             }
         },
-        responses=AttachmentSerializer(many=True),
+        responses={201: AttachmentSerializer(many=True)},
     )
-    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser])
+    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser], pagination_class=None)
     def attachments(self, request: Request, pk: str | None = None) -> Response:
         item = self.get_object()
         files = request.FILES.getlist("files")

@@ -11,9 +11,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
-from rest_framework import mixins, serializers, viewsets
-from rest_framework.decorators import action, api_view
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import generics, mixins, serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -111,7 +112,9 @@ class WorkflowItemSerializer(serializers.ModelSerializer):
 
 class TransitionSerializer(serializers.Serializer):
     comment = serializers.CharField(required=False, allow_blank=True, default="", max_length=TEXT_MAX_LENGTH)
-    state = serializers.CharField(required=False, allow_blank=True, help_text="客户端看到的状态；已变化时返回 409")
+    state = serializers.CharField(
+        required=False, allow_blank=True, max_length=40, help_text="客户端看到的状态；已变化时返回 409"
+    )
 
 
 class WorkflowViewSet(mixins.RetrieveModelMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
@@ -186,14 +189,14 @@ class InboxSerializer(serializers.ModelSerializer):
         return {"id": task.post_id, "title": task.post.title, "by_delegation": task.post.holder_id != user.pk}
 
 
-@extend_schema(responses=InboxSerializer(many=True), summary="我的待办")
-@api_view(["GET"])
-def inbox(request: Request) -> Response:
-    from rest_framework.pagination import PageNumberPagination
+@extend_schema(summary="我的待办")
+class InboxView(generics.ListAPIView):
+    """The user's open tasks (their posts' and those delegated to them), a page at a time."""
 
-    paginator = PageNumberPagination()
-    page = paginator.paginate_queryset(selectors.inbox(request.user), request)  # type: ignore[arg-type]
-    return paginator.get_paginated_response(InboxSerializer(page, many=True, context={"request": request}).data)
+    serializer_class = InboxSerializer
+
+    def get_queryset(self) -> Any:
+        return selectors.inbox(self.request.user)  # type: ignore[arg-type]
 
 
 class NotificationSerializer(serializers.ModelSerializer):
@@ -209,20 +212,29 @@ class NotificationSerializer(serializers.ModelSerializer):
         return row.read_at is not None
 
 
-@extend_schema(
-    responses=inline_serializer(
-        "NotificationPage",
-        {"unread": serializers.IntegerField(), "results": NotificationSerializer(many=True)},
-    ),
-    summary="我的通知",
-)
-@api_view(["GET"])
-def notifications(request: Request) -> Response:
-    from rest_framework.pagination import PageNumberPagination
+class NotificationPagination(PageNumberPagination):
+    """The usual page, plus how many of the user's notices are unread (the bell's count)."""
 
-    qs = selectors.notifications_for(request.user)  # type: ignore[arg-type]
-    paginator = PageNumberPagination()
-    page = paginator.paginate_queryset(qs, request)
-    response = paginator.get_paginated_response(NotificationSerializer(page, many=True).data)
-    response.data["unread"] = qs.filter(read_at__isnull=True).count()
-    return response
+    def paginate_queryset(self, queryset: Any, request: Request, view: Any = None) -> Any:
+        self.unread = queryset.filter(read_at__isnull=True).count()
+        return super().paginate_queryset(queryset, request, view)
+
+    def get_paginated_response(self, data: Any) -> Response:
+        response = super().get_paginated_response(data)
+        response.data["unread"] = self.unread
+        return response
+
+    def get_paginated_response_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
+        paginated = super().get_paginated_response_schema(schema)
+        paginated["properties"]["unread"] = {"type": "integer", "description": "未读通知数"}
+        paginated["required"] = [*paginated.get("required", []), "unread"]
+        return paginated
+
+
+@extend_schema(summary="我的通知")
+class NotificationsView(generics.ListAPIView):
+    serializer_class = NotificationSerializer
+    pagination_class = NotificationPagination
+
+    def get_queryset(self) -> Any:
+        return selectors.notifications_for(self.request.user)  # type: ignore[arg-type]
