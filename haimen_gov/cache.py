@@ -100,7 +100,7 @@ class ResilientRedisCache(RedisCache):
 
     def ping(self) -> None:
         """Raise RedisError unless Redis answers now, whatever the breaker says (for /healthz)."""
-        self._cache.get_client(write=True).ping()
+        self._cache.get_client(write=True).ping()  # type: ignore[attr-defined]
         self.reset()
 
     get = _degrading(_default)(RedisCache.get)

@@ -19,7 +19,7 @@ from django.db import connection
 from django.http import HttpRequest, JsonResponse
 
 # How long the broker check waits to connect (seconds).
-BROKER_TIMEOUT = 1.0
+BROKER_TIMEOUT = 1
 
 
 def _database() -> None:

@@ -154,8 +154,8 @@ def test_the_api_and_the_pages_share_one_limit():
     from haimen_gov.workflow.api import TransitionSerializer
     from haimen_gov.workflow.forms import TransitionForm
 
-    assert TransitionSerializer().fields["comment"].max_length == TEXT_MAX_LENGTH
-    assert TransitionForm().fields["comment"].max_length == TEXT_MAX_LENGTH
+    assert TransitionSerializer().fields["comment"].max_length == TEXT_MAX_LENGTH  # type: ignore[attr-defined]
+    assert TransitionForm().fields["comment"].max_length == TEXT_MAX_LENGTH  # type: ignore[attr-defined]
 
 
 @pytest.mark.parametrize("field", ["comment", "reason"])
