@@ -145,3 +145,26 @@ def test_healthz_is_503_when_the_database_is_down(monkeypatch):
     assert response.status_code == 503
     assert response.json()["status"] == "down"
     assert response.json()["checks"]["database"]["status"] == "down"
+
+
+def test_after_a_failed_publish_the_next_writes_skip_the_dead_broker(org, monkeypatch, caplog):
+    """An approval's e-mail publish to a dead broker costs up to CELERY_BROKER_CONNECTION_TIMEOUT (2 s): one write in
+    BROKER_RETRY_SECONDS pays it, the others skip the broker (the sweep sends their e-mails)."""
+    from haimen_gov.workflow import tasks
+    from haimen_gov.workflow.actions import notifications
+    from tests.reminders.conftest import broker
+
+    tried: list[int] = []
+    real_apply_async = tasks.deliver_emails.apply_async
+
+    def spy(*args, **kwargs):  # type: ignore[no-untyped-def]
+        tried.append(1)
+        return real_apply_async(*args, **kwargs)
+
+    monkeypatch.setattr(tasks.deliver_emails, "apply_async", spy)
+    with broker(monkeypatch, "redis://127.0.0.1:1/0"):
+        for _ in range(3):
+            notifications.queue_email_delivery()
+
+    assert len(tried) == 1
+    assert "broker unavailable" in caplog.text
