@@ -84,7 +84,9 @@ class SealRequestSerializer(WorkflowItemSerializer):
 
 class RegisterSerializer(serializers.Serializer):
     stamped_at = serializers.DateTimeField(required=False, error_messages={"invalid": "用印时间格式错误。"})
-    stamped_copies = serializers.IntegerField(min_value=1, error_messages={"required": "请填写实际用印份数。"})
+    stamped_copies = serializers.IntegerField(
+        min_value=1, max_value=9999, error_messages={"required": "请填写实际用印份数。"}
+    )
 
 
 class SealRequestViewSet(mixins.CreateModelMixin, WorkflowViewSet):
