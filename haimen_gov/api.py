@@ -196,6 +196,7 @@ class TokenView(ObtainAuthToken):
 
 def urls() -> list[Any]:
     # Imported here, not at module level: the apps must be loaded first.
+    from haimen_gov.org.api import me
     from haimen_gov.workdays.api import workdays_add
     from haimen_gov.workflow import api as workflow_api
     from seals import api as seals_api
@@ -204,6 +205,7 @@ def urls() -> list[Any]:
     router.register("seals/requests", seals_api.SealRequestViewSet, basename="sealrequest")
     return [
         path("auth/token/", TokenView.as_view(), name="api-token"),
+        path("me/", me, name="api-me"),
         path("workdays/add", workdays_add, name="api-workdays-add"),
         path("inbox/", workflow_api.InboxView.as_view(), name="api-inbox"),
         path("notifications/", workflow_api.NotificationsView.as_view(), name="api-notifications"),

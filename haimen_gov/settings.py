@@ -1,8 +1,11 @@
 """Settings for the Haimen government workflow portal.
 
-Everything comes from environment variables with safe defaults: with nothing set, the portal runs on SQLite
-with an embedded (filesystem) Celery transport, which is what ``make run`` uses. Production sets
-DATABASE_URL, REDIS_URL, SECRET_KEY, ALLOWED_HOSTS, EMAIL_* and DEBUG=0.
+Everything comes from environment variables (the README's configuration table lists each one). DEBUG is off unless
+DEBUG=1 says otherwise, and then a SECRET_KEY must be set; ``make run``, ``make test`` and ``make bench`` set DEBUG=1.
+With nothing else set, the portal runs on SQLite with an embedded (filesystem) Celery transport, under VAR_DIR; the
+folders are created by whoever needs them (scripts/run.sh, scripts/run_all.py), never by importing the settings.
+Production sets DATABASE_URL, REDIS_URL, SECRET_KEY, ALLOWED_HOSTS, PORTAL_BASE_URL and EMAIL_*
+(deploy/haimen.env.example).
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from pathlib import Path
 
 import dj_database_url
 from celery.schedules import crontab
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -32,8 +36,28 @@ def envlist(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
-DEBUG = envbool("DEBUG", True)
-SECRET_KEY = os.environ.get("SECRET_KEY") or "dev-only-insecure-key-set-SECRET_KEY-in-production-" + "x" * 16
+def envints(name: str) -> dict[str, int]:
+    """``key=3,other.key=5`` as a dict of whole numbers."""
+    result: dict[str, int] = {}
+    for entry in envlist(name, ""):
+        key, _, value = entry.partition("=")
+        if not key.strip() or not value.strip().isdecimal():
+            raise ImproperlyConfigured(f"{name}: “{entry}” should be key=number")
+        result[key.strip()] = int(value)
+    return result
+
+
+DEBUG = envbool("DEBUG", False)
+DEV_SECRET_KEY = "dev-only-insecure-key-set-SECRET_KEY-in-production-" + "x" * 16
+SECRET_KEY = os.environ.get("SECRET_KEY") or DEV_SECRET_KEY
+if not DEBUG and (SECRET_KEY == DEV_SECRET_KEY or SECRET_KEY.startswith("replace-with")):
+    # Sessions, password resets and CSRF tokens all rest on it: refuse to start rather than run with a known key.
+    raise ImproperlyConfigured(
+        "SECRET_KEY is missing or is the development key, and DEBUG is off. Set SECRET_KEY to 50+ random characters, "
+        "the same on every machine (python3 -c 'import secrets; print(secrets.token_urlsafe(45))'), or set DEBUG=1 "
+        "on a development machine. "
+        "未设置 SECRET_KEY（或仍为开发用密钥），且 DEBUG 已关闭：请设置 50 位以上的随机字符串。"
+    )
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", "")
 VAR_DIR = Path(os.environ.get("VAR_DIR", BASE_DIR / "var"))
@@ -112,7 +136,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The zero-setup default: a web server, a worker and beat share one file; wait instead of failing on locks.
     DATABASES["default"]["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
     DATABASES["default"]["CONN_MAX_AGE"] = 0
-    VAR_DIR.mkdir(parents=True, exist_ok=True)
     # The sweep's covering indexes (INCLUDE columns) are plain indexes on SQLite: fine for a demo's data.
     SILENCED_SYSTEM_CHECKS.append("models.W040")
 elif "postgresql" in DATABASES["default"]["ENGINE"]:
@@ -212,8 +235,6 @@ if CELERY_BROKER_URL == "filesystem://":
         "store_processed": False,
         "control_folder": str(VAR_DIR / "celery-control"),
     }
-    for _folder in (_queue_dir, VAR_DIR / "celery-processed", VAR_DIR / "celery-control"):
-        _folder.mkdir(parents=True, exist_ok=True)
 else:
     # socket_connect_timeout: a broker host that drops packets must not hold a web request for the OS's minutes.
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600, "socket_connect_timeout": 2}
@@ -296,6 +317,20 @@ SPECTACULAR_SETTINGS = {
 
 # Demo organisation (seed_demo) password.
 DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "haimen-demo")
+
+# The portal's address as users reach it: e-mails link to items with it (workflow.sweep).
+PORTAL_BASE_URL = os.environ.get("PORTAL_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Working days per step, overriding a flow's own: WORKFLOW_DUE_DAYS=seals.request.review=1,seals.request.head=3
+# (flow key, then step code; workflow.flows.Flow.due_days).
+WORKFLOW_DUE_DAYS = envints("WORKFLOW_DUE_DAYS")
+# Reminders per flow: WORKFLOW_REMINDERS_BEFORE=seals.request=2 (the "due soon" notice, working days before the
+# deadline; 0: none) and WORKFLOW_REMINDERS_ESCALATE=seals.request=5 (escalation to the post above from that overdue
+# working day on; 0: never). Flow.reminder_settings reads them as WORKFLOW_REMINDERS.
+WORKFLOW_REMINDERS: dict[str, dict[str, int]] = {}
+for _key, _days in envints("WORKFLOW_REMINDERS_BEFORE").items():
+    WORKFLOW_REMINDERS.setdefault(_key, {})["before"] = _days
+for _key, _days in envints("WORKFLOW_REMINDERS_ESCALATE").items():
+    WORKFLOW_REMINDERS.setdefault(_key, {})["escalate"] = _days
 
 # Production hardening: applied whenever DEBUG is off, so `check --deploy` is clean with production values.
 if not DEBUG:

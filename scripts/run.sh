@@ -9,16 +9,20 @@ LOG_TAG=run
 # shellcheck source=scripts/lib.sh
 source scripts/lib.sh
 
-# The zero-setup configuration, whatever this shell has exported for tests or production.
+# The zero-setup configuration, whatever this shell has exported for tests or production: a development machine
+# (DEBUG=1: the development SECRET_KEY is accepted, e-mails are printed), SQLite and the filesystem queue in var/.
 unset DATABASE_URL REDIS_URL CELERY_BROKER_URL
+export DEBUG=1
 
 ensure_debs "${RUNTIME_DEBS[@]}"
 ensure_venv
 
+var_dir="${VAR_DIR:-var}"
+mkdir -p "$var_dir"  # the SQLite file's folder (the settings create nothing)
+
 log "migrating the database"
 "$VENV_PY" manage.py migrate --noinput
 
-var_dir="${VAR_DIR:-var}"
 static_root="${STATIC_ROOT:-$var_dir/static}"
 static_stamp="$static_root/.collected"
 if [ ! -f "$static_stamp" ] || [ -n "$(find static "$VENV_STAMP" -newer "$static_stamp" -print -quit)" ]; then

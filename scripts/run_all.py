@@ -155,7 +155,7 @@ def main() -> int:
 
     var_dir = Path(os.environ.get("VAR_DIR", ROOT / "var"))
     # The filesystem transport neither creates its folders nor works without them.
-    for folder in ("celery-queue", "celery-processed"):
+    for folder in ("celery-queue", "celery-processed", "celery-control"):
         (var_dir / folder).mkdir(parents=True, exist_ok=True)
 
     stop: list[str] = []

@@ -13,9 +13,12 @@ from django.utils import timezone
 from haimen_gov.org.models import Unit, User
 from haimen_gov.org.routing import units_of
 from haimen_gov.workflow import actions as engine
+from haimen_gov.workflow.numbering import take_number
 
 from .models import AttachmentKind, Seal, SealAttachment, SealRequest, SealStatus, State
 from .validators import Checked, check_upload
+
+SEAL_SERIES = "seal"  # 用印〔{year}〕{n}号, seeded by migration 0004
 
 EDITABLE = (State.DRAFT, State.RETURNED)
 
@@ -215,7 +218,8 @@ def register_apply(
     request.stamped_at = when
     request.stamped_copies = stamped_copies
     request.register_note = note
-    request.archive_number = f"用印〔{timezone.localtime(when).year}〕{request.pk}号"
+    # 第三十二条: archived under the next number of the year, taken in this transaction (no gap if it rolls back).
+    take_number(SEAL_SERIES, year=timezone.localtime(when).year, item=request)
     for upload, info in scans:
         _store(request, upload, info.content_type, actor, AttachmentKind.SCAN)
 

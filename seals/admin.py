@@ -26,7 +26,7 @@ class SealRequestAdmin(admin.ModelAdmin):
 
     list_display = ("id", "document_title", "seal", "unit", "submitter", "state", "offsite", "created_at")
     list_filter = ("state", "seal", "offsite")
-    search_fields = ("title", "document_title", "purpose", "archive_number")
+    search_fields = ("title", "document_title", "purpose", "number")
     list_select_related = ("seal", "unit", "submitter")
     inlines = [AttachmentInline]
 

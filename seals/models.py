@@ -91,7 +91,6 @@ class SealRequest(Item):
     stamped_at = models.DateTimeField(_("用印时间"), null=True, blank=True)
     stamped_copies = models.PositiveIntegerField(_("实际用印份数"), null=True, blank=True)
     register_note = models.CharField(_("登记备注"), max_length=300, blank=True)
-    archive_number = models.CharField(_("归档号"), max_length=40, blank=True)
 
     class Meta:
         verbose_name = _("用印申请")
@@ -185,6 +184,11 @@ class SealRequest(Item):
     )
     def register(self) -> None:
         pass
+
+    @property
+    def archive_number(self) -> str:
+        """第三十二条: the archive number, 用印〔YYYY〕N号 from the "seal" series, is the item's visible number."""
+        return self.number
 
     def slip_fields(self) -> list[tuple[str, str]]:
         rows = [

@@ -145,7 +145,7 @@ def _ledger_queryset(request: HttpRequest) -> tuple[LedgerFilter, QuerySet[SealR
             Q(title__icontains=data["q"])
             | Q(purpose__icontains=data["q"])
             | Q(document_title__icontains=data["q"])
-            | Q(archive_number__icontains=data["q"])
+            | Q(number__icontains=data["q"])
         )
     if data.get("seal"):
         qs = qs.filter(seal=data["seal"])
@@ -266,7 +266,7 @@ def request_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     if not isinstance(item, SealRequest):
         raise Http404("未找到该申请。")
     context = slip_context(item)
-    context.update(title="用印申请单", number=item.archive_number or f"申请编号 {item.pk}")
+    context.update(title="用印申请单", number=item.number)
     return pdf_response("seals/request_pdf.html", context, filename=f"用印申请单-{item.pk}.pdf", request=request)
 
 

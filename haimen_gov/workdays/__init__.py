@@ -7,7 +7,9 @@ from .calendar import (
     WorkdayDate,
     add_workdays,
     confirmed_years,
+    current,
     is_workday,
+    workdays_before,
     workdays_between,
 )
 
@@ -18,6 +20,8 @@ __all__ = [
     "WorkdayDate",
     "add_workdays",
     "confirmed_years",
+    "current",
     "is_workday",
+    "workdays_before",
     "workdays_between",
 ]

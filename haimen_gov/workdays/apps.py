@@ -13,5 +13,5 @@ class WorkdaysConfig(AppConfig):
         from .models import CalendarDay, CalendarYear
 
         for model in (CalendarDay, CalendarYear):
-            post_save.connect(calendar.invalidate, sender=model, dispatch_uid=f"workdays-{model.__name__}-save")
-            post_delete.connect(calendar.invalidate, sender=model, dispatch_uid=f"workdays-{model.__name__}-del")
+            post_save.connect(calendar.changed, sender=model, dispatch_uid=f"workdays-{model.__name__}-save")
+            post_delete.connect(calendar.changed, sender=model, dispatch_uid=f"workdays-{model.__name__}-del")

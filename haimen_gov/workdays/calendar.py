@@ -3,8 +3,14 @@
 Weekends are days off and weekdays are working days, except where the table says otherwise (holidays on weekdays,
 调休 makeup days on weekends). A year without a CalendarYear row has no official schedule loaded yet: for it we fall
 back on the statutory holidays the ``holidays`` package computes (lunar dates included) and mark the answer
-``estimated``. The table is read once per process and re-read when it changes (signals) or after CACHE_SECONDS,
-so that an admin's edit on another machine reaches every worker soon.
+``estimated``.
+
+Each process keeps the table in memory as a :class:`Calendar`. Every change to the table bumps the one row of
+CalendarVersion (``changed()``, called by the signals and by the loaders); a process asks for that version at most
+every CHECK_SECONDS and re-reads the table when it differs, so a change made on any machine reaches every worker
+within CHECK_SECONDS. A process that has never read the table reads it on first use, whatever the clock says: the
+monotonic clock counts from boot, so "loaded at 0.0" once passed for a fresh load during a machine's first minutes
+and deadlines were computed from an empty calendar.
 """
 
 from __future__ import annotations
@@ -12,11 +18,13 @@ from __future__ import annotations
 import datetime as dt
 import threading
 import time
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any
 
 MAX_DAYS = 3660  # ten years of working days: anything larger is a typo, not a deadline
-CACHE_SECONDS = 300
+CHECK_SECONDS = 30  # how often a process asks whether the table changed elsewhere
 
 
 @dataclass(frozen=True)
@@ -37,32 +45,6 @@ class WorkdayCheck:
     estimated: bool
 
 
-class _Table:
-    def __init__(self) -> None:
-        self.lock = threading.Lock()
-        self.loaded_at = 0.0
-        self.exceptions: dict[dt.date, bool] = {}  # date -> is a working day
-        self.confirmed: frozenset[int] = frozenset()
-
-    def ensure(self) -> None:
-        if time.monotonic() - self.loaded_at < CACHE_SECONDS:
-            return
-        from .models import CalendarDay, CalendarYear, DayKind
-
-        with self.lock:
-            exceptions = {d: k == DayKind.WORKDAY for d, k in CalendarDay.objects.values_list("date", "kind")}
-            confirmed = frozenset(CalendarYear.objects.values_list("year", flat=True))
-            self.exceptions, self.confirmed = exceptions, confirmed
-            self.loaded_at = time.monotonic()
-
-
-_table = _Table()
-
-
-def invalidate(*args: object, **kwargs: object) -> None:
-    _table.loaded_at = 0.0
-
-
 @lru_cache(maxsize=64)
 def _estimated_holidays(year: int) -> frozenset[dt.date]:
     """Statutory holidays for a year whose official schedule is not loaded (no 调休 makeup days known)."""
@@ -71,50 +53,153 @@ def _estimated_holidays(year: int) -> frozenset[dt.date]:
     return frozenset(holidays.country_holidays("CN", years=year).keys())
 
 
-def _check(day: dt.date) -> WorkdayCheck:
-    if day.year in _table.confirmed:
-        workday = _table.exceptions.get(day, day.weekday() < 5)
-        return WorkdayCheck(workday, False)
-    if day in _table.exceptions:  # an admin may enter single days of a year not yet confirmed
-        return WorkdayCheck(_table.exceptions[day], True)
-    return WorkdayCheck(day.weekday() < 5 and day not in _estimated_holidays(day.year), True)
+@dataclass(frozen=True)
+class Calendar:
+    """One reading of the calendar table: the exceptions to weekends and the years whose schedule is confirmed."""
+
+    exceptions: Mapping[dt.date, bool] = field(default_factory=dict)  # date -> is a working day
+    confirmed: frozenset[int] = frozenset()
+
+    @classmethod
+    def read(cls, calendar_day: Any = None, calendar_year: Any = None) -> Calendar:
+        """Read the table. Takes the model classes so migrations can pass their historical ones."""
+        if calendar_day is None or calendar_year is None:
+            from .models import CalendarDay, CalendarYear
+
+            calendar_day, calendar_year = CalendarDay, CalendarYear
+        workday = "workday"  # DayKind.WORKDAY, spelled out for historical models
+        return cls(
+            exceptions={d: k == workday for d, k in calendar_day.objects.values_list("date", "kind")},
+            confirmed=frozenset(calendar_year.objects.values_list("year", flat=True)),
+        )
+
+    def check(self, day: dt.date) -> WorkdayCheck:
+        if day.year in self.confirmed:
+            return WorkdayCheck(self.exceptions.get(day, day.weekday() < 5), False)
+        if day in self.exceptions:  # an admin may enter single days of a year not yet confirmed
+            return WorkdayCheck(self.exceptions[day], True)
+        return WorkdayCheck(day.weekday() < 5 and day not in _estimated_holidays(day.year), True)
+
+    def add(self, start: dt.date, n: int) -> WorkdayDate:
+        if n < 0 or n > MAX_DAYS:
+            raise ValueError(f"days must be between 0 and {MAX_DAYS}")
+        day, estimated, left = start, False, n
+        while left:
+            day += dt.timedelta(days=1)
+            check = self.check(day)
+            estimated |= check.estimated
+            if check.workday:
+                left -= 1
+        return WorkdayDate(day, estimated)
+
+    def before(self, day: dt.date, n: int) -> dt.date:
+        """The n-th working day before ``day`` (``day`` itself is not counted)."""
+        if n < 0 or n > MAX_DAYS:
+            raise ValueError(f"days must be between 0 and {MAX_DAYS}")
+        left = n
+        while left:
+            day -= dt.timedelta(days=1)
+            if self.check(day).workday:
+                left -= 1
+        return day
+
+    def between(self, start: dt.date, end: dt.date) -> WorkdayCount:
+        sign = 1
+        if end < start:
+            start, end, sign = end, start, -1
+        count, estimated, day = 0, False, start
+        while day < end:
+            day += dt.timedelta(days=1)
+            check = self.check(day)
+            estimated |= check.estimated
+            count += check.workday
+        return WorkdayCount(sign * count, estimated)
+
+    def changed_days(self, other: Calendar, years: set[int]) -> list[dt.date]:
+        """The days of ``years`` that ``other`` answers differently (working day or not, estimated or not)."""
+        days = []
+        for year in sorted(years):
+            day = dt.date(year, 1, 1)
+            while day.year == year:
+                if self.check(day) != other.check(day):
+                    days.append(day)
+                day += dt.timedelta(days=1)
+        return days
+
+
+class _Cache:
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.calendar: Calendar | None = None  # None: never read, or invalidated
+        self.version: tuple[int, Any] | None = None
+        self.checked_at: float | None = None  # monotonic time of the last version check
+
+    def get(self) -> Calendar:
+        calendar, checked_at = self.calendar, self.checked_at
+        if calendar is not None and checked_at is not None and time.monotonic() - checked_at < CHECK_SECONDS:
+            return calendar
+        with self.lock:
+            # The version first: a change committed between the two reads makes the next check read again, instead
+            # of leaving the old table under the new version.
+            version = current_version()
+            if self.calendar is None or version != self.version:
+                self.calendar, self.version = Calendar.read(), version
+            self.checked_at = time.monotonic()
+            return self.calendar
+
+
+_cache = _Cache()
+
+
+def current_version() -> tuple[int, Any]:
+    from .models import CalendarVersion
+
+    row = CalendarVersion.objects.filter(pk=1).values_list("version", "changed_at").first()
+    return row if row is not None else (0, None)
+
+
+def current() -> Calendar:
+    """The calendar as this process knows it (re-read when another process changed it, within CHECK_SECONDS)."""
+    return _cache.get()
+
+
+def invalidate(*args: object, **kwargs: object) -> None:
+    """Forget this process's copy: the next use reads the table again."""
+    with _cache.lock:
+        _cache.calendar, _cache.version, _cache.checked_at = None, None, None
+
+
+def changed(*args: object, **kwargs: object) -> None:
+    """The table changed: bump the version other processes check, and forget this process's copy."""
+    from django.db.models import F
+    from django.utils import timezone
+
+    from .models import CalendarVersion
+
+    now = timezone.now()
+    if not CalendarVersion.objects.filter(pk=1).update(version=F("version") + 1, changed_at=now):
+        CalendarVersion.objects.get_or_create(pk=1, defaults={"version": 1, "changed_at": now})
+    invalidate()
 
 
 def is_workday(day: dt.date) -> WorkdayCheck:
-    _table.ensure()
-    return _check(day)
+    return current().check(day)
 
 
 def add_workdays(start: dt.date, n: int) -> WorkdayDate:
     """The n-th working day after ``start`` (``start`` itself is not counted). n = 0 gives ``start``."""
-    if n < 0 or n > MAX_DAYS:
-        raise ValueError(f"days must be between 0 and {MAX_DAYS}")
-    _table.ensure()
-    day, estimated, left = start, False, n
-    while left:
-        day += dt.timedelta(days=1)
-        check = _check(day)
-        estimated |= check.estimated
-        if check.workday:
-            left -= 1
-    return WorkdayDate(day, estimated)
+    return current().add(start, n)
+
+
+def workdays_before(day: dt.date, n: int) -> dt.date:
+    """The n-th working day before ``day`` (``day`` itself is not counted)."""
+    return current().before(day, n)
 
 
 def workdays_between(start: dt.date, end: dt.date) -> WorkdayCount:
     """Working days after ``start`` up to and including ``end`` (negative when ``end`` is before ``start``)."""
-    _table.ensure()
-    sign = 1
-    if end < start:
-        start, end, sign = end, start, -1
-    count, estimated, day = 0, False, start
-    while day < end:
-        day += dt.timedelta(days=1)
-        check = _check(day)
-        estimated |= check.estimated
-        count += check.workday
-    return WorkdayCount(sign * count, estimated)
+    return current().between(start, end)
 
 
 def confirmed_years() -> frozenset[int]:
-    _table.ensure()
-    return _table.confirmed
+    return current().confirmed

@@ -42,3 +42,18 @@ class CalendarDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date} {self.get_kind_display()} {self.name}"
+
+
+class CalendarVersion(models.Model):
+    """One row: bumped on every change to the calendar table (calendar.changed), so that every process notices a
+    change made elsewhere within calendar.CHECK_SECONDS instead of computing deadlines from a stale table."""
+
+    version = models.PositiveBigIntegerField(_("版本"), default=0)
+    changed_at = models.DateTimeField(_("修改时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("日历版本")
+        verbose_name_plural = _("日历版本")
+
+    def __str__(self) -> str:
+        return f"v{self.version}"

@@ -5,7 +5,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from .models import CarbonCopy, HistoryEntry, Item, Notification, Task
+from .models import CarbonCopy, HistoryEntry, IssuedNumber, Item, Notification, NumberSeries, Task
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -21,9 +21,9 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 @admin.register(Item)
 class ItemAdmin(ReadOnlyAdmin):
-    list_display = ("id", "title", "kind", "unit", "submitter", "stage_label", "created_at")
+    list_display = ("id", "number", "title", "kind", "unit", "submitter", "stage_label", "created_at")
     list_filter = ("kind", "stage")
-    search_fields = ("title",)
+    search_fields = ("title", "number")
     list_select_related = ("kind", "unit", "submitter")
 
 
@@ -51,3 +51,23 @@ class NotificationAdmin(ReadOnlyAdmin):
 class CarbonCopyAdmin(ReadOnlyAdmin):
     list_display = ("created_at", "item", "user", "sent_by", "read_at")
     list_select_related = ("item", "user", "sent_by")
+
+
+@admin.register(NumberSeries)
+class NumberSeriesAdmin(admin.ModelAdmin):
+    """Series are data: the office adds them and edits their names and formats (a format change applies to the
+    numbers taken after it). The code is what the program asks for: fixed once created."""
+
+    list_display = ("code", "name", "format")
+    search_fields = ("code", "name")
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
+        return ("code",) if obj is not None else ()
+
+
+@admin.register(IssuedNumber)
+class IssuedNumberAdmin(ReadOnlyAdmin):
+    list_display = ("text", "series", "year", "n", "item", "issued_at")
+    list_filter = ("series", "year")
+    search_fields = ("text",)
+    list_select_related = ("series", "item")

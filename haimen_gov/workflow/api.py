@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import generics, mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.pagination import PageNumberPagination
@@ -62,6 +62,22 @@ class HistorySerializer(serializers.ModelSerializer):
         return entry.actor.display_name if entry.actor else None
 
 
+class ItemLinkSerializer(serializers.Serializer):
+    """A linked item, as seen from the item shown: its role (来源事项, 派生事项, 取代本事项, 被本事项取代)."""
+
+    role = serializers.CharField()
+    kind = serializers.CharField(help_text="source / derived / supersedes, read from the link's own direction")
+    direction = serializers.SerializerMethodField(help_text="out：本事项为关联发起方；in：对方为发起方")
+    id = serializers.IntegerField(source="item.pk")
+    number = serializers.CharField(source="item.number")
+    title = serializers.CharField(source="item.title")
+    state_display = serializers.CharField(source="item.stage_label")
+    url = serializers.CharField(source="item.get_absolute_url")
+
+    def get_direction(self, linked: selectors.LinkedItem) -> str:
+        return "out" if linked.link.to_item_id == linked.item.pk else "in"
+
+
 class WorkflowItemSerializer(serializers.ModelSerializer):
     """Base for each app's item serializer: adds the engine's fields."""
 
@@ -70,11 +86,14 @@ class WorkflowItemSerializer(serializers.ModelSerializer):
     available_transitions = serializers.SerializerMethodField()
     tasks = serializers.SerializerMethodField()
     history = serializers.SerializerMethodField()
+    links = serializers.SerializerMethodField()
+    number = serializers.CharField(read_only=True)
     unit_name = serializers.CharField(source="unit.name", read_only=True)
     submitter_name = serializers.CharField(source="submitter.display_name", read_only=True)
 
     ENGINE_FIELDS = [
         "id",
+        "number",
         "title",
         "unit",
         "unit_name",
@@ -84,6 +103,7 @@ class WorkflowItemSerializer(serializers.ModelSerializer):
         "available_transitions",
         "tasks",
         "history",
+        "links",
         "created_at",
         "submitted_at",
         "closed_at",
@@ -103,6 +123,13 @@ class WorkflowItemSerializer(serializers.ModelSerializer):
             return []
         tasks = item.tasks.filter(status="open").select_related("post", "post__holder").order_by("id")
         return TaskSerializer(tasks, many=True).data  # type: ignore[return-value]
+
+    @extend_schema_field(ItemLinkSerializer(many=True))
+    def get_links(self, item: Item) -> list[dict[str, Any]]:
+        request = self.context.get("request")
+        if request is None or not self._detail() or not item.has_links:
+            return []
+        return ItemLinkSerializer(selectors.item_links(item, request.user), many=True).data  # type: ignore[return-value]
 
     def get_history(self, item: Item) -> list[dict[str, Any]]:
         if not self._detail():

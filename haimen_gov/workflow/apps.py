@@ -21,3 +21,11 @@ class WorkflowConfig(AppConfig):
 
         post_save.connect(reroute, sender=Portfolio, dispatch_uid="workflow-reroute-save", weak=False)
         post_delete.connect(reroute, sender=Portfolio, dispatch_uid="workflow-reroute-delete", weak=False)
+
+        from haimen_gov.workdays.actions import calendar_changed
+
+        from . import checks  # noqa: F401  (registers the deploy checks)
+        from .deadlines import on_calendar_changed
+
+        # 第十六条: deadlines in working days follow the calendar an admin loads or edits.
+        calendar_changed.connect(on_calendar_changed, dispatch_uid="workflow-deadlines")

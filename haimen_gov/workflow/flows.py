@@ -88,11 +88,11 @@ class Flow:
 
     def due_days(self, step: Step) -> int:
         """Working days for ``step``; ``WORKFLOW_DUE_DAYS = {"seals.request.review": 1}`` in settings overrides."""
-        overrides: dict[str, int] = getattr(settings, "WORKFLOW_DUE_DAYS", {})
+        overrides: dict[str, int] = settings.WORKFLOW_DUE_DAYS
         return int(overrides.get(f"{self.key}.{step.code}", step.due_days))
 
     def reminder_settings(self) -> tuple[int, int]:
-        overrides: dict[str, dict[str, Any]] = getattr(settings, "WORKFLOW_REMINDERS", {})
+        overrides: dict[str, dict[str, Any]] = settings.WORKFLOW_REMINDERS
         conf = overrides.get(self.key, {})
         return int(conf.get("before", self.remind_before_days)), int(conf.get("escalate", self.escalate_after_days))
 

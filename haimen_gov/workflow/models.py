@@ -36,6 +36,13 @@ class Item(FSMModelMixin, models.Model):
     submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True, editable=False)
     closed_at = models.DateTimeField(_("办结时间"), null=True, blank=True, editable=False)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    # The item's one visible number (发文字号, 纪要期号, 用印归档号 …), taken from a series when the app issues it
+    # (workflow.numbering.take_number); empty until then.
+    number = models.CharField(
+        _("编号"), max_length=60, blank=True, default="", db_default="", editable=False, db_index=True
+    )
+    # Whether any ItemLink names this item: the page and the API read the links only then (no query for most items).
+    has_links = models.BooleanField(_("有关联事项"), default=False, db_default=False, editable=False)
 
     if TYPE_CHECKING:
         state: str  # each app's model declares its own FSMField named ``state``
@@ -113,6 +120,9 @@ class Task(models.Model):
     status = models.CharField(_("状态"), max_length=10, choices=TaskStatus.choices, default=TaskStatus.OPEN)
     created_at = models.DateTimeField(_("到达时间"), default=timezone.now)
     due_date = models.DateField(_("办理期限"))
+    # The working days counted from the day the task opened to due_date: kept so that a change of the calendar can
+    # count them again (workflow.deadlines). Empty for a due date set as a date, which no calendar change moves.
+    due_days = models.PositiveSmallIntegerField(_("办理时限（工作日）"), null=True, blank=True)
     due_estimated = models.BooleanField(_("期限暂定"), default=False)
     remind_on = models.DateField(_("临期提醒日"), null=True, blank=True)
     escalate_on = models.DateField(_("升级提醒起始日"), null=True, blank=True)
@@ -329,8 +339,9 @@ class Reminder(models.Model):
 class SweepMark(models.Model):
     """When the first complete sweep of a day started. Later sweeps that day only look at tasks created since (less a
     margin for transactions still open then): every other open task's reminders for the day are already claimed, as
-    due dates, reminder and escalation days never change on an open task. Beat sweeps every few minutes, so this
-    keeps all but the day's first sweep to an index range scan."""
+    due dates, reminder and escalation days of an open task change only with the calendar, and a calendar change
+    deletes the marks of today and later (workflow.deadlines) so that the next sweep looks at every task again. Beat
+    sweeps every few minutes, so this keeps all but the day's first sweep to an index range scan."""
 
     day = models.DateField(unique=True)
     started_at = models.DateTimeField()
@@ -341,3 +352,113 @@ class SweepMark(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {self.started_at:%H:%M:%S}"
+
+
+class NumberSeries(models.Model):
+    """A series of numbers restarting each year, e.g. 海政发〔{year}〕{n}号. Data: the office edits it in the admin."""
+
+    code = models.SlugField(_("代码"), max_length=40, unique=True, help_text=_("程序引用的代码，如 seal、haizhengfa"))
+    name = models.CharField(_("名称"), max_length=60)
+    format = models.CharField(
+        _("格式"),
+        max_length=60,
+        help_text=_("{year} 为年份，{n} 为序号，如“海政发〔{year}〕{n}号”“常务会议纪要〔{year}〕第{n}期”"),
+    )
+
+    class Meta:
+        verbose_name = _("编号系列")
+        verbose_name_plural = _("编号系列")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        from .numbering import check_format
+
+        try:
+            check_format(self.format)
+        except ValueError as exc:
+            raise ValidationError({"format": str(exc)}) from exc
+
+
+class NumberCounter(models.Model):
+    """The last number taken in a series and year. Its row is locked by the transaction that takes the next one, so
+    numbers are taken one at a time and a rolled-back issue gives its number back."""
+
+    series = models.ForeignKey(NumberSeries, verbose_name=_("编号系列"), on_delete=models.PROTECT)
+    year = models.PositiveSmallIntegerField(_("年份"))
+    last = models.PositiveIntegerField(_("已用至"), default=0)
+
+    class Meta:
+        verbose_name = _("编号计数")
+        verbose_name_plural = _("编号计数")
+        constraints = [models.UniqueConstraint(fields=["series", "year"], name="one_counter_per_series_year")]
+
+    def __str__(self) -> str:
+        return f"{self.series} {self.year}：{self.last}"
+
+
+class IssuedNumber(models.Model):
+    """A number taken, for the record: what it reads, when, and for which item."""
+
+    series = models.ForeignKey(NumberSeries, verbose_name=_("编号系列"), on_delete=models.PROTECT)
+    year = models.PositiveSmallIntegerField(_("年份"))
+    n = models.PositiveIntegerField(_("序号"))
+    text = models.CharField(_("编号"), max_length=60)
+    item = models.ForeignKey(
+        Item, verbose_name=_("事项"), null=True, blank=True, on_delete=models.PROTECT, related_name="numbers"
+    )
+    issued_at = models.DateTimeField(_("取号时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("已取编号")
+        verbose_name_plural = _("已取编号")
+        ordering = ["series", "-year", "-n"]
+        constraints = [models.UniqueConstraint(fields=["series", "year", "n"], name="one_number_per_series_year_n")]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class LinkKind(models.TextChoices):
+    """How ``from_item`` relates to ``to_item``."""
+
+    SOURCE = "source", _("来源")  # from_item is the source of to_item (a minutes decision → a supervision item)
+    DERIVED = "derived", _("派生自")  # from_item derives from to_item (an assignment ← a 批示)
+    SUPERSEDES = "supersedes", _("取代")  # from_item supersedes to_item
+
+
+# What the other item is, seen from each end of a link: (on from_item's page, on to_item's page).
+LINK_ROLES = {
+    LinkKind.SOURCE: ("派生事项", "来源事项"),
+    LinkKind.DERIVED: ("来源事项", "派生事项"),
+    LinkKind.SUPERSEDES: ("被本事项取代", "取代本事项"),
+}
+
+
+class ItemLink(models.Model):
+    """A typed relation between two items, shown on both items' pages and in the API (workflow.actions.item_link)."""
+
+    from_item = models.ForeignKey(Item, verbose_name=_("事项"), on_delete=models.CASCADE, related_name="links_out")
+    to_item = models.ForeignKey(Item, verbose_name=_("关联事项"), on_delete=models.CASCADE, related_name="links_in")
+    kind = models.CharField(_("关系"), max_length=12, choices=LinkKind.choices)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("关联人"), null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("关联时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("事项关联")
+        verbose_name_plural = _("事项关联")
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["from_item", "to_item", "kind"], name="one_link_per_kind"),
+            models.CheckConstraint(condition=~Q(from_item=models.F("to_item")), name="no_self_link"),
+        ]
+        indexes = [models.Index(fields=["to_item"])]
+
+    def __str__(self) -> str:
+        return f"{self.from_item_id} {self.get_kind_display()} {self.to_item_id}"

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db.models import BigIntegerField, Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Cast
 
 from haimen_gov.org.models import Post, PostKind, User
 from haimen_gov.org.routing import acting_post_ids, acting_posts
 
-from .models import CarbonCopy, Item, Notification, Task, TaskStatus
+from .models import LINK_ROLES, CarbonCopy, Item, ItemLink, LinkKind, Notification, Task, TaskStatus
 
 # Posts that oversee every item: the district head and the office director (who "watches everything").
 OVERSEER_KINDS = (PostKind.DISTRICT_HEAD, PostKind.OFFICE_DIRECTOR)
@@ -101,3 +103,32 @@ def copies_for(user: User) -> QuerySet[CarbonCopy]:
 def notifications_for(user: User) -> QuerySet[Notification]:
     # task_ids (a gathered reminder's list, up to one id per open task) is read only by the page that lists them.
     return Notification.objects.filter(user=user).defer("task_ids").order_by("-created_at", "-id")
+
+
+@dataclass(frozen=True)
+class LinkedItem:
+    """An item linked to the one shown, and what it is to it (来源事项, 派生事项 …)."""
+
+    role: str
+    kind: str
+    item: Item
+    link: ItemLink
+
+
+def item_links(item: Item, user: User, *, posts: list[tuple[int, str]] | None = None) -> list[LinkedItem]:
+    """The items linked to ``item`` that ``user`` may see, in one query (a link to an item of a unit the user has
+    nothing to do with is not shown: its title would leak)."""
+    visible = visible_items(user, posts=posts).values("pk")
+    links = (
+        ItemLink.objects.filter(
+            Q(from_item_id=item.pk, to_item__in=visible) | Q(to_item_id=item.pk, from_item__in=visible)
+        )
+        .select_related("from_item", "to_item")
+        .order_by("created_at", "id")
+    )
+    result = []
+    for link in links:
+        outgoing = link.from_item_id == item.pk
+        role = LINK_ROLES[LinkKind(link.kind)][0 if outgoing else 1]
+        result.append(LinkedItem(role, link.kind, link.to_item if outgoing else link.from_item, link))
+    return result

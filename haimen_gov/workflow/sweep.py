@@ -364,5 +364,6 @@ def _listing(row: Notification, found: dict[int, Task]) -> str:
 
 
 def _absolute(url: str) -> str:
-    base = getattr(settings, "PORTAL_BASE_URL", "")
+    """E-mails are read outside the portal: every link in them is absolute, on PORTAL_BASE_URL."""
+    base = settings.PORTAL_BASE_URL.rstrip("/")
     return f"{base}{url}" if url else base

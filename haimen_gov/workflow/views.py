@@ -153,6 +153,7 @@ def item_context(item: Item, user: User, posts: list[tuple[int, str]]) -> dict[s
         "may_copy": actions.may_copy(item, user, posts=posts, tasks=tasks, history=history),
         "my_copy": next((c for c in copies if c.user_id == user.pk), None),
         "limits": {"text": TEXT_MAX_LENGTH, "note": NOTE_MAX_LENGTH},
+        "links": selectors.item_links(item, user, posts=posts) if item.has_links else [],
         "today": timezone.localdate(),
     }
 
@@ -365,7 +366,7 @@ def slip_context(item: Item) -> dict[str, Any]:
         }
         for h in item.history.exclude(verb="create").select_related("actor", "post").order_by("at", "id")
     ]
-    return {"title": "处理笺", "number": f"No. {item.pk:06d}", "fields": fields, "opinions": opinions, "item": item}
+    return {"title": "处理笺", "number": item.number, "fields": fields, "opinions": opinions, "item": item}
 
 
 def notifications(request: HttpRequest) -> HttpResponse:

@@ -271,14 +271,18 @@ class Seeder:
             "workflow_item",
             f"""
             INSERT INTO workflow_item (id, kind_id, title, submitter_id, unit_id, stage, stage_label, round,
-                                       created_at, submitted_at, closed_at, updated_at)
+                                       created_at, submitted_at, closed_at, updated_at, number)
             SELECT id, %(kind)s, left(seal_name || '用印：' || document_title, 200), submitter_id, unit_id,
                    state, {labels.format(col="state")}, CASE WHEN state = 'draft' THEN 0 ELSE 1 END,
                    created_at,
                    CASE WHEN state = 'draft' THEN NULL ELSE created_at + gap END,
                    CASE WHEN state IN ('archived', 'rejected', 'withdrawn')
                         THEN created_at + (n_events - 1) * gap END,
-                   created_at + (n_events - 1) * gap
+                   created_at + (n_events - 1) * gap,
+                   -- the archive number (第三十二条); the seeded ones read like the portal's but take no series number
+                   CASE WHEN state = 'archived'
+                        THEN '用印〔' || extract(year FROM created_at + 4 * gap)::int || '〕' || id || '号'
+                        ELSE '' END
             FROM bi ORDER BY id
             """,
             {"kind": kind},
@@ -288,7 +292,7 @@ class Seeder:
             """
             INSERT INTO seals_sealrequest (item_ptr_id, seal_id, purpose, document_title, copies, offsite,
                                            offsite_place, offsite_reason, state, stamped_at, stamped_copies,
-                                           register_note, archive_number)
+                                           register_note)
             SELECT id, seal_id, '报送' || document_title || '，需加盖印鉴。', document_title,
                    1 + floor(r_copies * 10)::int, offsite,
                    CASE WHEN offsite THEN '南通市政务服务中心' ELSE '' END,
@@ -296,10 +300,7 @@ class Seeder:
                    state,
                    CASE WHEN state = 'archived' THEN created_at + 4 * gap END,
                    CASE WHEN state = 'archived' THEN 1 + floor(r_copies * 10)::int END,
-                   '',
-                   CASE WHEN state = 'archived'
-                        THEN '用印〔' || extract(year FROM created_at + 4 * gap)::int || '〕' || id || '号'
-                        ELSE '' END
+                   ''
             FROM bi ORDER BY id
             """,
         )

@@ -165,3 +165,12 @@ def test_rows_without_mail_are_never_picked_up(org, mailoutbox):
 
     assert sweep_module.deliver_emails() == 0
     assert mailoutbox == []
+
+
+@pytest.mark.parametrize("base", ["https://portal.haimen.gov.cn", "https://portal.haimen.gov.cn/"])
+def test_the_link_in_an_e_mail_is_absolute_on_the_portals_address(org, mailoutbox, settings, base):
+    settings.PORTAL_BASE_URL = base
+    outbox_row(org.director)
+    deliver_emails()
+    (message,) = mailoutbox
+    assert "\nhttps://portal.haimen.gov.cn/items/1/\n" in message.body

@@ -11,6 +11,7 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from haimen_gov.workflow import actions as engine
@@ -79,7 +80,8 @@ def test_government_seal_chain_through_the_pages(org, seals, client_for):
     assert request.closed_at is not None
     assert request.stamped_copies == 2
     assert timezone.localtime(request.stamped_at).strftime("%Y-%m-%d %H:%M") == stamped_at.strftime("%Y-%m-%d %H:%M")
-    assert request.archive_number == f"用印〔{stamped_at.year}〕{request.pk}号"
+    # 第三十二条: the first use registered this year takes number 1 of the seal series (no gaps from other items).
+    assert request.archive_number == request.number == f"用印〔{stamped_at.year}〕1号"
     assert sorted((a.kind, a.original_name) for a in request.attachments.all()) == [
         (AttachmentKind.DOCUMENT, "请示（定稿）.pdf"),
         (AttachmentKind.SCAN, "用印后扫描件.pdf"),
@@ -143,7 +145,7 @@ def test_office_seal_chain_through_the_api(org, seals, api_client_for):
     assert body["state"] == State.ARCHIVED
     assert body["state_display"] == "已用印归档"
     assert body["stamped_copies"] == 2
-    assert body["archive_number"] == f"用印〔{timezone.localdate().year}〕{pk}号"
+    assert body["archive_number"] == f"用印〔{timezone.localdate().year}〕1号"
     assert [a["kind"] for a in body["attachments"]] == [AttachmentKind.SCAN]
     assert [h["verb"] for h in body["history"]] == ["create", "submit", "approve", "approve", "register"]
     assert [h["acting_label"] for h in body["history"][2:]] == [
@@ -397,3 +399,15 @@ def test_a_draft_waits_on_nobody_until_submitted(org, seals):
     actions.seal_request_submit(request.pk, actor=org.dept1_clerk)
     assert fresh(request).state == State.REVIEW
     assert open_posts(request) == [org.posts.vice1]
+
+
+def test_archive_numbers_are_consecutive_in_registration_order_and_a_refused_registration_takes_none(org, seals):
+    # 第三十二条: 用印〔YYYY〕N号 from the seal series, whatever the requests' ids (other items take ids too).
+    requests = [advance(apply(org.dept1_clerk, seals.gov, copies=2), State.STAMPING) for _ in range(3)]
+    with pytest.raises(ValidationError):
+        actions.seal_request_register(requests[0].pk, actor=org.custodian, stamped_copies=5)  # more than approved
+    assert fresh(requests[0]).number == ""
+    year = timezone.localdate().year
+    for request in (requests[2], requests[0], requests[1]):
+        actions.seal_request_register(request.pk, actor=org.custodian, stamped_copies=1)
+    assert [fresh(r).number for r in requests] == [f"用印〔{year}〕{n}号" for n in (2, 3, 1)]

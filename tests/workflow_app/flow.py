@@ -3,8 +3,15 @@ from __future__ import annotations
 from haimen_gov.org.models import PortfolioRole, PostKind
 from haimen_gov.org.routing import in_charge, post_of_kind
 from haimen_gov.workflow.flows import Flow, Step, register
+from haimen_gov.workflow.numbering import take_number
 
 from .models import Memo, MemoState
+
+MEMO_SERIES = "tests-memo"  # 测试纪要〔{year}〕第{n}期, seeded by migration 0002
+
+
+def _number(memo: Memo) -> None:
+    take_number(MEMO_SERIES, item=memo)
 
 
 def _path(memo: Memo) -> list[str]:
@@ -39,5 +46,7 @@ FLOW = register(
         closed_states=frozenset({MemoState.ISSUED, MemoState.WITHDRAWN, MemoState.REJECTED}),
         state_labels={str(v): str(label) for v, label in MemoState.choices},
         path=_path,
+        # An issued memo takes the next number of its series, in the issuing transaction (workflow.numbering).
+        on_enter={MemoState.ISSUED: _number},
     )
 )

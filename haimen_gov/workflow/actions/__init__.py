@@ -7,7 +7,8 @@
 - ``notifications``: notices, the e-mail queued on commit, marking notices read;
 - ``items``: create an item, fire a transition, 加签;
 - ``reassign``: 改派 by the office director, re-routing after a reshuffle;
-- ``copies``: 传阅 and its read receipts.
+- ``copies``: 传阅 and its read receipts;
+- ``links``: typed links between items (来源, 派生自, 取代).
 
 Callers import from here: ``from haimen_gov.workflow.actions import item_fire``.
 """
@@ -16,6 +17,7 @@ from .copies import copy_comment, copy_mark_read, item_copy
 from .engine import open_step_tasks
 from .errors import CommentRequired, Conflict, Forbidden, ValidationError, WorkflowError
 from .items import item_add_signer, item_create, item_fire
+from .links import item_link
 from .notifications import notification_mark_read, queue_email_delivery
 from .permissions import TransitionInfo, available_transitions, current_round_tasks, may_copy, may_intervene
 from .reassign import reroute_open_tasks, task_reassign
@@ -35,6 +37,7 @@ __all__ = [
     "item_copy",
     "item_create",
     "item_fire",
+    "item_link",
     "may_copy",
     "may_intervene",
     "notification_mark_read",

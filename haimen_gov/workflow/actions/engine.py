@@ -15,6 +15,7 @@ from haimen_gov import workdays
 from haimen_gov.org.models import Post, User
 from haimen_gov.org.routing import who_acts_for
 
+from ..deadlines import task_dates
 from ..flows import Flow, Step, flow_for
 from ..models import Decision, Item, NotificationKind, Task, TaskStatus
 from .errors import Conflict, WorkflowError
@@ -126,14 +127,8 @@ def open_task(item: Item, flow: Flow, step: Step, post: Post, *, group: str, ext
     """One task of ``step`` for ``post``, due in the step's working days, and a notice to whoever acts for the post
     today."""
     today = timezone.localdate()
-    due = workdays.add_workdays(today, flow.due_days(step))
-    before, escalate = flow.reminder_settings()
-    remind_on = None
-    if before > 0:
-        remind_on = _workdays_before(due.date, before)
-        if remind_on <= today:
-            remind_on = None  # the new-task notice is the reminder
-    escalate_on = workdays.add_workdays(due.date, escalate).date if escalate > 0 else None
+    days = flow.due_days(step)
+    due, remind_on, escalate_on = task_dates(workdays.current(), today, days, *flow.reminder_settings())
     task = Task.objects.create(
         item=item,
         step=step.code,
@@ -144,6 +139,7 @@ def open_task(item: Item, flow: Flow, step: Step, post: Post, *, group: str, ext
         extra=extra,
         due_date=due.date,
         due_estimated=due.estimated,
+        due_days=days,
         remind_on=remind_on,
         escalate_on=escalate_on,
     )
@@ -159,12 +155,3 @@ def open_task(item: Item, flow: Flow, step: Step, post: Post, *, group: str, ext
             + ("（暂定）" if due.estimated else ""),
         )
     return task
-
-
-def _workdays_before(day: dt.date, n: int) -> dt.date:
-    d, left = day, n
-    while left:
-        d -= dt.timedelta(days=1)
-        if workdays.is_workday(d).workday:
-            left -= 1
-    return d

@@ -4,10 +4,9 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import transaction
 
-from haimen_gov.workdays.loading import ScheduleError, parse_schedule, seed_from_package, store_year
-from haimen_gov.workdays.models import CalendarDay, CalendarYear
+from haimen_gov.workdays.actions import calendar_load_package, calendar_store_year
+from haimen_gov.workdays.loading import ScheduleError, parse_schedule
 
 
 class Command(BaseCommand):
@@ -20,8 +19,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["package"]:
-            with transaction.atomic():
-                years = seed_from_package(CalendarDay, CalendarYear, overwrite=options["overwrite"])
+            years = calendar_load_package(overwrite=options["overwrite"])
             self.stdout.write(f"已导入 {len(years)} 个年度：{', '.join(map(str, years)) or '无'}")
             return
         if not options["file"]:
@@ -33,6 +31,5 @@ class Command(BaseCommand):
             raise CommandError(f"无法读取文件：{exc}") from exc
         except ScheduleError as exc:
             raise CommandError(str(exc)) from exc
-        with transaction.atomic():
-            store_year(CalendarDay, CalendarYear, year, source, entries)
+        calendar_store_year(year=year, source=source, entries=entries)
         self.stdout.write(f"已导入 {year} 年：{len(entries)} 条例外（依据：{source}）")
