@@ -8,6 +8,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.urls import include, path
@@ -61,6 +62,10 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     if isinstance(exc, WorkflowError):
         set_rollback()
         return Response({"detail": exc.message}, status=exc.status)
+    if isinstance(exc, RequestDataTooBig):
+        return Response({"detail": "请求内容超过大小限制。"}, status=413)
+    if isinstance(exc, SuspiciousOperation):  # too many fields, a malformed multipart body …
+        return Response({"detail": "请求格式错误。"}, status=400)
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(
             detail=exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
@@ -144,6 +149,7 @@ COMMON_ERRORS = {
 }
 WRITE_ERRORS = {
     "409": ("状态已变化或当前状态不能执行", "Error"),
+    "413": ("请求内容超过大小限制", "Error"),
     "415": ("不支持的请求内容类型", "Error"),
 }
 

@@ -206,3 +206,12 @@ def test_no_page_template_has_inline_script_or_style():
         if re.search(r"\son[a-z]+=", text):
             offenders.append(f"{path.relative_to(TEMPLATES)} (inline event handler)")
     assert offenders == []
+
+
+def test_a_body_over_the_upload_limit_is_chinese_json(org, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    body = json.dumps({"username": "head", "password": "x" * 5000})
+
+    response = APIClient().post(TOKEN_URL, data=body, content_type="application/json")
+
+    assert chinese_json(response, 413) == {"detail": "请求内容超过大小限制。"}
