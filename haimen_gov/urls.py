@@ -20,6 +20,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("haimen_gov.workflow.urls")),
     path("seals/", include("seals.urls")),
+    path("meetings/", include("meetings.urls")),
+    path("dashboard/", include("haimen_gov.dashboard.urls")),
     path("api/v1/", include(api.urls())),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The split view serves Swagger UI's settings as a script file: no inline script (Content-Security-Policy).

@@ -98,21 +98,22 @@ class SealRequestViewSet(mixins.CreateModelMixin, WorkflowViewSet):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        item = actions.seal_request_create(
-            actor=request.user,  # type: ignore[arg-type]
-            unit=data["unit"],
-            seal=data["seal"],
-            purpose=data["purpose"],
-            document_title=data["document_title"],
-            copies=data["copies"],
-            offsite=data.get("offsite", False),
-            offsite_place=data.get("offsite_place", ""),
-            offsite_reason=data.get("offsite_reason", ""),
-            files=request.FILES.getlist("files"),
-            submit=data.get("submit", True),
-            ip=client_ip(request),
+        return self.created(
+            lambda: actions.seal_request_create(
+                actor=request.user,  # type: ignore[arg-type]
+                unit=data["unit"],
+                seal=data["seal"],
+                purpose=data["purpose"],
+                document_title=data["document_title"],
+                copies=data["copies"],
+                offsite=data.get("offsite", False),
+                offsite_place=data.get("offsite_place", ""),
+                offsite_reason=data.get("offsite_reason", ""),
+                files=request.FILES.getlist("files"),
+                submit=data.get("submit", True),
+                ip=client_ip(request),
+            )
         )
-        return Response(self.get_serializer(self.get_queryset().get(pk=item.pk)).data, status=status.HTTP_201_CREATED)
 
     def apply_for(self, verb: str, request: Request) -> Any:
         if verb != "register":

@@ -136,6 +136,19 @@ class LedgerFilter(forms.Form):
         error_messages={"invalid": "截止日期格式错误（YYYY-MM-DD）。"},
         widget=forms.DateInput(attrs={"type": "date"}),
     )
+    # The dashboard's "uses this month" link here: by the time of use (用印时间), not of the application.
+    used_start = forms.DateField(
+        label="用印起始",
+        required=False,
+        error_messages={"invalid": "用印起始日期格式错误（YYYY-MM-DD）。"},
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    used_end = forms.DateField(
+        label="用印截止",
+        required=False,
+        error_messages={"invalid": "用印截止日期格式错误（YYYY-MM-DD）。"},
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         from .models import State
@@ -154,4 +167,6 @@ class LedgerFilter(forms.Form):
         data = super().clean() or {}
         if data.get("start") and data.get("end") and data["end"] < data["start"]:
             self.add_error("end", "截止日期不能早于起始日期。")
+        if data.get("used_start") and data.get("used_end") and data["used_end"] < data["used_start"]:
+            self.add_error("used_end", "用印截止日期不能早于用印起始日期。")
         return data

@@ -13,12 +13,13 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, Stream
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from haimen_gov.exports import neutralise
 from haimen_gov.org.models import User
 from haimen_gov.org.routing import units_of
 from haimen_gov.pdf import pdf_response
 from haimen_gov.workflow import actions as engine
 from haimen_gov.workflow import selectors
-from haimen_gov.workflow.views import client_ip, get_visible_item, slip_context
+from haimen_gov.workflow.views import client_ip, errors_to_form, get_visible_item, slip_context
 
 from . import actions
 from .forms import LedgerFilter, SealRequestForm
@@ -29,16 +30,6 @@ PAGE_SIZE = 20
 
 def _user(request: HttpRequest) -> User:
     return request.user  # type: ignore[return-value]
-
-
-def _form_errors(form: SealRequestForm, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            for error in errors:
-                form.add_error(field if field in form.fields else None, error)
-    else:
-        for error in exc.messages:
-            form.add_error(None, error)
 
 
 # What an applicant fills in and may amend while the request is a draft or returned (the unit and seal are chosen
@@ -69,7 +60,7 @@ def apply(request: HttpRequest) -> HttpResponse:
                 ip=client_ip(request),
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            errors_to_form(form, exc)
         except engine.WorkflowError as exc:
             form.add_error(None, exc.message)
         else:
@@ -99,7 +90,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
             if request.POST.get("action") != "draft":
                 actions.seal_request_submit(item.pk, actor=user, ip=client_ip(request))
         except ValidationError as exc:
-            _form_errors(form, exc)
+            errors_to_form(form, exc)
         except engine.WorkflowError as exc:
             form.add_error(None, exc.message)
         else:
@@ -163,6 +154,10 @@ def _ledger_queryset(request: HttpRequest) -> tuple[LedgerFilter, QuerySet[SealR
         qs = qs.filter(created_at__date__gte=data["start"])
     if data.get("end"):
         qs = qs.filter(created_at__date__lte=data["end"])
+    if data.get("used_start"):
+        qs = qs.filter(stamped_at__date__gte=data["used_start"])
+    if data.get("used_end"):
+        qs = qs.filter(stamped_at__date__lte=data["used_end"])
     return form, qs.order_by("-created_at", "-id")  # type: ignore[return-value]
 
 
@@ -225,7 +220,7 @@ def ledger_csv(request: HttpRequest) -> StreamingHttpResponse:
         yield "\ufeff"  # BOM: Excel on Windows then opens the Chinese text correctly
         yield writer.writerow(LEDGER_HEADER)
         for r in qs.iterator(chunk_size=500):
-            yield writer.writerow(_ledger_row(r))
+            yield writer.writerow([neutralise(cell) for cell in _ledger_row(r)])
 
     response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = (

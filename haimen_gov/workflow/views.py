@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import prefetch_related_objects
+from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -46,6 +47,18 @@ def viewer_posts(request: HttpRequest) -> list[tuple[int, str]]:
         posts = acting_posts(request.user)  # type: ignore[arg-type]
         request._acting_posts = posts  # type: ignore[attr-defined]
     return posts
+
+
+def errors_to_form(form: Form, exc: ValidationError) -> None:
+    """An action's ValidationError shown on the form that called it: on its field when the form has one, else at
+    the top of the form."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            for error in errors:
+                form.add_error(field if field in form.fields else None, error)
+    else:
+        for error in exc.messages:
+            form.add_error(None, error)
 
 
 def get_visible_item(request: HttpRequest, pk: int) -> Item:

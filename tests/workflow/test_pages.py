@@ -179,6 +179,8 @@ def test_the_nav_counts_match_the_queues_of_a_delegate(org):
         "overdue": mine.filter(due_date__lt=on).count(),
         "unread": Notification.objects.filter(user=user, read_at__isnull=True).count(),
         "copies": CarbonCopy.objects.filter(user=user, read_at__isnull=True).count(),
+        # The dashboard entry: the posts acted for that open it (their own 常务副区长 and, delegated, 区长).
+        "dashboard": 2,
     }
     assert counts["inbox"] == 2 and counts["overdue"] >= 1 and counts["copies"] == 1
 
