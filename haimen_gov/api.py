@@ -15,6 +15,7 @@ from django.urls import include, path
 from django.views import defaults
 from rest_framework import exceptions, serializers
 from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
@@ -112,6 +113,16 @@ handler400 = error_page(400, "请求格式错误。", defaults.bad_request)
 handler403 = error_page(403, MESSAGES[exceptions.PermissionDenied], defaults.permission_denied)
 handler404 = error_page(404, "接口不存在。", defaults.page_not_found)
 handler500 = error_page(500, SERVER_ERROR, defaults.server_error)
+
+
+class Pagination(PageNumberPagination):
+    """DRF's page-number pagination, except that ``?page=`` with no number is refused like any other bad page
+    (DRF reads it as page 1, which the schema's integer does not allow)."""
+
+    def get_page_number(self, request: Any, paginator: Any) -> Any:
+        if self.page_query_param in request.query_params and not request.query_params[self.page_query_param]:
+            raise exceptions.NotFound("页码无效。")
+        return super().get_page_number(request, paginator)
 
 
 class TokenRateThrottle(AnonRateThrottle):

@@ -15,10 +15,10 @@ from django.utils import timezone
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import generics, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from haimen_gov.api import Pagination
 from haimen_gov.middleware import client_ip
 
 from . import actions, selectors
@@ -246,7 +246,7 @@ class NotificationSerializer(serializers.ModelSerializer):
         return row.read_at is not None
 
 
-class NotificationPagination(PageNumberPagination):
+class NotificationPagination(Pagination):
     """The usual page, plus how many of the user's notices are unread (the bell's count)."""
 
     def paginate_queryset(self, queryset: Any, request: Request, view: Any = None) -> Any:
