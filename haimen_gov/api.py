@@ -23,6 +23,7 @@ from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import exception_handler as drf_exception_handler
 from rest_framework.views import set_rollback
 
+from haimen_gov import errors
 from haimen_gov.middleware import client_ip
 
 log = logging.getLogger(__name__)
@@ -110,9 +111,10 @@ def error_page(status: int, message: str, page: Callable[..., HttpResponse]) -> 
 
 
 handler400 = error_page(400, "请求格式错误。", defaults.bad_request)
-handler403 = error_page(403, MESSAGES[exceptions.PermissionDenied], defaults.permission_denied)
-handler404 = error_page(404, "接口不存在。", defaults.page_not_found)
-handler500 = error_page(500, SERVER_ERROR, defaults.server_error)
+# Outside /api/ the portal's own Chinese pages (haimen_gov/errors.py), in its layout.
+handler403 = error_page(403, MESSAGES[exceptions.PermissionDenied], errors.permission_denied)
+handler404 = error_page(404, "接口不存在。", errors.page_not_found)
+handler500 = error_page(500, SERVER_ERROR, errors.server_error)
 
 
 class Pagination(PageNumberPagination):

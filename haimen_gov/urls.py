@@ -1,9 +1,18 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
+from django.templatetags.static import static
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from . import api, health, views
+
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers ask for /favicon.ico on pages without a <link rel="icon"> (a PDF, the API): the portal's own icon,
+    looked up per request (the hashed name exists once collectstatic has run)."""
+    return HttpResponsePermanentRedirect(static("favicon.svg"))
+
 
 admin.site.site_header = "海门区人民政府工作平台 · 管理后台"
 admin.site.site_title = "管理后台"
@@ -27,9 +36,11 @@ urlpatterns = [
     # The split view serves Swagger UI's settings as a script file: no inline script (Content-Security-Policy).
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("healthz", health.healthz),
+    path("favicon.ico", favicon),
 ]
 
-# Under /api/ errors are Chinese JSON like every API answer, never Django's HTML pages.
+# Under /api/ errors are Chinese JSON like every API answer; elsewhere the portal's own Chinese pages
+# (haimen_gov/errors.py), never Django's.
 handler400 = api.handler400
 handler403 = api.handler403
 handler404 = api.handler404

@@ -247,6 +247,8 @@ class NotificationKind(models.TextChoices):
     ESCALATED = "escalated", _("逾期督办")
     COPY = "copy", _("传阅")
     RESULT = "result", _("办理结果")
+    NUDGE = "nudge", _("催办")
+    DELEGATED = "delegated", _("受托办理日报")
     VACANT = "vacant", _("职务空缺")
 
 
@@ -295,6 +297,12 @@ class Notification(models.Model):
             models.Index(fields=["user", "-created_at"]),
             models.Index(fields=["user"], condition=Q(read_at__isnull=True), name="notification_unread"),
             models.Index(fields=["email_status"], condition=Q(email_status="pending"), name="notification_email_out"),
+        ]
+        constraints = [
+            # The daily digest of acts done in a delegator's name: one per person and day, however often beat runs.
+            models.UniqueConstraint(
+                fields=["user", "day"], condition=Q(kind="delegated"), name="one_delegated_digest_per_user_day"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -358,6 +366,110 @@ class SweepMark(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {self.started_at:%H:%M:%S}"
+
+
+def attachment_path(instance: Attachment, filename: str) -> str:
+    """Where an upload is stored: a name of the portal's own, with the extension of the *detected* type
+    (``content_type``), never the client's (issue 9)."""
+    from .uploads import FILE_TYPES
+
+    now = timezone.now()
+    ext = next((t.key for t in FILE_TYPES.values() if t.content_type == instance.content_type), "bin")
+    return f"items/{now:%Y/%m}/{instance.item_id}-{now:%H%M%S%f}.{ext}"
+
+
+class Attachment(models.Model):
+    """A file attached to any workflow item. ``role`` is a category the item's app declares in its flow
+    (:class:`~haimen_gov.workflow.flows.Attachments`, e.g. seals: ``document`` 用印文件, ``scan`` 用印后扫描件).
+    Written only through ``actions.attachment_add`` / ``attachment_remove``; read through ``selectors`` and served by
+    ``views.attachment_download`` to those who may see the item."""
+
+    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="attachments")
+    role = models.CharField(_("类别"), max_length=20)
+    file = models.FileField(_("文件"), upload_to=attachment_path, max_length=200)
+    original_name = models.CharField(_("原文件名"), max_length=200)
+    content_type = models.CharField(_("文件类型"), max_length=100)
+    size = models.PositiveIntegerField(_("大小（字节）"))
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(_("上传时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("附件")
+        verbose_name_plural = _("附件")
+        ordering = ["uploaded_at", "id"]
+        indexes = [models.Index(fields=["item", "role"])]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    @property
+    def role_label(self) -> str:
+        """The label the item's flow gives this role (用印文件, 用印后扫描件 …)."""
+        from .flows import flow_for
+
+        model = ContentType.objects.get_for_id(self.item.kind_id).model_class()
+        try:
+            spec = flow_for(model).attachments if model is not None else None
+        except LookupError:
+            spec = None
+        return spec.roles.get(self.role, self.role) if spec is not None else self.role
+
+    @property
+    def download_name(self) -> str:
+        """The client's name with the extension of the detected type (a PDF sent as "x.exe" downloads as "x.pdf")."""
+        from .uploads import FILE_TYPES
+
+        ext = next((t.key for t in FILE_TYPES.values() if t.content_type == self.content_type), "")
+        stem, dot, current = self.original_name.rpartition(".")
+        if not ext or current.lower() == ext or (ext == "jpg" and current.lower() == "jpeg"):
+            return self.original_name
+        return f"{stem if dot else self.original_name}.{ext}"
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("workflow:attachment", args=[self.pk])
+
+
+class Nudge(models.Model):
+    """催办: the applicant (or the office) reminding whoever holds an overdue or due-today step. At most one per task
+    and day, held by the database (two clicks at once cannot both pass a check in Python)."""
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="nudges")
+    day = models.DateField(_("日期"))
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("催办人"), on_delete=models.PROTECT, related_name="+"
+    )
+    at = models.DateTimeField(_("时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("催办")
+        verbose_name_plural = _("催办")
+        constraints = [models.UniqueConstraint(fields=["task", "day"], name="one_nudge_per_task_day")]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.task_id}"
+
+
+class Phrase(models.Model):
+    """常用意见: a person's own saved phrases (同意。/ 请…阅处。), picked beside the comment box and edited before
+    signing."""
+
+    MAX_PER_USER = 30
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="phrases")
+    text = models.CharField(_("常用意见"), max_length=200)
+    order = models.PositiveIntegerField(_("排序"), default=100)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("常用意见")
+        verbose_name_plural = _("常用意见")
+        ordering = ["order", "id"]
+        constraints = [models.UniqueConstraint(fields=["user", "text"], name="one_phrase_per_user_text")]
+
+    def __str__(self) -> str:
+        return self.text
 
 
 class DecisionMeans(models.TextChoices):

@@ -6,11 +6,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import prefetch_related_objects
 from django.forms import Form
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -18,22 +19,23 @@ from django.views.decorators.http import require_POST
 
 from haimen_gov import context_processors
 from haimen_gov.middleware import client_ip
-from haimen_gov.org.models import Post, User
+from haimen_gov.org.models import User
 from haimen_gov.org.routing import acting_posts
 
 from . import actions, selectors
-from .flows import all_flows, flow_for
+from .filters import InboxFilter
+from .flows import flow_for
 from .forms import (
     AddSignerForm,
     CopyCommentForm,
     CopyForm,
     NotificationsReadForm,
     ReassignForm,
-    TransitionForm,
+    TransitionCommentForm,
     first_error,
 )
 from .limits import NOTE_MAX_LENGTH, TEXT_MAX_LENGTH
-from .models import Item, Notification, Task, TaskStatus
+from .models import Attachment, Item, Notification, Phrase, Task, TaskStatus
 from .paging import CountedPaginator, UncountedPaginator
 from .timeline import timeline
 
@@ -62,39 +64,25 @@ def errors_to_form(form: Form, exc: ValidationError) -> None:
 
 
 def get_visible_item(request: HttpRequest, pk: int) -> Item:
-    """The item, if this user may see it; 404 otherwise (never reveal that it exists)."""
+    """The item, as its app's own model (e.g. the SealRequest), if this user may see it; 404 otherwise (never reveal
+    that it exists). Two queries whatever the number of apps: the visibility check reads the item's kind, then the
+    app's row is loaded through its own flow's declared joins (``page_related``) and collections (``page_prefetch``)."""
     user: User = request.user  # type: ignore[assignment]
     visible = selectors.visible_items(user, posts=viewer_posts(request))
-    # One query for the item and the app's own row: every registered workflow model's table is joined.
-    links = [f"{name}__{rel}" for name, flow in _child_links() for rel in flow.page_related]
-    links += [name for name, _flow in _child_links()]
-    item = visible.filter(pk=pk).select_related("unit", "submitter", "kind", *links).first()
-    if item is None:
+    kind_id = visible.filter(pk=pk).values_list("kind_id", flat=True).first()
+    if kind_id is None:
         raise Http404("未找到该事项，或您无权查看。")
-    return _concrete(item)
-
-
-def _child_links() -> list[tuple[str, Any]]:
-    """(reverse one-to-one accessor from Item, flow) for each workflow model that inherits Item directly."""
-    return [
-        (str(flow.model._meta.model_name), flow) for flow in all_flows() if flow.model._meta.get_parent_list() == [Item]
-    ]
-
-
-def _concrete(item: Item) -> Item:
-    model = item.kind.model_class()
-    if model is None or model is Item:
-        return item
+    model = ContentType.objects.get_for_id(kind_id).model_class()
     try:
-        child = getattr(item, str(model._meta.model_name))
-    except (AttributeError, ObjectDoesNotExist):
-        return item.concrete()
-    for name in ("unit", "submitter", "kind"):
-        Item._meta.get_field(name).set_cached_value(child, getattr(item, name))  # type: ignore[union-attr]
-    flow = flow_for(model)
+        flow = flow_for(model) if model is not None else None
+    except LookupError:
+        flow = None
+    if model is None or flow is None:
+        return Item.objects.select_related("unit", "submitter", "kind").get(pk=pk)
+    item = model._default_manager.select_related("unit", "submitter", "kind", *flow.page_related).get(pk=pk)
     if flow.page_prefetch:
-        prefetch_related_objects([child], *flow.page_prefetch)
-    return child
+        prefetch_related_objects([item], *flow.page_prefetch)
+    return item  # type: ignore[return-value]
 
 
 def _page(request: HttpRequest, qs: Any) -> Any:
@@ -103,18 +91,59 @@ def _page(request: HttpRequest, qs: Any) -> Any:
 
 def inbox(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
-    tasks = selectors.inbox(user, [pk for pk, _kind in viewer_posts(request)])
-    # The navigation counts these very rows (up to its cap) in the query it runs anyway: the pager takes that count
-    # instead of a COUNT(*) of its own; past the cap the inbox pages without a total.
-    total = context_processors.request_nav_counts(request)["inbox"]
-    cap = context_processors.NAV_COUNT_CAP
+    today = timezone.localdate()
+    filters = InboxFilter(request.GET or None)
+    tasks = filters.apply(selectors.inbox(user, [pk for pk, _kind in viewer_posts(request)]), today=today)
     paginator: Paginator
-    if total > cap:
-        paginator = UncountedPaginator(tasks, PAGE_SIZE, more_than=cap)
+    if filters.active:
+        paginator = Paginator(tasks, PAGE_SIZE)  # a narrowed list counts its own rows (one COUNT)
     else:
-        paginator = CountedPaginator(tasks, PAGE_SIZE, count=total)
+        # The navigation counts these very rows (up to its cap) in the query it runs anyway: the pager takes that
+        # count instead of a COUNT(*) of its own; past the cap the inbox pages without a total.
+        total = context_processors.request_nav_counts(request)["inbox"]
+        cap = context_processors.NAV_COUNT_CAP
+        if total > cap:
+            paginator = UncountedPaginator(tasks, PAGE_SIZE, more_than=cap)
+        else:
+            paginator = CountedPaginator(tasks, PAGE_SIZE, count=total)
     page = paginator.get_page(request.GET.get("page"))
-    return render(request, "workflow/inbox.html", {"page": page, "today": timezone.localdate(), "tab": "inbox"})
+    rows = selectors.decorate_inbox_rows(list(page.object_list), today)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "workflow/inbox.html",
+        {
+            "page": page,
+            "rows": rows,
+            "filters": filters,
+            "querystring": query.urlencode(),
+            "any_batchable": any(t.batchable for t in rows),  # type: ignore[attr-defined]
+            "today": today,
+            "tab": "inbox",
+        },
+    )
+
+
+@require_POST
+def batch_approve(request: HttpRequest) -> HttpResponse:
+    """批量审批 from the inbox: each chosen task approved as if one by one; what could not be done is named with the
+    reason (another person acted first: 409)."""
+    ids = [int(v) for v in request.POST.getlist("tasks") if v.isdigit() and len(v) <= 18]
+    if not ids:
+        messages.error(request, "请先勾选要同意的待办。")
+        return redirect("workflow:inbox")
+    if len(ids) > actions.batch.BATCH_MAX:
+        messages.error(request, f"一次最多批量审批 {actions.batch.BATCH_MAX} 件。")
+        return redirect("workflow:inbox")
+    results = actions.tasks_approve(ids, actor=request.user, ip=client_ip(request))  # type: ignore[arg-type]
+    done_count = sum(r.ok for r in results)
+    if done_count:
+        messages.success(request, f"批量审批：已同意 {done_count} 件。")
+    for r in results:
+        if not r.ok:
+            messages.error(request, f"“{r.title or r.task_id}”未办理：{r.message}")
+    return redirect("workflow:inbox")
 
 
 def done(request: HttpRequest) -> HttpResponse:
@@ -145,7 +174,11 @@ def item_context(item: Item, user: User, posts: list[tuple[int, str]]) -> dict[s
     """Everything the item page shows, from one query each for tasks, history and copies (the page runs a fixed
     number of queries however long its history)."""
     flow = flow_for(item)
-    tasks = list(item.tasks.select_related("post", "post__holder", "finished_by").order_by("created_at", "id"))
+    tasks = list(
+        selectors.with_acting_today(item.tasks.select_related("post", "post__holder", "finished_by")).order_by(
+            "created_at", "id"
+        )
+    )
     history = list(item.history.select_related("actor", "post").order_by("at", "id"))
     my_posts = {pk for pk, _kind in posts}
     open_tasks = [t for t in tasks if t.status == TaskStatus.OPEN]
@@ -157,12 +190,13 @@ def item_context(item: Item, user: User, posts: list[tuple[int, str]]) -> dict[s
         "labels": flow.all_labels,
         "detail_template": flow.detail_template,
         "available": actions.available_transitions(item, user, post_ids=my_posts, tasks=tasks),
-        "action_forms": {verb: form_class() for verb, form_class in flow.action_forms.items()},
+        "action_forms": {verb: form_class(item=item, actor=user) for verb, form_class in flow.action_forms.items()},
         "timeline": timeline(item, flow, tasks=tasks, history=history),
         "history": history,
         "open_tasks": open_tasks,
         "my_task": my_task,
         "can_intervene": actions.may_intervene(user, kinds=[kind for _pk, kind in posts]),
+        "can_nudge": actions.may_nudge(user, submitter_id=item.submitter_id, post_kinds=[k for _pk, k in posts]),
         "copies": copies,
         "may_copy": actions.may_copy(item, user, posts=posts, tasks=tasks, history=history),
         "my_copy": next((c for c in copies if c.user_id == user.pk), None),
@@ -174,14 +208,14 @@ def item_context(item: Item, user: User, posts: list[tuple[int, str]]) -> dict[s
 
 def post_options(request: HttpRequest) -> HttpResponse:
     """<option>s of every post, loaded when the 加签/改派 form is opened (not with every item page)."""
-    posts = Post.objects.select_related("holder").order_by("order", "id")
-    return render(request, "workflow/_post_options.html", {"posts": posts})
+    groups = selectors.post_choices(request.user)  # type: ignore[arg-type]
+    return render(request, "workflow/_options.html", {"groups": groups})
 
 
 def user_options(request: HttpRequest) -> HttpResponse:
     """<option>s of everyone who holds a post, loaded when the 传阅 form is opened."""
-    users = User.objects.filter(is_active=True, posts__isnull=False).distinct().order_by("username")
-    return render(request, "workflow/_user_options.html", {"users": users})
+    groups = selectors.user_choices(request.user)  # type: ignore[arg-type]
+    return render(request, "workflow/_options.html", {"groups": groups})
 
 
 def _refuse(request: HttpRequest, item: Item, message: str, *, status: int = 303) -> HttpResponse:
@@ -207,21 +241,9 @@ def _safe_next(request: HttpRequest, target: str) -> str | None:
 @require_POST
 def item_transition(request: HttpRequest, pk: int, verb: str) -> HttpResponse:
     item = get_visible_item(request, pk)
-    flow = flow_for(item)
-    body = TransitionForm(request.POST)
+    body = TransitionCommentForm(request.POST)
     if not body.is_valid():
         return _bad_input(request, item, body)
-    apply = None
-    form_class = flow.action_forms.get(verb)
-    if form_class is not None:
-        form = form_class(request.POST, request.FILES)
-        if not form.is_valid():
-            for errors in form.errors.values():
-                for error in errors:
-                    messages.error(request, error)
-            return redirect(item.get_absolute_url())
-        form.actor = request.user
-        apply = form.apply
     try:
         actions.item_fire(
             type(item),
@@ -231,7 +253,8 @@ def item_transition(request: HttpRequest, pk: int, verb: str) -> HttpResponse:
             comment=body.cleaned_data["comment"],
             ip=client_ip(request),
             expected_state=body.cleaned_data["state"] or None,
-            apply=apply,
+            data=request.POST,
+            files=request.FILES,
         )
     except actions.WorkflowError as exc:
         return _refuse(request, item, exc.message)
@@ -347,6 +370,125 @@ def _reassign(request: HttpRequest, item: Item, task: Task, form: ReassignForm) 
     return redirect(item.get_absolute_url())
 
 
+@require_POST
+def task_nudge(request: HttpRequest, pk: int) -> HttpResponse:
+    """催办 an overdue or due-today step of an item the user can see."""
+    task = Task.objects.filter(pk=pk).only("item_id").first()
+    if task is None:
+        raise Http404("该待办不存在。")
+    item = get_visible_item(request, task.item_id)
+    try:
+        actions.task_nudge(pk, actor=request.user, ip=client_ip(request))  # type: ignore[arg-type]
+    except actions.WorkflowError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "已催办，承办人将收到提醒。")
+    return redirect(item.get_absolute_url())
+
+
+def phrases(request: HttpRequest) -> HttpResponse:
+    """常用意见: the user's own saved phrases, added and removed here."""
+    user: User = request.user  # type: ignore[assignment]
+    if request.method == "POST":
+        try:
+            actions.phrase_add(user=user, text=request.POST.get("text", "")[:1000])
+        except actions.WorkflowError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, "已保存常用意见。")
+        return redirect("workflow:phrases")
+    own = list(Phrase.objects.filter(user=user).order_by("order", "id"))
+    return render(request, "workflow/phrases.html", {"phrases": own, "defaults": actions.DEFAULT_PHRASES})
+
+
+@require_POST
+def phrase_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        actions.phrase_delete(user=request.user, phrase_id=pk)  # type: ignore[arg-type]
+    except actions.WorkflowError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "已删除。")
+    return redirect("workflow:phrases")
+
+
+def phrase_options(request: HttpRequest) -> HttpResponse:
+    """<option>s of the user's phrases, loaded when the picker beside a comment box is first used."""
+    texts = actions.phrases_for(request.user)  # type: ignore[arg-type]
+    return render(request, "workflow/_phrase_options.html", {"texts": texts})
+
+
+def delegations(request: HttpRequest) -> HttpResponse:
+    """委托: the user's own posts' delegations (the office: every leader's), set up, shortened and revoked here."""
+    from haimen_gov.org.models import Delegation
+
+    from .actions.delegations import DELEGATING_KINDS, is_office
+    from .delegation_forms import DelegationForm, ShortenForm
+
+    user: User = request.user  # type: ignore[assignment]
+    office = is_office(user, [kind for _pk, kind in viewer_posts(request)])
+    form = DelegationForm(request.POST or None, viewer=user, office=office)
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                actions.delegation_create(
+                    actor=user,
+                    post=data["post"],
+                    delegate=data["delegate"],
+                    start=data["start"],
+                    end=data["end"],
+                    reason=data["reason"],
+                )
+            except actions.WorkflowError as exc:
+                messages.error(request, exc.message)
+            else:
+                messages.success(request, f"已委托{data['delegate'].display_name}代为办理{data['post'].title}。")
+                return redirect("workflow:delegations")
+        status = 400
+    else:
+        status = 200
+    rows = (
+        Delegation.objects.filter(
+            revoked_at__isnull=True, end__gte=timezone.localdate(), post__kind__in=DELEGATING_KINDS
+        )
+        .select_related("post", "post__holder", "post__unit", "delegate", "created_by")
+        .order_by("start", "id")
+    )
+    if not office:
+        rows = rows.filter(post__holder=user)
+    context = {
+        "form": form,
+        "rows": list(rows),
+        "office": office,
+        "shorten": ShortenForm(),
+        "today": timezone.localdate(),
+    }
+    return render(request, "workflow/delegations.html", context, status=status)
+
+
+@require_POST
+def delegation_change(request: HttpRequest, pk: int, change: str) -> HttpResponse:
+    """Shortens (``end``) or revokes one delegation."""
+    from .delegation_forms import ShortenForm
+
+    user: User = request.user  # type: ignore[assignment]
+    try:
+        if change == "revoke":
+            actions.delegation_revoke(pk, actor=user)
+            messages.success(request, "已撤销委托。")
+        else:
+            form = ShortenForm(request.POST)
+            if not form.is_valid():
+                messages.error(request, "；".join(str(e) for errors in form.errors.values() for e in errors))
+                return redirect("workflow:delegations")
+            actions.delegation_shorten(pk, actor=user, end=form.cleaned_data["end"])
+            messages.success(request, "已缩短委托期限。")
+    except actions.WorkflowError as exc:
+        messages.error(request, exc.message)
+    return redirect("workflow:delegations")
+
+
 def item_slip(request: HttpRequest, pk: int) -> HttpResponse:
     """处理笺: the item's fields and every opinion, in order, as a PDF."""
     from haimen_gov.pdf import pdf_response
@@ -433,3 +575,38 @@ def notification_tasks(request: HttpRequest, pk: int) -> HttpResponse:
         "workflow/notification_tasks.html",
         {"notification": row, "page": page, "tasks": tasks, "today": timezone.localdate()},
     )
+
+
+def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
+    """An item's attachment, for those who may see the item (404 otherwise, as for the item itself)."""
+    item_id = Attachment.objects.filter(pk=pk).values_list("item_id", flat=True).first()
+    if item_id is None:
+        raise Http404("附件不存在。")
+    user: User = request.user  # type: ignore[assignment]
+    if not selectors.visible_items(user, posts=viewer_posts(request)).filter(pk=item_id).exists():
+        raise Http404("附件不存在。")
+    row = Attachment.objects.get(pk=pk)
+    try:
+        handle = row.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404("附件文件已丢失，请联系区政府办公室。") from exc
+    response = FileResponse(handle, content_type=row.content_type, as_attachment=False, filename=row.download_name)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@require_POST
+def attachment_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    """The applicant removes a file from their draft or returned item (then back to where they came from)."""
+    item_id = Attachment.objects.filter(pk=pk).values_list("item_id", flat=True).first()
+    if item_id is None:
+        raise Http404("附件不存在。")
+    item = get_visible_item(request, item_id)
+    try:
+        actions.attachment_remove(pk, actor=request.user, ip=client_ip(request))  # type: ignore[arg-type]
+    except actions.WorkflowError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "已删除附件。")
+    back = request.POST.get("next") or ""
+    return redirect(back if back.startswith("/") and not back.startswith("//") else item.get_absolute_url())

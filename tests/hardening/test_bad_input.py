@@ -152,10 +152,10 @@ def test_a_page_transition_takes_a_comment_at_the_limit(org, client_for):
 
 def test_the_api_and_the_pages_share_one_limit():
     from haimen_gov.workflow.api import TransitionSerializer
-    from haimen_gov.workflow.forms import TransitionForm
+    from haimen_gov.workflow.forms import TransitionCommentForm
 
     assert TransitionSerializer().fields["comment"].max_length == TEXT_MAX_LENGTH  # type: ignore[attr-defined]
-    assert TransitionForm().fields["comment"].max_length == TEXT_MAX_LENGTH  # type: ignore[attr-defined]
+    assert TransitionCommentForm().fields["comment"].max_length == TEXT_MAX_LENGTH  # type: ignore[attr-defined]
 
 
 @pytest.mark.parametrize("field", ["comment", "reason"])
