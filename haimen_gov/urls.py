@@ -3,13 +3,9 @@ from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.templatetags.static import static
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from . import api, views
-
-
-def healthz(request: HttpRequest) -> HttpResponse:
-    return HttpResponse("ok", content_type="text/plain")
+from . import api, health, views
 
 
 def favicon(request: HttpRequest) -> HttpResponse:
@@ -17,10 +13,6 @@ def favicon(request: HttpRequest) -> HttpResponse:
     looked up per request (the hashed name exists once collectstatic has run)."""
     return HttpResponsePermanentRedirect(static("favicon.svg"))
 
-
-handler403 = "haimen_gov.errors.permission_denied"
-handler404 = "haimen_gov.errors.page_not_found"
-handler500 = "haimen_gov.errors.server_error"
 
 admin.site.site_header = "海门区人民政府工作平台 · 管理后台"
 admin.site.site_title = "管理后台"
@@ -41,7 +33,15 @@ urlpatterns = [
     path("dashboard/", include("haimen_gov.dashboard.urls")),
     path("api/v1/", include(api.urls())),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
-    path("healthz", healthz),
+    # The split view serves Swagger UI's settings as a script file: no inline script (Content-Security-Policy).
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+    path("healthz", health.healthz),
     path("favicon.ico", favicon),
 ]
+
+# Under /api/ errors are Chinese JSON like every API answer; elsewhere the portal's own Chinese pages
+# (haimen_gov/errors.py), never Django's.
+handler400 = api.handler400
+handler403 = api.handler403
+handler404 = api.handler404
+handler500 = api.handler500

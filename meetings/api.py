@@ -14,12 +14,9 @@ from rest_framework.response import Response
 
 from haimen_gov.middleware import client_ip
 from haimen_gov.org.models import Post
-from haimen_gov.workflow import actions as engine
 from haimen_gov.workflow.api import (
     WorkflowItemSerializer,
     WorkflowViewSet,
-    validation_error_response,
-    workflow_error_response,
 )
 
 from . import actions, composition, selectors
@@ -133,34 +130,25 @@ class MeetingViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         form = MeetingForm(request.data)
         if not form.is_valid():
             return _form_errors(form.errors)
-        try:
-            meeting = actions.meeting_create(actor=request.user, **form.cleaned_data)  # type: ignore[arg-type]
-        except engine.WorkflowError as exc:
-            return workflow_error_response(exc)
-        except ValidationError as exc:
-            return validation_error_response(exc)
+        meeting = actions.meeting_create(actor=request.user, **form.cleaned_data)  # type: ignore[arg-type]
         return Response(self.get_serializer(meeting).data, status=status.HTTP_201_CREATED)
 
     @action(detail=True, methods=["post"], url_path=r"transitions/(?P<name>[a-z_]+)")
     def transitions(self, request: Request, pk: str | None = None, name: str = "") -> Response:
         meeting = self.get_object()
         user = request.user
-        try:
-            if name == "cancel":
-                actions.meeting_cancel(meeting.pk, actor=user, reason=str(request.data.get("reason", ""))[:300])  # type: ignore[arg-type]
-            elif name == "reschedule":
-                form = RescheduleForm(request.data)
-                if not form.is_valid():
-                    return _form_errors(form.errors)
-                actions.meeting_reschedule(meeting.pk, actor=user, **form.cleaned_data)  # type: ignore[arg-type]
-            elif name in ("notify", "hold", "archive"):
-                getattr(actions, f"meeting_{name}")(meeting.pk, actor=user)
-            else:
-                return Response({"detail": "未知操作。"}, status=status.HTTP_404_NOT_FOUND)
-        except engine.WorkflowError as exc:
-            return workflow_error_response(exc)
-        except ValidationError as exc:
-            return validation_error_response(exc)
+        # The engine's refusals and validation errors become JSON in haimen_gov.api.exception_handler.
+        if name == "cancel":
+            actions.meeting_cancel(meeting.pk, actor=user, reason=str(request.data.get("reason", ""))[:300])  # type: ignore[arg-type]
+        elif name == "reschedule":
+            form = RescheduleForm(request.data)
+            if not form.is_valid():
+                return _form_errors(form.errors)
+            actions.meeting_reschedule(meeting.pk, actor=user, **form.cleaned_data)  # type: ignore[arg-type]
+        elif name in ("notify", "hold", "archive"):
+            getattr(actions, f"meeting_{name}")(meeting.pk, actor=user)
+        else:
+            return Response({"detail": "未知操作。"}, status=status.HTTP_404_NOT_FOUND)
         return Response(self.get_serializer(self.get_queryset().get(pk=meeting.pk)).data)
 
 

@@ -46,6 +46,7 @@ VERB_LABELS = {
     "reassign": "改派",
     "add_signer": "加签",
     "copy": "传阅",
+    "copy_comment": "阅示",
     "read": "已阅",
     "feedback": "报送反馈",
     "record": "登记决定",

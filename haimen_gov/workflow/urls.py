@@ -14,6 +14,7 @@ urlpatterns = [
     path("items/<int:pk>/transitions/<slug:verb>/", views.item_transition, name="transition"),
     path("items/<int:pk>/add-signer/", views.item_add_signer, name="add_signer"),
     path("items/<int:pk>/copy/", views.item_copy, name="copy"),
+    path("items/<int:pk>/copy-comment/", views.item_copy_comment, name="copy_comment"),
     path("items/<int:pk>/reassign/", views.item_reassign, name="reassign_item"),
     path("items/<int:pk>/slip.pdf", views.item_slip, name="slip"),
     path("attachments/<int:pk>/", views.attachment_download, name="attachment"),

@@ -14,16 +14,27 @@ from django.forms import Form
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from haimen_gov import context_processors
 from haimen_gov.middleware import client_ip
-from haimen_gov.org.models import Post, User
+from haimen_gov.org.models import User
 from haimen_gov.org.routing import acting_posts
 
 from . import actions, selectors
 from .filters import InboxFilter
 from .flows import flow_for
+from .forms import (
+    AddSignerForm,
+    CopyCommentForm,
+    CopyForm,
+    NotificationsReadForm,
+    ReassignForm,
+    TransitionCommentForm,
+    first_error,
+)
+from .limits import NOTE_MAX_LENGTH, TEXT_MAX_LENGTH
 from .models import Attachment, Item, Notification, Phrase, Task, TaskStatus
 from .paging import CountedPaginator, UncountedPaginator
 from .timeline import timeline
@@ -172,6 +183,7 @@ def item_context(item: Item, user: User, posts: list[tuple[int, str]]) -> dict[s
     my_posts = {pk for pk, _kind in posts}
     open_tasks = [t for t in tasks if t.status == TaskStatus.OPEN]
     my_task = next((t for t in open_tasks if t.post_id in my_posts and not t.extra), None)
+    copies = list(item.carbon_copies.select_related("user").order_by("created_at"))
     return {
         "item": item,
         "flow": flow,
@@ -185,7 +197,10 @@ def item_context(item: Item, user: User, posts: list[tuple[int, str]]) -> dict[s
         "my_task": my_task,
         "can_intervene": actions.may_intervene(user, kinds=[kind for _pk, kind in posts]),
         "can_nudge": actions.may_nudge(user, submitter_id=item.submitter_id, post_kinds=[k for _pk, k in posts]),
-        "copies": list(item.carbon_copies.select_related("user").order_by("created_at")),
+        "copies": copies,
+        "may_copy": actions.may_copy(item, user, posts=posts, tasks=tasks, history=history),
+        "my_copy": next((c for c in copies if c.user_id == user.pk), None),
+        "limits": {"text": TEXT_MAX_LENGTH, "note": NOTE_MAX_LENGTH},
         "links": selectors.item_links(item, user, posts=posts) if item.has_links else [],
         "today": timezone.localdate(),
     }
@@ -203,47 +218,68 @@ def user_options(request: HttpRequest) -> HttpResponse:
     return render(request, "workflow/_options.html", {"groups": groups})
 
 
+def _refuse(request: HttpRequest, item: Item, message: str, *, status: int = 303) -> HttpResponse:
+    """Back to the item page with ``message``: 303 for a refusal of the engine, 302 for a form's bad input."""
+    messages.error(request, message)
+    # redirect() has no status argument (it passed status=303 on to reverse() and answered 302).
+    return HttpResponseRedirect(item.get_absolute_url(), status=status)
+
+
+def _bad_input(request: HttpRequest, item: Item, form: Any) -> HttpResponse:
+    return _refuse(request, item, first_error(form), status=302)
+
+
+def _safe_next(request: HttpRequest, target: str) -> str | None:
+    """``next`` only when it is a path on this site: never a redirect to another host after an action."""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return None
+
+
 @require_POST
 def item_transition(request: HttpRequest, pk: int, verb: str) -> HttpResponse:
     item = get_visible_item(request, pk)
+    body = TransitionCommentForm(request.POST)
+    if not body.is_valid():
+        return _bad_input(request, item, body)
     try:
         actions.item_fire(
             type(item),
             item.pk,
             verb=verb,
             actor=request.user,  # type: ignore[arg-type]
-            comment=request.POST.get("comment", ""),
+            comment=body.cleaned_data["comment"],
             ip=client_ip(request),
-            expected_state=request.POST.get("state") or None,
+            expected_state=body.cleaned_data["state"] or None,
             data=request.POST,
             files=request.FILES,
         )
     except actions.WorkflowError as exc:
-        messages.error(request, exc.message)
-        # redirect() has no status argument (it passed status=303 on to reverse() and answered 302).
-        return HttpResponseRedirect(item.get_absolute_url(), status=303)
+        return _refuse(request, item, exc.message)
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)
         return redirect(item.get_absolute_url())
     messages.success(request, "已办理。")
-    return redirect(request.POST.get("next") or item.get_absolute_url())
+    return redirect(_safe_next(request, body.cleaned_data["next"]) or item.get_absolute_url())
 
 
 @require_POST
 def item_add_signer(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_visible_item(request, pk)
-    post = Post.objects.filter(pk=request.POST.get("post") or 0).first()
-    if post is None:
-        messages.error(request, "请选择加签职务。")
-        return redirect(item.get_absolute_url())
+    form = AddSignerForm(request.POST)
+    if not form.is_valid():
+        return _bad_input(request, item, form)
+    post = form.cleaned_data["post"]
     try:
         actions.item_add_signer(
             type(item),
             item.pk,
             actor=request.user,  # type: ignore[arg-type]
             post=post,
-            comment=request.POST.get("comment", ""),
+            comment=form.cleaned_data["comment"],
             ip=client_ip(request),
         )
     except actions.WorkflowError as exc:
@@ -256,52 +292,73 @@ def item_add_signer(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def item_copy(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_visible_item(request, pk)
-    ids = [int(v) for v in request.POST.getlist("users") if v.isdigit()]
-    users = list(User.objects.filter(pk__in=ids, is_active=True))
-    if not users:
-        messages.error(request, "请选择传阅对象。")
-        return redirect(item.get_absolute_url())
-    actions.item_copy(
-        type(item),
-        item.pk,
-        actor=request.user,  # type: ignore[arg-type]
-        users=users,
-        note=request.POST.get("note", ""),
-        ip=client_ip(request),
-    )
+    form = CopyForm(request.POST)
+    if not form.is_valid():
+        return _bad_input(request, item, form)
+    try:
+        actions.item_copy(
+            type(item),
+            item.pk,
+            actor=request.user,  # type: ignore[arg-type]
+            users=list(form.cleaned_data["users"]),
+            note=form.cleaned_data["note"],
+            ip=client_ip(request),
+        )
+    except actions.WorkflowError as exc:
+        return _refuse(request, item, exc.message)
     messages.success(request, "已传阅。")
+    return redirect(item.get_absolute_url())
+
+
+@require_POST
+def item_copy_comment(request: HttpRequest, pk: int) -> HttpResponse:
+    """阅示: a 传阅 recipient comments on what they read."""
+    item = get_visible_item(request, pk)
+    form = CopyCommentForm(request.POST)
+    if not form.is_valid():
+        return _bad_input(request, item, form)
+    try:
+        actions.copy_comment(
+            type(item),
+            item.pk,
+            actor=request.user,  # type: ignore[arg-type]
+            comment=form.cleaned_data["comment"],
+            ip=client_ip(request),
+        )
+    except actions.WorkflowError as exc:
+        return _refuse(request, item, exc.message)
+    messages.success(request, "已阅示。")
     return redirect(item.get_absolute_url())
 
 
 @require_POST
 def task_reassign(request: HttpRequest, pk: int) -> HttpResponse:
     task = get_object_or_404(Task, pk=pk)
-    return _reassign(request, get_visible_item(request, task.item_id), task)
+    item = get_visible_item(request, task.item_id)
+    form = ReassignForm(request.POST)
+    if not form.is_valid():
+        return _bad_input(request, item, form)
+    return _reassign(request, item, task, form)
 
 
 @require_POST
 def item_reassign(request: HttpRequest, pk: int) -> HttpResponse:
     """流程干预 from the item page's one form: the open task chosen in it, moved to another post."""
     item = get_visible_item(request, pk)
-    chosen = request.POST.get("task") or ""
-    task = Task.objects.filter(pk=int(chosen), item_id=item.pk).first() if chosen.isdigit() else None
-    if task is None:
-        messages.error(request, "请选择要改派的待办环节。")
-        return redirect(item.get_absolute_url())
-    return _reassign(request, item, task)
+    form = ReassignForm(request.POST, item_id=item.pk)
+    if not form.is_valid():
+        return _bad_input(request, item, form)
+    return _reassign(request, item, form.cleaned_data["task"], form)
 
 
-def _reassign(request: HttpRequest, item: Item, task: Task) -> HttpResponse:
-    post = Post.objects.filter(pk=request.POST.get("post") or 0).first()
-    if post is None:
-        messages.error(request, "请选择改派职务。")
-        return redirect(item.get_absolute_url())
+def _reassign(request: HttpRequest, item: Item, task: Task, form: ReassignForm) -> HttpResponse:
+    post = form.cleaned_data["post"]
     try:
         actions.task_reassign(
             task.pk,
             actor=request.user,  # type: ignore[arg-type]
             post=post,
-            reason=request.POST.get("reason", ""),
+            reason=form.cleaned_data["reason"],
             ip=client_ip(request),
         )
     except PermissionDenied:
@@ -477,7 +534,10 @@ def notifications(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def notifications_read(request: HttpRequest) -> HttpResponse:
-    ids = [int(v) for v in request.POST.getlist("ids") if v.isdigit()] or None
+    form = NotificationsReadForm(request.POST, user=request.user)  # type: ignore[arg-type]
+    if not form.is_valid():
+        return HttpResponseBadRequest(first_error(form))
+    ids = [row.pk for row in form.cleaned_data["ids"]] or None
     actions.notification_mark_read(request.user, ids)  # type: ignore[arg-type]
     if request.htmx:  # type: ignore[attr-defined]
         return HttpResponse('<span id="bell-count"></span>')

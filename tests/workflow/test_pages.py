@@ -14,7 +14,7 @@ from pypdf import PdfReader
 from haimen_gov.org.models import Post, User
 from haimen_gov.workflow import actions
 from haimen_gov.workflow.models import Task, TaskStatus
-from tests.factories import PostFactory, UserFactory
+from tests.factories import PostFactory
 from tests.workflow_app.models import Memo, MemoState
 
 from .helpers import delegate, fire, memo_at, open_tasks, submitted_memo
@@ -261,7 +261,8 @@ def test_a_list_page_runs_the_same_queries_for_3_rows_as_for_30(
 def crowd(org, memo: Memo, n: int) -> None:  # type: ignore[no-untyped-def]
     """``n`` more readers, 加签 signers (open tasks) and history rows on ``memo``."""
     for _ in range(n):
-        reader: User = UserFactory()  # type: ignore[assignment]
+        # 传阅 goes to people who hold a post.
+        reader: User = PostFactory().holder  # type: ignore[attr-defined,assignment]
         signer: Post = PostFactory()  # type: ignore[assignment]
         actions.item_copy(Memo, memo.pk, actor=org.director, users=[reader])
         actions.item_add_signer(Memo, memo.pk, actor=org.director, post=signer, comment="请提出意见")

@@ -20,7 +20,7 @@ Callers import from here: ``from haimen_gov.workflow.actions import item_fire``.
 
 from .attachments import attachment_add, attachment_remove, attachments_check, attachments_store
 from .batch import BatchResult, tasks_approve
-from .copies import copy_mark_read, item_copy
+from .copies import copy_comment, copy_mark_read, item_copy
 from .delegations import delegation_create, delegation_revoke, delegation_shorten
 from .engine import open_step_tasks
 from .errors import CommentRequired, Conflict, Forbidden, ValidationError, WorkflowError
@@ -32,6 +32,7 @@ from .permissions import (
     TransitionInfo,
     available_transitions,
     current_round_tasks,
+    may_copy,
     may_intervene,
     require_amendable,
 )
@@ -52,6 +53,7 @@ __all__ = [
     "attachments_check",
     "attachments_store",
     "available_transitions",
+    "copy_comment",
     "copy_mark_read",
     "current_round_tasks",
     "delegation_create",
@@ -62,6 +64,7 @@ __all__ = [
     "item_create",
     "item_fire",
     "item_link",
+    "may_copy",
     "may_intervene",
     "may_nudge",
     "notification_mark_read",

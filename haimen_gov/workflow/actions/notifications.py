@@ -6,6 +6,7 @@ transaction commits (:func:`deliver_emails_on_commit`), and the sweep sends what
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Iterable
 
 from django.db import transaction
@@ -50,14 +51,31 @@ def notify(
     )
 
 
+# After a failed publish, a process leaves the broker alone this long: a publish to a dead broker costs up to
+# CELERY_BROKER_CONNECTION_TIMEOUT, which one request in this interval pays instead of every write.
+BROKER_RETRY_SECONDS = 10.0
+_broker_retry_at = 0.0
+
+
 def queue_email_delivery() -> None:
     """Ask a worker to send pending e-mails now. If the broker is down, the next sweep sends them."""
+    global _broker_retry_at
     from ..tasks import deliver_emails
 
+    if time.monotonic() < _broker_retry_at:
+        log.info("broker unavailable a moment ago; pending e-mails wait for the next sweep")
+        return
     try:
         deliver_emails.apply_async(retry=False, expires=600)
     except Exception as exc:
+        _broker_retry_at = time.monotonic() + BROKER_RETRY_SECONDS
         log.warning("broker unavailable (%s); pending e-mails wait for the next sweep", exc)
+
+
+def reset_broker_breaker() -> None:
+    """Try the broker on the next publish again (tests)."""
+    global _broker_retry_at
+    _broker_retry_at = 0.0
 
 
 def deliver_emails_on_commit() -> None:
