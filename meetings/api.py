@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django_fsm import can_proceed
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
