@@ -322,13 +322,46 @@ def field_rows(fields: Iterable[Sequence[Any]], *, columns: int = 4) -> list[lis
     return rows
 
 
+# What a PDF shows of stored text, whatever the database holds: a page of the slip takes bounded time to lay out even
+# if a row was written before the inputs were bounded (workflow.limits.TEXT_MAX_LENGTH) or inserted behind the
+# portal's back. The full text stays on the item page.
+PDF_TEXT_LIMIT = 3000
+PDF_OPINION_LIMIT = 300
+
+
+def clip_text(value: Any, limit: int = PDF_TEXT_LIMIT) -> Any:
+    """``value`` cut to ``limit`` characters with a note of how much was left out (non-strings unchanged)."""
+    if not isinstance(value, str) or len(value) <= limit:
+        return value
+    return f"{value[:limit]}……（以下 {len(value) - limit} 字从略，全文见平台事项页）"
+
+
+def _clip_opinions(opinions: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    shown = [{**op, "comment": clip_text(op.get("comment"))} for op in opinions[:PDF_OPINION_LIMIT]]
+    if len(opinions) > PDF_OPINION_LIMIT:
+        last = opinions[-1]
+        shown.append(
+            {
+                "step": "……",
+                "comment": f"另有 {len(opinions) - PDF_OPINION_LIMIT} 条意见从略，全文见平台事项页。",
+                "at": last.get("at"),
+            }
+        )
+    return shown
+
+
 def prepare_context(context: Mapping[str, Any] | None) -> dict[str, Any]:
     """Copy ``context`` and add the values the PDF templates derive from it.
 
     * ``issuer_font_size`` (pt) from ``issuer``, unless given;
-    * ``field_rows`` from ``fields`` and ``field_columns`` (default 4), unless given.
+    * ``field_rows`` from ``fields`` and ``field_columns`` (default 4), unless given;
+    * ``opinions`` and ``fields`` clipped to what a page lays out in bounded time (``clip_text``).
     """
     result = dict(context or {})
+    if result.get("opinions"):
+        result["opinions"] = _clip_opinions(result["opinions"])
+    if result.get("fields") is not None:
+        result["fields"] = [(field[0], clip_text(field[1]), *field[2:]) for field in result["fields"]]
     if result.get("issuer") and "issuer_font_size" not in result:
         result["issuer_font_size"] = fit_mark_font_size(str(result["issuer"]))
     if result.get("fields") is not None and "field_rows" not in result:

@@ -48,6 +48,9 @@ def envints(name: str) -> dict[str, int]:
 
 
 DEBUG = envbool("DEBUG", False)
+# With DEBUG on, users still see the portal's Chinese 403/404/500 pages (make run is a try-out, not a debugger);
+# DEBUG_TECHNICAL_PAGES=1 brings back Django's technical pages for a developer (haimen_gov.errors).
+DEBUG_TECHNICAL_PAGES = envbool("DEBUG_TECHNICAL_PAGES", False)
 DEV_SECRET_KEY = "dev-only-insecure-key-set-SECRET_KEY-in-production-" + "x" * 16
 SECRET_KEY = os.environ.get("SECRET_KEY") or DEV_SECRET_KEY
 if not DEBUG and (SECRET_KEY == DEV_SECRET_KEY or SECRET_KEY.startswith("replace-with")):
@@ -76,7 +79,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_htmx",
     "guardian",
-    "axes",
+    "haimen_gov.axes_app.AxesConfig",
     "haimen_gov.org",
     "haimen_gov.workdays",
     "haimen_gov.workflow",
@@ -90,7 +93,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "haimen_gov.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "haimen_gov.errors.FriendlyErrorPagesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -142,8 +147,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 elif "postgresql" in DATABASES["default"]["ENGINE"]:
     # No JIT compilation: a page's query whose estimate crosses the JIT threshold (a count over a big inbox) spent
     # ~20 ms compiling to save less than a millisecond. Short OLTP queries are what the portal runs.
+    # statement_timeout: no query outlives a request (gunicorn gives a worker 60 s); lock_timeout: a request waiting
+    # on a row lock gives up instead of piling up behind a stuck transaction. 0 turns either off (a long migration).
     pg_options = DATABASES["default"].setdefault("OPTIONS", {})
-    pg_options["options"] = (pg_options.get("options", "") + " -c jit=off").strip()
+    pg_options["options"] = (
+        pg_options.get("options", "")
+        + " -c jit=off"
+        + f" -c statement_timeout={envint('DB_STATEMENT_TIMEOUT_MS', 30000)}"
+        + f" -c lock_timeout={envint('DB_LOCK_TIMEOUT_MS', 10000)}"
+    ).strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "org.User"
@@ -177,6 +189,9 @@ AXES_VERBOSE = False
 # Behind nginx every request comes from the proxy: trust the X-Real-IP header it sets (deploy/nginx.conf.example),
 # so lockouts and the history's client IP name the real client. Only set this when a proxy always overwrites it.
 TRUST_X_REAL_IP = envbool("TRUST_X_REAL_IP", False)
+# ... and only when the request comes straight from one of these addresses (or networks, e.g. 10.20.0.0/24): the
+# proxies that overwrite the header. From any other peer the header is ignored.
+TRUSTED_PROXIES = envlist("TRUSTED_PROXIES", "127.0.0.1,::1")
 AXES_CLIENT_IP_CALLABLE = "haimen_gov.middleware.client_ip"
 
 # The portal speaks Chinese whatever the browser asks for (no LocaleMiddleware): Django's own messages, such as form
@@ -207,9 +222,10 @@ UPLOAD_MAX_MB = envint("UPLOAD_MAX_MB", 20)
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # A miss, not an error, when Redis is down (haimen_gov.cache): pages go on from the database.
+    CACHES = {"default": {"BACKEND": "haimen_gov.cache.ResilientRedisCache", "LOCATION": REDIS_URL}}
     # Sessions are read from Redis (no database query on each page) and written through to the database, so a
-    # Redis restart logs nobody out.
+    # Redis restart or outage logs nobody out.
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
@@ -250,6 +266,11 @@ CELERY_BEAT_SCHEDULE = {
         # Expires before the next run (however short the interval), so a backlog never piles up sweeps.
         "options": {"expires": REMINDER_SWEEP_SECONDS - min(10, REMINDER_SWEEP_SECONDS / 2)},
     },
+    "workflow-delegated-digest": {
+        "task": "haimen_gov.workflow.tasks.delegated_digest",
+        "schedule": crontab(hour=7, minute=30),  # yesterday's acts done in a delegator's name, before the day starts
+        "options": {"expires": 6 * 3600},
+    },
     "dashboard-refresh": {
         "task": "haimen_gov.dashboard.tasks.refresh",
         "schedule": DASHBOARD_REFRESH_SECONDS,
@@ -288,10 +309,12 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "haimen_gov.api.Pagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "haimen_gov.api.exception_handler",
 }
+# Token logins (/api/v1/auth/token/) per client address, across usernames (DRF rate: "20/min", "100/hour").
+API_TOKEN_RATE = os.environ.get("API_TOKEN_RATE", "20/min")
 SPECTACULAR_SETTINGS = {
     "TITLE": "海门区人民政府工作平台 API",
     "DESCRIPTION": "南通市海门区人民政府工作规则的流程接口",
@@ -302,6 +325,12 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     # The schema and its docs need a login like every page (the middleware leaves /api/ to DRF).
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    # Request bodies get their own components: read-only fields are not asked for, required strings have minLength.
+    "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "haimen_gov.api.document_errors",
+    ],
 }
 
 # Demo organisation (seed_demo) password.

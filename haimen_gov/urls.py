@@ -1,14 +1,17 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
+from django.templatetags.static import static
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from . import api, views
+from . import api, health, views
 
 
-def healthz(request: HttpRequest) -> HttpResponse:
-    return HttpResponse("ok", content_type="text/plain")
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers ask for /favicon.ico on pages without a <link rel="icon"> (a PDF, the API): the portal's own icon,
+    looked up per request (the hashed name exists once collectstatic has run)."""
+    return HttpResponsePermanentRedirect(static("favicon.svg"))
 
 
 admin.site.site_header = "海门区人民政府工作平台 · 管理后台"
@@ -31,6 +34,15 @@ urlpatterns = [
     path("dashboard/", include("haimen_gov.dashboard.urls")),
     path("api/v1/", include(api.urls())),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
-    path("healthz", healthz),
+    # The split view serves Swagger UI's settings as a script file: no inline script (Content-Security-Policy).
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+    path("healthz", health.healthz),
+    path("favicon.ico", favicon),
 ]
+
+# Under /api/ errors are Chinese JSON like every API answer; elsewhere the portal's own Chinese pages
+# (haimen_gov/errors.py), never Django's.
+handler400 = api.handler400
+handler403 = api.handler403
+handler404 = api.handler404
+handler500 = api.handler500

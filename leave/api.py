@@ -14,7 +14,7 @@ from rest_framework.response import Response
 
 from haimen_gov.middleware import client_ip
 from haimen_gov.org.models import Post, Unit, User
-from haimen_gov.workflow.api import WorkflowItemSerializer, WorkflowViewSet, api_action
+from haimen_gov.workflow.api import WorkflowItemSerializer, WorkflowViewSet
 
 from . import actions, selectors
 from .models import REPORTING_KINDS, Absence, ExceptionRequest, ResearchTrip
@@ -100,17 +100,13 @@ class AbsenceViewSet(mixins.CreateModelMixin, WorkflowViewSet):
         item = self.get_object()
         body = ShortenSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        done = api_action(
-            lambda: actions.absence_shorten(
-                item.pk,
-                actor=request.user,  # type: ignore[arg-type]
-                end=body.validated_data["end"],
-                reason=body.validated_data["reason"],
-                ip=client_ip(request),
-            )
+        actions.absence_shorten(
+            item.pk,
+            actor=request.user,  # type: ignore[arg-type]
+            end=body.validated_data["end"],
+            reason=body.validated_data["reason"],
+            ip=client_ip(request),
         )
-        if isinstance(done, Response):
-            return done
         return Response(self.get_serializer(self.get_queryset().get(pk=item.pk)).data)
 
 
@@ -200,11 +196,7 @@ class ResearchTripViewSet(
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         body = self.get_serializer(data=request.data)
         body.is_valid(raise_exception=True)
-        trip = api_action(
-            lambda: actions.research_trip_create(actor=request.user, **body.validated_data)  # type: ignore[arg-type]
-        )
-        if isinstance(trip, Response):
-            return trip
+        trip = actions.research_trip_create(actor=request.user, **body.validated_data)  # type: ignore[arg-type]
         return Response(self.get_serializer(trip).data, status=status.HTTP_201_CREATED)
 
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -212,11 +204,7 @@ class ResearchTripViewSet(
         body = self.get_serializer(trip, data=request.data, partial=kwargs.get("partial", False))
         body.is_valid(raise_exception=True)
         data = {f: body.validated_data.get(f, getattr(trip, f)) for f in actions.TRIP_FIELDS}
-        updated = api_action(
-            lambda: actions.research_trip_update(trip.pk, actor=request.user, **data)  # type: ignore[arg-type]
-        )
-        if isinstance(updated, Response):
-            return updated
+        updated = actions.research_trip_update(trip.pk, actor=request.user, **data)  # type: ignore[arg-type]
         return Response(self.get_serializer(updated).data)
 
     @action(detail=False, methods=["get"])

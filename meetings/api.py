@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django_fsm import can_proceed
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -14,14 +13,10 @@ from rest_framework.response import Response
 
 from haimen_gov.middleware import client_ip
 from haimen_gov.org.models import Post
-from haimen_gov.workflow import actions as engine
 from haimen_gov.workflow.api import (
     WorkflowItemSerializer,
     WorkflowViewSet,
-    validation_error_response,
-    workflow_error_response,
 )
-from haimen_gov.workflow.flows import flow_for
 
 from . import actions, composition, selectors
 from .forms import MeetingForm, RescheduleForm
@@ -134,50 +129,26 @@ class MeetingViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         form = MeetingForm(request.data)
         if not form.is_valid():
             return _form_errors(form.errors)
-        try:
-            meeting = actions.meeting_create(actor=request.user, **form.cleaned_data)  # type: ignore[arg-type]
-        except engine.WorkflowError as exc:
-            return workflow_error_response(exc)
-        except ValidationError as exc:
-            return validation_error_response(exc)
+        meeting = actions.meeting_create(actor=request.user, **form.cleaned_data)  # type: ignore[arg-type]
         return Response(self.get_serializer(meeting).data, status=status.HTTP_201_CREATED)
 
     @action(detail=True, methods=["post"], url_path=r"transitions/(?P<name>[a-z_]+)")
     def transitions(self, request: Request, pk: str | None = None, name: str = "") -> Response:
         meeting = self.get_object()
         user = request.user
-        try:
-            if name == "cancel":
-                actions.meeting_cancel(meeting.pk, actor=user, reason=str(request.data.get("reason", ""))[:300])  # type: ignore[arg-type]
-            elif name == "reschedule":
-                form = RescheduleForm(request.data)
-                if not form.is_valid():
-                    return _form_errors(form.errors)
-                actions.meeting_reschedule(meeting.pk, actor=user, **form.cleaned_data)  # type: ignore[arg-type]
-            elif name in ("notify", "hold", "archive"):
-                getattr(actions, f"meeting_{name}")(meeting.pk, actor=user)
-            else:
-                return Response({"detail": "未知操作。"}, status=status.HTTP_404_NOT_FOUND)
-        except engine.WorkflowError as exc:
-            return workflow_error_response(exc)
-        except ValidationError as exc:
-            return validation_error_response(exc)
+        # The engine's refusals and validation errors become JSON in haimen_gov.api.exception_handler.
+        if name == "cancel":
+            actions.meeting_cancel(meeting.pk, actor=user, reason=str(request.data.get("reason", ""))[:300])  # type: ignore[arg-type]
+        elif name == "reschedule":
+            form = RescheduleForm(request.data)
+            if not form.is_valid():
+                return _form_errors(form.errors)
+            actions.meeting_reschedule(meeting.pk, actor=user, **form.cleaned_data)  # type: ignore[arg-type]
+        elif name in ("notify", "hold", "archive"):
+            getattr(actions, f"meeting_{name}")(meeting.pk, actor=user)
+        else:
+            return Response({"detail": "未知操作。"}, status=status.HTTP_404_NOT_FOUND)
         return Response(self.get_serializer(self.get_queryset().get(pk=meeting.pk)).data)
-
-
-class FormApplyMixin:
-    """A transition's own fields (上会的会议, 特批理由, 审查结论) go through the very form the item page uses
-    (``Flow.action_forms``), so the page and the API bound them alike."""
-
-    def apply_for(self, verb: str, request: Request) -> Any:
-        form_class = flow_for(self.queryset.model).action_forms.get(verb)  # type: ignore[attr-defined]
-        if form_class is None:
-            return None
-        form = form_class(request.data)
-        if not form.is_valid():
-            raise ValidationError({field: list(messages) for field, messages in form.errors.items()})
-        form.actor = request.user
-        return form.apply
 
 
 class TopicSerializer(WorkflowItemSerializer):
@@ -206,7 +177,7 @@ class TopicSerializer(WorkflowItemSerializer):
         read_only_fields = ["unit", "by_leader"]
 
 
-class TopicViewSet(FormApplyMixin, mixins.CreateModelMixin, WorkflowViewSet):
+class TopicViewSet(mixins.CreateModelMixin, WorkflowViewSet):
     queryset = Topic.objects.select_related("unit", "submitter", "meeting")
     serializer_class = TopicSerializer
 

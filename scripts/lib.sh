@@ -68,6 +68,6 @@ ensure_venv() {
 
 # Runtime system packages: CJK fonts and the Pango/HarfBuzz libraries WeasyPrint renders PDFs with.
 RUNTIME_DEBS=(fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0)
-# What the tests add: Debian's Chromium for the Playwright end-to-end tests (never a downloaded browser) and
-# poppler-utils to read generated PDFs back.
-TEST_DEBS=("${RUNTIME_DEBS[@]}" chromium poppler-utils)
+# What the tests add: Debian's Chromium for the Playwright end-to-end tests (never a downloaded browser),
+# poppler-utils to read generated PDFs back, and redis-server for the test that kills its own private Redis.
+TEST_DEBS=("${RUNTIME_DEBS[@]}" chromium poppler-utils redis-server)

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.decorators import api_view
 from rest_framework.request import Request
@@ -13,7 +13,9 @@ from . import MAX_DAYS, add_workdays
 
 class AddQuery(serializers.Serializer):
     start = serializers.DateField(
-        input_formats=["%Y-%m-%d"], error_messages={"invalid": "日期格式错误，应为 YYYY-MM-DD。"}
+        input_formats=["%Y-%m-%d"],
+        error_messages={"invalid": "日期格式错误，应为 YYYY-MM-DD。"},
+        help_text="YYYY-MM-DD，1900—2200 年",
     )
     days = serializers.IntegerField(
         min_value=0,
@@ -36,10 +38,7 @@ class AddQuery(serializers.Serializer):
     description=(
         "start 之后的第 days 个工作日（start 当日不计）。estimated 为 true 表示所跨年度的官方安排尚未导入，结果为暂定。"
     ),
-    parameters=[
-        OpenApiParameter("start", str, description="YYYY-MM-DD", required=True),
-        OpenApiParameter("days", int, required=True),
-    ],
+    parameters=[AddQuery],
     responses=inline_serializer(
         "WorkdayAdd", {"date": serializers.DateField(), "estimated": serializers.BooleanField()}
     ),

@@ -9,21 +9,23 @@ see are 404, as in the pages.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field, inline_serializer
-from rest_framework import mixins, serializers, status, viewsets
-from rest_framework.decorators import action, api_view
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
+from rest_framework import generics, mixins, serializers, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from haimen_gov.api import Pagination
 from haimen_gov.middleware import client_ip
 
 from . import actions, selectors
 from .forms import datetime_bounds_error
+from .limits import TEXT_MAX_LENGTH
 from .models import Attachment, HistoryEntry, Item, Notification, Task
 
 
@@ -173,31 +175,10 @@ class WorkflowItemSerializer(serializers.ModelSerializer):
 
 
 class TransitionSerializer(serializers.Serializer):
-    comment = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
-    state = serializers.CharField(required=False, allow_blank=True, help_text="客户端看到的状态；已变化时返回 409")
-
-
-def workflow_error_response(exc: actions.WorkflowError) -> Response:
-    return Response({"detail": exc.message}, status=exc.status)
-
-
-def validation_error_response(exc: ValidationError) -> Response:
-    """400 with the action's messages, by field where it names fields."""
-    detail = exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
-    return Response(detail, status=status.HTTP_400_BAD_REQUEST)
-
-
-T = TypeVar("T")
-
-
-def api_action(run: Callable[[], T]) -> T | Response:
-    """Run an action for an API call: its result, or the response its refusal calls for (400, 403 or 409)."""
-    try:
-        return run()
-    except actions.WorkflowError as exc:
-        return workflow_error_response(exc)
-    except ValidationError as exc:
-        return validation_error_response(exc)
+    comment = serializers.CharField(required=False, allow_blank=True, default="", max_length=TEXT_MAX_LENGTH)
+    state = serializers.CharField(
+        required=False, allow_blank=True, max_length=40, help_text="客户端看到的状态；已变化时返回 409"
+    )
 
 
 class WorkflowViewSet(mixins.RetrieveModelMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
@@ -233,33 +214,27 @@ class WorkflowViewSet(mixins.RetrieveModelMixin, mixins.ListModelMixin, viewsets
         item = self.get_object()
         body = TransitionSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        try:
-            apply = self.apply_for(name, request)
-            updated = actions.item_fire(
-                type(item),
-                item.pk,
-                verb=name,
-                actor=request.user,  # type: ignore[arg-type]
-                comment=body.validated_data["comment"],
-                ip=client_ip(request),
-                expected_state=body.validated_data.get("state") or None,
-                apply=apply,
-                data=request.data,
-                files=request.FILES,
-            )
-        except actions.WorkflowError as exc:
-            return workflow_error_response(exc)
-        except ValidationError as exc:
-            return validation_error_response(exc)
+        # The engine's refusals (403/409/400) and validation errors become JSON in haimen_gov.api.exception_handler.
+        apply = self.apply_for(name, request)
+        updated = actions.item_fire(
+            type(item),
+            item.pk,
+            verb=name,
+            actor=request.user,  # type: ignore[arg-type]
+            comment=body.validated_data["comment"],
+            ip=client_ip(request),
+            expected_state=body.validated_data.get("state") or None,
+            apply=apply,
+            data=request.data,
+            files=request.FILES,
+        )
         fresh = self.get_queryset().get(pk=updated.pk)
         return Response(self.get_serializer(fresh).data)
 
     def created(self, make: Callable[[], Item]) -> Response:
-        """201 with the item an app's create action ``make()`` returns, or its refusal (400/403/409) as the
-        transitions answer them."""
-        item = api_action(make)
-        if isinstance(item, Response):
-            return item
+        """201 with the item an app's create action ``make()`` returns; its refusals (400/403/409) become JSON in
+        haimen_gov.api.exception_handler, as the transitions' do."""
+        item = make()
         return Response(self.get_serializer(self.get_queryset().get(pk=item.pk)).data, status=status.HTTP_201_CREATED)
 
 
@@ -285,18 +260,18 @@ class AttachmentsMixin:
             409: OpenApiResponse(description="事项已在办理中"),
         },
     )
-    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser])
+    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser], pagination_class=None)
     def attachments(self, request: Request, pk: str | None = None) -> Response:
         item = self.get_object()
         files = request.FILES.getlist("files")
         if not files:
             return Response({"files": ["请选择要上传的文件。"]}, status=status.HTTP_400_BAD_REQUEST)
+        # The engine's refusals (403/409) become JSON in haimen_gov.api.exception_handler; a file's own fault is
+        # reported on the field.
         try:
             rows = actions.attachment_add(type(item), item.pk, actor=request.user, files=files)  # type: ignore[arg-type]
-        except ValidationError as exc:
-            return Response({"files": exc.messages}, status=status.HTTP_400_BAD_REQUEST)
-        except actions.WorkflowError as exc:
-            return workflow_error_response(exc)
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError({"files": exc.messages}) from exc
         return Response(AttachmentSerializer(rows, many=True).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
@@ -308,15 +283,12 @@ class AttachmentsMixin:
             409: OpenApiResponse(description="事项已在办理中"),
         },
     )
-    @action(detail=True, methods=["delete"], url_path=r"attachments/(?P<attachment_id>[0-9]+)")
+    @action(detail=True, methods=["delete"], url_path=r"attachments/(?P<attachment_id>[0-9]+)", pagination_class=None)
     def attachment_remove(self, request: Request, pk: str | None = None, attachment_id: str = "") -> Response:
         item = self.get_object()
         if not Attachment.objects.filter(pk=int(attachment_id), item_id=item.pk).exists():
             return Response({"detail": "附件不存在。"}, status=status.HTTP_404_NOT_FOUND)
-        try:
-            actions.attachment_remove(int(attachment_id), actor=request.user, ip=client_ip(request))  # type: ignore[arg-type]
-        except actions.WorkflowError as exc:
-            return workflow_error_response(exc)
+        actions.attachment_remove(int(attachment_id), actor=request.user, ip=client_ip(request))  # type: ignore[arg-type]
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -344,14 +316,14 @@ class InboxSerializer(serializers.ModelSerializer):
         return {"id": task.post_id, "title": task.post.title, "by_delegation": task.post.holder_id != user.pk}
 
 
-@extend_schema(responses=InboxSerializer(many=True), summary="我的待办")
-@api_view(["GET"])
-def inbox(request: Request) -> Response:
-    from rest_framework.pagination import PageNumberPagination
+@extend_schema(summary="我的待办")
+class InboxView(generics.ListAPIView):
+    """The user's open tasks (their posts' and those delegated to them), a page at a time."""
 
-    paginator = PageNumberPagination()
-    page = paginator.paginate_queryset(selectors.inbox(request.user), request)  # type: ignore[arg-type]
-    return paginator.get_paginated_response(InboxSerializer(page, many=True, context={"request": request}).data)
+    serializer_class = InboxSerializer
+
+    def get_queryset(self) -> Any:
+        return selectors.inbox(self.request.user)  # type: ignore[arg-type]
 
 
 class NotificationSerializer(serializers.ModelSerializer):
@@ -367,20 +339,29 @@ class NotificationSerializer(serializers.ModelSerializer):
         return row.read_at is not None
 
 
-@extend_schema(
-    responses=inline_serializer(
-        "NotificationPage",
-        {"unread": serializers.IntegerField(), "results": NotificationSerializer(many=True)},
-    ),
-    summary="我的通知",
-)
-@api_view(["GET"])
-def notifications(request: Request) -> Response:
-    from rest_framework.pagination import PageNumberPagination
+class NotificationPagination(Pagination):
+    """The usual page, plus how many of the user's notices are unread (the bell's count)."""
 
-    qs = selectors.notifications_for(request.user)  # type: ignore[arg-type]
-    paginator = PageNumberPagination()
-    page = paginator.paginate_queryset(qs, request)
-    response = paginator.get_paginated_response(NotificationSerializer(page, many=True).data)
-    response.data["unread"] = qs.filter(read_at__isnull=True).count()
-    return response
+    def paginate_queryset(self, queryset: Any, request: Request, view: Any = None) -> Any:
+        self.unread = queryset.filter(read_at__isnull=True).count()
+        return super().paginate_queryset(queryset, request, view)
+
+    def get_paginated_response(self, data: Any) -> Response:
+        response = super().get_paginated_response(data)
+        response.data["unread"] = self.unread
+        return response
+
+    def get_paginated_response_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
+        paginated = super().get_paginated_response_schema(schema)
+        paginated["properties"]["unread"] = {"type": "integer", "description": "未读通知数"}
+        paginated["required"] = [*paginated.get("required", []), "unread"]
+        return paginated
+
+
+@extend_schema(summary="我的通知")
+class NotificationsView(generics.ListAPIView):
+    serializer_class = NotificationSerializer
+    pagination_class = NotificationPagination
+
+    def get_queryset(self) -> Any:
+        return selectors.notifications_for(self.request.user)  # type: ignore[arg-type]

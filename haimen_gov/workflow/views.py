@@ -15,16 +15,28 @@ from django.forms import Form
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from haimen_gov import context_processors
 from haimen_gov.middleware import client_ip
-from haimen_gov.org.models import Post, User
+from haimen_gov.org.models import User
 from haimen_gov.org.routing import acting_posts
 
 from . import actions, selectors
+from .filters import InboxFilter
 from .flows import flow_for
-from .models import Attachment, Item, Notification, Task, TaskStatus
+from .forms import (
+    AddSignerForm,
+    CopyCommentForm,
+    CopyForm,
+    NotificationsReadForm,
+    ReassignForm,
+    TransitionCommentForm,
+    first_error,
+)
+from .limits import NOTE_MAX_LENGTH, TEXT_MAX_LENGTH
+from .models import Attachment, Item, Notification, Phrase, Task, TaskStatus
 from .paging import CountedPaginator, UncountedPaginator
 from .timeline import timeline
 
@@ -93,18 +105,59 @@ def _page(request: HttpRequest, qs: Any) -> Any:
 
 def inbox(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
-    tasks = selectors.inbox(user, [pk for pk, _kind in viewer_posts(request)])
-    # The navigation counts these very rows (up to its cap) in the query it runs anyway: the pager takes that count
-    # instead of a COUNT(*) of its own; past the cap the inbox pages without a total.
-    total = context_processors.request_nav_counts(request)["inbox"]
-    cap = context_processors.NAV_COUNT_CAP
+    today = timezone.localdate()
+    filters = InboxFilter(request.GET or None)
+    tasks = filters.apply(selectors.inbox(user, [pk for pk, _kind in viewer_posts(request)]), today=today)
     paginator: Paginator
-    if total > cap:
-        paginator = UncountedPaginator(tasks, PAGE_SIZE, more_than=cap)
+    if filters.active:
+        paginator = Paginator(tasks, PAGE_SIZE)  # a narrowed list counts its own rows (one COUNT)
     else:
-        paginator = CountedPaginator(tasks, PAGE_SIZE, count=total)
+        # The navigation counts these very rows (up to its cap) in the query it runs anyway: the pager takes that
+        # count instead of a COUNT(*) of its own; past the cap the inbox pages without a total.
+        total = context_processors.request_nav_counts(request)["inbox"]
+        cap = context_processors.NAV_COUNT_CAP
+        if total > cap:
+            paginator = UncountedPaginator(tasks, PAGE_SIZE, more_than=cap)
+        else:
+            paginator = CountedPaginator(tasks, PAGE_SIZE, count=total)
     page = paginator.get_page(request.GET.get("page"))
-    return render(request, "workflow/inbox.html", {"page": page, "today": timezone.localdate(), "tab": "inbox"})
+    rows = selectors.decorate_inbox_rows(list(page.object_list), today)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "workflow/inbox.html",
+        {
+            "page": page,
+            "rows": rows,
+            "filters": filters,
+            "querystring": query.urlencode(),
+            "any_batchable": any(t.batchable for t in rows),  # type: ignore[attr-defined]
+            "today": today,
+            "tab": "inbox",
+        },
+    )
+
+
+@require_POST
+def batch_approve(request: HttpRequest) -> HttpResponse:
+    """批量审批 from the inbox: each chosen task approved as if one by one; what could not be done is named with the
+    reason (another person acted first: 409)."""
+    ids = [int(v) for v in request.POST.getlist("tasks") if v.isdigit() and len(v) <= 18]
+    if not ids:
+        messages.error(request, "请先勾选要同意的待办。")
+        return redirect("workflow:inbox")
+    if len(ids) > actions.batch.BATCH_MAX:
+        messages.error(request, f"一次最多批量审批 {actions.batch.BATCH_MAX} 件。")
+        return redirect("workflow:inbox")
+    results = actions.tasks_approve(ids, actor=request.user, ip=client_ip(request))  # type: ignore[arg-type]
+    done_count = sum(r.ok for r in results)
+    if done_count:
+        messages.success(request, f"批量审批：已同意 {done_count} 件。")
+    for r in results:
+        if not r.ok:
+            messages.error(request, f"“{r.title or r.task_id}”未办理：{r.message}")
+    return redirect("workflow:inbox")
 
 
 def done(request: HttpRequest) -> HttpResponse:
@@ -135,11 +188,16 @@ def item_context(item: Item, user: User, posts: list[tuple[int, str]]) -> dict[s
     """Everything the item page shows, from one query each for tasks, history and copies (the page runs a fixed
     number of queries however long its history)."""
     flow = flow_for(item)
-    tasks = list(item.tasks.select_related("post", "post__holder", "finished_by").order_by("created_at", "id"))
+    tasks = list(
+        selectors.with_acting_today(item.tasks.select_related("post", "post__holder", "finished_by")).order_by(
+            "created_at", "id"
+        )
+    )
     history = list(item.history.select_related("actor", "post").order_by("at", "id"))
     my_posts = {pk for pk, _kind in posts}
     open_tasks = [t for t in tasks if t.status == TaskStatus.OPEN]
     my_task = next((t for t in open_tasks if t.post_id in my_posts and not t.extra), None)
+    copies = list(item.carbon_copies.select_related("user").order_by("created_at"))
     return {
         "item": item,
         "flow": flow,
@@ -152,7 +210,11 @@ def item_context(item: Item, user: User, posts: list[tuple[int, str]]) -> dict[s
         "open_tasks": open_tasks,
         "my_task": my_task,
         "can_intervene": actions.may_intervene(user, kinds=[kind for _pk, kind in posts]),
-        "copies": list(item.carbon_copies.select_related("user").order_by("created_at")),
+        "can_nudge": actions.may_nudge(user, submitter_id=item.submitter_id, post_kinds=[k for _pk, k in posts]),
+        "copies": copies,
+        "may_copy": actions.may_copy(item, user, posts=posts, tasks=tasks, history=history),
+        "my_copy": next((c for c in copies if c.user_id == user.pk), None),
+        "limits": {"text": TEXT_MAX_LENGTH, "note": NOTE_MAX_LENGTH},
         "links": selectors.item_links(item, user, posts=posts) if item.has_links else [],
         "today": timezone.localdate(),
     }
@@ -160,57 +222,78 @@ def item_context(item: Item, user: User, posts: list[tuple[int, str]]) -> dict[s
 
 def post_options(request: HttpRequest) -> HttpResponse:
     """<option>s of every post, loaded when the 加签/改派 form is opened (not with every item page)."""
-    posts = Post.objects.select_related("holder").order_by("order", "id")
-    return render(request, "workflow/_post_options.html", {"posts": posts})
+    groups = selectors.post_choices(request.user)  # type: ignore[arg-type]
+    return render(request, "workflow/_options.html", {"groups": groups})
 
 
 def user_options(request: HttpRequest) -> HttpResponse:
     """<option>s of everyone who holds a post, loaded when the 传阅 form is opened."""
-    users = User.objects.filter(is_active=True, posts__isnull=False).distinct().order_by("username")
-    return render(request, "workflow/_user_options.html", {"users": users})
+    groups = selectors.user_choices(request.user)  # type: ignore[arg-type]
+    return render(request, "workflow/_options.html", {"groups": groups})
+
+
+def _refuse(request: HttpRequest, item: Item, message: str, *, status: int = 303) -> HttpResponse:
+    """Back to the item page with ``message``: 303 for a refusal of the engine, 302 for a form's bad input."""
+    messages.error(request, message)
+    # redirect() has no status argument (it passed status=303 on to reverse() and answered 302).
+    return HttpResponseRedirect(item.get_absolute_url(), status=status)
+
+
+def _bad_input(request: HttpRequest, item: Item, form: Any) -> HttpResponse:
+    return _refuse(request, item, first_error(form), status=302)
+
+
+def _safe_next(request: HttpRequest, target: str) -> str | None:
+    """``next`` only when it is a path on this site: never a redirect to another host after an action."""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return None
 
 
 @require_POST
 def item_transition(request: HttpRequest, pk: int, verb: str) -> HttpResponse:
     item = get_visible_item(request, pk)
+    body = TransitionCommentForm(request.POST)
+    if not body.is_valid():
+        return _bad_input(request, item, body)
     try:
         actions.item_fire(
             type(item),
             item.pk,
             verb=verb,
             actor=request.user,  # type: ignore[arg-type]
-            comment=request.POST.get("comment", ""),
+            comment=body.cleaned_data["comment"],
             ip=client_ip(request),
-            expected_state=request.POST.get("state") or None,
+            expected_state=body.cleaned_data["state"] or None,
             data=request.POST,
             files=request.FILES,
         )
     except actions.WorkflowError as exc:
-        messages.error(request, exc.message)
-        # redirect() has no status argument (it passed status=303 on to reverse() and answered 302).
-        return HttpResponseRedirect(item.get_absolute_url(), status=303)
+        return _refuse(request, item, exc.message)
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)
         return redirect(item.get_absolute_url())
     messages.success(request, "已办理。")
-    return redirect(request.POST.get("next") or item.get_absolute_url())
+    return redirect(_safe_next(request, body.cleaned_data["next"]) or item.get_absolute_url())
 
 
 @require_POST
 def item_add_signer(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_visible_item(request, pk)
-    post = Post.objects.filter(pk=request.POST.get("post") or 0).first()
-    if post is None:
-        messages.error(request, "请选择加签职务。")
-        return redirect(item.get_absolute_url())
+    form = AddSignerForm(request.POST)
+    if not form.is_valid():
+        return _bad_input(request, item, form)
+    post = form.cleaned_data["post"]
     try:
         actions.item_add_signer(
             type(item),
             item.pk,
             actor=request.user,  # type: ignore[arg-type]
             post=post,
-            comment=request.POST.get("comment", ""),
+            comment=form.cleaned_data["comment"],
             ip=client_ip(request),
         )
     except actions.WorkflowError as exc:
@@ -223,52 +306,73 @@ def item_add_signer(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def item_copy(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_visible_item(request, pk)
-    ids = [int(v) for v in request.POST.getlist("users") if v.isdigit()]
-    users = list(User.objects.filter(pk__in=ids, is_active=True))
-    if not users:
-        messages.error(request, "请选择传阅对象。")
-        return redirect(item.get_absolute_url())
-    actions.item_copy(
-        type(item),
-        item.pk,
-        actor=request.user,  # type: ignore[arg-type]
-        users=users,
-        note=request.POST.get("note", ""),
-        ip=client_ip(request),
-    )
+    form = CopyForm(request.POST)
+    if not form.is_valid():
+        return _bad_input(request, item, form)
+    try:
+        actions.item_copy(
+            type(item),
+            item.pk,
+            actor=request.user,  # type: ignore[arg-type]
+            users=list(form.cleaned_data["users"]),
+            note=form.cleaned_data["note"],
+            ip=client_ip(request),
+        )
+    except actions.WorkflowError as exc:
+        return _refuse(request, item, exc.message)
     messages.success(request, "已传阅。")
+    return redirect(item.get_absolute_url())
+
+
+@require_POST
+def item_copy_comment(request: HttpRequest, pk: int) -> HttpResponse:
+    """阅示: a 传阅 recipient comments on what they read."""
+    item = get_visible_item(request, pk)
+    form = CopyCommentForm(request.POST)
+    if not form.is_valid():
+        return _bad_input(request, item, form)
+    try:
+        actions.copy_comment(
+            type(item),
+            item.pk,
+            actor=request.user,  # type: ignore[arg-type]
+            comment=form.cleaned_data["comment"],
+            ip=client_ip(request),
+        )
+    except actions.WorkflowError as exc:
+        return _refuse(request, item, exc.message)
+    messages.success(request, "已阅示。")
     return redirect(item.get_absolute_url())
 
 
 @require_POST
 def task_reassign(request: HttpRequest, pk: int) -> HttpResponse:
     task = get_object_or_404(Task, pk=pk)
-    return _reassign(request, get_visible_item(request, task.item_id), task)
+    item = get_visible_item(request, task.item_id)
+    form = ReassignForm(request.POST)
+    if not form.is_valid():
+        return _bad_input(request, item, form)
+    return _reassign(request, item, task, form)
 
 
 @require_POST
 def item_reassign(request: HttpRequest, pk: int) -> HttpResponse:
     """流程干预 from the item page's one form: the open task chosen in it, moved to another post."""
     item = get_visible_item(request, pk)
-    chosen = request.POST.get("task") or ""
-    task = Task.objects.filter(pk=int(chosen), item_id=item.pk).first() if chosen.isdigit() else None
-    if task is None:
-        messages.error(request, "请选择要改派的待办环节。")
-        return redirect(item.get_absolute_url())
-    return _reassign(request, item, task)
+    form = ReassignForm(request.POST, item_id=item.pk)
+    if not form.is_valid():
+        return _bad_input(request, item, form)
+    return _reassign(request, item, form.cleaned_data["task"], form)
 
 
-def _reassign(request: HttpRequest, item: Item, task: Task) -> HttpResponse:
-    post = Post.objects.filter(pk=request.POST.get("post") or 0).first()
-    if post is None:
-        messages.error(request, "请选择改派职务。")
-        return redirect(item.get_absolute_url())
+def _reassign(request: HttpRequest, item: Item, task: Task, form: ReassignForm) -> HttpResponse:
+    post = form.cleaned_data["post"]
     try:
         actions.task_reassign(
             task.pk,
             actor=request.user,  # type: ignore[arg-type]
             post=post,
-            reason=request.POST.get("reason", ""),
+            reason=form.cleaned_data["reason"],
             ip=client_ip(request),
         )
     except PermissionDenied:
@@ -278,6 +382,125 @@ def _reassign(request: HttpRequest, item: Item, task: Task) -> HttpResponse:
     else:
         messages.success(request, f"已改派至{post.title}。")
     return redirect(item.get_absolute_url())
+
+
+@require_POST
+def task_nudge(request: HttpRequest, pk: int) -> HttpResponse:
+    """催办 an overdue or due-today step of an item the user can see."""
+    task = Task.objects.filter(pk=pk).only("item_id").first()
+    if task is None:
+        raise Http404("该待办不存在。")
+    item = get_visible_item(request, task.item_id)
+    try:
+        actions.task_nudge(pk, actor=request.user, ip=client_ip(request))  # type: ignore[arg-type]
+    except actions.WorkflowError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "已催办，承办人将收到提醒。")
+    return redirect(item.get_absolute_url())
+
+
+def phrases(request: HttpRequest) -> HttpResponse:
+    """常用意见: the user's own saved phrases, added and removed here."""
+    user: User = request.user  # type: ignore[assignment]
+    if request.method == "POST":
+        try:
+            actions.phrase_add(user=user, text=request.POST.get("text", "")[:1000])
+        except actions.WorkflowError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, "已保存常用意见。")
+        return redirect("workflow:phrases")
+    own = list(Phrase.objects.filter(user=user).order_by("order", "id"))
+    return render(request, "workflow/phrases.html", {"phrases": own, "defaults": actions.DEFAULT_PHRASES})
+
+
+@require_POST
+def phrase_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        actions.phrase_delete(user=request.user, phrase_id=pk)  # type: ignore[arg-type]
+    except actions.WorkflowError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "已删除。")
+    return redirect("workflow:phrases")
+
+
+def phrase_options(request: HttpRequest) -> HttpResponse:
+    """<option>s of the user's phrases, loaded when the picker beside a comment box is first used."""
+    texts = actions.phrases_for(request.user)  # type: ignore[arg-type]
+    return render(request, "workflow/_phrase_options.html", {"texts": texts})
+
+
+def delegations(request: HttpRequest) -> HttpResponse:
+    """委托: the user's own posts' delegations (the office: every leader's), set up, shortened and revoked here."""
+    from haimen_gov.org.models import Delegation
+
+    from .actions.delegations import DELEGATING_KINDS, is_office
+    from .delegation_forms import DelegationForm, ShortenForm
+
+    user: User = request.user  # type: ignore[assignment]
+    office = is_office(user, [kind for _pk, kind in viewer_posts(request)])
+    form = DelegationForm(request.POST or None, viewer=user, office=office)
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                actions.delegation_create(
+                    actor=user,
+                    post=data["post"],
+                    delegate=data["delegate"],
+                    start=data["start"],
+                    end=data["end"],
+                    reason=data["reason"],
+                )
+            except actions.WorkflowError as exc:
+                messages.error(request, exc.message)
+            else:
+                messages.success(request, f"已委托{data['delegate'].display_name}代为办理{data['post'].title}。")
+                return redirect("workflow:delegations")
+        status = 400
+    else:
+        status = 200
+    rows = (
+        Delegation.objects.filter(
+            revoked_at__isnull=True, end__gte=timezone.localdate(), post__kind__in=DELEGATING_KINDS
+        )
+        .select_related("post", "post__holder", "post__unit", "delegate", "created_by")
+        .order_by("start", "id")
+    )
+    if not office:
+        rows = rows.filter(post__holder=user)
+    context = {
+        "form": form,
+        "rows": list(rows),
+        "office": office,
+        "shorten": ShortenForm(),
+        "today": timezone.localdate(),
+    }
+    return render(request, "workflow/delegations.html", context, status=status)
+
+
+@require_POST
+def delegation_change(request: HttpRequest, pk: int, change: str) -> HttpResponse:
+    """Shortens (``end``) or revokes one delegation."""
+    from .delegation_forms import ShortenForm
+
+    user: User = request.user  # type: ignore[assignment]
+    try:
+        if change == "revoke":
+            actions.delegation_revoke(pk, actor=user)
+            messages.success(request, "已撤销委托。")
+        else:
+            form = ShortenForm(request.POST)
+            if not form.is_valid():
+                messages.error(request, "；".join(str(e) for errors in form.errors.values() for e in errors))
+                return redirect("workflow:delegations")
+            actions.delegation_shorten(pk, actor=user, end=form.cleaned_data["end"])
+            messages.success(request, "已缩短委托期限。")
+    except actions.WorkflowError as exc:
+        messages.error(request, exc.message)
+    return redirect("workflow:delegations")
 
 
 def item_slip(request: HttpRequest, pk: int) -> HttpResponse:
@@ -325,7 +548,10 @@ def notifications(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def notifications_read(request: HttpRequest) -> HttpResponse:
-    ids = [int(v) for v in request.POST.getlist("ids") if v.isdigit()] or None
+    form = NotificationsReadForm(request.POST, user=request.user)  # type: ignore[arg-type]
+    if not form.is_valid():
+        return HttpResponseBadRequest(first_error(form))
+    ids = [row.pk for row in form.cleaned_data["ids"]] or None
     actions.notification_mark_read(request.user, ids)  # type: ignore[arg-type]
     if request.htmx:  # type: ignore[attr-defined]
         return HttpResponse('<span id="bell-count"></span>')

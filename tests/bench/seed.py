@@ -558,6 +558,8 @@ class Seeder:
                     self.log("  not a superuser: foreign keys are checked row by row (slower)")
                 cursor.execute("SET LOCAL work_mem = '256MB'")
                 cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
+                # A million-row INSERT or CREATE INDEX is no web request: no DB_STATEMENT_TIMEOUT_MS here.
+                cursor.execute("SET LOCAL statement_timeout = 0")
             self._org_tables()
             indexes = self._drop_indexes()
             self._items()

@@ -14,7 +14,7 @@ from pypdf import PdfReader
 from haimen_gov.org.models import Post, User
 from haimen_gov.workflow import actions
 from haimen_gov.workflow.models import Task, TaskStatus
-from tests.factories import PostFactory, UserFactory
+from tests.factories import PostFactory
 from tests.workflow_app.models import Memo, MemoState
 
 from .helpers import delegate, fire, memo_at, open_tasks, submitted_memo
@@ -180,6 +180,10 @@ def test_the_nav_counts_match_the_queues_of_a_delegate(org):
         "overdue": mine.filter(due_date__lt=on).count(),
         "unread": Notification.objects.filter(user=user, read_at__isnull=True).count(),
         "copies": CarbonCopy.objects.filter(user=user, read_at__isnull=True).count(),
+        "acting": len(acting_post_ids(user, on)),
+        "held": Post.objects.filter(holder=user).count(),
+        "custodian": 0,
+        "leader": 1,
         # The dashboard entry: the posts acted for that open it (their own 常务副区长 and, delegated, 区长).
         "dashboard": 2,
     }
@@ -257,7 +261,8 @@ def test_a_list_page_runs_the_same_queries_for_3_rows_as_for_30(
 def crowd(org, memo: Memo, n: int) -> None:  # type: ignore[no-untyped-def]
     """``n`` more readers, 加签 signers (open tasks) and history rows on ``memo``."""
     for _ in range(n):
-        reader: User = UserFactory()  # type: ignore[assignment]
+        # 传阅 goes to people who hold a post.
+        reader: User = PostFactory().holder  # type: ignore[attr-defined,assignment]
         signer: Post = PostFactory()  # type: ignore[assignment]
         actions.item_copy(Memo, memo.pk, actor=org.director, users=[reader])
         actions.item_add_signer(Memo, memo.pk, actor=org.director, post=signer, comment="请提出意见")
@@ -368,9 +373,11 @@ def test_the_processing_slip_is_a_pdf_with_every_opinion(org, client_for):
 def test_the_pickers_of_the_item_page_load_on_demand(org, client_for):
     client = client_for(org.director)
     posts = client.get("/options/posts/").content.decode()
-    assert f'<option value="{org.posts.justice.pk}">区司法局局长（朱文斌）</option>' in posts
+    assert (
+        f'<option value="{org.posts.justice.pk}" data-search="朱文斌（区司法局局长·区司法局） 海门区司法局">' in posts
+    )
     users = client.get("/options/users/").content.decode()
-    assert f'<option value="{org.vice2.pk}">周晓红（vice2）</option>' in users
+    assert f'<option value="{org.vice2.pk}" data-search="周晓红（副区长·区政府） 海门区人民政府">' in users
     assert "钱进" not in users  # the outsider holds no post
 
     item_page = html(client.get(f"/items/{submitted_memo(org).pk}/"))

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from ..limits import TEXT_MAX_LENGTH
+
 
 class WorkflowError(Exception):
     """Base of the engine's refusals; ``message`` is shown to the user as it is."""
@@ -32,4 +34,13 @@ class CommentRequired(WorkflowError):
     status = 400
 
 
-__all__ = ["CommentRequired", "Conflict", "Forbidden", "ValidationError", "WorkflowError"]
+def bounded_text(text: str | None, *, label: str, limit: int = TEXT_MAX_LENGTH) -> str:
+    """``text`` stripped, or a refusal (400) when longer than ``limit``: the actions hold the bound the pages' forms
+    and the API's serializers state, for any other caller."""
+    text = (text or "").strip()
+    if len(text) > limit:
+        raise WorkflowError(f"{label}不能超过 {limit} 个字。")
+    return text
+
+
+__all__ = ["CommentRequired", "Conflict", "Forbidden", "ValidationError", "WorkflowError", "bounded_text"]

@@ -23,7 +23,7 @@ from ..flows import Flow, Step, flow_for
 from ..models import Decision, ExternalDecision, Item, Task, TaskStatus
 from .attachments import attachments_required
 from .engine import ItemT, advance, after_transition, finish_task, lock_item, next_reader, open_task
-from .errors import CommentRequired, Conflict, Forbidden, WorkflowError
+from .errors import CommentRequired, Conflict, Forbidden, WorkflowError, bounded_text
 from .history import history_append
 from .notifications import deliver_emails_on_commit
 from .permissions import actor_open_task, had_task, is_submitter, may_fire, someone_acted, state_transitions
@@ -67,7 +67,7 @@ def item_fire(
     ValidationError (400). A verb with its own fields (``flow.action_forms``) takes them as ``data``/``files``:
     they are validated by that form against the locked item and set by its ``apply``. ``apply`` is a further hook
     run inside the lock."""
-    comment = (comment or "").strip()
+    comment = bounded_text(comment, label="意见")
     with transaction.atomic():
         item = lock_item(model, pk)
         flow = flow_for(item)
@@ -291,6 +291,7 @@ def item_add_signer(
     model: type[ItemT], pk: int, *, actor: User, post: Post, comment: str, ip: str | None = None
 ) -> Task:
     """加签: the assignee of the current step asks ``post`` for an opinion before deciding."""
+    comment = bounded_text(comment, label="说明")
     with transaction.atomic():
         item = lock_item(model, pk)
         flow = flow_for(item)

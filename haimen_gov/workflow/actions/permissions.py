@@ -12,10 +12,10 @@ from types import EllipsisType
 from typing import Any
 
 from haimen_gov.org.models import Post, PostKind, User
-from haimen_gov.org.routing import acting_post_ids
+from haimen_gov.org.routing import acting_post_ids, acting_posts
 
 from ..flows import COMMENT_REQUIRED_VERBS, RESUBMIT_STEP, VERB_LABELS, Flow, Step, flow_for
-from ..models import Decision, Item, Task, TaskStatus
+from ..models import Decision, HistoryEntry, Item, Task, TaskStatus
 from .errors import Conflict, Forbidden
 
 # A done task with one of these decisions was closed by the engine, not acted on by its assignee.
@@ -186,6 +186,40 @@ def may_intervene(user: User, *, post_ids: Iterable[int] | None = None, kinds: I
         return PostKind.OFFICE_DIRECTOR in set(kinds)
     ids = acting_post_ids(user) if post_ids is None else list(post_ids)
     return Post.objects.filter(pk__in=ids, kind=PostKind.OFFICE_DIRECTOR).exists()
+
+
+# 传阅 may be started by the office's director and deputies on any item they can see, besides the item's participants.
+COPY_OFFICE_KINDS = frozenset({PostKind.OFFICE_DIRECTOR, PostKind.OFFICE_DEPUTY_DIRECTOR})
+# History verbs of a 传阅 recipient: reading and commenting (阅示) make nobody a participant who may pass it on.
+RECIPIENT_VERBS = ("copy_comment",)
+
+
+def may_copy(
+    item: Item,
+    user: User,
+    *,
+    posts: Iterable[tuple[int, str]] | None = None,
+    tasks: Iterable[Task] | None = None,
+    history: Iterable[Any] | None = None,
+) -> bool:
+    """Whether ``user`` may 传阅 ``item``: its applicant, anyone who acted on it or holds (held) one of its tasks, and
+    the office's director and deputies. A recipient of a 传阅 reads and comments but does not pass it on.
+    ``posts`` ((id, kind) the user acts for), ``tasks`` and ``history`` (all of the item's), when the caller has them,
+    spare the queries."""
+    if is_submitter(item, user):
+        return True
+    acting = list(acting_posts(user) if posts is None else posts)
+    if any(kind in COPY_OFFICE_KINDS for _pk, kind in acting):
+        return True
+    ids = {pk for pk, _kind in acting}
+    if tasks is None:
+        if Task.objects.filter(item=item, post_id__in=ids).exists():
+            return True
+    elif any(t.post_id in ids for t in tasks):
+        return True
+    if history is None:
+        return HistoryEntry.objects.filter(item=item, actor=user).exclude(verb__in=RECIPIENT_VERBS).exists()
+    return any(h.actor_id == user.pk and h.verb not in RECIPIENT_VERBS for h in history)
 
 
 def require_amendable(item: Item, *, actor: User, states: Iterable[str], forbidden: str, conflict: str) -> None:

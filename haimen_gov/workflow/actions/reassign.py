@@ -13,7 +13,7 @@ from haimen_gov.org.routing import who_acts_for
 from ..flows import Step, all_flows, flow_for
 from ..models import Decision, NotificationKind, Task, TaskStatus
 from .engine import finish_task, lock_item, notify_vacancy, open_task, unique_posts
-from .errors import CommentRequired, Conflict, Forbidden, WorkflowError
+from .errors import CommentRequired, Conflict, Forbidden, WorkflowError, bounded_text
 from .history import history_append
 from .notifications import deliver_emails_on_commit, notify
 from .permissions import may_intervene
@@ -21,7 +21,8 @@ from .permissions import may_intervene
 
 def task_reassign(task_id: int, *, actor: User, post: Post, reason: str, ip: str | None = None) -> Task:
     """流程干预: the office director moves a stuck task to another post, with a reason."""
-    if not reason.strip():
+    reason = bounded_text(reason, label="改派理由")
+    if not reason:
         raise CommentRequired("改派须填写理由。")
     with transaction.atomic():
         task = Task.objects.select_related("item").get(pk=task_id)
