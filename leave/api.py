@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -171,6 +172,18 @@ class ResearchTripSerializer(serializers.ModelSerializer):
         fields = ["id", "leader", "leader_name", "start", "end", "days", "places", "topic", "findings", "frugality"]
 
 
+class ResearchProgressSerializer(serializers.Serializer):
+    """One leader's research days of the year against the target (第四十六条)."""
+
+    leader = serializers.IntegerField()
+    leader_name = serializers.CharField()
+    days = serializers.IntegerField()
+    trips = serializers.IntegerField()
+    target = serializers.IntegerField()
+    expected_by_today = serializers.IntegerField()
+    on_pace = serializers.BooleanField()
+
+
 class ResearchTripViewSet(
     mixins.CreateModelMixin,
     mixins.UpdateModelMixin,
@@ -207,7 +220,18 @@ class ResearchTripViewSet(
         updated = actions.research_trip_update(trip.pk, actor=request.user, **data)  # type: ignore[arg-type]
         return Response(self.get_serializer(updated).data)
 
-    @action(detail=False, methods=["get"])
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "year",
+                {"type": "integer", "minimum": 2020, "maximum": 2100},
+                description="年份（2020—2100），默认今年",
+                required=False,
+            )
+        ],
+        responses={200: ResearchProgressSerializer(many=True), 400: OpenApiResponse(description="年份无效")},
+    )
+    @action(detail=False, methods=["get"], pagination_class=None)
     def progress(self, request: Request) -> Response:
         today = timezone.localdate()
         year = request.query_params.get("year", "")
