@@ -1,0 +1,220 @@
+"""Forms of the documents pages; each bounds what it accepts and says what is wrong in Chinese."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+
+from haimen_gov.org.models import Unit, User
+from haimen_gov.workflow.models import NumberSeries
+
+from .models import (
+    BODY_MAX,
+    NOTE_MAX,
+    Category,
+    ConsentWay,
+    DocType,
+    OutgoingDocument,
+    SenderLevel,
+    Urgency,
+)
+
+DATETIME = {"type": "datetime-local", "class": "form-control form-control-sm"}
+
+
+def _style(form: forms.Form) -> None:
+    for field in form.fields.values():
+        widget = field.widget
+        if isinstance(widget, forms.CheckboxInput):
+            widget.attrs.setdefault("class", "form-check-input")
+        elif isinstance(widget, forms.Select):
+            widget.attrs.setdefault("class", "form-select")
+        else:
+            widget.attrs.setdefault("class", "form-control")
+
+
+def _not_future(value: dt.datetime | None, label: str) -> None:
+    if value and value > timezone.now() + dt.timedelta(minutes=5):
+        raise forms.ValidationError(f"{label}不能晚于当前时间。")
+
+
+class IssueForm(forms.Form):
+    """编号印发: the series of the 发文字号 and the 成文日期 (the signing day unless given)."""
+
+    series = forms.ModelChoiceField(
+        NumberSeries.objects.exclude(code__in=["seal"]), label="发文字号系列", required=False, empty_label="（沿用拟稿时选择）"
+    )
+    written_on = forms.DateField(
+        label="成文日期",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date", "class": "form-control form-control-sm"}),
+        error_messages={"invalid": "成文日期格式错误。"},
+    )
+
+    actor: User
+
+    def apply(self, doc: OutgoingDocument) -> None:
+        if self.cleaned_data.get("series"):
+            doc.series = self.cleaned_data["series"]
+        written = self.cleaned_data.get("written_on")
+        if written:
+            if written > timezone.localdate():
+                raise forms.ValidationError("成文日期不能晚于今天。")
+            doc.written_on = written
+        doc.save(update_fields=["series", "written_on"])
+
+
+class EmergencySignForm(forms.Form):
+    """第二十六条: the director records how and when the head and the vice head in charge agreed."""
+
+    head_consent_at = forms.DateTimeField(
+        label="区长同意时间",
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+        widget=forms.DateTimeInput(attrs=DATETIME),
+        error_messages={"required": "请填写区长同意时间。", "invalid": "时间格式错误。"},
+    )
+    head_consent_way = forms.ChoiceField(
+        label="区长同意方式", choices=ConsentWay.choices, error_messages={"required": "请选择区长同意方式。"}
+    )
+    vice_consent_at = forms.DateTimeField(
+        label="分管副区长同意时间",
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+        widget=forms.DateTimeInput(attrs=DATETIME),
+        error_messages={"required": "请填写分管副区长同意时间。", "invalid": "时间格式错误。"},
+    )
+    vice_consent_way = forms.ChoiceField(
+        label="分管副区长同意方式", choices=ConsentWay.choices, error_messages={"required": "请选择分管副区长同意方式。"}
+    )
+
+    actor: User
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("head_consent_way", "vice_consent_way"):
+            self.fields[name].widget.attrs["class"] = "form-select form-select-sm"
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        _not_future(data.get("head_consent_at"), "区长同意时间")
+        _not_future(data.get("vice_consent_at"), "分管副区长同意时间")
+        return data
+
+    def apply(self, doc: OutgoingDocument) -> None:
+        from .actions import record_consent
+
+        record_consent(doc, **self.cleaned_data)
+
+
+class OutgoingForm(forms.Form):
+    unit = forms.ModelChoiceField(Unit.objects.none(), label="拟稿单位", empty_label=None)
+    category = forms.ChoiceField(label="发文类别", choices=Category.choices)
+    title = forms.CharField(label="标题", max_length=200)
+    recipients = forms.CharField(label="主送机关", max_length=300)
+    cc = forms.CharField(label="抄送机关", max_length=300, required=False)
+    series = forms.ModelChoiceField(
+        NumberSeries.objects.exclude(code__in=["seal"]), label="发文字号系列", required=False, empty_label="由办公室印发时选择"
+    )
+    urgency = forms.ChoiceField(label="紧急程度", required=False, choices=[("", "—"), ("特急", "特急"), ("加急", "加急")])
+    important = forms.BooleanField(label="重要事项（办公室名义发文须经区长同意）", required=False)
+    special_emergency = forms.BooleanField(label="特殊紧急情况（突发事件，由办公室主任签发）", required=False)
+    directive = forms.BooleanField(label="指示性公文", required=False)
+    body = forms.CharField(
+        label="正文",
+        max_length=BODY_MAX,
+        widget=forms.Textarea(attrs={"rows": 12}),
+        help_text="每段一行；“一、”开头为一级标题，“（一）”开头为二级标题。",
+    )
+    attachment_names = forms.CharField(
+        label="附件说明", max_length=NOTE_MAX, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    note = forms.CharField(label="附注", max_length=200, required=False)
+    unit_legality_opinion = forms.CharField(
+        label="本单位合法性审查意见", max_length=NOTE_MAX, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    fair_competition_review = forms.CharField(
+        label="公平竞争审查意见", max_length=NOTE_MAX, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    consultation_record = forms.CharField(
+        label="征求意见情况", max_length=NOTE_MAX, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        from haimen_gov.org.routing import units_of
+
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = Unit.objects.filter(pk__in=[u.pk for u in units_of(user)])  # type: ignore[attr-defined]
+        _style(self)
+
+
+class IncomingForm(forms.Form):
+    """A unit's 请示/报告 through the portal, or a document the office registers (第二十四条)."""
+
+    doc_type = forms.ChoiceField(label="文种", choices=DocType.choices)
+    title = forms.CharField(label="标题", max_length=200)
+    ref_number = forms.CharField(label="文号", max_length=60, required=False)
+    urgency = forms.ChoiceField(label="缓急", choices=Urgency.choices, initial=Urgency.NORMAL)
+    main_recipient = forms.CharField(label="主送", max_length=200, initial="海门区人民政府")
+    cc = forms.CharField(label="抄送", max_length=300, required=False)
+    pages = forms.IntegerField(label="页数", min_value=1, max_value=9999, initial=1)
+    summary = forms.CharField(
+        label="正文或摘要", max_length=BODY_MAX, required=False, widget=forms.Textarea(attrs={"rows": 8})
+    )
+    leader_assignment = forms.CharField(
+        label="领导交办事项（仅报送领导交办事项时填写）", max_length=200, required=False
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _style(self)
+
+
+class RegisterIncomingForm(IncomingForm):
+    """The office registers a paper or e-mail arrival, or a document from above."""
+
+    sender = forms.CharField(label="来文单位", max_length=100)
+    sender_level = forms.ChoiceField(label="来文层级", choices=SenderLevel.choices)
+    channel = forms.ChoiceField(
+        label="来文方式", choices=[("paper", "纸质来文"), ("email", "电子邮件"), ("telegram", "机要明传")]
+    )
+    received_on = forms.DateField(
+        label="收文日期",
+        initial=timezone.localdate,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": "收文日期格式错误。"},
+    )
+
+    def clean_received_on(self) -> dt.date:
+        day: dt.date = self.cleaned_data["received_on"]
+        if day > timezone.localdate():
+            raise forms.ValidationError("收文日期不能晚于今天。")
+        return day
+
+
+class RegisterFilter(forms.Form):
+    q = forms.CharField(label="搜索", required=False, max_length=100)
+    state = forms.ChoiceField(label="状态", required=False)
+    start = forms.DateField(label="起始日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label="截止日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args: Any, states: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["state"].choices = [("", "全部状态"), *states]  # type: ignore[attr-defined]
+        _style(self)
+        for field in self.fields.values():
+            field.widget.attrs["class"] += " form-control-sm" if "form-control" in field.widget.attrs["class"] else ""
+
+
+class AcceptForm(forms.Form):
+    """The clerk accepts a unit's submission; for a 请示 they confirm 一事一请 (第二十四条)."""
+
+    one_matter_confirmed = forms.BooleanField(label="已核实：本件请示一文一事", required=False)
+
+    actor: User
+
+    def apply(self, doc: Any) -> None:
+        if self.cleaned_data.get("one_matter_confirmed"):
+            doc.one_matter_confirmed = True
+            doc.save(update_fields=["one_matter_confirmed"])
