@@ -31,6 +31,11 @@ def _office_clerk(item: object = None) -> list[Post | None]:
     return [post_of_kind(PostKind.UNIT_CLERK, office) if office else None]
 
 
+def _checker(doc: OutgoingDocument) -> list[Post | None]:
+    # 第二十六条: 区政府办公室核稿 — the office's deputy director in charge of the drafting unit.
+    return [in_charge(doc.unit, PortfolioRole.OFFICE_DEPUTY)]
+
+
 def _justice(doc: OutgoingDocument) -> list[Post | None]:
     # 第二十八条: 区司法局进行合法性审查.
     return [post_of_kind(PostKind.JUSTICE_HEAD)]
@@ -97,7 +102,7 @@ OUTGOING = register(
         key="documents.outgoing",
         model=OutgoingDocument,
         steps={
-            OutState.OFFICE_CHECK: Step("check", "办公室核稿", _office_clerk, due_days=2, verbs=("approve", "return")),
+            OutState.OFFICE_CHECK: Step("check", "办公室核稿", _checker, due_days=2, verbs=("approve", "return")),
             OutState.LEGALITY: Step(
                 "legality", "合法性审查", _justice, due_days=5, verbs=("pass_review", "fail_review")
             ),
@@ -111,6 +116,9 @@ OUTGOING = register(
         closed_states=frozenset({OutState.ISSUED, OutState.REJECTED, OutState.CANCELLED}),
         state_labels={str(value): str(label) for value, label in OutState.choices},
         path=_path,
+        # The office drafts its own documents and its director signs them (第二十六条); its clerk numbers what the
+        # clerk drafted. Every step's post is fixed by the rules, so drafting never lets anyone skip one.
+        allow_self_approval=True,
         on_enter={OutState.TO_ISSUE: _signed, OutState.ISSUED: _issued},
         detail_template="documents/_outgoing_detail.html",
         action_forms={"issue": IssueForm, "sign_emergency": EmergencySignForm},
