@@ -8,7 +8,7 @@ import io
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
@@ -186,6 +186,8 @@ def submit_incoming(request: HttpRequest) -> HttpResponse:
 
 def register_incoming(request: HttpRequest) -> HttpResponse:
     """The office registers a paper or e-mail arrival or a document from above."""
+    if not selectors.is_office_staff(_user(request)):
+        raise PermissionDenied("只有区政府办公室可以登记来文。")
     form = RegisterIncomingForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -72,8 +72,11 @@ def urls() -> list[Any]:
     from haimen_gov.org.api import me
     from haimen_gov.workdays.api import workdays_add
     from haimen_gov.workflow import api as workflow_api
+    from documents import api as documents_api
     from seals import api as seals_api
 
+    router.register("documents/incoming", documents_api.IncomingViewSet, basename="incomingdocument")
+    router.register("documents/outgoing", documents_api.OutgoingViewSet, basename="outgoingdocument")
     router.register("seals/seals", seals_api.SealViewSet, basename="seal")
     router.register("seals/requests", seals_api.SealRequestViewSet, basename="sealrequest")
     return [

@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from haimen_gov.org import demo
+from documents.demo import seed_documents
 from seals.demo import seed_seals
 
 
@@ -43,6 +44,8 @@ class Command(BaseCommand):
             demo.seed(password)
             # 第三十条: the district government's and the office's seals, kept by the office's custodian.
             seals = seed_seals()
+            # 公文: three issued documents with numbers, a unit's 请示 awaiting 拟办, a returned 报告.
+            seed_documents()
 
         rows = [("用户名", "姓名", "职务（单位）"), *demo.summary()]
         widths = [max(_width(row[i]) for row in rows) for i in range(2)]
