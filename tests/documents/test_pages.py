@@ -1,0 +1,81 @@
+"""The registers: filters, search by title/文号/sender, CSV, constant queries; who may register arrivals."""
+
+from __future__ import annotations
+
+import pytest
+
+from documents import actions
+from documents.models import Category
+
+from .helpers import draft
+
+pytestmark = pytest.mark.django_db
+
+
+def reports(org, n: int, start: int = 0) -> None:  # type: ignore[no-untyped-def]
+    for i in range(start, start + n):
+        actions.incoming_submit(
+            actor=org.dept1_clerk,
+            unit=org.units.dept1,
+            doc_type="报告",
+            title=f"关于第{i}季度工作情况的报告",
+            ref_number=f"海发改〔2026〕{i}号",
+        )
+
+
+def test_incoming_register_search_filter_and_csv(org, client_for):
+    reports(org, 3)
+    client = client_for(org.office_clerk)
+    page = client.get("/documents/incoming/", {"q": "海发改〔2026〕1号"}).content.decode()
+    assert "关于第1季度工作情况的报告" in page and "关于第2季度" not in page
+    page = client.get("/documents/incoming/", {"q": "发展和改革"}).content.decode()  # the sender
+    assert page.count("季度工作情况的报告") == 3
+    assert "没有符合条件的收文" in client.get("/documents/incoming/", {"state": "filed"}).content.decode()
+    csv = client.get("/documents/incoming/", {"format": "csv"})
+    assert csv["Content-Type"].startswith("text/csv")
+    assert "关于第2季度工作情况的报告" in csv.content.decode("utf-8-sig")
+    # A bad date is a form error, not a 500.
+    assert client.get("/documents/incoming/", {"start": "2026-13-40"}).status_code == 200
+
+
+def test_registers_take_constant_queries(org, client_for, django_assert_max_num_queries):
+    client = client_for(org.office_clerk)
+    reports(org, 2)
+    draft(org.dept1_clerk, Category.DECISION)
+    with django_assert_max_num_queries(12) as few:
+        client.get("/documents/incoming/")
+    reports(org, 8, start=2)
+    for i in range(5):
+        draft(org.dept1_clerk, Category.DECISION, title=f"关于第{i}项的决定")
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get("/documents/incoming/")
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get("/documents/outgoing/")
+
+
+def test_units_see_only_their_own_documents_in_the_registers(org, client_for):
+    reports(org, 1)
+    assert "季度工作情况的报告" not in client_for(org.dept2_clerk).get("/documents/incoming/").content.decode()
+    assert "季度工作情况的报告" in client_for(org.dept1_clerk).get("/documents/incoming/").content.decode()
+
+
+def test_only_the_office_opens_the_registration_form(org, client_for):
+    assert client_for(org.dept1_clerk).get("/documents/incoming/register/").status_code == 403
+    assert client_for(org.office_clerk).get("/documents/incoming/register/").status_code == 200
+
+
+def test_drafting_through_the_page(org, client_for):
+    response = client_for(org.dept1_clerk).post(
+        "/documents/outgoing/new/",
+        {
+            "unit": org.units.dept1.pk,
+            "category": "decision",
+            "title": "海门区人民政府关于表彰先进集体的决定",
+            "recipients": "区各委办局",
+            "body": "一、表彰对象\n区发改委等10个单位。",
+            "save": "submit",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    page = client_for(org.deputy1).get(response["Location"]).content.decode()
+    assert "待核稿" in page and "办公室核稿" in page
