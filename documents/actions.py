@@ -21,6 +21,7 @@ from . import rules
 from .models import (
     Category,
     Channel,
+    ConsentWay,
     Distribution,
     IncomingDocument,
     InState,
@@ -146,20 +147,26 @@ def outgoing_sign_emergency(
             vice_consent_way=vice_consent_way,
         )
 
-    ways = (
-        f"区长{timezone.localtime(head_consent_at):%m-%d %H:%M}{dict(phone='电话', in_person='当面').get(head_consent_way, '')}同意；"
-        if head_consent_at
-        else ""
-    )
     return engine.item_fire(
         OutgoingDocument,
         pk,
         verb="sign_emergency",
         actor=actor,
-        comment=(comment or ways).strip(),
+        comment=(comment or _consent_summary(head_consent_at, head_consent_way, vice_consent_at, vice_consent_way)),
         ip=ip,
         apply=apply,
     )
+
+
+def _consent_summary(head_at: dt.datetime | None, head_way: str, vice_at: dt.datetime | None, vice_way: str) -> str:
+    """The history's note of the recorded consent: "区长 11-30 08:00 电话同意；分管副区长 11-30 08:05 当面同意"."""
+    ways = dict(ConsentWay.choices)
+    parts = [
+        f"{who} {timezone.localtime(at):%m-%d %H:%M} {ways.get(way, '')}同意"
+        for who, at, way in (("区长", head_at, head_way), ("分管副区长", vice_at, vice_way))
+        if at is not None
+    ]
+    return "；".join(parts)
 
 
 def outgoing_issue(

@@ -52,13 +52,13 @@ def seed_documents() -> list[str]:
         )
         actions.outgoing_approve(doc.pk, actor=deputy, comment="核稿无误。")
         actions.outgoing_sign(doc.pk, actor=director, comment="同意印发。")
-        doc = actions.outgoing_issue(doc.pk, actor=clerk)
-        created.append(OutgoingDocument.objects.get(pk=doc.pk).number)
+        issued = actions.outgoing_issue(doc.pk, actor=clerk)
+        created.append(OutgoingDocument.objects.get(pk=issued.pk).number)
     dept1_clerk = _user("dept1_clerk")
     dept1 = Unit.objects.get(code="dept1")
     request_title = "关于申请2027年度城市更新专项资金的请示"
     if not IncomingDocument.objects.filter(title=request_title).exists():
-        doc = actions.incoming_submit(
+        request = actions.incoming_submit(
             actor=dept1_clerk,
             unit=dept1,
             doc_type="请示",
@@ -68,11 +68,11 @@ def seed_documents() -> list[str]:
             pages=4,
             summary="为推进老旧小区改造，拟申请城市更新专项资金2800万元。妥否，请批示。",
         )
-        actions.incoming_accept(doc.pk, actor=clerk, one_matter_confirmed=True)
+        actions.incoming_accept(request.pk, actor=clerk, one_matter_confirmed=True)
         created.append(request_title)
     report_title = "关于2026年度防汛防台工作情况的报告"
     if not IncomingDocument.objects.filter(title=report_title, state=InState.RETURNED).exists():
-        doc = actions.incoming_submit(
+        report = actions.incoming_submit(
             actor=dept1_clerk,
             unit=dept1,
             doc_type="报告",
@@ -80,6 +80,8 @@ def seed_documents() -> list[str]:
             pages=6,
             summary="今年汛期全区未发生重大险情。建议增加防汛物资储备经费300万元，妥否，请批复。",
         )
-        actions.incoming_return(doc.pk, actor=clerk, reason="报告中夹带请示事项，请将经费申请另行请示（第二十四条）。")
+        actions.incoming_return(
+            report.pk, actor=clerk, reason="报告中夹带请示事项，请将经费申请另行请示（第二十四条）。"
+        )
         created.append(report_title)
     return created

@@ -93,7 +93,7 @@ def _issued(doc: OutgoingDocument) -> None:
     doc.written_on = doc.written_on or (timezone.localtime(doc.signed_at).date() if doc.signed_at else today)
     doc.issued_on = today
     doc.save(update_fields=["written_on", "issued_on"])
-    if doc.series_id:
+    if doc.series is not None:
         take_number(doc.series.code, year=today.year, item=doc)
 
 

@@ -45,7 +45,10 @@ class IssueForm(forms.Form):
     """编号印发: the series of the 发文字号 and the 成文日期 (the signing day unless given)."""
 
     series = forms.ModelChoiceField(
-        NumberSeries.objects.exclude(code__in=["seal"]), label="发文字号系列", required=False, empty_label="（沿用拟稿时选择）"
+        NumberSeries.objects.exclude(code__in=["seal"]),
+        label="发文字号系列",
+        required=False,
+        empty_label="（沿用拟稿时选择）",
     )
     written_on = forms.DateField(
         label="成文日期",
@@ -86,7 +89,9 @@ class EmergencySignForm(forms.Form):
         error_messages={"required": "请填写分管副区长同意时间。", "invalid": "时间格式错误。"},
     )
     vice_consent_way = forms.ChoiceField(
-        label="分管副区长同意方式", choices=ConsentWay.choices, error_messages={"required": "请选择分管副区长同意方式。"}
+        label="分管副区长同意方式",
+        choices=ConsentWay.choices,
+        error_messages={"required": "请选择分管副区长同意方式。"},
     )
 
     actor: User
@@ -115,9 +120,14 @@ class OutgoingForm(forms.Form):
     recipients = forms.CharField(label="主送机关", max_length=300)
     cc = forms.CharField(label="抄送机关", max_length=300, required=False)
     series = forms.ModelChoiceField(
-        NumberSeries.objects.exclude(code__in=["seal"]), label="发文字号系列", required=False, empty_label="由办公室印发时选择"
+        NumberSeries.objects.exclude(code__in=["seal"]),
+        label="发文字号系列",
+        required=False,
+        empty_label="由办公室印发时选择",
     )
-    urgency = forms.ChoiceField(label="紧急程度", required=False, choices=[("", "—"), ("特急", "特急"), ("加急", "加急")])
+    urgency = forms.ChoiceField(
+        label="紧急程度", required=False, choices=[("", "—"), ("特急", "特急"), ("加急", "加急")]
+    )
     important = forms.BooleanField(label="重要事项（办公室名义发文须经区长同意）", required=False)
     special_emergency = forms.BooleanField(label="特殊紧急情况（突发事件，由办公室主任签发）", required=False)
     directive = forms.BooleanField(label="指示性公文", required=False)

@@ -110,7 +110,12 @@ class OutgoingDocument(Item):
     vice_consent_at = models.DateTimeField(_("分管副区长同意时间"), null=True, blank=True)
     vice_consent_way = models.CharField(_("分管副区长同意方式"), max_length=10, blank=True, choices=ConsentWay.choices)
     signed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("签发人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("签发人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     signed_at = models.DateTimeField(_("签发时间"), null=True, blank=True)
     written_on = models.DateField(_("成文日期"), null=True, blank=True)
@@ -245,7 +250,7 @@ class OutgoingDocument(Item):
         field=state,
         source=OutState.SIGN,
         target=OutState.TO_ISSUE,
-        conditions=[lambda doc: not doc.special_emergency],
+        conditions=[lambda doc: not doc.special_emergency],  # type: ignore[attr-defined]
         custom={"verb": "sign", "label": "签发", "style": "success"},
     )
     def sign(self) -> None:
@@ -258,7 +263,7 @@ class OutgoingDocument(Item):
         field=state,
         source=OutState.SIGN,
         target=OutState.TO_ISSUE,
-        conditions=[lambda doc: doc.special_emergency],
+        conditions=[lambda doc: doc.special_emergency],  # type: ignore[attr-defined]
         custom={"verb": "sign_emergency", "label": "登记领导同意并签发", "style": "success"},
     )
     def sign_emergency(self) -> None:
@@ -459,7 +464,7 @@ class IncomingDocument(Item):
         field=state,
         source=InState.DRAFT,
         target=InState.PROPOSAL,
-        conditions=[lambda doc: doc.channel != Channel.PORTAL],
+        conditions=[lambda doc: doc.channel != Channel.PORTAL],  # type: ignore[attr-defined]
         custom={"verb": "register", "by": "submitter", "label": "登记"},
     )
     def register(self) -> None:

@@ -76,7 +76,7 @@ def outgoing_new(request: HttpRequest) -> HttpResponse:
 def outgoing_pdf_context(doc: OutgoingDocument) -> dict[str, Any]:
     """The context of pdf/official.html for ``doc`` (GB/T 9704)."""
     issuer = doc.issuer_name
-    mark = f"{issuer}文件" if doc.issuer != Issuer.UNIT else f"{issuer}文件"
+    mark = f"{issuer}文件"
     return {
         "issuer": mark,
         "issuer_font_size": fit_mark_font_size(mark),
@@ -100,9 +100,9 @@ def outgoing_pdf_context(doc: OutgoingDocument) -> dict[str, Any]:
 def outgoing_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """The document as GB/T 9704 PDF: for whoever may see the item, and for the units it was distributed to."""
     unit_ids = [u.pk for u in units_of(_user(request))]
-    if not Distribution.objects.filter(document_id=pk, unit_id__in=unit_ids).exists():
-        if not isinstance(get_visible_item(request, pk), OutgoingDocument):
-            raise Http404
+    distributed = Distribution.objects.filter(document_id=pk, unit_id__in=unit_ids).exists()
+    if not distributed and not isinstance(get_visible_item(request, pk), OutgoingDocument):
+        raise Http404
     item = OutgoingDocument.objects.select_related("unit", "signed_by", "series").get(pk=pk)
     name = f"{item.number or '公文草稿'}.pdf"
     return pdf_response("documents/official_pdf.html", outgoing_pdf_context(item), filename=name, request=request)
@@ -113,7 +113,9 @@ def distribute(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_visible_item(request, pk)
     if not isinstance(item, OutgoingDocument):
         raise Http404
-    units = Unit.objects.filter(active=True).exclude(kind__in=[UnitKind.CITY_GOV, UnitKind.OTHER]).order_by("order", "id")
+    units = (
+        Unit.objects.filter(active=True).exclude(kind__in=[UnitKind.CITY_GOV, UnitKind.OTHER]).order_by("order", "id")
+    )
     if request.method == "POST":
         chosen = [u for u in units if str(u.pk) in set(request.POST.getlist("units"))]
         try:
@@ -172,7 +174,11 @@ def submit_incoming(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             doc = actions.incoming_submit(
-                actor=user, unit=old.unit if old else units[0], supersedes=old, ip=client_ip(request), **form.cleaned_data
+                actor=user,
+                unit=old.unit if old else units[0],
+                supersedes=old,
+                ip=client_ip(request),
+                **form.cleaned_data,
             )
         except ValidationError as exc:
             _errors_to_form(form, exc)
@@ -181,7 +187,9 @@ def submit_incoming(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, "已报送区政府办公室。")
             return redirect(doc.get_absolute_url())
-    return render(request, "documents/incoming_form.html", {"form": form, "old": old, "unit": units[0], "office": False})
+    return render(
+        request, "documents/incoming_form.html", {"form": form, "old": old, "unit": units[0], "office": False}
+    )
 
 
 def register_incoming(request: HttpRequest) -> HttpResponse:
@@ -207,7 +215,16 @@ OUTGOING_HEADER = ["发文字号", "标题", "发文类别", "拟稿单位", "�
 
 
 def _incoming_row(d: IncomingDocument) -> list[str]:
-    return [f"{d.received_on:%Y-%m-%d}", d.sender, d.doc_type, d.ref_number, d.title, d.urgency, str(d.pages), d.stage_label]
+    return [
+        f"{d.received_on:%Y-%m-%d}",
+        d.sender,
+        d.doc_type,
+        d.ref_number,
+        d.title,
+        d.urgency,
+        str(d.pages),
+        d.stage_label,
+    ]
 
 
 def _outgoing_row(d: OutgoingDocument) -> list[str]:
@@ -218,7 +235,7 @@ def _outgoing_row(d: OutgoingDocument) -> list[str]:
 
 def _register(request: HttpRequest, kind: str) -> HttpResponse:
     incoming = kind == "incoming"
-    states = InState.choices if incoming else OutState.choices
+    states = [(str(value), str(label)) for value, label in (InState.choices if incoming else OutState.choices)]
     form = RegisterFilter(request.GET or None, states=states)
     filters: dict[str, Any] = {}
     if form.is_valid():
@@ -263,6 +280,3 @@ def outgoing_list(request: HttpRequest) -> HttpResponse:
 
 def home(request: HttpRequest) -> HttpResponse:
     return redirect("documents:incoming")
-
-
-

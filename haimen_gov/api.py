@@ -69,10 +69,10 @@ class TokenView(ObtainAuthToken):
 
 def urls() -> list[Any]:
     # Imported here, not at module level: the apps must be loaded first.
+    from documents import api as documents_api
     from haimen_gov.org.api import me
     from haimen_gov.workdays.api import workdays_add
     from haimen_gov.workflow import api as workflow_api
-    from documents import api as documents_api
     from seals import api as seals_api
 
     router.register("documents/incoming", documents_api.IncomingViewSet, basename="incomingdocument")

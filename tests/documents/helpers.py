@@ -9,9 +9,12 @@ from documents.models import IncomingDocument, OutgoingDocument
 from haimen_gov.org.models import Unit, User
 from haimen_gov.workflow.models import NumberSeries, Task, TaskStatus
 
-BODY = "一、总体要求\n坚持依法行政，规范管理。\n（一）工作目标\n到2027年底，全面完成各项任务。\n二、保障措施\n各单位要加强组织领导。"
+BODY = (
+    "一、总体要求\n坚持依法行政，规范管理。\n（一）工作目标\n到2027年底，全面完成各项任务。\n"
+    "二、保障措施\n各单位要加强组织领导。"
+)
 
-NORMATIVE_MATERIALS = {
+NORMATIVE_MATERIALS: dict[str, Any] = {
     "unit_legality_opinion": "经本单位法制机构审查，符合法律法规规定。",
     "fair_competition_review": "经审查，不含排除、限制竞争内容。",
     "consultation_record": "已于2026年10月公开征求意见，收到意见12条，采纳8条。",
@@ -61,5 +64,5 @@ def open_tasks(item: Any) -> list[Task]:
     return list(Task.objects.filter(item_id=item.pk, status=TaskStatus.OPEN).select_related("post").order_by("id"))
 
 
-def open_holders(item: Any) -> list[User]:
+def open_holders(item: Any) -> list[User | None]:
     return [t.post.holder for t in open_tasks(item)]

@@ -60,7 +60,9 @@ def test_emergency_sign_through_the_api_needs_the_consent(org, api_client_for):
     api_client_for(org.deputy1).post(f"/api/v1/documents/outgoing/{doc.pk}/transitions/approve/", {}, format="json")
     client = api_client_for(org.director)
     url = f"/api/v1/documents/outgoing/{doc.pk}/transitions/sign_emergency/"
-    response = client.post(url, {"head_consent_at": "2026-11-30T08:00:00+08:00", "head_consent_way": "phone"}, format="json")
+    response = client.post(
+        url, {"head_consent_at": "2026-11-30T08:00:00+08:00", "head_consent_way": "phone"}, format="json"
+    )
     assert response.status_code == 400 and "第二十六条" in str(response.json())
     assert fresh(doc).state == OutState.SIGN and fresh(doc).head_consent_at is None
     response = client.post(
@@ -74,7 +76,9 @@ def test_emergency_sign_through_the_api_needs_the_consent(org, api_client_for):
         format="json",
     )
     assert response.status_code == 200, response.json()
-    assert response.json()["state"] == OutState.TO_ISSUE and response.json()["signed_by_name"] == org.director.display_name
+    assert (
+        response.json()["state"] == OutState.TO_ISSUE and response.json()["signed_by_name"] == org.director.display_name
+    )
 
 
 def test_draft_sign_issue_and_distribute_through_the_api(org, api_client_for):
@@ -93,15 +97,29 @@ def test_draft_sign_issue_and_distribute_through_the_api(org, api_client_for):
     assert response.status_code == 201, response.json()
     pk = response.json()["id"]
     for user in (org.deputy1, org.director):
-        assert api_client_for(user).post(f"/api/v1/documents/outgoing/{pk}/transitions/approve/", {}, format="json").status_code == 200
-    assert api_client_for(org.vice1).post(f"/api/v1/documents/outgoing/{pk}/transitions/sign/", {}, format="json").status_code in (403, 404)
-    assert api_client_for(org.head).post(f"/api/v1/documents/outgoing/{pk}/transitions/sign/", {}, format="json").status_code == 200
+        assert (
+            api_client_for(user)
+            .post(f"/api/v1/documents/outgoing/{pk}/transitions/approve/", {}, format="json")
+            .status_code
+            == 200
+        )
+    assert api_client_for(org.vice1).post(
+        f"/api/v1/documents/outgoing/{pk}/transitions/sign/", {}, format="json"
+    ).status_code in (403, 404)
+    assert (
+        api_client_for(org.head)
+        .post(f"/api/v1/documents/outgoing/{pk}/transitions/sign/", {}, format="json")
+        .status_code
+        == 200
+    )
     office = api_client_for(org.office_clerk)
     assert office.post(f"/api/v1/documents/outgoing/{pk}/transitions/issue/", {}, format="json").status_code == 400
     series = NumberSeries.objects.get(code="haizhengfa").pk
     response = office.post(f"/api/v1/documents/outgoing/{pk}/transitions/issue/", {"series": series}, format="json")
     assert response.status_code == 200 and response.json()["number"].startswith("海政发〔")
-    response = office.post(f"/api/v1/documents/outgoing/{pk}/distribute/", {"units": [org.units.dept2.pk]}, format="json")
+    response = office.post(
+        f"/api/v1/documents/outgoing/{pk}/distribute/", {"units": [org.units.dept2.pk]}, format="json"
+    )
     assert response.status_code == 201 and response.json() == {"distributed": [org.units.dept2.pk]}
 
 

@@ -86,7 +86,9 @@ def test_return_with_reason_and_resubmit_as_a_new_version(org):
     doc = submit(org, doc_type="报告", title="关于防汛工作情况的报告", summary="妥否，请批复。")
     with pytest.raises(engine.CommentRequired):
         actions.incoming_return(doc.pk, actor=org.office_clerk, reason="")
-    doc = actions.incoming_return(doc.pk, actor=org.office_clerk, reason="报告中夹带请示事项，请分别行文（第二十四条）。")
+    doc = actions.incoming_return(
+        doc.pk, actor=org.office_clerk, reason="报告中夹带请示事项，请分别行文（第二十四条）。"
+    )
     assert doc.state == InState.RETURNED and doc.closed_at is not None
     # A returned document is closed: the unit cannot just submit it again …
     with pytest.raises(engine.WorkflowError):
@@ -136,7 +138,10 @@ def test_only_the_office_registers_arrivals(org):
 
 
 def test_the_forms_say_they_are_not_for_classified_documents(org, client_for):
-    for user, url in ((org.dept1_clerk, "/documents/incoming/submit/"), (org.office_clerk, "/documents/incoming/register/")):
+    for user, url in (
+        (org.dept1_clerk, "/documents/incoming/submit/"),
+        (org.office_clerk, "/documents/incoming/register/"),
+    ):
         page = client_for(user).get(url).content.decode()
         assert "不处理涉密公文" in page
 
@@ -144,7 +149,13 @@ def test_the_forms_say_they_are_not_for_classified_documents(org, client_for):
 def test_submission_page_shows_refusals_in_chinese(org, client_for):
     response = client_for(org.dept1_clerk).post(
         "/documents/incoming/submit/",
-        {"doc_type": "请示", "title": "关于某事的请示", "urgency": "平件", "main_recipient": "南通市人民政府", "pages": 1},
+        {
+            "doc_type": "请示",
+            "title": "关于某事的请示",
+            "urgency": "平件",
+            "main_recipient": "南通市人民政府",
+            "pages": 1,
+        },
     )
     assert response.status_code == 200
     assert rules.RULE_SKIP_LEVEL in response.content.decode()

@@ -44,7 +44,7 @@ def test_twenty_concurrent_issues_take_twenty_consecutive_numbers(org, office_in
         try:
             barrier.wait(timeout=20)
             actions.outgoing_issue(doc.pk, actor=org.office_clerk)
-        except BaseException as exc:  # noqa: BLE001 — reported below
+        except BaseException as exc:
             errors.append(exc)
         finally:
             connection.close()
@@ -56,9 +56,7 @@ def test_twenty_concurrent_issues_take_twenty_consecutive_numbers(org, office_in
         thread.join(timeout=60)
     assert errors == []
     year = timezone.localdate().year
-    numbers = sorted(
-        IssuedNumber.objects.filter(series__code="haizhengbanfa", year=year).values_list("n", flat=True)
-    )
+    numbers = sorted(IssuedNumber.objects.filter(series__code="haizhengbanfa", year=year).values_list("n", flat=True))
     assert numbers == list(range(1, 21))
     texts = {fresh(doc).number for doc in docs}
     assert texts == {f"海政办发〔{year}〕{n}号" for n in range(1, 21)}

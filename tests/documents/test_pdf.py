@@ -63,7 +63,9 @@ def test_issued_document_pdf_follows_gbt_9704(org, client_for, tmp_path):
     if shutil.which("pdftoppm"):
         out = Path(os.environ.get("TEST_ARTIFACTS_DIR", tmp_path)) / "documents-official-page1"
         (tmp_path / "doc.pdf").write_bytes(response.content)
-        subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", str(tmp_path / "doc.pdf"), str(out)], check=True)
+        subprocess.run(
+            ["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", str(tmp_path / "doc.pdf"), str(out)], check=True
+        )
 
 
 def test_a_document_not_upward_prints_no_signer_and_units_it_was_sent_to_can_read_it(org, client_for, tmp_path):

@@ -7,8 +7,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
-from haimen_gov.org import demo
 from documents.demo import seed_documents
+from haimen_gov.org import demo
 from seals.demo import seed_seals
 
 
