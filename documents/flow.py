@@ -123,7 +123,7 @@ OUTGOING = register(
         detail_template="documents/_outgoing_detail.html",
         action_forms={"issue": IssueForm, "sign_emergency": EmergencySignForm},
         page_related=("series",),
-        page_prefetch=("distributions",),
+        page_prefetch=("distributions__unit",),
     )
 )
 

@@ -40,6 +40,9 @@ def test_normative_document_chain_with_legality_review(org):
     doc = draft(org.dept1_clerk, Category.NORMATIVE, series_code="haizhenggui", **NORMATIVE_MATERIALS)
     assert doc.state == OutState.OFFICE_CHECK
     assert open_holders(doc) == [org.deputy1]
+    for wrong in (org.deputy2, org.office_clerk, org.dept1_head, org.outsider):
+        with pytest.raises(engine.Forbidden):
+            approve(doc, wrong)
     doc = approve(doc, org.deputy1)
     assert doc.state == OutState.LEGALITY
     assert open_holders(doc) == [org.justice]

@@ -79,3 +79,47 @@ def test_drafting_through_the_page(org, client_for):
     assert response.status_code == 302, response.content.decode()[:2000]
     page = client_for(org.deputy1).get(response["Location"]).content.decode()
     assert "待核稿" in page and "办公室核稿" in page
+
+
+def test_document_page_queries_do_not_grow_with_distributions(org, client_for, django_assert_max_num_queries):
+    doc = draft(org.dept1_clerk, Category.DECISION)
+    for user in (org.deputy1, org.director):
+        doc = actions.outgoing_approve(doc.pk, actor=user)
+    actions.outgoing_sign(doc.pk, actor=org.head)
+    actions.outgoing_issue(doc.pk, actor=org.office_clerk)
+    client = client_for(org.office_clerk)
+    actions.outgoing_distribute(doc.pk, actor=org.office_clerk, units=[org.units.dept2])
+    with django_assert_max_num_queries(60) as few:
+        page = client.get(f"/items/{doc.pk}/")
+    assert "区教体局" in page.content.decode() or org.units.dept2.name in page.content.decode()
+    actions.outgoing_distribute(doc.pk, actor=org.office_clerk, units=[org.units.town1, org.units.justice])
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get(f"/items/{doc.pk}/")
+
+
+def test_the_processing_slip_lists_the_documents_fields(org, client_for):
+    doc = draft(org.dept1_clerk, Category.DECISION, title="海门区人民政府关于表彰先进集体的决定")
+    actions.outgoing_approve(doc.pk, actor=org.deputy1, comment="核稿无误。")
+    response = client_for(org.deputy1).get(f"/items/{doc.pk}/slip.pdf")
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+
+
+def test_distributed_units_sign_for_the_document(org, client_for):
+    doc = draft(org.dept1_clerk, Category.DECISION)
+    for user in (org.deputy1, org.director):
+        doc = actions.outgoing_approve(doc.pk, actor=user)
+    actions.outgoing_sign(doc.pk, actor=org.head)
+    actions.outgoing_issue(doc.pk, actor=org.office_clerk)
+    # Only the office distributes.
+    from haimen_gov.workflow import actions as engine
+
+    with pytest.raises(engine.Forbidden):
+        actions.outgoing_distribute(doc.pk, actor=org.dept1_clerk, units=[org.units.dept2])
+    [row] = actions.outgoing_distribute(doc.pk, actor=org.office_clerk, units=[org.units.dept2])
+    with pytest.raises(engine.Forbidden):
+        actions.distribution_mark_read(row.pk, actor=org.dept1_clerk)
+    client = client_for(org.dept2_clerk)
+    assert "签收" in client.get("/documents/received/").content.decode()
+    assert client.post(f"/documents/received/{row.pk}/read/").status_code == 302
+    row.refresh_from_db()
+    assert row.read_by == org.dept2_clerk and row.read_at is not None
