@@ -123,3 +123,32 @@ def test_distributed_units_sign_for_the_document(org, client_for):
     assert client.post(f"/documents/received/{row.pk}/read/").status_code == 302
     row.refresh_from_db()
     assert row.read_by == org.dept2_clerk and row.read_at is not None
+
+
+def test_bad_form_input_is_a_chinese_message_not_a_500(org, client_for):
+    office = client_for(org.office_clerk)
+    response = office.post(
+        "/documents/incoming/register/",
+        {
+            "sender": "南通市人民政府",
+            "sender_level": "nowhere",
+            "channel": "paper",
+            "doc_type": "通知",
+            "title": "关" * 201,
+            "urgency": "平件",
+            "main_recipient": "海门区人民政府",
+            "pages": 0,
+            "received_on": "2999-01-01",
+        },
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "收文日期不能晚于今天" in page
+    drafter = client_for(org.dept1_clerk)
+    response = drafter.post(
+        "/documents/outgoing/new/",
+        {"unit": org.units.dept2.pk, "category": "nonsense", "title": "", "recipients": "", "body": "x" * 30001},
+    )
+    assert response.status_code == 200
+    assert client_for(org.outsider).get("/documents/outgoing/new/").status_code == 404
+    assert office.post("/documents/received/999999/read/").status_code == 404
