@@ -39,12 +39,12 @@ def _label(day: dt.date | None, estimated: bool = False) -> str:
 
 
 def task_dates(
-    calendar: Calendar, opened: dt.date, days: int, before: int, escalate: int
+    calendar: Calendar, opened: dt.date, days: int | dt.date, before: int, escalate: int
 ) -> tuple[WorkdayDate, dt.date | None, dt.date | None]:
-    """A task's due date (``days`` working days after the day it opened), its "due soon" day (``before`` working
-    days earlier; none when that is not after the day it opened: the new-task notice is the reminder) and the day
-    escalation starts (``escalate`` working days after the due date; none for 0)."""
-    due = calendar.add(opened, days)
+    """A task's due date (``days`` working days after the day it opened, or the date the item fixed), its "due
+    soon" day (``before`` working days earlier; none when that is not after the day it opened: the new-task notice
+    is the reminder) and the day escalation starts (``escalate`` working days after the due date; none for 0)."""
+    due = WorkdayDate(days, calendar.check(days).estimated) if isinstance(days, dt.date) else calendar.add(opened, days)
     remind_on = calendar.before(due.date, before) if before > 0 else None
     if remind_on is not None and remind_on <= opened:
         remind_on = None
@@ -87,7 +87,11 @@ def _flow_days(task: Task) -> int | None:
     except LookupError:
         return None
     step = next((s for s in flow.steps.values() if s.code == task.step), None) if flow is not None else None
-    return flow.due_days(step) if flow is not None and step is not None else None
+    if flow is None or step is None:
+        return None
+    # The item may set the step's working days (a matter type's 5/7/30); a fixed date is never recounted.
+    deadline = flow.step_due(step, task.item.concrete()) if step.due is not None else flow.due_days(step)
+    return None if isinstance(deadline, dt.date) else deadline
 
 
 def _recount(tasks: Any, calendar: Calendar, *, reason: str, actor: Any = None, from_flow: bool = False) -> int:

@@ -11,10 +11,16 @@ Transition metadata goes in django-fsm's ``custom`` dict:
 - ``label``: the button text (同意, 退回 …)
 - ``comment_required``: ``return`` and ``reject`` always require one
 - ``style``: the Bootstrap colour of the button
+
+Besides ``one``/``all``/``any``, a step may be a reading step (``mode="sequence"``: 呈阅, one reader after another in
+the order the item gives, each marking 已阅), a recurring one (``recurring=True``: each post reports every
+``due_days`` working days until the item leaves the state), or one where an office post records a decision taken
+outside the portal (``records_for="市政府"``).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
@@ -26,7 +32,7 @@ if TYPE_CHECKING:
 
     from .models import Item
 
-Mode = Literal["one", "all", "any"]
+Mode = Literal["one", "all", "any", "sequence"]
 
 COMMENT_REQUIRED_VERBS = frozenset({"return", "reject"})
 
@@ -40,7 +46,18 @@ VERB_LABELS = {
     "reassign": "改派",
     "add_signer": "加签",
     "copy": "传阅",
+    "read": "已阅",
+    "feedback": "报送反馈",
+    "record": "登记决定",
 }
+
+# The task a returned item puts in its submitter's 待办 (SPEC §8): not a step of any flow.
+RESUBMIT_STEP = "resubmit"
+RESUBMIT_LABEL = "修改后重新提交"
+
+# What the item page calls the item's unit, its submitter and the act of submitting, unless the flow says otherwise
+# (来文单位, 主办单位, 登记人 …).
+DEFAULT_LABELS = {"unit": "申请单位", "submitter": "申请人", "submit": "提交申请"}
 
 
 @dataclass(frozen=True)
@@ -48,9 +65,18 @@ class Step:
     """A state that waits on people.
 
     ``mode``: ``one`` — a single post; ``all`` — 会签, every post must answer before the chain moves on;
-    ``any`` — 或签, the first of the posts to act completes the step and the others' tasks are withdrawn.
+    ``any`` — 或签, the first of the posts to act completes the step and the others' tasks are withdrawn;
+    ``sequence`` — 呈阅, the posts in the order ``posts`` gives them, one task at a time: each reader's 已阅 opens the
+    next reader's task, the last one's moves the item on.
     ``posts`` resolves the posts from the item at the moment the step is entered (so a portfolio reshuffle routes
-    new steps to the new leader; ``reroute_open_tasks`` moves the ones already open).
+    new steps to the new leader; ``reroute_open_tasks`` moves the ones already open). A 会签 (``all``) whose posts
+    resolve to nobody is skipped (the item moves on by ``advance_verb``); any other step refuses to open.
+
+    ``due``: the deadline taken from the item — working days (a matter type's 5/7/30) or an explicit date (set by the
+    district) — or None for the step's own ``due_days`` (which ``WORKFLOW_DUE_DAYS`` overrides).
+    ``recurring``: each post's task reopens, due ``due_days`` working days later, when the post reports
+    (``feedback``), until the item leaves the state; one post's report leaves the others' tasks alone.
+    ``records_for``: the outside body (市政府, 区委办 …) whose decision the step's post records (``record``).
     """
 
     code: str
@@ -59,6 +85,11 @@ class Step:
     mode: Mode = "one"
     due_days: int = 2
     verbs: tuple[str, ...] = ("approve", "return", "reject")
+    due: Callable[[Any], int | dt.date | None] | None = None
+    recurring: bool = False
+    records_for: str = ""
+    # The verb of the transition the engine fires itself: when the last 会签 opinion is in, or nobody is to sign.
+    advance_verb: str = "approve"
 
 
 @dataclass
@@ -81,6 +112,13 @@ class Flow:
     # collections fetched alongside (e.g. "attachments"), so the page's query count does not depend on the app.
     page_related: tuple[str, ...] = ()
     page_prefetch: tuple[str, ...] = ()
+    # The item page's words for its unit, its submitter and submitting (keys of DEFAULT_LABELS).
+    labels: dict[str, str] = field(default_factory=dict)
+    # The fields of the app's model naming units whose portfolios the steps read (a foreign key or a many-to-many
+    # to org.Unit): a reshuffle of any of them re-routes the item's open tasks.
+    unit_fields: tuple[str, ...] = ("unit",)
+    # Working days the submitter has to resubmit a returned item (their 待办 "修改后重新提交").
+    resubmit_days: int = 5
 
     def step_for(self, state: str) -> Step | None:
         return self.steps.get(state)
@@ -89,6 +127,21 @@ class Flow:
         """Working days for ``step``; ``WORKFLOW_DUE_DAYS = {"seals.request.review": 1}`` in settings overrides."""
         overrides: dict[str, int] = settings.WORKFLOW_DUE_DAYS
         return int(overrides.get(f"{self.key}.{step.code}", step.due_days))
+
+    def step_due(self, step: Step, item: Any) -> int | dt.date:
+        """The deadline of a task of ``step``: the item's own (``step.due``: working days, or a fixed date) when it
+        gives one, else the step's working days (``due_days``, which ``WORKFLOW_DUE_DAYS`` overrides)."""
+        value = step.due(item) if step.due is not None else None
+        if isinstance(value, dt.date):
+            return value
+        return self.due_days(step) if value is None else int(value)
+
+    def label(self, key: str) -> str:
+        return self.labels.get(key, DEFAULT_LABELS[key])
+
+    @property
+    def all_labels(self) -> dict[str, str]:
+        return {**DEFAULT_LABELS, **self.labels}
 
     def reminder_settings(self) -> tuple[int, int]:
         overrides: dict[str, dict[str, Any]] = settings.WORKFLOW_REMINDERS

@@ -100,6 +100,11 @@ class Decision(models.TextChoices):
     REASSIGNED = "reassigned", _("已改派")
     WITHDRAWN = "withdrawn", _("申请人撤回")
     SUPERSEDED = "superseded", _("他人已处理")
+    READ = "read", _("已阅")
+    FEEDBACK = "feedback", _("已反馈")
+    RECORD = "record", _("已代为登记")
+    RESUBMITTED = "resubmitted", _("已重新提交")
+    SKIPPED = "skipped", _("自动跳过")
 
 
 class Task(models.Model):
@@ -242,6 +247,7 @@ class NotificationKind(models.TextChoices):
     ESCALATED = "escalated", _("逾期督办")
     COPY = "copy", _("传阅")
     RESULT = "result", _("办理结果")
+    VACANT = "vacant", _("职务空缺")
 
 
 REMINDER_KINDS = (
@@ -352,6 +358,48 @@ class SweepMark(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {self.started_at:%H:%M:%S}"
+
+
+class DecisionMeans(models.TextChoices):
+    DOCUMENT = "document", _("文件")
+    PHONE = "phone", _("电话")
+    IN_PERSON = "in_person", _("当面")
+    MEETING = "meeting", _("会议")
+
+
+class ExternalDecision(models.Model):
+    """A decision taken outside the portal (市政府, 区委办 …) and recorded by an office post in a step declared with
+    ``records_for``: who decided, when, how, and the evidence. Written in the transaction of the step's ``record``."""
+
+    item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="external_decisions")
+    step = models.CharField(_("环节代码"), max_length=40)
+    round = models.PositiveIntegerField(_("轮次"))
+    body = models.CharField(_("决定机关"), max_length=60)
+    decided_by = models.CharField(_("决定人"), max_length=60)
+    decided_on = models.DateField(_("决定日期"))
+    means = models.CharField(_("决定方式"), max_length=20, choices=DecisionMeans.choices)
+    reference = models.CharField(_("文号"), max_length=60, blank=True)
+    decision = models.CharField(_("决定内容"), max_length=500)
+    evidence = models.CharField(_("依据说明"), max_length=500, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(_("登记时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("外部决定登记")
+        verbose_name_plural = _("外部决定登记")
+        ordering = ["recorded_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["item", "step", "round"], name="one_external_decision_per_step_round"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.body}：{self.decision[:30]}"
+
+    def summary(self) -> str:
+        """How the history tells it: 市政府（张市长）于2026年09月01日以文件（通政复〔2026〕3号）决定：…。依据：…"""
+        how = self.get_means_display() + (f"（{self.reference}）" if self.reference else "")
+        text = f"{self.body}（{self.decided_by}）于{self.decided_on:%Y年%m月%d日}以{how}决定：{self.decision}"
+        return text + (f"。依据：{self.evidence}" if self.evidence else "")
 
 
 class NumberSeries(models.Model):

@@ -8,12 +8,12 @@ from typing import Any
 from django.utils import timezone
 
 from .flows import Flow
-from .models import HistoryEntry, Item, Task, TaskStatus
+from .models import Decision, HistoryEntry, Item, Task, TaskStatus
 
 
 @dataclass
 class Entry:
-    status: str  # done | returned | current | ahead
+    status: str  # done | returned | withdrawn | current | ahead
     label: str
     tasks: list[Task] = field(default_factory=list)
     note: str = ""
@@ -26,20 +26,25 @@ def timeline(
     entries: list[Entry] = []
     if tasks is None:
         tasks = list(Task.objects.filter(item=item).select_related("post", "finished_by").order_by("created_at", "id"))
-    tasks = [t for t in tasks if t.status != TaskStatus.CANCELLED]
+    # Tasks the engine closed are left out, except those the applicant's withdrawal closed (shown as 申请人撤回).
+    tasks = [t for t in tasks if t.status != TaskStatus.CANCELLED or t.decision == Decision.WITHDRAWN]
     if history is None:
         history = list(item.history.filter(verb="submit").select_related("actor").order_by("at", "id")[:1])
     submit = next((h for h in history if h.verb == "submit"), None)
     if submit is not None:
         at = timezone.localtime(submit.at)
-        entries.append(Entry("done", "提交申请", note=f"{submit.actor} · {at:%Y-%m-%d %H:%M}" if submit.actor else ""))
-    done = [t for t in tasks if t.status == TaskStatus.DONE]
+        entries.append(
+            Entry("done", flow.label("submit"), note=f"{submit.actor} · {at:%Y-%m-%d %H:%M}" if submit.actor else "")
+        )
+    done = [t for t in tasks if t.status != TaskStatus.OPEN]
     open_ = [t for t in tasks if t.status == TaskStatus.OPEN]
     by_step: dict[tuple[int, str], list[Task]] = {}
     for task in done:
         by_step.setdefault((task.round, task.step_label), []).append(task)
     for (_round, label), group in by_step.items():
         status = "returned" if any(t.decision in ("return", "reject") for t in group) else "done"
+        if all(t.status == TaskStatus.CANCELLED for t in group):
+            status = "withdrawn"
         entries.append(Entry(status, label, group))
     if open_:
         steps: dict[str, list[Task]] = {}

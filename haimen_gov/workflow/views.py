@@ -129,6 +129,7 @@ def item_context(item: Item, user: User, posts: list[tuple[int, str]]) -> dict[s
     return {
         "item": item,
         "flow": flow,
+        "labels": flow.all_labels,
         "detail_template": flow.detail_template,
         "available": actions.available_transitions(item, user, post_ids=my_posts, tasks=tasks),
         "action_forms": {verb: form_class() for verb, form_class in flow.action_forms.items()},
@@ -289,8 +290,8 @@ def slip_context(item: Item) -> dict[str, Any]:
     fields = [
         ("事项", item.title),
         ("类别", item.kind_label),
-        ("申请单位", item.unit.name),
-        ("申请人", item.submitter.display_name),
+        (flow_for(item).label("unit"), item.unit.name),
+        (flow_for(item).label("submitter"), item.submitter.display_name),
         ("当前状态", item.stage_label),
         ("提交时间", timezone.localtime(item.submitted_at).strftime("%Y-%m-%d %H:%M") if item.submitted_at else ""),
     ]

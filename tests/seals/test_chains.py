@@ -251,7 +251,8 @@ def test_any_approver_returns_with_a_reason_and_the_resubmitted_request_restarts
     response = client.post(url, {"comment": "请补充项目批复文件。"}, format="json")
     assert response.status_code == 200
     assert response.json()["state"] == State.RETURNED
-    assert open_tasks(request) == []
+    # The applicant's 待办 holds it now (SPEC §8): 修改后重新提交, closed by resubmitting.
+    assert [(t.step, t.post) for t in open_tasks(request)] == [("resubmit", org.posts.dept1_clerk)]
     notice = Notification.objects.get(user=org.dept1_clerk, kind=NotificationKind.RESULT, item=request)
     assert "请补充项目批复文件。" in notice.body
 

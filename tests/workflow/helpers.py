@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from haimen_gov.org.models import Delegation, Post, User
 from haimen_gov.workflow import actions, selectors
-from haimen_gov.workflow.models import HistoryEntry, Task, TaskStatus
+from haimen_gov.workflow.models import HistoryEntry, Item, Task, TaskStatus
 from tests.factories import DelegationFactory, Org
 from tests.workflow_app.models import Memo, MemoState
 
@@ -68,7 +68,7 @@ def reload(memo: Memo) -> Memo:
     return Memo.objects.get(pk=memo.pk)
 
 
-def tasks_of(memo: Memo, **filters: Any) -> list[Task]:
+def tasks_of(memo: Item, **filters: Any) -> list[Task]:
     return list(Task.objects.filter(item_id=memo.pk, **filters).select_related("post").order_by("id"))
 
 
@@ -89,7 +89,7 @@ def inbox_item_ids(user: User) -> set[int]:
     return {task.item_id for task in selectors.inbox(user)}
 
 
-def history(memo: Memo) -> list[HistoryEntry]:
+def history(memo: Item) -> list[HistoryEntry]:
     return list(HistoryEntry.objects.filter(item_id=memo.pk).order_by("at", "id"))
 
 

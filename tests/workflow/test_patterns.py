@@ -195,7 +195,10 @@ def test_a_returned_memo_goes_back_to_the_submitter_with_the_reason(org):
     memo = fire(memo, "return", org.justice, comment="第三条表述不规范，请修改。")
 
     assert memo.state == MemoState.RETURNED
-    assert open_tasks(memo) == []
+    # The only open task is the submitter's own (SPEC §8): 修改后重新提交, in their 待办.
+    assert [(t.step, t.step_label, t.post_id) for t in open_tasks(memo)] == [
+        ("resubmit", "修改后重新提交", org.posts.dept1_clerk.pk)
+    ]
     director_task = tasks_of(memo, step="joint_review", post=org.posts.director)[0]
     assert (director_task.status, director_task.decision) == (TaskStatus.CANCELLED, Decision.SUPERSEDED)
     last = history(memo)[-1]
@@ -216,7 +219,8 @@ def test_resubmitting_starts_a_new_round_at_the_office_review(org):
     new = open_tasks(memo)
     assert {t.post_id for t in new} == post_ids(org.posts.director, org.posts.deputy1)
     assert {t.round for t in new} == {2}
-    assert len(tasks_of(memo, round=1)) == 4  # the first round's tasks stay, closed, as the record
+    # the first round's tasks stay, closed, as the record: four signers' and the submitter's 修改后重新提交
+    assert len(tasks_of(memo, round=1)) == 5
     # Nobody has acted in the new round, so the submitter may withdraw again.
     assert "withdraw" in [t.verb for t in actions.available_transitions(memo, org.dept1_clerk)]
 

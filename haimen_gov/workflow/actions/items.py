@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -19,8 +20,8 @@ from haimen_gov.org.models import Post, User
 from haimen_gov.org.routing import capacity, who_acts_for
 
 from ..flows import Flow, Step, flow_for
-from ..models import Decision, Item, Task, TaskStatus
-from .engine import ItemT, after_transition, finish_task, lock_item, open_task
+from ..models import Decision, ExternalDecision, Item, Task, TaskStatus
+from .engine import ItemT, advance, after_transition, finish_task, lock_item, next_reader, open_task
 from .errors import CommentRequired, Conflict, Forbidden, WorkflowError
 from .history import history_append
 from .notifications import deliver_emails_on_commit
@@ -70,6 +71,9 @@ def item_fire(
             raise Conflict("该事项已被他人处理，状态已变化，请刷新后查看。")
         if verb == "opinion":
             return _give_opinion(item, flow, actor=actor, comment=comment, ip=ip)  # type: ignore[return-value]
+        current = flow.step_for(state)
+        if verb == "feedback" and current is not None and current.recurring:
+            return _report(item, flow, current, actor=actor, comment=comment, ip=ip)  # type: ignore[return-value]
         candidates = [i for i in state_transitions(item) if i.verb == verb]
         if not candidates:
             if had_task(item, actor):
@@ -105,16 +109,50 @@ def item_fire(
         if apply is not None:
             apply(item)
         acting = capacity(actor, task.post) if task is not None else None
+        acting_label = acting.label if acting else ""
+        verb_label = info.label
+        if step is not None and step.records_for and info.verb == "record":
+            # The decision was taken outside the portal: the record made in ``apply`` is the step's substance.
+            recorded = ExternalDecision.objects.filter(item=item, step=step.code, round=item.round).first()
+            if recorded is None:
+                raise ValidationError(f"请登记{step.records_for}的决定（决定人、日期、方式、内容）。")
+            verb_label = f"代{step.records_for}登记"
+            comment = recorded.summary() + (f"\n{comment}" if comment else "")
+        if info.by == "submitter":
+            # The applicant's own act: not an act on the step whose leader's task it closes.
+            step = None
+            if info.verb == "withdraw":
+                acting_label = "申请人"
         now = timezone.now()
         if task is not None:
             finish_task(
                 task,
                 actor=actor,
-                acting_label=acting.label if acting else "",
+                acting_label=acting_label,
                 decision=info.verb,
                 comment=comment,
                 now=now,
             )
+            if step is not None and step.mode == "sequence" and info.verb in step.verbs:
+                # 呈阅: the next reader's turn; the item stays in its state until the last one has read it.
+                reader = next_reader(item, step)
+                if reader is not None:
+                    history_append(
+                        item,
+                        actor=actor,
+                        post=task.post,
+                        acting_label=acting_label,
+                        verb=info.verb,
+                        verb_label=info.label,
+                        step_label=step.label,
+                        comment=comment,
+                        ip=ip,
+                        flow=flow,
+                    )
+                    open_task(item, flow, step, reader, group=step.mode)
+                    item.save(update_fields=["updated_at"])
+                    deliver_emails_on_commit()
+                    return item
             if step is not None and step.mode == "all" and info.verb == "approve":
                 remaining = Task.objects.filter(item=item, step=step.code, status=TaskStatus.OPEN)
                 if remaining.exists():
@@ -122,7 +160,7 @@ def item_fire(
                         item,
                         actor=actor,
                         post=task.post,
-                        acting_label=acting.label if acting else "",
+                        acting_label=acting_label,
                         verb="opinion",
                         verb_label="会签同意",
                         step_label=step.label,
@@ -140,12 +178,12 @@ def item_fire(
             flow,
             actor=actor,
             verb=info.verb,
-            verb_label=info.label,
+            verb_label=verb_label,
             from_state=state,
             comment=comment,
             ip=ip,
             post=task.post if task else None,
-            acting_label=acting.label if acting else "",
+            acting_label=acting_label,
             step_label=step.label if step else "",
             now=now,
         )
@@ -166,27 +204,73 @@ def _give_opinion(item: Item, flow: Flow, *, actor: User, comment: str, ip: str 
     if not comment:
         raise CommentRequired("请填写意见。")
     acting = capacity(actor, task.post)
-    finish_task(
-        task,
-        actor=actor,
-        acting_label=acting.label if acting else "",
-        decision=Decision.OPINION,
-        comment=comment,
-        now=timezone.now(),
-    )
+    acting_label = acting.label if acting else ""
+    now = timezone.now()
+    finish_task(task, actor=actor, acting_label=acting_label, decision=Decision.OPINION, comment=comment, now=now)
+    verb_label = "加签意见" if task.extra else "提出意见"
+    if step.mode == "all" and not Task.objects.filter(item=item, step=step.code, status=TaskStatus.OPEN).exists():
+        # 会签 by opinions: the last answer moves the item on; nobody is left to decide it otherwise.
+        advance(
+            item,
+            flow,
+            step,
+            actor=actor,
+            verb="opinion",
+            verb_label=f"{verb_label}（会签完成）",
+            comment=comment,
+            ip=ip,
+            post=task.post,
+            acting_label=acting_label,
+            now=now,
+        )
+        return item
     history_append(
         item,
         actor=actor,
         post=task.post,
-        acting_label=acting.label if acting else "",
+        acting_label=acting_label,
         verb="opinion",
-        verb_label="加签意见" if task.extra else "提出意见",
+        verb_label=verb_label,
         step_label=step.label,
         comment=comment,
         ip=ip,
         flow=flow,
     )
     item.save(update_fields=["updated_at"])
+    return item
+
+
+def _report(item: Item, flow: Flow, step: Step, *, actor: User, comment: str, ip: str | None) -> Item:
+    """A recurring step's report (督办反馈): the post's task is done and reopens at once for the next report, due
+    ``due_days`` working days after this one (a deadline like any other: reminded by the sweep, recounted when the
+    calendar changes; no timer in the broker); the other posts' tasks stay as they are. The item stays in its state
+    until its own transition moves it on."""
+    task = actor_open_task(item, actor, step)
+    if task is None:
+        if had_task(item, actor, step_code=step.code):
+            raise Conflict("该事项已被他人处理，请刷新后查看。")
+        raise Forbidden("您无权执行此操作。")
+    if not comment:
+        raise CommentRequired("请填写反馈内容。")
+    acting = capacity(actor, task.post)
+    acting_label = acting.label if acting else ""
+    now = timezone.now()
+    finish_task(task, actor=actor, acting_label=acting_label, decision=Decision.FEEDBACK, comment=comment, now=now)
+    history_append(
+        item,
+        actor=actor,
+        post=task.post,
+        acting_label=acting_label,
+        verb="feedback",
+        verb_label="报送反馈",
+        step_label=step.label,
+        comment=comment,
+        ip=ip,
+        flow=flow,
+    )
+    open_task(item, flow, step, task.post, group=task.group)
+    item.save(update_fields=["updated_at"])
+    deliver_emails_on_commit()
     return item
 
 

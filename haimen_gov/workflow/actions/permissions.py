@@ -14,7 +14,7 @@ from typing import Any
 from haimen_gov.org.models import Post, PostKind, User
 from haimen_gov.org.routing import acting_post_ids
 
-from ..flows import COMMENT_REQUIRED_VERBS, VERB_LABELS, Flow, Step, flow_for
+from ..flows import COMMENT_REQUIRED_VERBS, RESUBMIT_STEP, VERB_LABELS, Flow, Step, flow_for
 from ..models import Decision, Item, Task, TaskStatus
 
 # A done task with one of these decisions was closed by the engine, not acted on by its assignee.
@@ -88,6 +88,13 @@ def someone_acted(item: Item, *, tasks: Iterable[Task] | None = None) -> bool:
     return any(t.round == item.round and t.status == TaskStatus.DONE and t.decision not in NOT_ACTED for t in tasks)
 
 
+def awaiting_resubmission(item: Item, *, tasks: Iterable[Task] | None = None) -> bool:
+    """Whether the item was returned and waits on its submitter (their open 修改后重新提交 task)."""
+    if tasks is None:
+        return Task.objects.filter(item=item, step=RESUBMIT_STEP, status=TaskStatus.OPEN).exists()
+    return any(t.step == RESUBMIT_STEP and t.status == TaskStatus.OPEN for t in tasks)
+
+
 def had_task(item: Item, actor: User, step_code: str | None = None) -> bool:
     """True when ``actor`` had a task in this round (in step ``step_code`` when given) that is closed now: they (or
     someone for them) were too late."""
@@ -121,7 +128,12 @@ def may_fire(
     if info.by == "submitter":
         if not is_submitter(item, actor):
             return False, None
-        if info.verb == "withdraw" and someone_acted(item, tasks=tasks):
+        if (
+            info.verb == "withdraw"
+            and someone_acted(item, tasks=tasks)
+            and not awaiting_resubmission(item, tasks=tasks)
+        ):
+            # 撤回 before anyone acted — or of a returned item, which waits on its submitter again.
             return False, None
         return True, None
     if info.by == "assignee":
@@ -150,9 +162,13 @@ def available_transitions(
     result = [
         info for info in state_transitions(item) if may_fire(item, flow, info, actor, open_task=task, tasks=tasks)[0]
     ]
-    if task is not None and task.extra:
-        # 加签: the one asked answers with an opinion; the step's own signer then decides.
+    if task is not None and step is not None and (task.extra or "opinion" in step.verbs):
+        # 加签: the one asked answers with an opinion; the step's own signer then decides. In a step that takes
+        # opinions (会签 by opinions), its signers answer so too.
         result.append(TransitionInfo("opinion", "opinion", "提出意见", "assignee", True, "primary"))
+    if task is not None and step is not None and step.recurring and not task.extra:
+        # A recurring step's report: not a transition, the item stays in its state.
+        result.append(TransitionInfo("feedback", "feedback", VERB_LABELS["feedback"], "assignee", True, "primary"))
     return result
 
 

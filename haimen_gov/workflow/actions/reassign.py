@@ -4,14 +4,15 @@ that follows a portfolio reshuffle (:func:`reroute_open_tasks`)."""
 from __future__ import annotations
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from haimen_gov.org.models import Post, User
 from haimen_gov.org.routing import who_acts_for
 
-from ..flows import Step, flow_for
+from ..flows import Step, all_flows, flow_for
 from ..models import Decision, NotificationKind, Task, TaskStatus
-from .engine import finish_task, lock_item, open_task, unique_posts
+from .engine import finish_task, lock_item, notify_vacancy, open_task, unique_posts
 from .errors import CommentRequired, Conflict, Forbidden, WorkflowError
 from .history import history_append
 from .notifications import deliver_emails_on_commit, notify
@@ -37,15 +38,16 @@ def task_reassign(task_id: int, *, actor: User, post: Post, reason: str, ip: str
         flow = flow_for(item)
         now = timezone.now()
         finish_task(task, actor=actor, acting_label="流程干预", decision=Decision.REASSIGNED, comment=reason, now=now)
+        current = flow.step_for(item.state)  # type: ignore[attr-defined]
+        # The new task's deadline as the step gives it: its working days, or the item's own (Step.due).
         step = Step(
             task.step,
             task.step_label,
             lambda _item: [],
             "one",
-            flow.due_days(flow.steps[item.state])  # type: ignore[attr-defined]
-            if item.state in flow.steps
-            else 2,
-        )  # type: ignore[attr-defined]
+            flow.due_days(current) if current is not None else 2,
+            due=current.due if current is not None else None,
+        )
         new = open_task(item, flow, step, post, group=task.group, extra=task.extra)
         history_append(
             item,
@@ -62,19 +64,29 @@ def task_reassign(task_id: int, *, actor: User, post: Post, reason: str, ip: str
         return new
 
 
+def items_depending_on(unit_id: int) -> Q:
+    """The items whose steps read ``unit_id``'s portfolios, as a filter on Task: the item's own unit, and every unit
+    a flow declares in ``unit_fields`` (e.g. a step resolved from a second unit's vice head)."""
+    q = Q(item__unit_id=unit_id)
+    for flow in all_flows():
+        for name in flow.unit_fields:
+            if name != "unit":
+                q |= Q(item_id__in=flow.model._default_manager.filter(**{name: unit_id}).values("pk"))
+    return q
+
+
 def reroute_open_tasks(unit_id: int) -> int:
-    """After a portfolio reshuffle of a unit: move its items' open tasks that sit with a post their step no longer
-    resolves to onto a post it now resolves to and that has no open task in the step yet — for single, 会签 and 或签
-    steps alike (SPEC §1: a reshuffle re-routes every open item) — and tell the new assignee. Returns how many
-    moved."""
+    """After a portfolio reshuffle of a unit: move the open tasks of the items depending on it
+    (:func:`items_depending_on`) that sit with a post their step no longer resolves to onto a post it now resolves
+    to and that has no open task in the step yet — for single, 会签, 或签 and reading steps alike (SPEC §1: a
+    reshuffle re-routes every open item) — and tell the new assignee. Returns how many moved."""
     moved = 0
+    depending = items_depending_on(unit_id)
     with transaction.atomic():
-        tasks = Task.objects.filter(status=TaskStatus.OPEN, item__unit_id=unit_id, extra=False)
+        tasks = Task.objects.filter(depending, status=TaskStatus.OPEN, extra=False)
         # Steps the office director re-assigned by 流程干预 stay where the director put them.
         intervened = set(
-            Task.objects.filter(item__unit_id=unit_id, decision=Decision.REASSIGNED).values_list(
-                "item_id", "step", "round"
-            )
+            Task.objects.filter(depending, decision=Decision.REASSIGNED).values_list("item_id", "step", "round")
         )
         for task in tasks.select_related("item", "post").select_for_update(of=("self",)).order_by("id"):
             if (task.item_id, task.step, task.round) in intervened:
@@ -87,9 +99,13 @@ def reroute_open_tasks(unit_id: int) -> int:
             posts = unique_posts(step.posts(item))
             if task.post_id in {post.pk for post in posts}:
                 continue
-            waiting = set(
-                Task.objects.filter(item=item, step=step.code, status=TaskStatus.OPEN).values_list("post_id", flat=True)
-            )
+            # A reading step's readers who already read it are not asked again.
+            busy = Task.objects.filter(item=item, step=step.code)
+            if step.mode == "sequence":
+                busy = busy.filter(round=task.round).exclude(status=TaskStatus.CANCELLED)
+            else:
+                busy = busy.filter(status=TaskStatus.OPEN)
+            waiting = set(busy.values_list("post_id", flat=True))
             free = [post for post in posts if post.pk not in waiting]
             if not free:
                 continue
@@ -105,7 +121,10 @@ def reroute_open_tasks(unit_id: int) -> int:
                 comment=f"分管领导调整，由{task.post.title}转至{free[0].title}",
             )
             assignee = who_acts_for(free[0])
-            if assignee is not None:
+            if assignee is None:
+                task.post = free[0]
+                notify_vacancy(item, task, step_label=task.step_label, on=timezone.localdate())
+            else:
                 notify(
                     [assignee],
                     kind=NotificationKind.NEW_TASK,
