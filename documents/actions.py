@@ -262,9 +262,11 @@ def incoming_submit(
     )
     if errors:
         raise ValidationError(errors)
-    if supersedes is not None and (supersedes.unit_id != unit.pk or supersedes.state != InState.RETURNED):
-        raise ValidationError({"supersedes": "只能重新报送本单位已退文的公文。"})
     with transaction.atomic():
+        if supersedes is not None:
+            supersedes = IncomingDocument.objects.select_for_update().get(pk=supersedes.pk)
+            if supersedes.unit_id != unit.pk or supersedes.state != InState.RETURNED:
+                raise ValidationError({"supersedes": "只能重新报送本单位已退文的公文。"})
         doc = engine.item_create(
             IncomingDocument,
             actor=actor,
@@ -285,8 +287,10 @@ def incoming_submit(
         )
         doc = engine.item_fire(IncomingDocument, doc.pk, verb="submit", actor=actor, ip=ip)
         if supersedes is not None:
-            # 退文 corrected and resubmitted: a new version that supersedes the old (ItemLink 取代).
+            # 退文 corrected and resubmitted: a new version that supersedes the old (ItemLink 取代); the old one's
+            # 修改后重新提交 task is done.
             engine.item_link(doc, supersedes, kind=LinkKind.SUPERSEDES, actor=actor, ip=ip)
+            engine.resubmit_task_finish(supersedes, actor=actor)
         return doc
 
 
@@ -358,3 +362,69 @@ def incoming_accept(
 def incoming_return(pk: int, *, actor: User, reason: str, ip: str | None = None) -> IncomingDocument:
     """退文 to the sending unit with the reason (第二十四条)."""
     return engine.item_fire(IncomingDocument, pk, verb="return", actor=actor, comment=reason, ip=ip)
+
+
+# ----------------------------------------------------------------------- 拟办, 呈阅, 批办 (第二十五、二十九条)
+
+
+def assign_matter(doc: IncomingDocument, *, unit: Unit, matter_type: str, due_on: dt.date | None = None) -> None:
+    """批办、转办: the matter goes to ``unit`` with the 第二十九条 deadline of ``matter_type`` (or ``due_on`` for 特急、
+    紧急). Runs inside the engine's lock (an ``apply`` of 拟办 or of a reader's 已阅)."""
+    from .forms import check_assignment
+
+    try:
+        check_assignment(unit=unit, matter_type=matter_type, due_on=due_on)
+    except Exception as exc:  # forms.ValidationError → the model's kind, 400 either way
+        raise ValidationError({"handling_unit": list(getattr(exc, "messages", [str(exc)]))}) from exc
+    doc.handling_unit = unit
+    doc.matter_type = matter_type
+    doc.due_on = due_on
+    doc.assigned_at = timezone.now()
+    doc.save(update_fields=["handling_unit", "matter_type", "due_on", "assigned_at"])
+
+
+def incoming_propose(
+    pk: int,
+    *,
+    actor: User,
+    proposal: str,
+    concerned_vices: Iterable[Any] = (),
+    handling_unit: Unit | None = None,
+    matter_type: str = "",
+    due_on: dt.date | None = None,
+    ip: str | None = None,
+) -> IncomingDocument:
+    """拟办 (第二十五条): the office's proposal, then the deputy director in charge 阅批."""
+
+    def apply(doc: IncomingDocument) -> None:
+        doc.proposal = proposal.strip()[:2000]
+        doc.save(update_fields=["proposal"])
+        doc.concerned_vices.set(list(concerned_vices))
+        if handling_unit is not None:
+            assign_matter(doc, unit=handling_unit, matter_type=matter_type, due_on=due_on)
+
+    return engine.item_fire(IncomingDocument, pk, verb="propose", actor=actor, ip=ip, apply=apply)
+
+
+def incoming_read(
+    pk: int,
+    *,
+    actor: User,
+    instruction: str = "",
+    handling_unit: Unit | None = None,
+    matter_type: str = "",
+    due_on: dt.date | None = None,
+    ip: str | None = None,
+) -> IncomingDocument:
+    """呈阅: the reader marks 已阅 with an optional 批示, which may assign the matter to a unit (批办、转办)."""
+
+    def apply(doc: IncomingDocument) -> None:
+        if handling_unit is not None:
+            assign_matter(doc, unit=handling_unit, matter_type=matter_type, due_on=due_on)
+
+    return engine.item_fire(IncomingDocument, pk, verb="read", actor=actor, comment=instruction, ip=ip, apply=apply)
+
+
+def incoming_answer(pk: int, *, actor: User, answer: str, ip: str | None = None) -> IncomingDocument:
+    """第二十九条: the handling unit's answer back to the office."""
+    return engine.item_fire(IncomingDocument, pk, verb="answer", actor=actor, comment=answer, ip=ip)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.utils import timezone
 
 from haimen_gov.org.models import PortfolioRole, Post, PostKind, Unit, UnitKind
@@ -10,12 +12,14 @@ from haimen_gov.workflow.flows import Flow, Step, register
 from haimen_gov.workflow.models import Task, TaskStatus
 from haimen_gov.workflow.numbering import take_number
 
-from .forms import AcceptForm, EmergencySignForm, IssueForm
+from .forms import AcceptForm, AssignForm, EmergencySignForm, IssueForm, ProposalForm
 from .models import (
     DIRECTOR_THEN_HEAD,
+    MATTER_DAYS,
     Category,
     IncomingDocument,
     InState,
+    MatterType,
     OutgoingDocument,
     OutState,
 )
@@ -129,7 +133,40 @@ OUTGOING = register(
 
 
 def _incoming_path(doc: IncomingDocument) -> list[str]:
-    return [InState.CHECK, InState.PROPOSAL, InState.FILED]
+    start = [InState.CHECK] if doc.channel == "portal" else []
+    end = [InState.HANDLING, InState.ANSWERED, InState.CLOSED] if doc.handling_unit_id else [InState.FILED]
+    return [*start, InState.PROPOSAL, InState.REVIEW, InState.READING, *end]
+
+
+def _deputy_in_charge(doc: IncomingDocument) -> list[Post | None]:
+    # 第二十五条: 分管副主任阅批 — the deputy in charge of the sending unit; for documents from outside the district,
+    # the deputy in charge of the office's own work, else the director.
+    unit = doc.unit if doc.sender_level == "unit" else office_unit()
+    deputy = in_charge(unit, PortfolioRole.OFFICE_DEPUTY) if unit else None
+    return [deputy or post_of_kind(PostKind.OFFICE_DIRECTOR)]
+
+
+def _readers(doc: IncomingDocument) -> list[Post | None]:
+    # 第二十五条: 上级来文自上而下 — the head first (党中央、国务院、省、市的文件第一时间呈报区长), then the exec vice
+    # head, then the vice heads concerned; 单位请示报告自下而上 — the vice head in charge of the unit first, up to the
+    # head.
+    head = post_of_kind(PostKind.DISTRICT_HEAD)
+    if doc.from_above or doc.sender_level != "unit":
+        vices = list(doc.concerned_vices.order_by("order", "id"))
+        return [head, post_of_kind(PostKind.EXEC_VICE_HEAD), *vices]
+    return [in_charge(doc.unit, PortfolioRole.VICE_HEAD), head]
+
+
+def _handler(doc: IncomingDocument) -> list[Post | None]:
+    # 第二十九条: the unit the 批示 assigned the matter to; its head answers for it.
+    return [post_of_kind(PostKind.UNIT_HEAD, doc.handling_unit) if doc.handling_unit else None]
+
+
+def _handling_due(doc: IncomingDocument) -> int | dt.date | None:
+    # 第二十九条: 5 / 5 / 7 / 30 working days by matter type; 特急、紧急 — the date the district sets.
+    if doc.matter_type == MatterType.URGENT or (doc.due_on and not doc.matter_type):
+        return doc.due_on
+    return MATTER_DAYS.get(MatterType(doc.matter_type)) if doc.matter_type else None
 
 
 INCOMING = register(
@@ -138,14 +175,20 @@ INCOMING = register(
         model=IncomingDocument,
         steps={
             InState.CHECK: Step("check", "审核登记", _office_clerk, due_days=1, verbs=("accept", "return")),
-            InState.PROPOSAL: Step("proposal", "拟办", _office_clerk, due_days=1, verbs=("file", "return")),
+            InState.PROPOSAL: Step("proposal", "拟办", _office_clerk, due_days=1, verbs=("propose", "file", "return")),
+            InState.REVIEW: Step("review", "分管副主任阅批", _deputy_in_charge, due_days=1, verbs=("approve",)),
+            InState.READING: Step("reading", "呈阅", _readers, mode="sequence", due_days=2, verbs=("read",)),
+            InState.HANDLING: Step("handling", "承办", _handler, due=_handling_due, due_days=5, verbs=("answer",)),
+            InState.ANSWERED: Step("answered", "审核办理结果", _office_clerk, due_days=2, verbs=("close", "send_back")),
         },
-        closed_states=frozenset({InState.FILED, InState.RETURNED, InState.WITHDRAWN}),
+        closed_states=frozenset({InState.FILED, InState.CLOSED, InState.RETURNED, InState.WITHDRAWN}),
         state_labels={str(value): str(label) for value, label in InState.choices},
         path=_incoming_path,
         # The office clerk registers a paper arrival and then proposes (拟办) on it: the same office, not self-approval.
         allow_self_approval=True,
         detail_template="documents/_incoming_detail.html",
-        action_forms={"accept": AcceptForm},
+        action_forms={"accept": AcceptForm, "propose": ProposalForm, "read": AssignForm},
+        labels={"unit": "来文单位", "submitter": "报送（登记）人", "submit": "报送"},
+        unit_fields=("unit", "handling_unit"),
     )
 )

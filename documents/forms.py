@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
-from haimen_gov.org.models import Unit, User
+from haimen_gov.org.models import Post, PostKind, Unit, User
 from haimen_gov.workflow.models import NumberSeries
 
 from .models import (
@@ -228,3 +228,92 @@ class AcceptForm(forms.Form):
         if self.cleaned_data.get("one_matter_confirmed"):
             doc.one_matter_confirmed = True
             doc.save(update_fields=["one_matter_confirmed"])
+
+
+def check_assignment(*, unit: Unit | None, matter_type: str, due_on: dt.date | None) -> None:
+    """第二十九条: a matter assigned to a unit has a type (its deadline) or, 特急/紧急, a date the district sets."""
+    from .models import MatterType
+
+    if unit is None:
+        if matter_type or due_on:
+            raise forms.ValidationError("请选择承办单位。")
+        return
+    if not matter_type:
+        raise forms.ValidationError("请选择事项类型（第二十九条）。")
+    if matter_type == MatterType.URGENT and due_on is None:
+        raise forms.ValidationError("特急、紧急事项须确定办理期限（第二十九条）。")
+    if due_on is not None and due_on < timezone.localdate():
+        raise forms.ValidationError("办理期限不能早于今天。")
+
+
+class _AssignFields(forms.Form):
+    handling_unit = forms.ModelChoiceField(
+        Unit.objects.filter(active=True).exclude(kind__in=["district_gov", "city_gov", "other"]),
+        label="承办单位（批办、转办）",
+        required=False,
+        empty_label="不交办",
+    )
+    matter_type = forms.ChoiceField(label="事项类型（第二十九条）", required=False)
+    due_on = forms.DateField(
+        label="办理期限（特急、紧急事项）",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": "办理期限格式错误。"},
+    )
+
+    actor: User
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from .models import MatterType
+
+        super().__init__(*args, **kwargs)
+        self.fields["matter_type"].choices = [("", "—"), *MatterType.choices]  # type: ignore[attr-defined]
+        _style(self)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        check_assignment(
+            unit=data.get("handling_unit"), matter_type=data.get("matter_type", ""), due_on=data.get("due_on")
+        )
+        return data
+
+    def assign(self, doc: Any) -> None:
+        from .actions import assign_matter
+
+        if self.cleaned_data.get("handling_unit"):
+            assign_matter(
+                doc,
+                unit=self.cleaned_data["handling_unit"],
+                matter_type=self.cleaned_data["matter_type"],
+                due_on=self.cleaned_data.get("due_on"),
+            )
+
+
+class ProposalForm(_AssignFields):
+    """拟办 (第二十五条): the office's proposal, the vice heads concerned, and the unit it proposes to handle it."""
+
+    proposal = forms.CharField(label="拟办意见", max_length=NOTE_MAX, widget=forms.Textarea(attrs={"rows": 3}))
+    concerned_vices: forms.ModelMultipleChoiceField = forms.ModelMultipleChoiceField(
+        queryset=Post.objects.filter(kind=PostKind.VICE_HEAD).order_by("order", "id"),
+        label="呈阅相关副区长（上级来文）",
+        required=False,
+    )
+
+    field_order = ["proposal", "concerned_vices", "handling_unit", "matter_type", "due_on"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["concerned_vices"].widget.attrs["class"] = "form-select"
+
+    def apply(self, doc: Any) -> None:
+        doc.proposal = self.cleaned_data["proposal"]
+        doc.save(update_fields=["proposal"])
+        doc.concerned_vices.set(self.cleaned_data.get("concerned_vices") or [])
+        self.assign(doc)
+
+
+class AssignForm(_AssignFields):
+    """A reader's 批示 may assign the matter to a unit (批办、转办, 第二十五条)."""
+
+    def apply(self, doc: Any) -> None:
+        self.assign(doc)

@@ -3,6 +3,8 @@ registration checks and 退文, and the distribution of issued documents to unit
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -11,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import RETURN_VALUE, FSMField, transition
 
-from haimen_gov.org.models import Unit
+from haimen_gov.org.models import Post, Unit
 from haimen_gov.workflow.models import Item, NumberSeries
 
 # Bounds of what people type (STYLE: every text bounded).
@@ -303,7 +305,7 @@ class OutgoingDocument(Item):
         field=state,
         source=[OutState.DRAFT, OutState.RETURNED],
         target=OutState.CANCELLED,
-        custom={"verb": "cancel", "by": "submitter", "label": "作废", "style": "outline-danger"},
+        custom={"verb": "withdraw", "by": "submitter", "label": "作废", "style": "outline-danger"},
     )
     def cancel(self) -> None:
         pass
@@ -415,9 +417,33 @@ class InState(models.TextChoices):
     DRAFT = "draft", _("草稿")
     CHECK = "check", _("待审核登记")
     PROPOSAL = "proposal", _("待拟办")
-    FILED = "filed", _("已办结归档")
+    REVIEW = "review", _("待阅批")
+    READING = "reading", _("呈阅中")
+    HANDLING = "handling", _("承办中")
+    ANSWERED = "answered", _("待审核办理结果")
+    CLOSED = "closed", _("已办结")
+    FILED = "filed", _("已阅知归档")
     RETURNED = "returned", _("已退文")
     WITHDRAWN = "withdrawn", _("已撤回")
+
+
+class MatterType(models.TextChoices):
+    """第二十九条: what the assigned matter is, which sets the unit's deadline."""
+
+    WITHIN_POWER = "within_power", _("职权范围内事项（5个工作日内办结）")
+    NEEDS_APPROVAL = "needs_approval", _("需报区政府审批事项（5个工作日内提出意见）")
+    JOINT = "joint", _("需会同其他单位办理（7个工作日内由主办单位提出意见）")
+    INVESTIGATION = "investigation", _("需调查研究（先说明情况，最长30个工作日）")
+    URGENT = "urgent", _("特急、紧急事项（按区政府规定时限）")
+
+
+# 第二十九条: the working days of each matter type (URGENT: the date the district sets).
+MATTER_DAYS = {
+    MatterType.WITHIN_POWER: 5,
+    MatterType.NEEDS_APPROVAL: 5,
+    MatterType.JOINT: 7,
+    MatterType.INVESTIGATION: 30,
+}
 
 
 class IncomingDocument(Item):
@@ -439,6 +465,17 @@ class IncomingDocument(Item):
     # 第二十四条: 一事一请 — confirmed by the office clerk when accepting a 请示.
     one_matter_confirmed = models.BooleanField(_("已确认一事一请"), default=False)
     flags = models.JSONField(_("格式提示"), default=list, blank=True)
+    # 第二十五条: the office's 拟办意见, the vice heads concerned (呈阅 of documents from above), the matter assigned.
+    proposal = models.TextField(_("拟办意见"), max_length=NOTE_MAX, blank=True)
+    concerned_vices: models.ManyToManyField[Post, Any] = models.ManyToManyField(
+        Post, verbose_name=_("呈阅相关副区长"), blank=True, related_name="+"
+    )
+    handling_unit = models.ForeignKey(
+        Unit, verbose_name=_("承办单位"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    matter_type = models.CharField(_("事项类型"), max_length=20, blank=True, choices=MatterType.choices)
+    due_on = models.DateField(_("办理期限（特急、紧急）"), null=True, blank=True)
+    assigned_at = models.DateTimeField(_("交办时间"), null=True, blank=True)
     state = FSMField(_("流程状态"), default=InState.DRAFT, choices=InState.choices, protected=True)
 
     class Meta:
@@ -498,6 +535,64 @@ class IncomingDocument(Item):
         custom={"verb": "file", "label": "阅知归档", "style": "outline-secondary"},
     )
     def file(self) -> None:
+        pass
+
+    # 第二十五条: 区政府办公室提出拟办意见 → 分管副主任阅批 → 呈阅.
+    @transition(
+        field=state,
+        source=InState.PROPOSAL,
+        target=InState.REVIEW,
+        custom={"verb": "propose", "label": "提出拟办意见", "style": "success"},
+    )
+    def propose(self) -> None:
+        if not self.proposal.strip():
+            raise ValidationError({"proposal": "请填写拟办意见（第二十五条）。"})
+
+    @transition(
+        field=state,
+        source=InState.REVIEW,
+        target=InState.READING,
+        custom={"verb": "approve", "label": "阅批同意，呈阅", "style": "success"},
+    )
+    def approve(self) -> None:
+        pass
+
+    # The last reader's 已阅: to the unit the matter was assigned to (批办), else filed.
+    @transition(
+        field=state,
+        source=InState.READING,
+        target=RETURN_VALUE(InState.HANDLING, InState.FILED),
+        custom={"verb": "read", "label": "已阅", "comment_required": False, "style": "success"},
+    )
+    def read(self) -> str:
+        return InState.HANDLING if self.handling_unit_id else InState.FILED
+
+    # 第二十九条: the unit answers back to the office, which closes the matter or sends it back.
+    @transition(
+        field=state,
+        source=InState.HANDLING,
+        target=InState.ANSWERED,
+        custom={"verb": "answer", "label": "报送办理结果", "style": "success", "comment_required": True},
+    )
+    def answer(self) -> None:
+        pass
+
+    @transition(
+        field=state,
+        source=InState.ANSWERED,
+        target=InState.CLOSED,
+        custom={"verb": "close", "label": "办结", "style": "success"},
+    )
+    def close(self) -> None:
+        pass
+
+    @transition(
+        field=state,
+        source=InState.ANSWERED,
+        target=InState.HANDLING,
+        custom={"verb": "send_back", "label": "退回重办", "style": "warning", "comment_required": True},
+    )
+    def send_back(self) -> None:
         pass
 
     @transition(

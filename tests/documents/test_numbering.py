@@ -66,7 +66,7 @@ def test_twenty_concurrent_issues_take_twenty_consecutive_numbers(org, office_in
 def test_a_cancelled_draft_and_a_refused_issue_take_no_number(org, office_in_charge):
     year = timezone.localdate().year
     cancelled = draft(org.office_clerk, Category.OFFICE_NAME, submit=False, series_code="haizhengbanfa")
-    engine.item_fire(OutgoingDocument, cancelled.pk, verb="cancel", actor=org.office_clerk)
+    engine.item_fire(OutgoingDocument, cancelled.pk, verb="withdraw", actor=org.office_clerk)
     assert fresh(cancelled).state == OutState.CANCELLED
     first = to_issue(org, "关于甲的通知")
     # A refused issue (no series chosen) rolls back and gives nothing away.

@@ -14,7 +14,7 @@ Callers import from here: ``from haimen_gov.workflow.actions import item_fire``.
 """
 
 from .copies import copy_mark_read, item_copy
-from .engine import open_step_tasks
+from .engine import open_step_tasks, resubmit_task_finish
 from .errors import CommentRequired, Conflict, Forbidden, ValidationError, WorkflowError
 from .items import item_add_signer, item_create, item_fire
 from .links import item_link
@@ -42,5 +42,6 @@ __all__ = [
     "open_step_tasks",
     "queue_email_delivery",
     "reroute_open_tasks",
+    "resubmit_task_finish",
     "task_reassign",
 ]
