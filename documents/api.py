@@ -274,3 +274,33 @@ class OutgoingViewSet(mixins.CreateModelMixin, WorkflowViewSet):
         except engine.WorkflowError as exc:
             return workflow_error_response(exc)
         return Response({"distributed": [row.unit_id for row in rows]}, status=status.HTTP_201_CREATED)
+
+
+class AssignmentSerializer(IncomingSerializer):
+    handling_unit_name = serializers.CharField(source="handling_unit.name", read_only=True)
+    due_date = serializers.DateField(source="task_due", read_only=True, allow_null=True)
+
+    class Meta(IncomingSerializer.Meta):
+        fields = [
+            *IncomingSerializer.Meta.fields,
+            "proposal",
+            "handling_unit",
+            "handling_unit_name",
+            "matter_type",
+            "due_on",
+            "assigned_at",
+            "due_date",
+        ]
+        read_only_fields = fields
+
+
+class AssignmentViewSet(WorkflowViewSet):
+    """承办事项 (第二十九条): matters assigned to units, with their deadline; the unit answers with
+    ``transitions/answer/``, the office closes (``close``) or sends back (``send_back``)."""
+
+    serializer_class = AssignmentSerializer
+
+    def get_queryset(self) -> Any:
+        from . import selectors
+
+        return selectors.assignments(self.request.user)  # type: ignore[arg-type]

@@ -84,4 +84,84 @@ def seed_documents() -> list[str]:
             report.pk, actor=clerk, reason="报告中夹带请示事项，请将经费申请另行请示（第二十四条）。"
         )
         created.append(report_title)
+    created += _seed_circulation(clerk)
+    return created
+
+
+def _through_reading(doc: IncomingDocument, *, until: int | None = None) -> IncomingDocument:
+    """阅批 by the deputy in charge, then 已阅 by each reader in turn (``until``: stop after that many readers)."""
+    from haimen_gov.workflow import actions as engine
+    from haimen_gov.workflow.models import Task, TaskStatus
+
+    def holder(step: str) -> User:
+        task = Task.objects.filter(item=doc, step=step, status=TaskStatus.OPEN).select_related("post__holder").first()
+        assert task is not None and task.post.holder is not None
+        return task.post.holder
+
+    doc = engine.item_fire(IncomingDocument, doc.pk, verb="approve", actor=holder("review"), comment="同意拟办意见。")
+    read = 0
+    while doc.state == InState.READING and (until is None or read < until):
+        doc = actions.incoming_read(doc.pk, actor=holder("reading"), instruction="阅。")
+        read += 1
+    return doc
+
+
+def _seed_circulation(clerk: User) -> list[str]:
+    """A city document in circulation (waiting on the exec vice head after the head read it) and two matters
+    assigned to units, one of them overdue."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from haimen_gov.org.models import Post, PostKind
+    from haimen_gov.workflow.models import Task, TaskStatus
+
+    created: list[str] = []
+    city_title = "关于做好2026年冬季安全生产工作的通知"
+    if not IncomingDocument.objects.filter(title=city_title).exists():
+        doc = actions.incoming_register(
+            actor=clerk,
+            sender="南通市人民政府",
+            sender_level="city",
+            channel="paper",
+            doc_type="通知",
+            title=city_title,
+            main_recipient="各县（市、区）人民政府",
+            ref_number="通政发〔2026〕30号",
+            pages=5,
+        )
+        vices = Post.objects.filter(kind=PostKind.VICE_HEAD).order_by("order", "id")[:1]
+        doc = actions.incoming_propose(
+            doc.pk, actor=clerk, proposal="拟呈区长、常务副区长、分管副区长阅示。", concerned_vices=vices
+        )
+        _through_reading(doc, until=1)
+        created.append(city_title)
+    matters = [
+        ("关于海门港新区排水管网改造的请示", "dept3", "joint", False),
+        ("关于中小学校园周边交通整治的报告", "dept4", "within_power", True),
+    ]
+    for title, handler, matter_type, overdue in matters:
+        if IncomingDocument.objects.filter(title=title).exists():
+            continue
+        doc = actions.incoming_submit(
+            actor=User.objects.get(username="dept1_clerk"),
+            unit=Unit.objects.get(code="dept1"),
+            doc_type="请示" if title.endswith("请示") else "报告",
+            title=title,
+        )
+        actions.incoming_accept(doc.pk, actor=clerk, one_matter_confirmed=True)
+        doc = actions.incoming_propose(
+            doc.pk,
+            actor=clerk,
+            proposal="拟请相关单位研究办理。",
+            handling_unit=Unit.objects.get(code=handler),
+            matter_type=matter_type,
+        )
+        _through_reading(doc)
+        if overdue:
+            # Demo only: the matter was assigned earlier, so its deadline has passed.
+            Task.objects.filter(item=doc, step="handling", status=TaskStatus.OPEN).update(
+                due_date=timezone.localdate() - dt.timedelta(days=3), due_days=None
+            )
+        created.append(title)
     return created

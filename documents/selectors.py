@@ -93,3 +93,27 @@ def outgoing_register(
 
 def distributions_for(document: OutgoingDocument) -> QuerySet[Distribution]:
     return Distribution.objects.filter(document=document).select_related("unit", "read_by").order_by("id")
+
+
+def assignments(user: User, *, state: str = "", q: str = "") -> QuerySet[IncomingDocument]:
+    """承办看板: matters assigned to units (第二十九条) with their open handling task's deadline, in one query. The
+    office and the head see all; a unit sees what was assigned to it."""
+    from django.db.models import OuterRef, Subquery
+
+    from haimen_gov.org.routing import units_of
+    from haimen_gov.workflow.models import Task, TaskStatus
+
+    open_handling = Task.objects.filter(item=OuterRef("pk"), step="handling", status=TaskStatus.OPEN).order_by("id")
+    qs = (
+        IncomingDocument.objects.filter(handling_unit__isnull=False)
+        .exclude(state__in=["proposal", "review", "reading"])
+        .select_related("handling_unit", "unit")
+        .annotate(task_due=Subquery(open_handling.values("due_date")[:1]))
+    )
+    if not is_office_staff(user):
+        qs = qs.filter(handling_unit__in=[u.pk for u in units_of(user)])
+    if state:
+        qs = qs.filter(state=state)
+    if q:
+        qs = _search(qs, q, ("title", "ref_number", "sender"))
+    return qs.order_by("closed_at", "task_due", "-assigned_at", "-id")

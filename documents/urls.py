@@ -14,5 +14,6 @@ urlpatterns = [
     path("outgoing/<int:pk>/document.pdf", views.outgoing_pdf, name="outgoing_pdf"),
     path("outgoing/<int:pk>/distribute/", views.distribute, name="distribute"),
     path("received/", views.received, name="received"),
+    path("board/", views.board, name="board"),
     path("received/<int:pk>/read/", views.distribution_read, name="distribution_read"),
 ]

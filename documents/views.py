@@ -278,5 +278,22 @@ def outgoing_list(request: HttpRequest) -> HttpResponse:
     return _register(request, "outgoing")
 
 
+def board(request: HttpRequest) -> HttpResponse:
+    """承办看板: assigned matters with their deadlines, overdue first (第二十九条)."""
+    q = (request.GET.get("q") or "")[:100]
+    state = request.GET.get("state") or ""
+    if state not in ("handling", "answered", "closed"):
+        state = ""
+    rows = selectors.assignments(_user(request), state=state, q=q)
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "documents/board.html",
+        {"page": page, "q": q, "state": state, "today": timezone.localdate(), "query": query.urlencode()},
+    )
+
+
 def home(request: HttpRequest) -> HttpResponse:
     return redirect("documents:incoming")

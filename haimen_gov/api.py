@@ -77,6 +77,7 @@ def urls() -> list[Any]:
 
     router.register("documents/incoming", documents_api.IncomingViewSet, basename="incomingdocument")
     router.register("documents/outgoing", documents_api.OutgoingViewSet, basename="outgoingdocument")
+    router.register("documents/assignments", documents_api.AssignmentViewSet, basename="documentassignment")
     router.register("seals/seals", seals_api.SealViewSet, basename="seal")
     router.register("seals/requests", seals_api.SealRequestViewSet, basename="sealrequest")
     return [

@@ -180,3 +180,42 @@ def test_the_item_page_offers_the_proposal_and_reading_forms(org, client_for):
     assert response.status_code == 302
     doc = fresh_in(doc)
     assert doc.state == InState.REVIEW and doc.matter_type == MatterType.JOINT and doc.proposal == "拟呈领导阅示。"
+
+
+def assigned(org, title: str, unit, matter_type: str = MatterType.WITHIN_POWER) -> IncomingDocument:  # type: ignore[no-untyped-def]
+    doc = actions.incoming_submit(actor=org.dept1_clerk, unit=org.units.dept1, doc_type="报告", title=title)
+    actions.incoming_accept(doc.pk, actor=org.office_clerk)
+    doc = actions.incoming_propose(
+        doc.pk, actor=org.office_clerk, proposal="拟交办。", handling_unit=unit, matter_type=matter_type
+    )
+    doc = engine.item_fire(IncomingDocument, doc.pk, verb="approve", actor=org.deputy1)
+    doc = actions.incoming_read(doc.pk, actor=org.vice1)
+    return actions.incoming_read(doc.pk, actor=org.head)
+
+
+def test_handling_board_and_assignments_api(org, client_for, api_client_for, django_assert_max_num_queries):
+    assigned(org, "关于甲事项的报告", org.units.dept2)
+    office = client_for(org.office_clerk)
+    with django_assert_max_num_queries(12) as few:
+        page = office.get("/documents/board/").content.decode()
+    assert "关于甲事项的报告" in page and "区教体局" in page
+    for i in range(3):
+        assigned(org, f"关于乙{i}事项的报告", org.units.town1, MatterType.JOINT)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        page = office.get("/documents/board/").content.decode()
+    assert page.count("事项的报告") == 4
+    # A unit sees what was assigned to it, not the others'.
+    mine = client_for(org.dept2_clerk).get("/documents/board/").content.decode()
+    assert "关于甲事项的报告" in mine and "关于乙0事项的报告" not in mine
+    body = api_client_for(org.dept2_head).get("/api/v1/documents/assignments/").json()
+    assert [row["title"] for row in body["results"]] == ["关于甲事项的报告"]
+    assert body["results"][0]["due_date"] and body["results"][0]["handling_unit_name"] == org.units.dept2.name
+    pk = body["results"][0]["id"]
+    response = api_client_for(org.dept2_head).post(
+        f"/api/v1/documents/assignments/{pk}/transitions/answer/", {"comment": "已办结。"}, format="json"
+    )
+    assert response.status_code == 200 and response.json()["state"] == InState.ANSWERED
+    response = api_client_for(org.town1_head).post(
+        f"/api/v1/documents/assignments/{pk}/transitions/close/", {}, format="json"
+    )
+    assert response.status_code == 404

@@ -7,7 +7,8 @@ import pytest
 from playwright.sync_api import expect
 
 from documents import actions
-from documents.models import Category
+from documents.models import Category, IncomingDocument
+from haimen_gov.workflow import actions as engine
 from haimen_gov.workflow.models import NumberSeries
 from tests.documents.helpers import draft
 
@@ -33,6 +34,20 @@ def documents(org) -> int:  # type: ignore[no-untyped-def]
         ref_number="通政办传〔2026〕45号",
         urgency="特急",
     )
+    request = actions.incoming_submit(
+        actor=org.dept1_clerk, unit=org.units.dept1, doc_type="请示", title="关于申请城市更新专项资金的请示"
+    )
+    actions.incoming_accept(request.pk, actor=org.office_clerk, one_matter_confirmed=True)
+    actions.incoming_propose(
+        request.pk,
+        actor=org.office_clerk,
+        proposal="拟请区教体局研究办理。",
+        handling_unit=org.units.dept2,
+        matter_type="within_power",
+    )
+    engine.item_fire(IncomingDocument, request.pk, verb="approve", actor=org.deputy1)
+    actions.incoming_read(request.pk, actor=org.vice1, instruction="拟同意。")
+    actions.incoming_read(request.pk, actor=org.head, instruction="请区教体局研究办理。")
     doc = draft(org.dept1_clerk, Category.TO_CITY, title="海门区人民政府关于申请2027年度重大项目用地计划指标的请示")
     for user in (org.deputy1, org.vice1, org.director):
         doc = actions.outgoing_approve(doc.pk, actor=user, comment="同意。")
@@ -62,6 +77,11 @@ def test_registers_and_document_page(live_server, login, org, screenshot, width)
     expect(page.locator("#outgoing-detail")).to_contain_text("签发人")
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     screenshot(page, f"documents-outgoing-page-{width}")
+
+    page.goto(f"{live_server.url}/documents/board/")
+    expect(page.locator("#board")).to_contain_text("区教体局")
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    screenshot(page, f"documents-board-{width}")
 
     page.goto(f"{live_server.url}/documents/incoming/register/")
     expect(page.locator("#not-classified")).to_contain_text("不处理涉密公文")
