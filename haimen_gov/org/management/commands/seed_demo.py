@@ -44,8 +44,8 @@ class Command(BaseCommand):
             demo.seed(password)
             # 第三十条: the district government's and the office's seals, kept by the office's custodian.
             seals = seed_seals()
-            # 公文: three issued documents with numbers, a unit's 请示 awaiting 拟办, a returned 报告, a city document in
-            # circulation, two assigned matters (one overdue).
+            # 公文: three issued documents with numbers, a unit's 请示 awaiting 拟办, a returned 报告, a city document
+            # in circulation, two assigned matters (one overdue).
             seed_documents()
 
         rows = [("用户名", "姓名", "职务（单位）"), *demo.summary()]
