@@ -22,8 +22,8 @@ from . import actions
 from .models import (
     BODY_MAX,
     NOTE_MAX,
+    REGISTERED_CHANNELS,
     Category,
-    Channel,
     ConsentWay,
     DocType,
     IncomingDocument,
@@ -74,7 +74,7 @@ class IncomingSerializer(WorkflowItemSerializer):
 class RegisterSerializer(serializers.Serializer):
     sender = serializers.CharField(max_length=100)
     sender_level = serializers.ChoiceField(choices=SenderLevel.choices)
-    channel = serializers.ChoiceField(choices=[c for c in Channel.choices if c[0] != Channel.PORTAL])
+    channel = serializers.ChoiceField(choices=REGISTERED_CHANNELS)
     doc_type = serializers.ChoiceField(choices=DocType.choices)
     title = serializers.CharField(max_length=200)
     main_recipient = serializers.CharField(max_length=200)
@@ -298,6 +298,7 @@ class AssignmentViewSet(WorkflowViewSet):
     """承办事项 (第二十九条): matters assigned to units, with their deadline; the unit answers with
     ``transitions/answer/``, the office closes (``close``) or sends back (``send_back``)."""
 
+    queryset = IncomingDocument.objects.all()  # the schema's type of {id}; rows come from get_queryset
     serializer_class = AssignmentSerializer
 
     def get_queryset(self) -> Any:

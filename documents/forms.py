@@ -14,6 +14,7 @@ from haimen_gov.workflow.models import NumberSeries
 from .models import (
     BODY_MAX,
     NOTE_MAX,
+    REGISTERED_CHANNELS,
     Category,
     ConsentWay,
     DocType,
@@ -186,9 +187,7 @@ class RegisterIncomingForm(IncomingForm):
 
     sender = forms.CharField(label="来文单位", max_length=100)
     sender_level = forms.ChoiceField(label="来文层级", choices=SenderLevel.choices)
-    channel = forms.ChoiceField(
-        label="来文方式", choices=[("paper", "纸质来文"), ("email", "电子邮件"), ("telegram", "机要明传")]
-    )
+    channel = forms.ChoiceField(label="来文方式", choices=REGISTERED_CHANNELS)
     received_on = forms.DateField(
         label="收文日期",
         initial=timezone.localdate,

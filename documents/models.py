@@ -42,6 +42,10 @@ DIRECTOR_VICE_THEN_HEAD = frozenset({Category.TO_CITY, Category.GOV_NAME, Catego
 UPWARD = frozenset({Category.TO_CITY, Category.EMERGENCY})
 
 
+# 紧急程度 of an outgoing document (GB/T 9704 §7.2.3); empty for an ordinary one.
+OUTGOING_URGENCY = [("特急", "特急"), ("加急", "加急")]
+
+
 class Issuer(models.TextChoices):
     GOVERNMENT = "government", _("海门区人民政府")
     OFFICE = "office", _("海门区人民政府办公室")
@@ -92,7 +96,7 @@ class OutgoingDocument(Item):
     series = models.ForeignKey(
         NumberSeries, verbose_name=_("发文字号系列"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    urgency = models.CharField(_("紧急程度"), max_length=4, blank=True, choices=[("特急", "特急"), ("加急", "加急")])
+    urgency = models.CharField(_("紧急程度"), max_length=4, blank=True, choices=OUTGOING_URGENCY)
     recipients = models.CharField(_("主送机关"), max_length=300)
     cc = models.CharField(_("抄送机关"), max_length=300, blank=True)
     body = models.TextField(_("正文"), max_length=BODY_MAX)
@@ -411,6 +415,14 @@ class Channel(models.TextChoices):
     PAPER = "paper", _("纸质来文")
     EMAIL = "email", _("电子邮件")
     TELEGRAM = "telegram", _("机要明传")
+
+
+# How the office registers what did not come through the portal.
+REGISTERED_CHANNELS = [
+    (Channel.PAPER.value, "纸质来文"),
+    (Channel.EMAIL.value, "电子邮件"),
+    (Channel.TELEGRAM.value, "机要明传"),
+]
 
 
 class InState(models.TextChoices):

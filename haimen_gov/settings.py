@@ -293,6 +293,14 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     # The schema and its docs need a login like every page (the middleware leaves /api/ to DRF).
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    # Choice sets that share a field name across apps get their own names in the schema.
+    "ENUM_NAME_OVERRIDES": {
+        "ConsentWayEnum": "documents.models.ConsentWay.choices",
+        "IncomingUrgencyEnum": "documents.models.Urgency.choices",
+        "OutgoingUrgencyEnum": "documents.models.OUTGOING_URGENCY",
+        "IncomingChannelEnum": "documents.models.Channel.choices",
+        "RegisteredChannelEnum": "documents.models.REGISTERED_CHANNELS",
+    },
 }
 
 # Demo organisation (seed_demo) password.
