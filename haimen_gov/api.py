@@ -70,9 +70,11 @@ class TokenView(ObtainAuthToken):
 def urls() -> list[Any]:
     # Imported here, not at module level: the apps must be loaded first.
     from documents import api as documents_api
+    from haimen_gov.dashboard.api import dashboard
     from haimen_gov.org.api import me
     from haimen_gov.workdays.api import workdays_add
     from haimen_gov.workflow import api as workflow_api
+    from meetings import api as meetings_api
     from seals import api as seals_api
 
     router.register("documents/incoming", documents_api.IncomingViewSet, basename="incomingdocument")
@@ -80,11 +82,16 @@ def urls() -> list[Any]:
     router.register("documents/assignments", documents_api.AssignmentViewSet, basename="documentassignment")
     router.register("seals/seals", seals_api.SealViewSet, basename="seal")
     router.register("seals/requests", seals_api.SealRequestViewSet, basename="sealrequest")
+    router.register("meetings/meetings", meetings_api.MeetingViewSet, basename="meeting")
+    router.register("meetings/topics", meetings_api.TopicViewSet, basename="topic")
+    router.register("meetings/leave-requests", meetings_api.LeaveRequestViewSet, basename="leaverequest")
+    router.register("meetings/press-releases", meetings_api.PressReleaseViewSet, basename="pressrelease")
     return [
         path("auth/token/", TokenView.as_view(), name="api-token"),
         path("me/", me, name="api-me"),
         path("workdays/add", workdays_add, name="api-workdays-add"),
         path("inbox/", workflow_api.inbox, name="api-inbox"),
         path("notifications/", workflow_api.notifications, name="api-notifications"),
+        path("dashboard/", dashboard, name="api-dashboard"),
         path("", include(router.urls)),
     ]

@@ -8,8 +8,10 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from documents.demo import seed_documents
+from haimen_gov.dashboard.summary import refresh as refresh_dashboard
 from haimen_gov.org import demo
-from seals.demo import seed_seals
+from meetings.demo import seed_meetings
+from seals.demo import seed_requests, seed_seals
 
 
 def _width(text: str) -> int:
@@ -47,6 +49,12 @@ class Command(BaseCommand):
             # 公文: three issued documents with numbers, a unit's 请示 awaiting 拟办, a returned 报告, a city document
             # in circulation, two assigned matters (one overdue).
             seed_documents()
+            # 第十四—二十二条: a 常务会议 three weeks ahead with two topics on their way, last month's 区长办公会议.
+            meetings = seed_meetings()
+            # Seal-use requests at every stage, so that the dashboard (驾驶舱) has figures to show.
+            requests = seed_requests()
+        # The dashboard's summary tables, so that its figures include the demo at once (beat refreshes them later).
+        refresh_dashboard()
 
         rows = [("用户名", "姓名", "职务（单位）"), *demo.summary()]
         widths = [max(_width(row[i]) for row in rows) for i in range(2)]
@@ -60,5 +68,7 @@ class Command(BaseCommand):
                 f"演示数据已就绪：{len(rows) - 1} 个账户，密码均为 “{password}”（settings.DEMO_PASSWORD）。"
                 "director（区政府办公室主任）为超级管理员，可登录 /admin/ 维护单位、职务、分管与委托。"
                 f"已登记印鉴：{'、'.join(s.name for s in seals)}。"
+                f"演示会议：{'、'.join(m.title for m in meetings)}。"
+                + (f"新增演示用印申请 {requests} 件。" if requests else "")
             )
         )
