@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.http import QueryDict
 from django.utils import timezone
 
 from haimen_gov.org.models import PostKind, Unit, UnitKind, User
@@ -136,17 +137,13 @@ def outgoing_sign_emergency(
     ip: str | None = None,
 ) -> OutgoingDocument:
     """第二十六条: in a special emergency the office director signs, recording the head's and the vice head's consent
-    (when and how). Refused (400) without it."""
-
-    def apply(doc: OutgoingDocument) -> None:
-        record_consent(
-            doc,
-            head_consent_at=head_consent_at,
-            head_consent_way=head_consent_way,
-            vice_consent_at=vice_consent_at,
-            vice_consent_way=vice_consent_way,
-        )
-
+    (when and how: the flow's EmergencySignForm). Refused (400) without it."""
+    data = {
+        "head_consent_at": head_consent_at,
+        "head_consent_way": head_consent_way,
+        "vice_consent_at": vice_consent_at,
+        "vice_consent_way": vice_consent_way,
+    }
     return engine.item_fire(
         OutgoingDocument,
         pk,
@@ -154,7 +151,7 @@ def outgoing_sign_emergency(
         actor=actor,
         comment=(comment or _consent_summary(head_consent_at, head_consent_way, vice_consent_at, vice_consent_way)),
         ip=ip,
-        apply=apply,
+        data=data,
     )
 
 
@@ -178,17 +175,8 @@ def outgoing_issue(
     ip: str | None = None,
 ) -> OutgoingDocument:
     """编号印发: the 发文字号 is taken from the series in this transaction (workflow.numbering)."""
-
-    def apply(doc: OutgoingDocument) -> None:
-        if series is not None:
-            doc.series = series
-        if written_on is not None:
-            if written_on > timezone.localdate():
-                raise ValidationError({"written_on": "成文日期不能晚于今天。"})
-            doc.written_on = written_on
-        doc.save(update_fields=["series", "written_on"])
-
-    return engine.item_fire(OutgoingDocument, pk, verb="issue", actor=actor, ip=ip, apply=apply)
+    data = {"series": series.pk if series else "", "written_on": written_on or ""}
+    return engine.item_fire(OutgoingDocument, pk, verb="issue", actor=actor, ip=ip, data=data)
 
 
 def outgoing_distribute(pk: int, *, actor: User, units: Iterable[Unit]) -> list[Distribution]:
@@ -350,13 +338,8 @@ def incoming_accept(
     pk: int, *, actor: User, one_matter_confirmed: bool = False, comment: str = "", ip: str | None = None
 ) -> IncomingDocument:
     """The office accepts a unit's submission; a 请示 needs the clerk's confirmation of 一事一请 (第二十四条)."""
-
-    def apply(doc: IncomingDocument) -> None:
-        if one_matter_confirmed:
-            doc.one_matter_confirmed = True
-            doc.save(update_fields=["one_matter_confirmed"])
-
-    return engine.item_fire(IncomingDocument, pk, verb="accept", actor=actor, comment=comment, ip=ip, apply=apply)
+    data = {"one_matter_confirmed": "on" if one_matter_confirmed else ""}
+    return engine.item_fire(IncomingDocument, pk, verb="accept", actor=actor, comment=comment, ip=ip, data=data)
 
 
 def incoming_return(pk: int, *, actor: User, reason: str, ip: str | None = None) -> IncomingDocument:
@@ -383,6 +366,10 @@ def assign_matter(doc: IncomingDocument, *, unit: Unit, matter_type: str, due_on
     doc.save(update_fields=["handling_unit", "matter_type", "due_on", "assigned_at"])
 
 
+def _assignment(unit: Unit | None, matter_type: str, due_on: dt.date | None) -> dict[str, Any]:
+    return {"handling_unit": unit.pk if unit else "", "matter_type": matter_type, "due_on": due_on or ""}
+
+
 def incoming_propose(
     pk: int,
     *,
@@ -394,16 +381,11 @@ def incoming_propose(
     due_on: dt.date | None = None,
     ip: str | None = None,
 ) -> IncomingDocument:
-    """拟办 (第二十五条): the office's proposal, then the deputy director in charge 阅批."""
-
-    def apply(doc: IncomingDocument) -> None:
-        doc.proposal = proposal.strip()[:2000]
-        doc.save(update_fields=["proposal"])
-        doc.concerned_vices.set(list(concerned_vices))
-        if handling_unit is not None:
-            assign_matter(doc, unit=handling_unit, matter_type=matter_type, due_on=due_on)
-
-    return engine.item_fire(IncomingDocument, pk, verb="propose", actor=actor, ip=ip, apply=apply)
+    """拟办 (第二十五条): the office's proposal (the flow's ProposalForm), then the deputy director in charge 阅批."""
+    data = QueryDict(mutable=True)
+    data.update({"proposal": proposal, **_assignment(handling_unit, matter_type, due_on)})
+    data.setlist("concerned_vices", [str(post.pk) for post in concerned_vices])
+    return engine.item_fire(IncomingDocument, pk, verb="propose", actor=actor, ip=ip, data=data)
 
 
 def incoming_read(
@@ -417,12 +399,8 @@ def incoming_read(
     ip: str | None = None,
 ) -> IncomingDocument:
     """呈阅: the reader marks 已阅 with an optional 批示, which may assign the matter to a unit (批办、转办)."""
-
-    def apply(doc: IncomingDocument) -> None:
-        if handling_unit is not None:
-            assign_matter(doc, unit=handling_unit, matter_type=matter_type, due_on=due_on)
-
-    return engine.item_fire(IncomingDocument, pk, verb="read", actor=actor, comment=instruction, ip=ip, apply=apply)
+    data = _assignment(handling_unit, matter_type, due_on)
+    return engine.item_fire(IncomingDocument, pk, verb="read", actor=actor, comment=instruction, ip=ip, data=data)
 
 
 def incoming_answer(pk: int, *, actor: User, answer: str, ip: str | None = None) -> IncomingDocument:

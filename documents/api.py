@@ -24,7 +24,6 @@ from .models import (
     NOTE_MAX,
     REGISTERED_CHANNELS,
     Category,
-    ConsentWay,
     DocType,
     IncomingDocument,
     OutgoingDocument,
@@ -86,10 +85,6 @@ class RegisterSerializer(serializers.Serializer):
     summary = serializers.CharField(max_length=BODY_MAX, required=False, allow_blank=True, default="")
 
 
-class AcceptSerializer(serializers.Serializer):
-    one_matter_confirmed = serializers.BooleanField(default=False)
-
-
 class IncomingViewSet(mixins.CreateModelMixin, WorkflowViewSet):
     queryset = IncomingDocument.objects.select_related("unit", "submitter")
     serializer_class = IncomingSerializer
@@ -119,20 +114,6 @@ class IncomingViewSet(mixins.CreateModelMixin, WorkflowViewSet):
         except engine.WorkflowError as exc:
             return workflow_error_response(exc)
         return Response(self.get_serializer(self.get_queryset().get(pk=item.pk)).data, status=status.HTTP_201_CREATED)
-
-    def apply_for(self, verb: str, request: Request) -> Any:
-        if verb != "accept":
-            return None
-        body = AcceptSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        confirmed = body.validated_data["one_matter_confirmed"]
-
-        def apply(doc: IncomingDocument) -> None:
-            if confirmed:
-                doc.one_matter_confirmed = True
-                doc.save(update_fields=["one_matter_confirmed"])
-
-        return apply
 
 
 class OutgoingSerializer(WorkflowItemSerializer):
@@ -187,18 +168,6 @@ class OutgoingSerializer(WorkflowItemSerializer):
         ]
 
 
-class ConsentSerializer(serializers.Serializer):
-    head_consent_at = serializers.DateTimeField(required=False, error_messages={"invalid": "时间格式错误。"})
-    head_consent_way = serializers.ChoiceField(choices=ConsentWay.choices, required=False)
-    vice_consent_at = serializers.DateTimeField(required=False, error_messages={"invalid": "时间格式错误。"})
-    vice_consent_way = serializers.ChoiceField(choices=ConsentWay.choices, required=False)
-
-
-class IssueSerializer(serializers.Serializer):
-    series = serializers.PrimaryKeyRelatedField(queryset=NumberSeries.objects.exclude(code="seal"), required=False)
-    written_on = serializers.DateField(required=False, error_messages={"invalid": "成文日期格式错误。"})
-
-
 class DistributeSerializer(serializers.Serializer):
     units = serializers.PrimaryKeyRelatedField(queryset=Unit.objects.all(), many=True)
 
@@ -228,37 +197,6 @@ class OutgoingViewSet(mixins.CreateModelMixin, WorkflowViewSet):
         except engine.WorkflowError as exc:
             return workflow_error_response(exc)
         return Response(self.get_serializer(self.get_queryset().get(pk=item.pk)).data, status=status.HTTP_201_CREATED)
-
-    def apply_for(self, verb: str, request: Request) -> Any:
-        if verb == "sign_emergency":
-            consent = ConsentSerializer(data=request.data)
-            consent.is_valid(raise_exception=True)
-            values = consent.validated_data
-
-            def record(doc: OutgoingDocument) -> None:
-                actions.record_consent(
-                    doc,
-                    head_consent_at=values.get("head_consent_at"),
-                    head_consent_way=values.get("head_consent_way", ""),
-                    vice_consent_at=values.get("vice_consent_at"),
-                    vice_consent_way=values.get("vice_consent_way", ""),
-                )
-
-            return record
-        if verb == "issue":
-            body = IssueSerializer(data=request.data)
-            body.is_valid(raise_exception=True)
-            chosen = body.validated_data
-
-            def number(doc: OutgoingDocument) -> None:
-                if chosen.get("series"):
-                    doc.series = chosen["series"]
-                if chosen.get("written_on"):
-                    doc.written_on = chosen["written_on"]
-                doc.save(update_fields=["series", "written_on"])
-
-            return number
-        return None
 
     @extend_schema(request=DistributeSerializer, responses={201: None})
     @action(detail=True, methods=["post"])

@@ -9,6 +9,7 @@ from django import forms
 from django.utils import timezone
 
 from haimen_gov.org.models import Post, PostKind, Unit, User
+from haimen_gov.workflow.forms import BoundedDateField, BoundedDateTimeField, TransitionForm
 from haimen_gov.workflow.models import NumberSeries
 
 from .models import (
@@ -18,12 +19,11 @@ from .models import (
     Category,
     ConsentWay,
     DocType,
+    IncomingDocument,
     OutgoingDocument,
     SenderLevel,
     Urgency,
 )
-
-DATETIME = {"type": "datetime-local", "class": "form-control form-control-sm"}
 
 
 def _style(form: forms.Form) -> None:
@@ -37,81 +37,55 @@ def _style(form: forms.Form) -> None:
             widget.attrs.setdefault("class", "form-control")
 
 
-def _not_future(value: dt.datetime | None, label: str) -> None:
-    if value and value > timezone.now() + dt.timedelta(minutes=5):
-        raise forms.ValidationError(f"{label}不能晚于当前时间。")
-
-
-class IssueForm(forms.Form):
+class IssueForm(TransitionForm):
     """编号印发: the series of the 发文字号 and the 成文日期 (the signing day unless given)."""
+
+    item: OutgoingDocument
 
     series = forms.ModelChoiceField(
         NumberSeries.objects.exclude(code__in=["seal"]),
         label="发文字号系列",
         required=False,
         empty_label="（沿用拟稿时选择）",
+        error_messages={"invalid_choice": "发文字号系列无效。"},
     )
-    written_on = forms.DateField(
-        label="成文日期",
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date", "class": "form-control form-control-sm"}),
-        error_messages={"invalid": "成文日期格式错误。"},
-    )
+    written_on = BoundedDateField(label="成文日期", required=False, past=True)
 
-    actor: User
-
-    def apply(self, doc: OutgoingDocument) -> None:
+    def apply(self) -> None:
+        doc = self.item
         if self.cleaned_data.get("series"):
             doc.series = self.cleaned_data["series"]
-        written = self.cleaned_data.get("written_on")
-        if written:
-            if written > timezone.localdate():
-                raise forms.ValidationError("成文日期不能晚于今天。")
-            doc.written_on = written
+        if self.cleaned_data.get("written_on"):
+            doc.written_on = self.cleaned_data["written_on"]
         doc.save(update_fields=["series", "written_on"])
 
 
-class EmergencySignForm(forms.Form):
+class EmergencySignForm(TransitionForm):
     """第二十六条: the director records how and when the head and the vice head in charge agreed."""
 
-    head_consent_at = forms.DateTimeField(
-        label="区长同意时间",
-        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
-        widget=forms.DateTimeInput(attrs=DATETIME),
-        error_messages={"required": "请填写区长同意时间。", "invalid": "时间格式错误。"},
+    item: OutgoingDocument
+
+    head_consent_at = BoundedDateTimeField(
+        label="区长同意时间", past=True, error_messages={"required": "须登记区长同意的时间（第二十六条）。"}
     )
     head_consent_way = forms.ChoiceField(
-        label="区长同意方式", choices=ConsentWay.choices, error_messages={"required": "请选择区长同意方式。"}
+        label="区长同意方式",
+        choices=ConsentWay.choices,
+        error_messages={"required": "须登记区长同意的方式：电话或当面（第二十六条）。"},
     )
-    vice_consent_at = forms.DateTimeField(
-        label="分管副区长同意时间",
-        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
-        widget=forms.DateTimeInput(attrs=DATETIME),
-        error_messages={"required": "请填写分管副区长同意时间。", "invalid": "时间格式错误。"},
+    vice_consent_at = BoundedDateTimeField(
+        label="分管副区长同意时间", past=True, error_messages={"required": "须登记分管副区长同意的时间（第二十六条）。"}
     )
     vice_consent_way = forms.ChoiceField(
         label="分管副区长同意方式",
         choices=ConsentWay.choices,
-        error_messages={"required": "请选择分管副区长同意方式。"},
+        error_messages={"required": "须登记分管副区长同意的方式：电话或当面（第二十六条）。"},
     )
 
-    actor: User
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        for name in ("head_consent_way", "vice_consent_way"):
-            self.fields[name].widget.attrs["class"] = "form-select form-select-sm"
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        _not_future(data.get("head_consent_at"), "区长同意时间")
-        _not_future(data.get("vice_consent_at"), "分管副区长同意时间")
-        return data
-
-    def apply(self, doc: OutgoingDocument) -> None:
+    def apply(self) -> None:
         from .actions import record_consent
 
-        record_consent(doc, **self.cleaned_data)
+        record_consent(self.item, **self.cleaned_data)
 
 
 class OutgoingForm(forms.Form):
@@ -216,17 +190,17 @@ class RegisterFilter(forms.Form):
             field.widget.attrs["class"] += " form-control-sm" if "form-control" in field.widget.attrs["class"] else ""
 
 
-class AcceptForm(forms.Form):
+class AcceptForm(TransitionForm):
     """The clerk accepts a unit's submission; for a 请示 they confirm 一事一请 (第二十四条)."""
+
+    item: IncomingDocument
 
     one_matter_confirmed = forms.BooleanField(label="已核实：本件请示一文一事", required=False)
 
-    actor: User
-
-    def apply(self, doc: Any) -> None:
+    def apply(self) -> None:
         if self.cleaned_data.get("one_matter_confirmed"):
-            doc.one_matter_confirmed = True
-            doc.save(update_fields=["one_matter_confirmed"])
+            self.item.one_matter_confirmed = True
+            self.item.save(update_fields=["one_matter_confirmed"])
 
 
 def check_assignment(*, unit: Unit | None, matter_type: str, due_on: dt.date | None) -> None:
@@ -245,7 +219,9 @@ def check_assignment(*, unit: Unit | None, matter_type: str, due_on: dt.date | N
         raise forms.ValidationError("办理期限不能早于今天。")
 
 
-class _AssignFields(forms.Form):
+class _AssignFields(TransitionForm):
+    item: IncomingDocument
+
     handling_unit = forms.ModelChoiceField(
         Unit.objects.filter(active=True).exclude(kind__in=["district_gov", "city_gov", "other"]),
         label="承办单位（批办、转办）",
@@ -253,21 +229,13 @@ class _AssignFields(forms.Form):
         empty_label="不交办",
     )
     matter_type = forms.ChoiceField(label="事项类型（第二十九条）", required=False)
-    due_on = forms.DateField(
-        label="办理期限（特急、紧急事项）",
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={"invalid": "办理期限格式错误。"},
-    )
-
-    actor: User
+    due_on = BoundedDateField(label="办理期限（特急、紧急事项）", required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         from .models import MatterType
 
         super().__init__(*args, **kwargs)
         self.fields["matter_type"].choices = [("", "—"), *MatterType.choices]  # type: ignore[attr-defined]
-        _style(self)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -276,9 +244,10 @@ class _AssignFields(forms.Form):
         )
         return data
 
-    def assign(self, doc: Any) -> None:
+    def assign(self) -> None:
         from .actions import assign_matter
 
+        doc = self.item
         if self.cleaned_data.get("handling_unit"):
             assign_matter(
                 doc,
@@ -291,7 +260,12 @@ class _AssignFields(forms.Form):
 class ProposalForm(_AssignFields):
     """拟办 (第二十五条): the office's proposal, the vice heads concerned, and the unit it proposes to handle it."""
 
-    proposal = forms.CharField(label="拟办意见", max_length=NOTE_MAX, widget=forms.Textarea(attrs={"rows": 3}))
+    proposal = forms.CharField(
+        label="拟办意见",
+        max_length=NOTE_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "请填写拟办意见（第二十五条）。", "max_length": "拟办意见不能超过 2000 字。"},
+    )
     concerned_vices: forms.ModelMultipleChoiceField = forms.ModelMultipleChoiceField(
         queryset=Post.objects.filter(kind=PostKind.VICE_HEAD).order_by("order", "id"),
         label="呈阅相关副区长（上级来文）",
@@ -300,19 +274,16 @@ class ProposalForm(_AssignFields):
 
     field_order = ["proposal", "concerned_vices", "handling_unit", "matter_type", "due_on"]
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["concerned_vices"].widget.attrs["class"] = "form-select"
-
-    def apply(self, doc: Any) -> None:
-        doc.proposal = self.cleaned_data["proposal"]
+    def apply(self) -> None:
+        doc = self.item
+        doc.proposal = self.cleaned_data["proposal"].strip()
         doc.save(update_fields=["proposal"])
         doc.concerned_vices.set(self.cleaned_data.get("concerned_vices") or [])
-        self.assign(doc)
+        self.assign()
 
 
 class AssignForm(_AssignFields):
     """A reader's 批示 may assign the matter to a unit (批办、转办, 第二十五条)."""
 
-    def apply(self, doc: Any) -> None:
-        self.assign(doc)
+    def apply(self) -> None:
+        self.assign()

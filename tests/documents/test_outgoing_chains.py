@@ -156,7 +156,7 @@ def test_special_emergency_director_signs_with_recorded_consent(org):
 
 def test_special_emergency_without_recorded_consent_is_refused(org):
     doc = approve(draft(org.dept1_clerk, Category.EMERGENCY, special_emergency=True), org.deputy1)
-    with pytest.raises(ValidationError, match="区长和分管副区长同意"):
+    with pytest.raises(ValidationError, match="须登记分管副区长同意的时间（第二十六条）"):
         actions.outgoing_sign_emergency(
             doc.pk,
             actor=org.director,
