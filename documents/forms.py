@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from haimen_gov.org.models import Post, PostKind, Unit, User
 from haimen_gov.workflow.forms import BoundedDateField, BoundedDateTimeField, TransitionForm
+from haimen_gov.workflow.lists import ListFilterForm
 from haimen_gov.workflow.models import NumberSeries
 
 from .models import (
@@ -176,18 +177,52 @@ class RegisterIncomingForm(IncomingForm):
         return day
 
 
-class RegisterFilter(forms.Form):
-    q = forms.CharField(label="搜索", required=False, max_length=100)
+class IncomingFilter(ListFilterForm):
+    q = forms.CharField(label="搜索（标题、文号、来文单位）", required=False, max_length=100)
+    doc_type = forms.ChoiceField(label="文种", required=False, choices=[("", "全部文种"), *DocType.choices])
+    urgency = forms.ChoiceField(label="缓急", required=False, choices=[("", "全部"), *Urgency.choices])
     state = forms.ChoiceField(label="状态", required=False)
-    start = forms.DateField(label="起始日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label="截止日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    start = BoundedDateField(label="收文起始", required=False)
+    end = BoundedDateField(label="收文截止", required=False)
 
-    def __init__(self, *args: Any, states: list[tuple[str, str]], **kwargs: Any) -> None:
+    lookups = {
+        "q": ("title", "ref_number", "sender"),
+        "doc_type": "doc_type",
+        "urgency": "urgency",
+        "state": "state",
+        "start": "received_on__gte",
+        "end": "received_on__lte",
+    }
+    ranges = (("start", "end"),)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from .models import InState
+
         super().__init__(*args, **kwargs)
-        self.fields["state"].choices = [("", "全部状态"), *states]  # type: ignore[attr-defined]
-        _style(self)
-        for field in self.fields.values():
-            field.widget.attrs["class"] += " form-control-sm" if "form-control" in field.widget.attrs["class"] else ""
+        self.fields["state"].choices = [("", "全部状态"), *InState.choices]  # type: ignore[attr-defined]
+
+
+class OutgoingFilter(ListFilterForm):
+    q = forms.CharField(label="搜索（标题、发文字号、拟稿单位）", required=False, max_length=100)
+    category = forms.ChoiceField(label="发文类别", required=False, choices=[("", "全部类别"), *Category.choices])
+    state = forms.ChoiceField(label="状态", required=False)
+    start = BoundedDateField(label="印发起始", required=False)
+    end = BoundedDateField(label="印发截止", required=False)
+
+    lookups = {
+        "q": ("title", "number", "unit__name"),
+        "category": "category",
+        "state": "state",
+        "start": "issued_on__gte",
+        "end": "issued_on__lte",
+    }
+    ranges = (("start", "end"),)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from .models import OutState
+
+        super().__init__(*args, **kwargs)
+        self.fields["state"].choices = [("", "全部状态"), *OutState.choices]  # type: ignore[attr-defined]
 
 
 class AcceptForm(TransitionForm):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -11,7 +10,7 @@ from haimen_gov.org.models import PostKind, User
 from haimen_gov.org.routing import acting_posts
 from haimen_gov.workflow import selectors as engine_selectors
 
-from .models import Category, Distribution, IncomingDocument, LegalityResult, OutgoingDocument, OutState
+from .models import Category, Distribution, IncomingDocument, LegalityResult, OutgoingDocument
 
 
 def legality_review_passed(document: OutgoingDocument | int) -> bool:
@@ -45,50 +44,20 @@ def _search(qs: QuerySet[Any], q: str, fields: tuple[str, ...]) -> QuerySet[Any]
     return qs.filter(cond)
 
 
-def incoming_register(
-    user: User,
-    *,
-    q: str = "",
-    state: str = "",
-    start: dt.date | None = None,
-    end: dt.date | None = None,
-) -> QuerySet[IncomingDocument]:
-    """收文登记簿: the office sees every document; others what the engine lets them see. One query."""
+def incoming_register(user: User) -> QuerySet[IncomingDocument]:
+    """收文登记簿: the office sees every document; others what the engine lets them see. One query per page."""
     qs = IncomingDocument.objects.select_related("unit", "submitter")
     if not is_office_staff(user):
         qs = engine_selectors.visible_items(user, qs)  # type: ignore[assignment]
-    if q:
-        qs = _search(qs, q, ("title", "ref_number", "sender"))
-    if state:
-        qs = qs.filter(state=state)
-    if start:
-        qs = qs.filter(received_on__gte=start)
-    if end:
-        qs = qs.filter(received_on__lte=end)
-    return qs.order_by("-received_on", "-id")
+    return qs
 
 
-def outgoing_register(
-    user: User,
-    *,
-    q: str = "",
-    state: str = "",
-    start: dt.date | None = None,
-    end: dt.date | None = None,
-) -> QuerySet[OutgoingDocument]:
-    """发文登记簿: the office sees every document; others what the engine lets them see. One query."""
+def outgoing_register(user: User) -> QuerySet[OutgoingDocument]:
+    """发文登记簿: the office sees every document; others what the engine lets them see. One query per page."""
     qs = OutgoingDocument.objects.select_related("unit", "submitter", "signed_by")
     if not is_office_staff(user):
         qs = engine_selectors.visible_items(user, qs)  # type: ignore[assignment]
-    if q:
-        qs = _search(qs, q, ("title", "number", "unit__name"))
-    if state:
-        qs = qs.filter(state=state)
-    if start:
-        qs = qs.filter(issued_on__gte=start)
-    if end:
-        qs = qs.filter(issued_on__lte=end)
-    return qs.order_by("-issued_on", "-id") if state == OutState.ISSUED else qs.order_by("-created_at", "-id")
+    return qs
 
 
 def distributions_for(document: OutgoingDocument) -> QuerySet[Distribution]:

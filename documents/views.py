@@ -3,15 +3,13 @@ the 收文 / 发文 registers with CSV export."""
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.forms import Form
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -20,10 +18,11 @@ from haimen_gov.org.models import Unit, UnitKind, User
 from haimen_gov.org.routing import units_of
 from haimen_gov.pdf import fit_mark_font_size, pdf_response
 from haimen_gov.workflow import actions as engine
+from haimen_gov.workflow.lists import Column, ListPage
 from haimen_gov.workflow.views import client_ip, get_visible_item
 
 from . import actions, selectors
-from .forms import IncomingForm, OutgoingForm, RegisterFilter, RegisterIncomingForm
+from .forms import IncomingFilter, IncomingForm, OutgoingFilter, OutgoingForm, RegisterIncomingForm
 from .models import Distribution, IncomingDocument, InState, Issuer, OutgoingDocument, OutState
 
 PAGE_SIZE = 20
@@ -210,72 +209,70 @@ def register_incoming(request: HttpRequest) -> HttpResponse:
     return render(request, "documents/incoming_form.html", {"form": form, "office": True})
 
 
-INCOMING_HEADER = ["收文日期", "来文单位", "文种", "文号", "标题", "缓急", "页数", "状态"]
-OUTGOING_HEADER = ["发文字号", "标题", "发文类别", "拟稿单位", "签发人", "印发日期", "状态"]
+INCOMING = ListPage(
+    title="收文登记簿",
+    url_name="documents:incoming",
+    ascii_name="incoming-register",
+    filter_form=IncomingFilter,
+    queryset=lambda request: selectors.incoming_register(_user(request)),
+    table_template="documents/_incoming_table.html",
+    ordering=("-received_on", "-id"),
+    columns=(
+        Column("收文日期", lambda d: d.received_on, width="6.5em", nowrap=True),
+        Column("来文单位", lambda d: d.sender, width="10em"),
+        Column("文种", lambda d: d.doc_type, width="4em", nowrap=True),
+        Column("文号", lambda d: d.ref_number, width="9em", nowrap=True),
+        Column("标题", lambda d: d.title),
+        Column("缓急", lambda d: d.urgency, width="3em", nowrap=True),
+        Column("页数", lambda d: d.pages, width="3em", nowrap=True),
+        Column("格式提示", lambda d: "；".join(d.flags), pdf=False),
+        Column("状态", lambda d: d.stage_label, width="7em", nowrap=True),
+    ),
+    note="依据《南通市海门区人民政府工作规则》第二十四条登记。",
+)
 
-
-def _incoming_row(d: IncomingDocument) -> list[str]:
-    return [
-        f"{d.received_on:%Y-%m-%d}",
-        d.sender,
-        d.doc_type,
-        d.ref_number,
-        d.title,
-        d.urgency,
-        str(d.pages),
-        d.stage_label,
-    ]
-
-
-def _outgoing_row(d: OutgoingDocument) -> list[str]:
-    issued = f"{d.issued_on:%Y-%m-%d}" if d.issued_on else ""
-    signer = d.signed_by.display_name if d.signed_by else ""
-    return [d.number, d.title, d.get_category_display(), d.unit.name, signer, issued, d.stage_label]
-
-
-def _register(request: HttpRequest, kind: str) -> HttpResponse:
-    incoming = kind == "incoming"
-    states = [(str(value), str(label)) for value, label in (InState.choices if incoming else OutState.choices)]
-    form = RegisterFilter(request.GET or None, states=states)
-    filters: dict[str, Any] = {}
-    if form.is_valid():
-        filters = {k: v for k, v in form.cleaned_data.items() if v}
-    select = selectors.incoming_register if incoming else selectors.outgoing_register
-    qs = select(_user(request), **filters)
-    if request.GET.get("format") == "csv":
-        buffer = io.StringIO()
-        buffer.write("\ufeff")
-        writer = csv.writer(buffer)
-        writer.writerow(INCOMING_HEADER if incoming else OUTGOING_HEADER)
-        for row in qs[:CSV_LIMIT]:
-            writer.writerow(_incoming_row(row) if incoming else _outgoing_row(row))  # type: ignore[arg-type]
-        response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
-        name = "incoming" if incoming else "outgoing"
-        response["Content-Disposition"] = f'attachment; filename="{name}-register.csv"'
-        return response
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(
-        request,
-        "documents/register.html",
-        {
-            "page": page,
-            "form": form,
-            "incoming": incoming,
-            "title": "收文登记簿" if incoming else "发文登记簿",
-            "query": query.urlencode(),
-            "office": selectors.is_office_staff(_user(request)),
-        },
-    )
+OUTGOING = ListPage(
+    title="发文登记簿",
+    url_name="documents:outgoing",
+    ascii_name="outgoing-register",
+    filter_form=OutgoingFilter,
+    queryset=lambda request: selectors.outgoing_register(_user(request)),
+    table_template="documents/_outgoing_table.html",
+    columns=(
+        Column("发文字号", lambda d: d.number, width="10em", nowrap=True),
+        Column("标题", lambda d: d.title),
+        Column("发文类别", lambda d: d.get_category_display(), width="10em"),
+        Column("拟稿单位", lambda d: d.unit.name, width="9em"),
+        Column("签发人", lambda d: d.signed_by.display_name if d.signed_by else "", width="4.5em", nowrap=True),
+        Column("印发日期", lambda d: d.issued_on, width="6.5em", nowrap=True),
+        Column("状态", lambda d: d.stage_label, width="6em", nowrap=True),
+    ),
+    note="依据《南通市海门区人民政府工作规则》第二十六—二十八条登记。",
+)
 
 
 def incoming_list(request: HttpRequest) -> HttpResponse:
-    return _register(request, "incoming")
+    return INCOMING.page(request)
+
+
+def incoming_csv(request: HttpRequest) -> StreamingHttpResponse:
+    return INCOMING.csv(request)
+
+
+def incoming_pdf(request: HttpRequest) -> HttpResponse:
+    return INCOMING.pdf(request)
 
 
 def outgoing_list(request: HttpRequest) -> HttpResponse:
-    return _register(request, "outgoing")
+    return OUTGOING.page(request)
+
+
+def outgoing_csv(request: HttpRequest) -> StreamingHttpResponse:
+    return OUTGOING.csv(request)
+
+
+def outgoing_pdf_list(request: HttpRequest) -> HttpResponse:
+    return OUTGOING.pdf(request)
 
 
 def board(request: HttpRequest) -> HttpResponse:

@@ -31,9 +31,11 @@ def test_incoming_register_search_filter_and_csv(org, client_for):
     page = client.get("/documents/incoming/", {"q": "发展和改革"}).content.decode()  # the sender
     assert page.count("季度工作情况的报告") == 3
     assert "没有符合条件的收文" in client.get("/documents/incoming/", {"state": "filed"}).content.decode()
-    csv = client.get("/documents/incoming/", {"format": "csv"})
+    csv = client.get("/documents/incoming.csv", {"q": "季度"})
     assert csv["Content-Type"].startswith("text/csv")
-    assert "关于第2季度工作情况的报告" in csv.content.decode("utf-8-sig")
+    assert "关于第2季度工作情况的报告" in b"".join(csv.streaming_content).decode("utf-8-sig")
+    pdf = client.get("/documents/incoming.pdf")
+    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
     # A bad date is a form error, not a 500.
     assert client.get("/documents/incoming/", {"start": "2026-13-40"}).status_code == 200
 
