@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.http import QueryDict
 from django.utils import timezone
@@ -59,6 +60,7 @@ def outgoing_create(
     title: str,
     series: NumberSeries | None = None,
     submit: bool = True,
+    files: Iterable[UploadedFile] = (),
     ip: str | None = None,
     **fields: Any,
 ) -> OutgoingDocument:
@@ -82,10 +84,12 @@ def outgoing_create(
         fields["directive"] = True
     if errors:
         raise ValidationError(errors)
+    checked = engine.attachments_check(OutgoingDocument, files)
     with transaction.atomic():
         doc = engine.item_create(
             OutgoingDocument, actor=actor, unit=unit, category=category, title=title, series=series, **fields
         )
+        engine.attachments_store(doc, actor=actor, uploads=checked, role="attachment")
         if submit:
             doc = outgoing_submit(doc.pk, actor=actor, ip=ip)
         return doc
@@ -238,9 +242,11 @@ def incoming_submit(
     summary: str = "",
     leader_assignment: str = "",
     supersedes: IncomingDocument | None = None,
+    files: Iterable[UploadedFile] = (),
     ip: str | None = None,
 ) -> IncomingDocument:
-    """第二十四条: a unit's 请示/报告 to the district government, through the office (统一扎口)."""
+    """第二十四条: a unit's 请示/报告 to the district government, through the office (统一扎口), with its file
+    (PDF or OFD, checked by content)."""
     if unit.pk not in {u.pk for u in units_of(actor)}:
         raise ValidationError({"unit": "只能以本人任职的单位报送。"})
     if doc_type not in ("请示", "报告"):
@@ -250,6 +256,7 @@ def incoming_submit(
     )
     if errors:
         raise ValidationError(errors)
+    checked = engine.attachments_check(IncomingDocument, files)
     with transaction.atomic():
         if supersedes is not None:
             supersedes = IncomingDocument.objects.select_for_update().get(pk=supersedes.pk)
@@ -273,6 +280,7 @@ def incoming_submit(
             leader_assignment=leader_assignment,
             flags=rules.flags(doc_type=doc_type, title=title, summary=summary, main_recipient=main_recipient),
         )
+        engine.attachments_store(doc, actor=actor, uploads=checked, role="document")
         doc = engine.item_fire(IncomingDocument, doc.pk, verb="submit", actor=actor, ip=ip)
         if supersedes is not None:
             # 退文 corrected and resubmitted: a new version that supersedes the old (ItemLink 取代); the old one's
@@ -298,6 +306,7 @@ def incoming_register(
     pages: int = 1,
     summary: str = "",
     leader_assignment: str = "",
+    files: Iterable[UploadedFile] = (),
     ip: str | None = None,
 ) -> IncomingDocument:
     """The office registers a paper or e-mail arrival or a document from above; it waits for 拟办 at once."""
@@ -309,6 +318,7 @@ def incoming_register(
         raise ValidationError({"channel": "来文方式无效。"})
     if received_on and received_on > timezone.localdate():
         raise ValidationError({"received_on": "收文日期不能晚于今天。"})
+    checked = engine.attachments_check(IncomingDocument, files)
     with transaction.atomic():
         doc = engine.item_create(
             IncomingDocument,
@@ -330,6 +340,7 @@ def incoming_register(
             flags=rules.flags(doc_type=doc_type, title=title, summary=summary, main_recipient=main_recipient),
             one_matter_confirmed=True,
         )
+        engine.attachments_store(doc, actor=actor, uploads=checked, role="document")
         # Registered by the office itself: no 审核登记 step, it waits for 拟办 at once.
         return engine.item_fire(IncomingDocument, doc.pk, verb="register", actor=actor, ip=ip)
 

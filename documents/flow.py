@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from haimen_gov.org.models import PortfolioRole, Post, PostKind, Unit, UnitKind
 from haimen_gov.org.routing import in_charge, post_of_kind
-from haimen_gov.workflow.flows import Flow, Step, register
+from haimen_gov.workflow.flows import Attachments, Flow, Step, register
 from haimen_gov.workflow.models import Task, TaskStatus
 from haimen_gov.workflow.numbering import take_number
 
@@ -126,8 +126,15 @@ OUTGOING = register(
         on_enter={OutState.TO_ISSUE: _signed, OutState.ISSUED: _issued},
         detail_template="documents/_outgoing_detail.html",
         action_forms={"issue": IssueForm, "sign_emergency": EmergencySignForm},
+        # The signed file, its attachments and a unit's 第二十八条 materials, uploaded while drafting.
+        attachments=Attachments(
+            roles={"attachment": "附件及起草材料"},
+            upload_role="attachment",
+            types=("pdf", "ofd", "docx"),
+            editable_states=frozenset({OutState.DRAFT, OutState.RETURNED}),
+        ),
         page_related=("series",),
-        page_prefetch=("distributions__unit",),
+        page_prefetch=("distributions__unit", "attachments"),
     )
 )
 
@@ -188,6 +195,11 @@ INCOMING = register(
         allow_self_approval=True,
         detail_template="documents/_incoming_detail.html",
         action_forms={"accept": AcceptForm, "propose": ProposalForm, "read": AssignForm},
+        # 第二十四条: the document itself, PDF or OFD, checked by content.
+        attachments=Attachments(
+            roles={"document": "来文文件"}, upload_role="document", types=("pdf", "ofd"), editable_states=frozenset()
+        ),
+        page_prefetch=("attachments",),
         labels={"unit": "来文单位", "submitter": "报送（登记）人", "submit": "报送"},
         unit_fields=("unit", "handling_unit"),
     )

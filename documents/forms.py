@@ -9,7 +9,7 @@ from django import forms
 from django.utils import timezone
 
 from haimen_gov.org.models import Post, PostKind, Unit, User
-from haimen_gov.workflow.forms import BoundedDateField, BoundedDateTimeField, TransitionForm
+from haimen_gov.workflow.forms import BoundedDateField, BoundedDateTimeField, MultipleFileField, TransitionForm
 from haimen_gov.workflow.lists import ListFilterForm
 from haimen_gov.workflow.models import NumberSeries
 
@@ -123,6 +123,9 @@ class OutgoingForm(forms.Form):
     fair_competition_review = forms.CharField(
         label="公平竞争审查意见", max_length=NOTE_MAX, required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+    files = MultipleFileField(
+        label="附件及起草材料（正文定稿、附件、第二十八条材料）", required=False, types=("pdf", "ofd", "docx")
+    )
     consultation_record = forms.CharField(
         label="征求意见情况", max_length=NOTE_MAX, required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -151,6 +154,7 @@ class IncomingForm(forms.Form):
     leader_assignment = forms.CharField(
         label="领导交办事项（仅报送领导交办事项时填写）", max_length=200, required=False
     )
+    files = MultipleFileField(label="来文文件（PDF 或 OFD）", required=False, types=("pdf", "ofd"))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

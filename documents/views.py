@@ -48,7 +48,7 @@ def outgoing_new(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     if not units_of(user):
         raise Http404
-    form = OutgoingForm(request.POST or None, user=user)
+    form = OutgoingForm(request.POST or None, request.FILES or None, user=user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -59,6 +59,7 @@ def outgoing_new(request: HttpRequest) -> HttpResponse:
                 title=data["title"],
                 series=data.get("series"),
                 submit=request.POST.get("save") != "draft",
+                files=data["files"],
                 ip=client_ip(request),
                 **{name: data[name] for name in actions.OUT_FIELDS},
             )
@@ -169,7 +170,7 @@ def submit_incoming(request: HttpRequest) -> HttpResponse:
     if old is not None:
         initial = {f: getattr(old, f) for f in ("doc_type", "title", "ref_number", "urgency", "main_recipient", "cc")}
         initial.update(pages=old.pages, summary=old.summary, leader_assignment=old.leader_assignment)
-    form = IncomingForm(request.POST or None, initial=initial)
+    form = IncomingForm(request.POST or None, request.FILES or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             doc = actions.incoming_submit(
@@ -195,7 +196,7 @@ def register_incoming(request: HttpRequest) -> HttpResponse:
     """The office registers a paper or e-mail arrival or a document from above."""
     if not selectors.is_office_staff(_user(request)):
         raise PermissionDenied("只有区政府办公室可以登记来文。")
-    form = RegisterIncomingForm(request.POST or None)
+    form = RegisterIncomingForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
             doc = actions.incoming_register(actor=_user(request), ip=client_ip(request), **form.cleaned_data)

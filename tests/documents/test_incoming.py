@@ -160,3 +160,19 @@ def test_submission_page_shows_refusals_in_chinese(org, client_for):
     assert response.status_code == 200
     assert rules.RULE_SKIP_LEVEL in response.content.decode()
     assert not IncomingDocument.objects.exists()
+
+
+def test_the_file_is_checked_by_content_and_downloaded_only_by_those_who_see_it(org, client_for, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.seals.helpers import PDF_BYTES
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    fake = SimpleUploadedFile("请示.pdf", b"MZ\x90\x00 not a pdf", content_type="application/pdf")
+    with pytest.raises(ValidationError):
+        submit(org, files=[fake])
+    doc = submit(org, files=[SimpleUploadedFile("请示.pdf", PDF_BYTES, content_type="application/pdf")])
+    attachment = doc.attachments.get()
+    assert attachment.role == "document"
+    assert client_for(org.office_clerk).get(f"/attachments/{attachment.pk}/").status_code == 200
+    assert client_for(org.dept2_clerk).get(f"/attachments/{attachment.pk}/").status_code == 404
