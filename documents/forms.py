@@ -123,7 +123,7 @@ class OutgoingForm(forms.Form):
     fair_competition_review = forms.CharField(
         label="公平竞争审查意见", max_length=NOTE_MAX, required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
-    files = MultipleFileField(
+    files = MultipleFileField(  # type: ignore[assignment]
         label="附件及起草材料（正文定稿、附件、第二十八条材料）", required=False, types=("pdf", "ofd", "docx")
     )
     consultation_record = forms.CharField(
@@ -154,7 +154,7 @@ class IncomingForm(forms.Form):
     leader_assignment = forms.CharField(
         label="领导交办事项（仅报送领导交办事项时填写）", max_length=200, required=False
     )
-    files = MultipleFileField(label="来文文件（PDF 或 OFD）", required=False, types=("pdf", "ofd"))
+    files = MultipleFileField(label="来文文件（PDF 或 OFD）", required=False, types=("pdf", "ofd"))  # type: ignore[assignment]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
