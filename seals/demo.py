@@ -109,8 +109,11 @@ def seed_requests() -> int:
                 break
             if request.state == "stamping":
                 request = actions.seal_request_register(
-                    request.pk, actor=actor, stamped_at=now - dt.timedelta(days=max(days - 2, 0)), stamped_copies=2
+                    request.pk, actor=actor, stamped_at=timezone.now(), stamped_copies=2
                 )
+                # As if used ``days - 2`` days ago, like the task times moved back below (the action itself refuses a
+                # stamp time before the approval, which happened just now).
+                SealRequest.objects.filter(pk=request.pk).update(stamped_at=now - dt.timedelta(days=max(days - 2, 0)))
             else:
                 request = actions.seal_request_approve(request.pk, actor=actor, comment="同意。")
         # As if submitted ``days`` ago: each finished step took 1 to 30 hours; the open step's deadline moves back.
