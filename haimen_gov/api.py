@@ -215,6 +215,7 @@ class TokenView(ObtainAuthToken):
 
 def urls() -> list[Any]:
     # Imported here, not at module level: the apps must be loaded first.
+    from documents import api as documents_api
     from haimen_gov.dashboard.api import dashboard
     from haimen_gov.org.api import me
     from haimen_gov.workdays.api import workdays_add
@@ -223,6 +224,9 @@ def urls() -> list[Any]:
     from meetings import api as meetings_api
     from seals import api as seals_api
 
+    router.register("documents/incoming", documents_api.IncomingViewSet, basename="incomingdocument")
+    router.register("documents/outgoing", documents_api.OutgoingViewSet, basename="outgoingdocument")
+    router.register("documents/assignments", documents_api.AssignmentViewSet, basename="documentassignment")
     router.register("seals/seals", seals_api.SealViewSet, basename="seal")
     router.register("seals/requests", seals_api.SealRequestViewSet, basename="sealrequest")
     router.register("leave/absences", leave_api.AbsenceViewSet, basename="absence")

@@ -331,6 +331,14 @@ SPECTACULAR_SETTINGS = {
         "drf_spectacular.hooks.postprocess_schema_enums",
         "haimen_gov.api.document_errors",
     ],
+    # Choice sets that share a field name across apps get their own names in the schema.
+    "ENUM_NAME_OVERRIDES": {
+        "ConsentWayEnum": "documents.models.ConsentWay.choices",
+        "IncomingUrgencyEnum": "documents.models.Urgency.choices",
+        "OutgoingUrgencyEnum": "documents.models.OUTGOING_URGENCY",
+        "IncomingChannelEnum": "documents.models.Channel.choices",
+        "RegisteredChannelEnum": "documents.models.REGISTERED_CHANNELS",
+    },
 }
 
 # Demo organisation (seed_demo) password.

@@ -30,6 +30,7 @@ urlpatterns = [
     path("", include("haimen_gov.workflow.urls")),
     path("seals/", include("seals.urls")),
     path("leave/", include("leave.urls")),
+    path("documents/", include("documents.urls")),
     path("meetings/", include("meetings.urls")),
     path("dashboard/", include("haimen_gov.dashboard.urls")),
     path("api/v1/", include(api.urls())),

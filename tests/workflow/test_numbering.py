@@ -25,7 +25,10 @@ SERIES = "haizhengfa"
 
 @pytest.fixture
 def series(db: None) -> NumberSeries:
-    return NumberSeries.objects.create(code=SERIES, name="区政府发文字号", format="海政发〔{year}〕{n}号")
+    # The documents app seeds this series (documents migration 0002); the test sets its own format.
+    return NumberSeries.objects.update_or_create(
+        code=SERIES, defaults={"name": "区政府发文字号", "format": "海政发〔{year}〕{n}号"}
+    )[0]
 
 
 def take(year: int = 2026) -> str:
@@ -117,7 +120,9 @@ CONCURRENT = 20
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_twenty_concurrent_issues_are_numbered_1_to_20_without_a_gap():
-    NumberSeries.objects.create(code=SERIES, name="区政府发文字号", format="海政发〔{year}〕{n}号")
+    NumberSeries.objects.update_or_create(
+        code=SERIES, defaults={"name": "区政府发文字号", "format": "海政发〔{year}〕{n}号"}
+    )
     barrier = threading.Barrier(CONCURRENT)
     results: list[object] = [None] * CONCURRENT
 

@@ -22,7 +22,7 @@ from .attachments import attachment_add, attachment_remove, attachments_check, a
 from .batch import BatchResult, tasks_approve
 from .copies import copy_comment, copy_mark_read, item_copy
 from .delegations import delegation_create, delegation_revoke, delegation_shorten
-from .engine import open_step_tasks
+from .engine import open_step_tasks, resubmit_task_finish
 from .errors import CommentRequired, Conflict, Forbidden, ValidationError, WorkflowError
 from .items import item_add_signer, item_create, item_fire
 from .links import item_link
@@ -76,6 +76,7 @@ __all__ = [
     "queue_email_delivery",
     "require_amendable",
     "reroute_open_tasks",
+    "resubmit_task_finish",
     "task_nudge",
     "task_reassign",
     "tasks_approve",

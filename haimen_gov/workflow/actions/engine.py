@@ -72,12 +72,12 @@ def after_transition(
     item.save()
     if verb in ("submit", "withdraw") and actor is not None:
         # The submitter's 待办 "修改后重新提交" is done by resubmitting or withdrawing.
-        Task.objects.filter(item=item, step=RESUBMIT_STEP, status=TaskStatus.OPEN).update(
-            status=TaskStatus.DONE,
-            decision=Decision.RESUBMITTED if verb == "submit" else Decision.WITHDRAWN,
-            finished_at=now,
-            finished_by=actor,
+        resubmit_task_finish(
+            item,
+            actor=actor,
+            resubmitted=verb == "submit",
             acting_label=acting_label,
+            now=now,
         )
     # Whatever else was open in the old step is now moot: 或签 siblings, or everything on return/reject/withdraw
     # (the applicant's withdrawal shows on the leader's task as 申请人撤回).
@@ -184,6 +184,25 @@ def next_reader(item: Item, step: Step) -> Post | None:
         .values_list("post_id", flat=True)
     )
     return next((post for post in unique_posts(step.posts(item)) if post.pk not in had), None)
+
+
+def resubmit_task_finish(
+    item: Item,
+    *,
+    actor: User,
+    resubmitted: bool = True,
+    acting_label: str = "",
+    now: dt.datetime | None = None,
+) -> int:
+    """Close the submitter's open 修改后重新提交 task of ``item``: resubmitted (this item, or a new version that
+    supersedes it, as a returned 公文 is sent again) or withdrawn. The caller holds the transaction."""
+    return Task.objects.filter(item=item, step=RESUBMIT_STEP, status=TaskStatus.OPEN).update(
+        status=TaskStatus.DONE,
+        decision=Decision.RESUBMITTED if resubmitted else Decision.WITHDRAWN,
+        finished_at=now or timezone.now(),
+        finished_by=actor,
+        acting_label=acting_label,
+    )
 
 
 def open_resubmit_task(item: Item, flow: Flow) -> Task | None:

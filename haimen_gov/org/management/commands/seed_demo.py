@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
+from documents.demo import seed_documents
 from haimen_gov.dashboard.summary import refresh as refresh_dashboard
 from haimen_gov.org import demo
 from leave.demo import seed_leave
@@ -46,6 +47,9 @@ class Command(BaseCommand):
             demo.seed(password)
             # 第三十条: the district government's and the office's seals, kept by the office's custodian.
             seals = seed_seals()
+            # 公文: three issued documents with numbers, a unit's 请示 awaiting 拟办, a returned 报告, a city document
+            # in circulation, two assigned matters (one overdue).
+            seed_documents()
             # 第十四—二十二条: a 常务会议 three weeks ahead with two topics on their way, last month's 区长办公会议.
             meetings = seed_meetings()
             # Seal-use requests at every stage, so that the dashboard (驾驶舱) has figures to show.

@@ -1,0 +1,297 @@
+"""Documents pages: drafting, the GB/T 9704 PDF, distribution, a unit's submission, the office's registration, and
+the 收文 / 发文 registers with CSV export."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.forms import Form
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from haimen_gov.org.models import Unit, UnitKind, User
+from haimen_gov.org.routing import units_of
+from haimen_gov.pdf import fit_mark_font_size, pdf_response
+from haimen_gov.workflow import actions as engine
+from haimen_gov.workflow.lists import Column, ListPage
+from haimen_gov.workflow.views import client_ip, get_visible_item
+
+from . import actions, selectors
+from .forms import IncomingFilter, IncomingForm, OutgoingFilter, OutgoingForm, RegisterIncomingForm
+from .models import Distribution, IncomingDocument, InState, Issuer, OutgoingDocument, OutState
+
+PAGE_SIZE = 20
+CSV_LIMIT = 5000
+
+
+def _user(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]
+
+
+def _errors_to_form(form: Form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            for error in errors:
+                form.add_error(field if field in form.fields else None, error)
+    else:
+        for error in exc.messages:
+            form.add_error(None, error)
+
+
+def outgoing_new(request: HttpRequest) -> HttpResponse:
+    """拟稿 (第二十六条)."""
+    user = _user(request)
+    if not units_of(user):
+        raise Http404
+    form = OutgoingForm(request.POST or None, request.FILES or None, user=user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            doc = actions.outgoing_create(
+                actor=user,
+                unit=data["unit"],
+                category=data["category"],
+                title=data["title"],
+                series=data.get("series"),
+                submit=request.POST.get("save") != "draft",
+                files=data["files"],
+                ip=client_ip(request),
+                **{name: data[name] for name in actions.OUT_FIELDS},
+            )
+        except ValidationError as exc:
+            _errors_to_form(form, exc)
+        except engine.WorkflowError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, "已送核稿。" if doc.state != OutState.DRAFT else "已保存草稿。")
+            return redirect(doc.get_absolute_url())
+    return render(request, "documents/outgoing_form.html", {"form": form})
+
+
+def outgoing_pdf_context(doc: OutgoingDocument) -> dict[str, Any]:
+    """The context of pdf/official.html for ``doc`` (GB/T 9704)."""
+    issuer = doc.issuer_name
+    mark = f"{issuer}文件"
+    return {
+        "issuer": mark,
+        "issuer_font_size": fit_mark_font_size(mark),
+        "doc_number": doc.number,
+        "urgency": doc.urgency,
+        # GB/T 9704 §7.2.4: 上行文 print the 签发人 on the number's line.
+        "signers": [doc.signed_by.display_name] if doc.upward and doc.signed_by else [],
+        "title": doc.title,
+        "recipients": f"{doc.recipients.rstrip('：:')}：",
+        "blocks": doc.body_blocks(),
+        "attachments": [line.strip() for line in doc.attachment_names.splitlines() if line.strip()],
+        "signer": issuer,
+        "date": doc.written_on or (timezone.localtime(doc.signed_at).date() if doc.signed_at else None),
+        "note": doc.note,
+        "cc": f"{doc.cc.rstrip('。')}。" if doc.cc else "",
+        "printer": "海门区人民政府办公室" if doc.issuer != Issuer.UNIT else issuer,
+        "print_date": doc.issued_on,
+    }
+
+
+def outgoing_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """The document as GB/T 9704 PDF: for whoever may see the item, and for the units it was distributed to."""
+    unit_ids = [u.pk for u in units_of(_user(request))]
+    distributed = Distribution.objects.filter(document_id=pk, unit_id__in=unit_ids).exists()
+    if not distributed and not isinstance(get_visible_item(request, pk), OutgoingDocument):
+        raise Http404
+    item = OutgoingDocument.objects.select_related("unit", "signed_by", "series").get(pk=pk)
+    name = f"{item.number or '公文草稿'}.pdf"
+    return pdf_response("documents/official_pdf.html", outgoing_pdf_context(item), filename=name, request=request)
+
+
+def distribute(request: HttpRequest, pk: int) -> HttpResponse:
+    """分发 to units (the office); each unit signs for it."""
+    item = get_visible_item(request, pk)
+    if not isinstance(item, OutgoingDocument):
+        raise Http404
+    units = (
+        Unit.objects.filter(active=True).exclude(kind__in=[UnitKind.CITY_GOV, UnitKind.OTHER]).order_by("order", "id")
+    )
+    if request.method == "POST":
+        chosen = [u for u in units if str(u.pk) in set(request.POST.getlist("units"))]
+        try:
+            rows = actions.outgoing_distribute(item.pk, actor=_user(request), units=chosen)
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+        except engine.WorkflowError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, f"已分发至 {len(rows)} 个单位。")
+            return redirect(item.get_absolute_url())
+    sent = set(Distribution.objects.filter(document_id=item.pk).values_list("unit_id", flat=True))
+    return render(request, "documents/distribute.html", {"item": item, "units": units, "sent": sent})
+
+
+def received(request: HttpRequest) -> HttpResponse:
+    """My unit's distributed documents, to sign for (read receipts)."""
+    unit_ids = [u.pk for u in units_of(_user(request))]
+    rows = (
+        Distribution.objects.filter(unit_id__in=unit_ids)
+        .select_related("document", "unit", "read_by")
+        .order_by("read_at", "-sent_at", "-id")
+    )
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "documents/received.html", {"page": page})
+
+
+@require_POST
+def distribution_read(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        actions.distribution_mark_read(pk, actor=_user(request))
+    except Distribution.DoesNotExist as exc:
+        raise Http404 from exc
+    except engine.WorkflowError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "已签收。")
+    return redirect("documents:received")
+
+
+def submit_incoming(request: HttpRequest) -> HttpResponse:
+    """第二十四条: a unit submits its 请示/报告 to the district government through the office."""
+    user = _user(request)
+    units = [u for u in units_of(user) if u.kind not in (UnitKind.GOV_OFFICE, UnitKind.DISTRICT_GOV)]
+    if not units:
+        raise Http404
+    old = None
+    old_pk = request.GET.get("supersedes") or request.POST.get("supersedes")
+    if old_pk and old_pk.isdigit():
+        old = IncomingDocument.objects.filter(pk=int(old_pk), submitter=user, state=InState.RETURNED).first()
+    initial = {}
+    if old is not None:
+        initial = {f: getattr(old, f) for f in ("doc_type", "title", "ref_number", "urgency", "main_recipient", "cc")}
+        initial.update(pages=old.pages, summary=old.summary, leader_assignment=old.leader_assignment)
+    form = IncomingForm(request.POST or None, request.FILES or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            doc = actions.incoming_submit(
+                actor=user,
+                unit=old.unit if old else units[0],
+                supersedes=old,
+                ip=client_ip(request),
+                **form.cleaned_data,
+            )
+        except ValidationError as exc:
+            _errors_to_form(form, exc)
+        except engine.WorkflowError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, "已报送区政府办公室。")
+            return redirect(doc.get_absolute_url())
+    return render(
+        request, "documents/incoming_form.html", {"form": form, "old": old, "unit": units[0], "office": False}
+    )
+
+
+def register_incoming(request: HttpRequest) -> HttpResponse:
+    """The office registers a paper or e-mail arrival or a document from above."""
+    if not selectors.is_office_staff(_user(request)):
+        raise PermissionDenied("只有区政府办公室可以登记来文。")
+    form = RegisterIncomingForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            doc = actions.incoming_register(actor=_user(request), ip=client_ip(request), **form.cleaned_data)
+        except ValidationError as exc:
+            _errors_to_form(form, exc)
+        except engine.WorkflowError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, "已登记。")
+            return redirect(doc.get_absolute_url())
+    return render(request, "documents/incoming_form.html", {"form": form, "office": True})
+
+
+INCOMING = ListPage(
+    title="收文登记簿",
+    url_name="documents:incoming",
+    ascii_name="incoming-register",
+    filter_form=IncomingFilter,
+    queryset=lambda request: selectors.incoming_register(_user(request)),
+    table_template="documents/_incoming_table.html",
+    ordering=("-received_on", "-id"),
+    columns=(
+        Column("收文日期", lambda d: d.received_on, width="6.5em", nowrap=True),
+        Column("来文单位", lambda d: d.sender, width="10em"),
+        Column("文种", lambda d: d.doc_type, width="4em", nowrap=True),
+        Column("文号", lambda d: d.ref_number, width="9em", nowrap=True),
+        Column("标题", lambda d: d.title),
+        Column("缓急", lambda d: d.urgency, width="3em", nowrap=True),
+        Column("页数", lambda d: d.pages, width="3em", nowrap=True),
+        Column("格式提示", lambda d: "；".join(d.flags), pdf=False),
+        Column("状态", lambda d: d.stage_label, width="7em", nowrap=True),
+    ),
+    note="依据《南通市海门区人民政府工作规则》第二十四条登记。",
+)
+
+OUTGOING = ListPage(
+    title="发文登记簿",
+    url_name="documents:outgoing",
+    ascii_name="outgoing-register",
+    filter_form=OutgoingFilter,
+    queryset=lambda request: selectors.outgoing_register(_user(request)),
+    table_template="documents/_outgoing_table.html",
+    columns=(
+        Column("发文字号", lambda d: d.number, width="10em", nowrap=True),
+        Column("标题", lambda d: d.title),
+        Column("发文类别", lambda d: d.get_category_display(), width="10em"),
+        Column("拟稿单位", lambda d: d.unit.name, width="9em"),
+        Column("签发人", lambda d: d.signed_by.display_name if d.signed_by else "", width="4.5em", nowrap=True),
+        Column("印发日期", lambda d: d.issued_on, width="6.5em", nowrap=True),
+        Column("状态", lambda d: d.stage_label, width="6em", nowrap=True),
+    ),
+    note="依据《南通市海门区人民政府工作规则》第二十六—二十八条登记。",
+)
+
+
+def incoming_list(request: HttpRequest) -> HttpResponse:
+    return INCOMING.page(request)
+
+
+def incoming_csv(request: HttpRequest) -> StreamingHttpResponse:
+    return INCOMING.csv(request)
+
+
+def incoming_pdf(request: HttpRequest) -> HttpResponse:
+    return INCOMING.pdf(request)
+
+
+def outgoing_list(request: HttpRequest) -> HttpResponse:
+    return OUTGOING.page(request)
+
+
+def outgoing_csv(request: HttpRequest) -> StreamingHttpResponse:
+    return OUTGOING.csv(request)
+
+
+def outgoing_pdf_list(request: HttpRequest) -> HttpResponse:
+    return OUTGOING.pdf(request)
+
+
+def board(request: HttpRequest) -> HttpResponse:
+    """承办看板: assigned matters with their deadlines, overdue first (第二十九条)."""
+    q = (request.GET.get("q") or "")[:100]
+    state = request.GET.get("state") or ""
+    if state not in ("handling", "answered", "closed"):
+        state = ""
+    rows = selectors.assignments(_user(request), state=state, q=q)
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "documents/board.html",
+        {"page": page, "q": q, "state": state, "today": timezone.localdate(), "query": query.urlencode()},
+    )
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    return redirect("documents:incoming")
