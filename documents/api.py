@@ -98,7 +98,7 @@ class IncomingViewSet(mixins.CreateModelMixin, WorkflowViewSet):
             return _bad_request(exc)
         return Response(self.get_serializer(self.get_queryset().get(pk=item.pk)).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=RegisterSerializer, responses=IncomingSerializer)
+    @extend_schema(request=RegisterSerializer, responses={201: IncomingSerializer})
     @action(detail=False, methods=["post"])
     def register(self, request: Request) -> Response:
         """区政府办公室登记纸质、电子邮件来文和上级来文。"""
