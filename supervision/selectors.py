@@ -25,7 +25,7 @@ from django.utils import timezone
 
 from haimen_gov.org.models import Unit
 from haimen_gov.workdays.calendar import add_workdays
-from haimen_gov.workflow.models import Task, TaskStatus
+from haimen_gov.workflow.models import Decision, Task, TaskStatus
 
 from .models import OPEN_STATES, Source, State, SupervisionItem
 
@@ -155,7 +155,8 @@ class AppraisalRow:
 def appraisal(year: int, today: dt.date | None = None) -> list[AppraisalRow]:
     """督查与考核相结合 (第三十八条): per lead unit and year (by the year the item was assigned), in two queries. Feedback
     punctuality: of the unit's feedback tasks due that year, those reported by their due date (an open task past
-    its date counts as late; one reported early counts as on time)."""
+    its date counts as late; one reported early counts as on time; a task closed by
+    applying for closure or an extension is not a report)."""
     today = today or timezone.localdate()
     rows = (
         SupervisionItem.objects.filter(submitted_at__year=year)
@@ -188,7 +189,7 @@ def appraisal(year: int, today: dt.date | None = None) -> list[AppraisalRow]:
             step="feedback",
             due_date__year=year,
         )
-        .filter(Q(status=TaskStatus.DONE) | Q(status=TaskStatus.OPEN, due_date__lt=today))
+        .filter(Q(status=TaskStatus.DONE, decision=Decision.FEEDBACK) | Q(status=TaskStatus.OPEN, due_date__lt=today))
         .values("post__unit", "post__unit__name")
         .annotate(
             due=Count("pk"),
