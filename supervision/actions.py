@@ -185,6 +185,9 @@ def _lead_unit_task(item: SupervisionItem, actor: User) -> Task | None:
 def transition_apply(item: SupervisionItem, *, actor: User, verb: str, data: dict[str, Any]) -> None:
     """The fields and checks of a transition, inside the engine's lock (from the item page, the API and the actions
     below alike)."""
+    if verb == "feedback":
+        _record_feedback(item, actor=actor, text=(data.get("text") or "").strip(), percent=data.get("percent"))
+        return
     if verb in ("extend", "finish") and _lead_unit_task(item, actor) is None:
         # 第三十八条: the lead unit asks for an extension and applies for closure; co-units report to it.
         raise engine.Forbidden("只有牵头单位可以申请延期或申请办结。")
@@ -227,35 +230,37 @@ def supervision_item_feedback(
     """反馈 (第三十八条): a unit's progress report; its next one falls due ``cadence_days`` working days later. A co-unit
     reports to the lead unit; the lead unit's report takes up the co-units' reports since its last one."""
     text = (text or "").strip()
+
+    def apply(item: SupervisionItem) -> None:
+        transition_apply(item, actor=actor, verb="feedback", data={"text": text, "percent": percent})
+
+    engine.item_fire(SupervisionItem, pk, verb="feedback", actor=actor, comment=text, ip=ip, apply=apply)
+    return Feedback.objects.filter(item_id=pk, author=actor).latest("created_at", "id")
+
+
+def _record_feedback(item: SupervisionItem, *, actor: User, text: str, percent: Any) -> None:
     if not text or len(text) > 2000:
         raise ValidationError({"text": "请填写进展情况（不超过 2000 字）。"})
-    if not isinstance(percent, int) or not 0 <= percent <= 100:
-        raise ValidationError({"percent": "完成进度须在 0—100 之间。"})
-    with transaction.atomic():
-        item = SupervisionItem.objects.select_for_update().get(pk=pk)
-        task = (
-            Task.objects.filter(item=item, step="feedback", status=TaskStatus.OPEN, post_id__in=acting_post_ids(actor))
-            .select_related("post")
-            .first()
+    if isinstance(percent, bool) or not isinstance(percent, int) or not 0 <= percent <= 100:
+        raise ValidationError({"percent": "完成进度须为 0—100 的整数。"})
+    task = (
+        Task.objects.filter(item=item, step="feedback", status=TaskStatus.OPEN, post_id__in=acting_post_ids(actor))
+        .select_related("post")
+        .order_by("id")
+        .first()
+    )
+    if task is None:  # the engine has already checked; kept for a caller outside it
+        raise engine.Forbidden("您无权报送该事项的反馈。")
+    is_lead = task.post.unit_id == item.lead_unit_id
+    feedback = Feedback.objects.create(
+        item=item, unit_id=task.post.unit_id, author=actor, text=text, percent=percent, is_lead=is_lead, due_on=task.due_date
+    )
+    if is_lead:
+        Feedback.objects.filter(item=item, is_lead=False, consolidated_into__isnull=True).update(
+            consolidated_into=feedback
         )
-        engine.item_fire(SupervisionItem, pk, verb="feedback", actor=actor, comment=f"【{percent}%】{text}", ip=ip)
-        assert task is not None  # the engine refused otherwise
-        is_lead = task.post.unit_id == item.lead_unit_id
-        feedback = Feedback.objects.create(
-            item=item,
-            unit_id=task.post.unit_id,
-            author=actor,
-            text=text,
-            percent=percent,
-            is_lead=is_lead,
-            due_on=task.due_date,
-        )
-        if is_lead:
-            Feedback.objects.filter(item=item, is_lead=False, consolidated_into__isnull=True).update(
-                consolidated_into=feedback
-            )
-            SupervisionItem.objects.filter(pk=pk).update(progress=percent)
-        return feedback
+        item.progress = percent
+        item.save(update_fields=["progress"])
 
 
 def supervision_item_extend(

@@ -6,7 +6,7 @@ from haimen_gov.org.models import Post, PostKind
 from haimen_gov.org.routing import post_of_kind
 from haimen_gov.workflow.flows import Flow, Step, register
 
-from .forms import ExtensionDecisionForm, ExtensionRequestForm, FinishForm, VerifyForm
+from .forms import ExtensionDecisionForm, ExtensionRequestForm, FeedbackForm, FinishForm, VerifyForm
 from .models import CLOSED_STATES, State, SupervisionItem
 
 
@@ -58,12 +58,14 @@ FLOW = register(
         on_enter={State.EXTENSION: _extension_asked},
         detail_template="supervision/_detail.html",
         action_forms={
+            "feedback": FeedbackForm,
             "extend": ExtensionRequestForm,
             "approve": ExtensionDecisionForm,
             "finish": FinishForm,
             "close": VerifyForm,
         },
         page_related=("lead_unit", "leader", "opener_post"),
+        page_prefetch=("co_units", "feedbacks__unit", "feedbacks__author"),
         labels={"unit": "督查单位", "submitter": "督查人", "submit": "交办"},
         unit_fields=("lead_unit", "co_units"),
         # The supervisor verifies what they opened (回访).

@@ -69,13 +69,17 @@ class VerifyForm(ActionForm):
     )
 
 
-class FeedbackForm(forms.Form):
-    text = forms.CharField(
-        label="进展情况",
-        max_length=2000,
-        widget=forms.Textarea(attrs={**_INPUT, "rows": 3}),
-        error_messages={"required": "请填写进展情况。", "max_length": "进展情况不能超过 2000 字。"},
-    )
+class FeedbackForm(ActionForm):
+    """反馈: the percentage here, the progress text in the page's comment (the engine's report text)."""
+
+    verb = "feedback"
+
+    def apply(self, item: Any) -> None:
+        from . import actions
+
+        data = {"percent": self.cleaned_data["percent"], "text": str(self.data.get("comment", ""))[:2000].strip()}
+        actions.transition_apply(item, actor=self.actor, verb="feedback", data=data)
+
     percent = forms.IntegerField(
         label="完成进度（%）",
         min_value=0,

@@ -8,7 +8,7 @@ import pytest
 import time_machine
 from django.core.exceptions import ValidationError
 
-from haimen_gov.workflow.actions import Conflict, Forbidden
+from haimen_gov.workflow.actions import CommentRequired, Conflict, Forbidden
 from haimen_gov.workflow.models import ItemLink, LinkKind, Task, TaskStatus
 from supervision import actions
 from supervision.models import Designation, Feedback, Source, State, SupervisionItem, VerifyMethod
@@ -193,7 +193,7 @@ def test_feedback_is_bounded_and_only_from_the_items_units(org):
     item = signed_item(org)
     with pytest.raises(ValidationError):
         actions.supervision_item_feedback(item.pk, actor=org.dept1_head, text="x", percent=101)
-    with pytest.raises(ValidationError):
+    with pytest.raises(CommentRequired):
         actions.supervision_item_feedback(item.pk, actor=org.dept1_head, text=" ", percent=10)
     with pytest.raises(Forbidden):
         actions.supervision_item_feedback(item.pk, actor=org.dept2_head, text="越权反馈", percent=10)
@@ -253,8 +253,6 @@ def test_finish_verify_send_back_then_close(org):
 
 
 def test_the_send_back_needs_a_reason(org):
-    from haimen_gov.workflow.actions import CommentRequired
-
     item = signed_item(org)
     actions.supervision_item_finish(item.pk, actor=org.dept1_head, note="完成")
     with pytest.raises(CommentRequired):
