@@ -73,9 +73,11 @@ def urls() -> list[Any]:
     from haimen_gov.workdays.api import workdays_add
     from haimen_gov.workflow import api as workflow_api
     from seals import api as seals_api
+    from supervision import api as supervision_api
 
     router.register("seals/seals", seals_api.SealViewSet, basename="seal")
     router.register("seals/requests", seals_api.SealRequestViewSet, basename="sealrequest")
+    router.register("supervision/items", supervision_api.SupervisionItemViewSet, basename="supervisionitem")
     return [
         path("auth/token/", TokenView.as_view(), name="api-token"),
         path("me/", me, name="api-me"),
