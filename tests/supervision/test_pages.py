@@ -168,3 +168,20 @@ def test_an_item_is_404_to_a_unit_not_on_it(org, client_for):
     assert client_for(org.dept2_head).get(f"/items/{item.pk}/").status_code == 404
     assert client_for(org.dept2_head).get(f"/supervision/items/{item.pk}/notice.pdf").status_code == 404
     assert Task.objects.filter(item=item, status=TaskStatus.OPEN).count() == 1
+
+
+def test_seed_demo_adds_the_three_items_one_of_them_red_and_is_idempotent(db, monkeypatch):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from haimen_gov.workflow.actions import notifications
+    from supervision import selectors
+
+    monkeypatch.setattr(notifications, "queue_email_delivery", lambda: None)
+    call_command("seed_demo", "--force", stdout=StringIO())
+    call_command("seed_demo", "--force", stdout=StringIO())
+    rows = list(selectors.items())
+    assert sorted(r.source for r in rows) == ["leader", "public", "special"]
+    assert [r.title for r in rows if r.light == selectors.RED] == ["校园食品安全专项督查"]
+    assert Feedback.objects.count() == 1

@@ -9,6 +9,7 @@ from django.db import transaction
 
 from haimen_gov.org import demo
 from seals.demo import seed_seals
+from supervision.demo import seed_supervision
 
 
 def _width(text: str) -> int:
@@ -43,6 +44,8 @@ class Command(BaseCommand):
             demo.seed(password)
             # 第三十条: the district government's and the office's seals, kept by the office's custodian.
             seals = seed_seals()
+            # 第三十七、三十八条: supervision items from a 批示, a public complaint and a 专项督查, one of them red.
+            supervision = seed_supervision()
 
         rows = [("用户名", "姓名", "职务（单位）"), *demo.summary()]
         widths = [max(_width(row[i]) for row in rows) for i in range(2)]
@@ -56,5 +59,6 @@ class Command(BaseCommand):
                 f"演示数据已就绪：{len(rows) - 1} 个账户，密码均为 “{password}”（settings.DEMO_PASSWORD）。"
                 "director（区政府办公室主任）为超级管理员，可登录 /admin/ 维护单位、职务、分管与委托。"
                 f"已登记印鉴：{'、'.join(s.name for s in seals)}。"
+                f"督办事项 {len(supervision)} 件（区政府办公室文书 office_clerk 为督查人员）。"
             )
         )
