@@ -224,10 +224,8 @@ def supervision_item_sign(pk: int, *, actor: User, comment: str = "", ip: str | 
     return _fire(pk, "approve", actor=actor, comment=comment or "已签收", ip=ip)
 
 
-def supervision_item_feedback(
-    pk: int, *, actor: User, text: str, percent: int, ip: str | None = None
-) -> Feedback:
-    """反馈 (第三十八条): a unit's progress report; its next one falls due ``cadence_days`` working days later. A co-unit
+def supervision_item_feedback(pk: int, *, actor: User, text: str, percent: int, ip: str | None = None) -> Feedback:
+    """反馈 (第三十八条): a unit's progress report; its next falls due ``cadence_days`` working days later. A co-unit
     reports to the lead unit; the lead unit's report takes up the co-units' reports since its last one."""
     text = (text or "").strip()
 
@@ -253,7 +251,13 @@ def _record_feedback(item: SupervisionItem, *, actor: User, text: str, percent: 
         raise engine.Forbidden("您无权报送该事项的反馈。")
     is_lead = task.post.unit_id == item.lead_unit_id
     feedback = Feedback.objects.create(
-        item=item, unit_id=task.post.unit_id, author=actor, text=text, percent=percent, is_lead=is_lead, due_on=task.due_date
+        item=item,
+        unit_id=task.post.unit_id,
+        author=actor,
+        text=text,
+        percent=percent,
+        is_lead=is_lead,
+        due_on=task.due_date,
     )
     if is_lead:
         Feedback.objects.filter(item=item, is_lead=False, consolidated_into__isnull=True).update(
@@ -288,7 +292,7 @@ def supervision_item_finish(pk: int, *, actor: User, note: str, ip: str | None =
 def supervision_item_verify(
     pk: int, *, actor: User, close: bool, method: str = "", note: str, ip: str | None = None
 ) -> SupervisionItem:
-    """回访 → 销号, or sent back with a reason to continue (第三十八条; “四不两直” is one of the methods, 第三十九条)."""
+    """回访 → 销号, or sent back with a reason to continue (第三十八条; “四不两直” is among the methods, 第三十九条)."""
     if close:
         return _fire(pk, "close", actor=actor, comment=note, ip=ip, verify_method=method)
     return _fire(pk, "send_back", actor=actor, comment=note, ip=ip)
@@ -306,5 +310,10 @@ def designation_create(
     if not scope.strip():
         raise ValidationError({"scope": "请填写督查事项范围。"})
     return Designation.objects.create(
-        unit=unit, scope=scope.strip()[:200], starts_on=starts_on, ends_on=ends_on, reference=reference[:100], created_by=actor
+        unit=unit,
+        scope=scope.strip()[:200],
+        starts_on=starts_on,
+        ends_on=ends_on,
+        reference=reference[:100],
+        created_by=actor,
     )

@@ -32,8 +32,12 @@ class FeedbackSerializer(serializers.ModelSerializer):
 
 
 class SupervisionItemSerializer(WorkflowItemSerializer):
-    unit = serializers.PrimaryKeyRelatedField(read_only=True, help_text="督查单位（区政府办公室或被指定单位）")
-    source = serializers.ChoiceField(choices=Source.choices, error_messages={"invalid_choice": "来源无效。"})
+    unit: serializers.PrimaryKeyRelatedField[Unit] = serializers.PrimaryKeyRelatedField(
+        read_only=True, help_text="督查单位（区政府办公室或被指定单位）"
+    )
+    source = serializers.ChoiceField(  # type: ignore[assignment]  # the serializer pops declared fields
+        choices=Source.choices, error_messages={"invalid_choice": "来源无效。"}
+    )
     lead_unit = serializers.PrimaryKeyRelatedField(queryset=Unit.objects.all())
     co_units = serializers.PrimaryKeyRelatedField(queryset=Unit.objects.all(), many=True, required=False)
     leader = serializers.PrimaryKeyRelatedField(queryset=Post.objects.all(), required=False, allow_null=True)
@@ -72,7 +76,14 @@ class SupervisionItemSerializer(WorkflowItemSerializer):
             "feedbacks",
             "source_item",
         ]
-        read_only_fields = ["unit", "progress", "extension_used", "extension_due_on", "sent_back_count", "verify_method"]
+        read_only_fields = [
+            "unit",
+            "progress",
+            "extension_used",
+            "extension_due_on",
+            "sent_back_count",
+            "verify_method",
+        ]
 
     def get_light(self, item: SupervisionItem) -> str:
         return selectors.LIGHTS[getattr(item, "light", 0) or 0][0]
@@ -159,7 +170,10 @@ class SupervisionItemViewSet(mixins.CreateModelMixin, WorkflowViewSet):
         body.is_valid(raise_exception=True)
         try:
             row = actions.supervision_item_feedback(
-                item.pk, actor=request.user, ip=client_ip(request), **body.validated_data  # type: ignore[arg-type]
+                item.pk,
+                actor=request.user,  # type: ignore[arg-type]
+                ip=client_ip(request),
+                **body.validated_data,
             )
         except ValidationError as exc:
             return _bad_request(exc)
@@ -176,7 +190,10 @@ class SupervisionItemViewSet(mixins.CreateModelMixin, WorkflowViewSet):
         body.is_valid(raise_exception=True)
         try:
             actions.supervision_item_extend(
-                item.pk, actor=request.user, ip=client_ip(request), **body.validated_data  # type: ignore[arg-type]
+                item.pk,
+                actor=request.user,  # type: ignore[arg-type]
+                ip=client_ip(request),
+                **body.validated_data,
             )
         except ValidationError as exc:
             return _bad_request(exc)

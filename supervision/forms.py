@@ -106,9 +106,7 @@ class OpenForm(forms.Form):
         widget=forms.TextInput(attrs=_INPUT),
         help_text="文件文号、领导批示内容、热线或来信编号",
     )
-    requirement = forms.CharField(
-        label="督办要求", max_length=2000, widget=forms.Textarea(attrs={**_INPUT, "rows": 4})
-    )
+    requirement = forms.CharField(label="督办要求", max_length=2000, widget=forms.Textarea(attrs={**_INPUT, "rows": 4}))
     lead_unit = forms.ModelChoiceField(Unit.objects.none(), label="牵头单位", widget=forms.Select(attrs=_SELECT))
     co_units = forms.ModelMultipleChoiceField(
         Unit.objects.none(), label="配合单位", required=False, widget=forms.SelectMultiple(attrs=_SELECT)
@@ -120,7 +118,11 @@ class OpenForm(forms.Form):
         label="办结期限（日期）", required=False, widget=forms.DateInput(attrs={**_INPUT, "type": "date"})
     )
     due_workdays = forms.IntegerField(
-        label="或：办结时限（工作日）", required=False, min_value=1, max_value=250, widget=forms.NumberInput(attrs=_INPUT)
+        label="或：办结时限（工作日）",
+        required=False,
+        min_value=1,
+        max_value=250,
+        widget=forms.NumberInput(attrs=_INPUT),
     )
     cadence_days = forms.IntegerField(
         label="反馈周期（工作日）",

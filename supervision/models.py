@@ -86,6 +86,10 @@ class Designation(models.Model):
         return f"{self.unit}：{self.scope}（{self.starts_on}—{self.ends_on}）"
 
 
+def _extension_not_asked(item: models.Model) -> bool:
+    return not getattr(item, "extension_used", False)
+
+
 class SupervisionItem(Item):
     """督办事项."""
 
@@ -161,7 +165,7 @@ class SupervisionItem(Item):
         field=state,
         source=State.IN_PROGRESS,
         target=State.EXTENSION,
-        conditions=[lambda item: not item.extension_used],
+        conditions=[_extension_not_asked],
         custom={"verb": "extend", "label": "申请延期", "style": "warning", "comment_required": True},
     )
     def request_extension(self) -> None:

@@ -71,7 +71,12 @@ def with_lights(qs: QuerySet[SupervisionItem], today: dt.date | None = None) -> 
 
 
 def items(
-    *, light: str = "", source: str = "", unit: Unit | None = None, include_closed: bool = False, today: dt.date | None = None
+    *,
+    light: str = "",
+    source: str = "",
+    unit: Unit | None = None,
+    include_closed: bool = False,
+    today: dt.date | None = None,
 ) -> QuerySet[SupervisionItem]:
     """The board's list, one query: worst light first, then the nearest deadline."""
     qs = SupervisionItem.objects.exclude(state=State.DRAFT).select_related("lead_unit", "unit")
@@ -83,7 +88,7 @@ def items(
         qs = qs.filter(Q(lead_unit=unit) | Q(co_units=unit)).distinct()
     qs = with_lights(qs, today)
     if light in LIGHT_CODES:
-        qs = qs.filter(light=LIGHT_CODES[light])
+        qs = qs.filter(light=LIGHT_CODES[light])  # type: ignore[misc]  # annotated
     return qs.order_by("-light", "due_on", "id")
 
 
@@ -153,7 +158,7 @@ class AppraisalRow:
 
 
 def appraisal(year: int, today: dt.date | None = None) -> list[AppraisalRow]:
-    """督查与考核相结合 (第三十八条): per lead unit and year (by the year the item was assigned), in two queries. Feedback
+    """督查与考核相结合 (第三十八条): per lead unit and year (by the year the item was assigned), two queries. Feedback
     punctuality: of the unit's feedback tasks due that year, those reported by their due date (an open task past
     its date counts as late; one reported early counts as on time; a task closed by
     applying for closure or an extension is not a report)."""
@@ -205,4 +210,4 @@ def appraisal(year: int, today: dt.date | None = None) -> list[AppraisalRow]:
 
 def bulletin_items(today: dt.date | None = None) -> QuerySet[SupervisionItem]:
     """督查通报: the red and amber items, worst first."""
-    return items(today=today).filter(light__gte=AMBER)
+    return items(today=today).filter(light__gte=AMBER)  # type: ignore[misc]  # annotated

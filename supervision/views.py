@@ -66,7 +66,9 @@ def open_item(request: HttpRequest) -> HttpResponse:
             "source_reference": source_item.number or source_item.title,
             "source": Source.MEETING if "minute" in source_item.kind.model else Source.LEADER,
         }
-    designations = Designation.objects.filter(pk__in=[d.pk for d in opener.designations]) if opener.designations else None
+    designations = (
+        Designation.objects.filter(pk__in=[d.pk for d in opener.designations]) if opener.designations else None
+    )
     form = OpenForm(request.POST or None, initial=initial, designations=designations)
     similar: list[tuple[SupervisionItem, float]] = []
     if request.method == "POST" and form.is_valid():
@@ -144,7 +146,17 @@ def _year(request: HttpRequest) -> int:
     return year if 2000 <= year <= 2100 else timezone.localdate().year
 
 
-APPRAISAL_HEADER = ["单位", "交办事项", "按期办结", "逾期办结", "退回续办", "当前逾期", "应反馈次数", "按时反馈", "反馈及时率"]
+APPRAISAL_HEADER = [
+    "单位",
+    "交办事项",
+    "按期办结",
+    "逾期办结",
+    "退回续办",
+    "当前逾期",
+    "应反馈次数",
+    "按时反馈",
+    "反馈及时率",
+]
 
 
 def _appraisal_rows(year: int) -> list[list[str]]:
@@ -187,7 +199,7 @@ def appraisal_csv(request: HttpRequest) -> HttpResponse:
     for row in _appraisal_rows(year):
         writer.writerow([neutralise(cell) for cell in row])
     response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f"attachment; filename=\"supervision-appraisal-{year}.csv\""
+    response["Content-Disposition"] = f'attachment; filename="supervision-appraisal-{year}.csv"'
     return response
 
 
@@ -234,8 +246,8 @@ def bulletin_pdf(request: HttpRequest) -> HttpResponse:
         "title": "关于重点督办事项办理情况的通报",
         "recipients": "各区镇人民政府（街道办事处），区各委办局，区各直属单位：",
         "rows": rows,
-        "red": [r for r in rows if r.light == selectors.RED],
-        "amber": [r for r in rows if r.light == selectors.AMBER],
+        "red": [r for r in rows if r.light == selectors.RED],  # type: ignore[attr-defined]
+        "amber": [r for r in rows if r.light == selectors.AMBER],  # type: ignore[attr-defined]
         "signer": "南通市海门区人民政府办公室",
         "date": timezone.localdate(),
     }

@@ -47,7 +47,11 @@ def open_item(org: Org, *, actor: Any = None, **fields: Any) -> SupervisionItem:
 def signed_item(org: Org, **fields: Any) -> SupervisionItem:
     item = open_item(org, **fields)
     for unit in [item.lead_unit, *item.co_units.all()]:
-        head = {org.units.dept1.pk: org.dept1_head, org.units.dept2.pk: org.dept2_head, org.units.town1.pk: org.town1_head}
+        head = {
+            org.units.dept1.pk: org.dept1_head,
+            org.units.dept2.pk: org.dept2_head,
+            org.units.town1.pk: org.town1_head,
+        }
         actions.supervision_item_sign(item.pk, actor=head[unit.pk])
     item.refresh_from_db()
     return item

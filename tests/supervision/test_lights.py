@@ -20,7 +20,7 @@ MONDAY = dt.date(2026, 11, 16)  # three working days later: Thursday 11-19
 
 
 def light_of(item: SupervisionItem, today: dt.date = MONDAY) -> int:
-    return selectors.with_lights(SupervisionItem.objects.filter(pk=item.pk), today).get().light
+    return selectors.with_lights(SupervisionItem.objects.filter(pk=item.pk), today).get().light  # type: ignore[attr-defined]
 
 
 @pytest.fixture
@@ -74,7 +74,7 @@ def test_lists_filter_and_sort_by_light_in_one_query(org, django_assert_num_quer
     SupervisionItem.objects.filter(pk=red.pk).update(due_on=dt.date(2026, 11, 1))
     SupervisionItem.objects.filter(pk=amber.pk).update(due_on=dt.date(2026, 11, 18))
     with django_assert_num_queries(1):
-        rows = [(i.pk, i.light) for i in selectors.items(today=MONDAY)]
+        rows = [(i.pk, i.light) for i in selectors.items(today=MONDAY)]  # type: ignore[attr-defined]
     assert rows == [(red.pk, RED), (amber.pk, AMBER), (green.pk, GREEN)]
     with django_assert_num_queries(1):
         assert [i.pk for i in selectors.items(light="amber", today=MONDAY)] == [amber.pk]

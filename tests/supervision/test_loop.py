@@ -73,19 +73,22 @@ def test_a_designated_unit_opens_within_its_dates_and_only_citing_its_designatio
         item = open_item(org, actor=org.justice, source=Source.SPECIAL, designation=designation)
     assert (item.unit, item.designation) == (org.units.justice, designation)
     # After the designation's last day the unit is refused again.
-    with time_machine.travel(dt.datetime(2026, 10, 8, 9, 0, tzinfo=SHANGHAI), tick=False):
-        with pytest.raises(Forbidden, match="第三十九条"):
-            open_item(org, actor=org.justice, title="执法案卷评查", designation=designation)
+    after = dt.datetime(2026, 10, 8, 9, 0, tzinfo=SHANGHAI)
+    with time_machine.travel(after, tick=False), pytest.raises(Forbidden, match="第三十九条"):
+        open_item(org, actor=org.justice, title="执法案卷评查", designation=designation)
     # Another unit cannot cite it.
-    with time_machine.travel(BEFORE_HOLIDAYS, tick=False):
-        with pytest.raises(Forbidden, match="第三十九条"):
-            open_item(org, actor=org.dept2_head, title="执法案卷评查", designation=designation)
+    with time_machine.travel(BEFORE_HOLIDAYS, tick=False), pytest.raises(Forbidden, match="第三十九条"):
+        open_item(org, actor=org.dept2_head, title="执法案卷评查", designation=designation)
 
 
 def test_only_the_office_records_designations(org):
     with pytest.raises(Forbidden):
         actions.designation_create(
-            actor=org.dept1_head, unit=org.units.dept1, scope="x", starts_on=dt.date(2026, 1, 1), ends_on=dt.date(2026, 2, 1)
+            actor=org.dept1_head,
+            unit=org.units.dept1,
+            scope="x",
+            starts_on=dt.date(2026, 1, 1),
+            ends_on=dt.date(2026, 2, 1),
         )
     assert not Designation.objects.exists()
 
@@ -106,7 +109,9 @@ def test_the_same_matter_for_the_same_lead_unit_is_refused_while_open_with_a_lin
 def test_a_closed_matter_may_be_supervised_again(org):
     item = signed_item(org)
     actions.supervision_item_finish(item.pk, actor=org.dept1_head, note="已全部完成")
-    actions.supervision_item_verify(item.pk, actor=org.director, close=True, method=VerifyMethod.ON_SITE, note="现场核实")
+    actions.supervision_item_verify(
+        item.pk, actor=org.director, close=True, method=VerifyMethod.ON_SITE, note="现场核实"
+    )
     assert open_item(org).pk != item.pk
 
 
@@ -184,7 +189,9 @@ def test_co_units_report_to_the_lead_unit_which_consolidates(org):
     co.refresh_from_db()
     assert lead.is_lead and co.consolidated_into == lead
     assert SupervisionItem.objects.get(pk=item.pk).progress == 60
-    town = actions.supervision_item_feedback(item.pk, actor=org.town1_clerk if False else org.town1_head, text="t", percent=10)
+    town = actions.supervision_item_feedback(
+        item.pk, actor=org.town1_clerk if False else org.town1_head, text="t", percent=10
+    )
     town.refresh_from_db()
     assert town.consolidated_into is None
 
@@ -203,10 +210,14 @@ def test_feedback_is_bounded_and_only_from_the_items_units(org):
 def test_the_lead_unit_asks_for_an_extension_once_and_the_director_or_leader_decides(org):
     item = signed_item(org, co_units=[org.units.dept2], leader=org.posts.vice1, due_on=dt.date(2099, 1, 10))
     with pytest.raises(Forbidden, match="牵头单位"):
-        actions.supervision_item_extend(item.pk, actor=org.dept2_head, reason="配合单位想延期", extension_due_on=dt.date(2099, 2, 1))
+        actions.supervision_item_extend(
+            item.pk, actor=org.dept2_head, reason="配合单位想延期", extension_due_on=dt.date(2099, 2, 1)
+        )
     with pytest.raises(ValidationError):
         actions.supervision_item_extend(item.pk, actor=org.dept1_head, reason="x", extension_due_on=dt.date(2099, 1, 5))
-    actions.supervision_item_extend(item.pk, actor=org.dept1_head, reason="征地手续未完成", extension_due_on=dt.date(2099, 2, 1))
+    actions.supervision_item_extend(
+        item.pk, actor=org.dept1_head, reason="征地手续未完成", extension_due_on=dt.date(2099, 2, 1)
+    )
     item.refresh_from_db()
     assert item.state == State.EXTENSION and item.extension_reason == "征地手续未完成"
     assert open_tasks(item) == [("extension", "副区长"), ("extension", "区政府办公室主任")]
@@ -217,7 +228,9 @@ def test_the_lead_unit_asks_for_an_extension_once_and_the_director_or_leader_dec
     assert (item.state, item.due_on) == (State.IN_PROGRESS, dt.date(2099, 2, 1))
     # Once only.
     with pytest.raises(Conflict, match="只能申请一次"):
-        actions.supervision_item_extend(item.pk, actor=org.dept1_head, reason="再延", extension_due_on=dt.date(2099, 3, 1))
+        actions.supervision_item_extend(
+            item.pk, actor=org.dept1_head, reason="再延", extension_due_on=dt.date(2099, 3, 1)
+        )
 
 
 def test_a_refused_extension_keeps_the_deadline_and_uses_up_the_request(org):

@@ -13,7 +13,6 @@ import pytest
 import time_machine
 
 from haimen_gov.workflow.models import Task, TaskStatus
-from supervision import actions
 from supervision.models import Feedback, Source, SupervisionItem
 
 from .conftest import SHANGHAI, open_item, signed_item
@@ -47,7 +46,11 @@ def test_the_office_opens_an_item_from_the_page(org, client_for):
     response = client_for(org.director).post("/supervision/open/", form_data(org))
     item = SupervisionItem.objects.get()
     assert response.status_code == 302 and response["Location"] == f"/items/{item.pk}/"
-    assert (item.source, item.lead_unit, list(item.co_units.all())) == (Source.PUBLIC, org.units.dept1, [org.units.town1])
+    assert (item.source, item.lead_unit, list(item.co_units.all())) == (
+        Source.PUBLIC,
+        org.units.dept1,
+        [org.units.town1],
+    )
 
 
 def test_a_unit_is_refused_the_page_with_article_39(org, client_for):
@@ -75,7 +78,9 @@ def test_a_duplicate_is_refused_on_the_page_with_a_link(org, client_for):
     assert f"/items/{first.pk}/" in body and "严禁重复督查" in body
 
 
-@pytest.mark.parametrize("bad", [{"cadence_days": "0"}, {"due_workdays": "", "due_on": "1999-01-01"}, {"title": "x" * 201}])
+@pytest.mark.parametrize(
+    "bad", [{"cadence_days": "0"}, {"due_workdays": "", "due_on": "1999-01-01"}, {"title": "x" * 201}]
+)
 def test_bad_input_is_a_chinese_message_not_a_500(org, client_for, bad):
     response = client_for(org.director).post("/supervision/open/", form_data(org, **bad))
     assert response.status_code == 200 and not SupervisionItem.objects.exists()
@@ -135,13 +140,15 @@ def test_lists_run_constant_queries(org, client_for, django_assert_max_num_queri
 
 
 def test_appraisal_csv_is_formula_neutral_and_the_pdf_reads(org, client_for):
-    org.units.dept1.name = "=HYPERLINK(\"x\")发改委"
+    org.units.dept1.name = '=HYPERLINK("x")发改委'
     org.units.dept1.save()
     signed_item(org)
     client = client_for(org.director)
     year = dt.date.today().year
     assert "交办事项" in client.get(f"/supervision/appraisal/?year={year}").content.decode()
-    rows = list(csv.reader(io.StringIO(client.get(f"/supervision/appraisal.csv?year={year}").content.decode("utf-8-sig"))))
+    rows = list(
+        csv.reader(io.StringIO(client.get(f"/supervision/appraisal.csv?year={year}").content.decode("utf-8-sig")))
+    )
     assert rows[0][0] == "单位" and rows[1][0].startswith("'=HYPERLINK")
     text = pdf_text(client.get(f"/supervision/appraisal.pdf?year={year}").content)
     # Narrow columns wrap the headers; the title, the unit row and the office's signature read whole.
@@ -183,5 +190,6 @@ def test_seed_demo_adds_the_three_items_one_of_them_red_and_is_idempotent(db, mo
     call_command("seed_demo", "--force", stdout=StringIO())
     rows = list(selectors.items())
     assert sorted(r.source for r in rows) == ["leader", "public", "special"]
-    assert [r.title for r in rows if r.light == selectors.RED] == ["校园食品安全专项督查"]
+    red = [r.title for r in rows if r.light == selectors.RED]  # type: ignore[attr-defined]
+    assert red == ["校园食品安全专项督查"]
     assert Feedback.objects.count() == 1
