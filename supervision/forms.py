@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from haimen_gov.org.models import LEADER_KINDS, Post, Unit, UnitKind, User
 
-from .models import Source, SupervisionItem, VerifyMethod
+from .models import Designation, Source, VerifyMethod
 
 _INPUT = {"class": "form-control form-control-sm"}
 _SELECT = {"class": "form-select form-select-sm"}
@@ -32,7 +32,10 @@ class ActionForm(forms.Form):
     def apply(self, item: Any) -> None:
         from . import actions
 
-        actions.transition_apply(item, actor=self.actor, verb=self.verb, data=self.cleaned_data)
+        # The page's and the API's comment is the reason (延期), the completion note (办结) or the visit's account.
+        comment = str(self.data.get("comment", ""))[:1000].strip()
+        data = {**self.cleaned_data, "reason": comment, "note": comment}
+        actions.transition_apply(item, actor=self.actor, verb=self.verb, data=data)
 
     verb = ""
 
@@ -133,7 +136,7 @@ class OpenForm(forms.Form):
         help_text="每 N 个工作日反馈一次；按月反馈填 21",
     )
     designation = forms.ModelChoiceField(
-        SupervisionItem._meta.get_field("designation").related_model._default_manager.none(),  # type: ignore[union-attr]
+        Designation.objects.none(),
         label="指定依据",
         required=False,
         widget=forms.Select(attrs=_SELECT),

@@ -270,3 +270,39 @@ def test_the_send_back_needs_a_reason(org):
     actions.supervision_item_finish(item.pk, actor=org.dept1_head, note="完成")
     with pytest.raises(CommentRequired):
         actions.supervision_item_verify(item.pk, actor=org.director, close=False, note="")
+
+
+def test_a_missed_feedback_is_reminded_then_escalated_by_the_engines_sweep(org):
+    from haimen_gov.workflow import sweep
+    from haimen_gov.workflow.models import Notification, NotificationKind
+
+    with time_machine.travel(dt.datetime(2026, 11, 2, 9, 0, tzinfo=SHANGHAI), tick=False):
+        item = signed_item(org, cadence_days=5, due_on=dt.date(2026, 12, 31))
+    [task] = Task.objects.filter(item=item, status=TaskStatus.OPEN)
+    assert task.due_date == dt.date(2026, 11, 9)
+    with time_machine.travel(dt.datetime(2026, 11, 10, 9, 0, tzinfo=SHANGHAI), tick=False):
+        sweep.sweep(dt.date(2026, 11, 10))
+    assert Notification.objects.filter(user=org.dept1_head, kind=NotificationKind.OVERDUE).exists()
+    # From the third overdue working day the post above (the vice head in charge of 区发改委) hears of it.
+    with time_machine.travel(dt.datetime(2026, 11, 12, 9, 0, tzinfo=SHANGHAI), tick=False):
+        sweep.sweep(dt.date(2026, 11, 12))
+    assert Notification.objects.filter(user=org.vice1, kind=NotificationKind.ESCALATED).exists()
+
+
+def test_the_page_records_the_completion_note_and_the_visit(org, client_for):
+    item = signed_item(org)
+    response = client_for(org.dept1_head).post(
+        f"/items/{item.pk}/transitions/finish/", {"comment": "项目已全面开工", "state": "in_progress"}
+    )
+    assert response.status_code == 302
+    client_for(org.director).post(
+        f"/items/{item.pk}/transitions/close/",
+        {"comment": "暗访工地，已开工", "verify_method": "unannounced", "state": "verifying"},
+    )
+    item.refresh_from_db()
+    assert (item.state, item.completion_note, item.verify_method, item.verify_note) == (
+        State.CLOSED,
+        "项目已全面开工",
+        "unannounced",
+        "暗访工地，已开工",
+    )
