@@ -47,7 +47,7 @@ def _items(org):  # type: ignore[no-untyped-def]
 
 @pytest.mark.parametrize("width", [390, 1440])
 def test_the_board_and_the_item_page_with_a_report_from_the_page(live_server, login, org, screenshot, width):
-    green, red = _items(org)
+    green, _red = _items(org)
     office = login("director")
     office.set_viewport_size({"width": width, "height": 900})
     office.goto(f"{live_server.url}/supervision/board/")
