@@ -69,20 +69,27 @@ class TokenView(ObtainAuthToken):
 
 def urls() -> list[Any]:
     # Imported here, not at module level: the apps must be loaded first.
+    from haimen_gov.dashboard.api import dashboard
     from haimen_gov.org.api import me
     from haimen_gov.workdays.api import workdays_add
     from haimen_gov.workflow import api as workflow_api
+    from meetings import api as meetings_api
     from seals import api as seals_api
     from supervision import api as supervision_api
 
     router.register("seals/seals", seals_api.SealViewSet, basename="seal")
     router.register("seals/requests", seals_api.SealRequestViewSet, basename="sealrequest")
     router.register("supervision/items", supervision_api.SupervisionItemViewSet, basename="supervisionitem")
+    router.register("meetings/meetings", meetings_api.MeetingViewSet, basename="meeting")
+    router.register("meetings/topics", meetings_api.TopicViewSet, basename="topic")
+    router.register("meetings/leave-requests", meetings_api.LeaveRequestViewSet, basename="leaverequest")
+    router.register("meetings/press-releases", meetings_api.PressReleaseViewSet, basename="pressrelease")
     return [
         path("auth/token/", TokenView.as_view(), name="api-token"),
         path("me/", me, name="api-me"),
         path("workdays/add", workdays_add, name="api-workdays-add"),
         path("inbox/", workflow_api.inbox, name="api-inbox"),
         path("notifications/", workflow_api.notifications, name="api-notifications"),
+        path("dashboard/", dashboard, name="api-dashboard"),
         path("", include(router.urls)),
     ]

@@ -33,13 +33,16 @@ SELECT
     (SELECT count(*) FROM (SELECT 1 FROM {notification} n
         WHERE n.user_id = %(user)s AND n.read_at IS NULL LIMIT %(limit)s) s),
     (SELECT count(*) FROM (SELECT 1 FROM {copy} c
-        WHERE c.user_id = %(user)s AND c.read_at IS NULL LIMIT %(limit)s) s)
+        WHERE c.user_id = %(user)s AND c.read_at IS NULL LIMIT %(limit)s) s),
+    (SELECT count(*) FROM {post} p WHERE p.id IN (SELECT id FROM posts) AND p.kind IN ({dashboard_kinds}))
 """
 
 
 def nav_counts(user: Any, today: dt.date | None = None) -> dict[str, int]:
-    """The navigation's counts (待办, overdue, unread notices, unread copies) in one query. Each is exact up to
+    """The navigation's counts (待办, overdue, unread notices, unread copies) in one query, and whether the user
+    may open the dashboard (``dashboard``: acts for a leader's or the office's post today). Each is exact up to
     NAV_COUNT_CAP; above it, the count is NAV_COUNT_CAP + 1 ("999+")."""
+    from haimen_gov.dashboard.scope import DASHBOARD_KINDS
     from haimen_gov.org.models import Delegation, Post, PostKind
     from haimen_gov.workflow.models import CarbonCopy, Notification, Task, TaskStatus
 
@@ -49,6 +52,7 @@ def nav_counts(user: Any, today: dt.date | None = None) -> dict[str, int]:
         task=Task._meta.db_table,
         notification=Notification._meta.db_table,
         copy=CarbonCopy._meta.db_table,
+        dashboard_kinds=", ".join(f"%(dashboard{n})s" for n in range(len(DASHBOARD_KINDS))),
     )
     params = {
         "user": user.pk,
@@ -56,11 +60,12 @@ def nav_counts(user: Any, today: dt.date | None = None) -> dict[str, int]:
         "custodian": PostKind.SEAL_CUSTODIAN.value,
         "open": TaskStatus.OPEN.value,
         "limit": NAV_COUNT_CAP + 1,
+        **{f"dashboard{n}": kind.value for n, kind in enumerate(sorted(DASHBOARD_KINDS))},
     }
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        inbox, overdue, unread, copies = cursor.fetchone()
-    return {"inbox": inbox, "overdue": overdue, "unread": unread, "copies": copies}
+        inbox, overdue, unread, copies, dashboard = cursor.fetchone()
+    return {"inbox": inbox, "overdue": overdue, "unread": unread, "copies": copies, "dashboard": dashboard}
 
 
 def request_nav_counts(request: HttpRequest) -> dict[str, int]:

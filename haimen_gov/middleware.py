@@ -19,7 +19,8 @@ def client_ip(request: HttpRequest) -> str | None:
     return request.META.get("REMOTE_ADDR")
 
 
-OPEN_PREFIXES = ("/accounts/login/", "/static/", "/api/", "/healthz")
+# The .ics feed authenticates by the signed token in its URL (calendar apps send no session cookie).
+OPEN_PREFIXES = ("/accounts/login/", "/static/", "/api/", "/healthz", "/meetings/feed/")
 
 
 class LoginRequiredMiddleware:

@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "haimen_gov.org",
     "haimen_gov.workdays",
     "haimen_gov.workflow",
+    "haimen_gov.dashboard",
     "meetings",
     "documents",
     "seals",
@@ -239,12 +240,19 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 REMINDER_SWEEP_SECONDS = max(envint("REMINDER_SWEEP_SECONDS", 300), 1)
+# How often beat rewrites the dashboard's summary tables (open tasks and items, step times); the page shows when.
+DASHBOARD_REFRESH_SECONDS = max(envint("DASHBOARD_REFRESH_SECONDS", 300), 10)
 CELERY_BEAT_SCHEDULE = {
     "workflow-sweep": {
         "task": "haimen_gov.workflow.tasks.sweep",
         "schedule": REMINDER_SWEEP_SECONDS,
         # Expires before the next run (however short the interval), so a backlog never piles up sweeps.
         "options": {"expires": REMINDER_SWEEP_SECONDS - min(10, REMINDER_SWEEP_SECONDS / 2)},
+    },
+    "dashboard-refresh": {
+        "task": "haimen_gov.dashboard.tasks.refresh",
+        "schedule": DASHBOARD_REFRESH_SECONDS,
+        "options": {"expires": DASHBOARD_REFRESH_SECONDS - min(10, DASHBOARD_REFRESH_SECONDS / 2)},
     },
     "workflow-prune-reminders": {
         "task": "haimen_gov.workflow.tasks.prune_reminders",

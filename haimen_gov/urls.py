@@ -27,6 +27,8 @@ urlpatterns = [
     path("", include("haimen_gov.workflow.urls")),
     path("seals/", include("seals.urls")),
     path("supervision/", include("supervision.urls")),
+    path("meetings/", include("meetings.urls")),
+    path("dashboard/", include("haimen_gov.dashboard.urls")),
     path("api/v1/", include(api.urls())),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

@@ -13,14 +13,12 @@ from django.utils import timezone
 from haimen_gov.org.models import Unit, User
 from haimen_gov.org.routing import units_of
 from haimen_gov.workflow import actions as engine
+from haimen_gov.workflow.models import Attachment
 from haimen_gov.workflow.numbering import take_number
 
-from .models import AttachmentKind, Seal, SealAttachment, SealRequest, SealStatus, State
-from .validators import Checked, check_upload
+from .models import EDITABLE, AttachmentKind, Seal, SealRequest, SealStatus
 
 SEAL_SERIES = "seal"  # 用印〔{year}〕{n}号, seeded by migration 0004
-
-EDITABLE = (State.DRAFT, State.RETURNED)
 
 
 def _check_fields(
@@ -66,7 +64,7 @@ def seal_request_create(
         offsite_place=offsite_place,
         offsite_reason=offsite_reason,
     )
-    checked = [(f, check_upload(f)) for f in files]
+    checked = engine.attachments_check(SealRequest, files)
     with transaction.atomic():
         request = engine.item_create(
             SealRequest,
@@ -81,8 +79,7 @@ def seal_request_create(
             offsite_place=offsite_place if offsite else "",
             offsite_reason=offsite_reason if offsite else "",
         )
-        for upload, info in checked:
-            _store(request, upload, info.content_type, actor, AttachmentKind.DOCUMENT)
+        engine.attachments_store(request, actor=actor, uploads=checked, role=AttachmentKind.DOCUMENT)
         if submit:
             request = seal_request_submit(request.pk, actor=actor, ip=ip)
         return request
@@ -101,13 +98,16 @@ def seal_request_update(
     files: Iterable[UploadedFile] = (),
 ) -> SealRequest:
     """Amend a draft or a returned request (only its applicant)."""
-    checked = [(f, check_upload(f)) for f in files]
+    checked = engine.attachments_check(SealRequest, files)
     with transaction.atomic():
         request = SealRequest.objects.select_for_update().get(pk=pk)
-        if request.submitter_id != actor.pk:
-            raise engine.Forbidden("只有申请人可以修改申请。")
-        if request.state not in EDITABLE:
-            raise engine.Conflict("申请已在审批中，不能修改。")
+        engine.require_amendable(
+            request,
+            actor=actor,
+            states=EDITABLE,
+            forbidden="只有申请人可以修改申请。",
+            conflict="申请已在审批中，不能修改。",
+        )
         _check_fields(
             actor=actor,
             unit=request.unit,
@@ -123,33 +123,13 @@ def seal_request_update(
         request.offsite_reason = offsite_reason if offsite else ""
         request.title = f"{request.seal.name}用印：{document_title}"[:200]
         request.save()
-        for upload, info in checked:
-            _store(request, upload, info.content_type, actor, AttachmentKind.DOCUMENT)
+        engine.attachments_store(request, actor=actor, uploads=checked, role=AttachmentKind.DOCUMENT)
         return request
 
 
-def _store(request: SealRequest, upload: UploadedFile, content_type: str, actor: User, kind: str) -> SealAttachment:
-    return SealAttachment.objects.create(
-        request=request,
-        kind=kind,
-        file=upload,
-        original_name=(upload.name or "文件")[:200],
-        content_type=content_type,
-        size=upload.size or 0,
-        uploaded_by=actor,
-    )
-
-
-def seal_request_attach(pk: int, *, actor: User, files: Iterable[UploadedFile]) -> list[SealAttachment]:
+def seal_request_attach(pk: int, *, actor: User, files: Iterable[UploadedFile]) -> list[Attachment]:
     """Add attachments to one's own draft or returned request."""
-    checked = [(f, check_upload(f)) for f in files]
-    with transaction.atomic():
-        request = SealRequest.objects.select_for_update().get(pk=pk)
-        if request.submitter_id != actor.pk:
-            raise engine.Forbidden("只有申请人可以上传附件。")
-        if request.state not in EDITABLE:
-            raise engine.Conflict("申请已在审批中，不能再上传附件。")
-        return [_store(request, f, info.content_type, actor, AttachmentKind.DOCUMENT) for f, info in checked]
+    return engine.attachment_add(SealRequest, pk, actor=actor, files=files)
 
 
 def seal_request_submit(pk: int, *, actor: User, ip: str | None = None) -> SealRequest:
@@ -187,15 +167,18 @@ def seal_request_register(
     comment: str = "",
     ip: str | None = None,
 ) -> SealRequest:
-    """第三十二条: the custodian registers the use (when, how many copies, a scan) and the request is archived."""
-    checked = [(f, check_upload(f)) for f in scans]
-
-    def apply(request: SealRequest) -> None:
-        register_apply(
-            request, actor=actor, stamped_at=stamped_at, stamped_copies=stamped_copies, scans=checked, note=note
-        )
-
-    return engine.item_fire(SealRequest, pk, verb="register", actor=actor, comment=comment or note, ip=ip, apply=apply)
+    """第三十二条: the custodian registers the use (when, how many copies, a scan) and the request is archived.
+    The fields are checked by ``forms.RegisterForm``, as on the page and in the API."""
+    return engine.item_fire(
+        SealRequest,
+        pk,
+        verb="register",
+        actor=actor,
+        comment=comment or note,
+        ip=ip,
+        data={"stamped_at": stamped_at, "stamped_copies": stamped_copies, "note": note},
+        files={"scans": list(scans)},
+    )
 
 
 def register_apply(
@@ -204,24 +187,19 @@ def register_apply(
     actor: User,
     stamped_at: dt.datetime | None,
     stamped_copies: int,
-    scans: Iterable[tuple[UploadedFile, Checked]],
+    scans: Iterable[UploadedFile] = (),
     note: str = "",
 ) -> None:
-    """Set what the custodian registers; runs inside the engine's locked transaction, before the transition."""
-    if stamped_copies < 1:
-        raise ValidationError({"stamped_copies": "实际用印份数至少为 1。"})
-    if stamped_copies > request.copies:
-        raise ValidationError({"stamped_copies": f"实际用印份数不能超过批准的 {request.copies} 份。"})
+    """Set what the custodian registers (already checked by ``forms.RegisterForm``); runs inside the engine's locked
+    transaction, before the transition."""
     when = stamped_at or timezone.now()
-    if when > timezone.now() + dt.timedelta(minutes=5):
-        raise ValidationError({"stamped_at": "用印时间不能晚于当前时间。"})
     request.stamped_at = when
     request.stamped_copies = stamped_copies
     request.register_note = note
     # 第三十二条: archived under the next number of the year, taken in this transaction (no gap if it rolls back).
     take_number(SEAL_SERIES, year=timezone.localtime(when).year, item=request)
-    for upload, info in scans:
-        _store(request, upload, info.content_type, actor, AttachmentKind.SCAN)
+    checked = engine.attachments_check(request, scans)
+    engine.attachments_store(request, actor=actor, uploads=checked, role=AttachmentKind.SCAN)
 
 
 def official_document_stamp_allowed(issuer: Unit) -> bool:

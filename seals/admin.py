@@ -1,6 +1,8 @@
 from django.contrib import admin
 
-from .models import Seal, SealAttachment, SealRequest
+from haimen_gov.workflow.admin import AttachmentInline
+
+from .models import Seal, SealRequest
 
 
 @admin.register(Seal)
@@ -8,16 +10,6 @@ class SealAdmin(admin.ModelAdmin):
     list_display = ("name", "owner_unit", "kind", "status", "custodian", "room")
     list_filter = ("kind", "status")
     list_select_related = ("owner_unit", "custodian")
-
-
-class AttachmentInline(admin.TabularInline):
-    model = SealAttachment
-    extra = 0
-    readonly_fields = ("kind", "file", "original_name", "content_type", "size", "uploaded_by", "uploaded_at")
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False
 
 
 @admin.register(SealRequest)

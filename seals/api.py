@@ -4,22 +4,22 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ValidationError
-from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, serializers, status, viewsets
-from rest_framework.decorators import action
+from rest_framework import mixins, serializers, viewsets
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from haimen_gov.middleware import client_ip
 from haimen_gov.org.models import Unit
-from haimen_gov.workflow import actions as engine
-from haimen_gov.workflow.api import WorkflowItemSerializer, WorkflowViewSet, workflow_error_response
+from haimen_gov.workflow.api import (
+    AttachmentSerializer,
+    AttachmentsMixin,
+    WorkflowItemSerializer,
+    WorkflowViewSet,
+)
 
 from . import actions
-from .models import Seal, SealAttachment, SealRequest, SealStatus
-from .validators import check_upload
+from .models import Seal, SealRequest, SealStatus
 
 
 class SealSerializer(serializers.ModelSerializer):
@@ -50,12 +50,6 @@ class SealViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = SealSerializer
 
 
-class AttachmentSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = SealAttachment
-        fields = ["id", "kind", "original_name", "content_type", "size", "uploaded_at"]
-
-
 class SealRequestSerializer(WorkflowItemSerializer):
     seal = serializers.PrimaryKeyRelatedField(queryset=Seal.objects.filter(status=SealStatus.IN_USE))
     unit = serializers.PrimaryKeyRelatedField(queryset=Unit.objects.all())
@@ -83,12 +77,9 @@ class SealRequestSerializer(WorkflowItemSerializer):
         read_only_fields = ["title", "stamped_at", "stamped_copies", "archive_number"]
 
 
-class RegisterSerializer(serializers.Serializer):
-    stamped_at = serializers.DateTimeField(required=False, error_messages={"invalid": "用印时间格式错误。"})
-    stamped_copies = serializers.IntegerField(min_value=1, error_messages={"required": "请填写实际用印份数。"})
+class SealRequestViewSet(AttachmentsMixin, mixins.CreateModelMixin, WorkflowViewSet):
+    """用印申请（第三十一条）：创建、列表、查看、办理、附件。"""
 
-
-class SealRequestViewSet(mixins.CreateModelMixin, WorkflowViewSet):
     queryset = SealRequest.objects.select_related("seal", "unit", "submitter").prefetch_related("attachments")
     serializer_class = SealRequestSerializer
     parser_classes = [JSONParser, MultiPartParser, FormParser]
@@ -97,8 +88,8 @@ class SealRequestViewSet(mixins.CreateModelMixin, WorkflowViewSet):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        try:
-            item = actions.seal_request_create(
+        return self.created(
+            lambda: actions.seal_request_create(
                 actor=request.user,  # type: ignore[arg-type]
                 unit=data["unit"],
                 seal=data["seal"],
@@ -112,50 +103,4 @@ class SealRequestViewSet(mixins.CreateModelMixin, WorkflowViewSet):
                 submit=data.get("submit", True),
                 ip=client_ip(request),
             )
-        except ValidationError as exc:
-            detail = exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
-            return Response(detail, status=status.HTTP_400_BAD_REQUEST)
-        except engine.WorkflowError as exc:
-            return workflow_error_response(exc)
-        return Response(self.get_serializer(self.get_queryset().get(pk=item.pk)).data, status=status.HTTP_201_CREATED)
-
-    def apply_for(self, verb: str, request: Request) -> Any:
-        if verb != "register":
-            return None
-        body = RegisterSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        scans = [(f, check_upload(f)) for f in request.FILES.getlist("scans")]
-
-        def apply(item: SealRequest) -> None:
-            actions.register_apply(
-                item,
-                actor=request.user,  # type: ignore[arg-type]
-                stamped_at=body.validated_data.get("stamped_at"),
-                stamped_copies=body.validated_data["stamped_copies"],
-                scans=scans,
-            )
-
-        return apply
-
-    @extend_schema(
-        request={
-            "multipart/form-data": {
-                "type": "object",
-                "properties": {"files": {"type": "array", "items": {"type": "string", "format": "binary"}}},
-            }
-        },
-        responses=AttachmentSerializer(many=True),
-    )
-    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser])
-    def attachments(self, request: Request, pk: str | None = None) -> Response:
-        item = self.get_object()
-        files = request.FILES.getlist("files")
-        if not files:
-            return Response({"files": ["请选择要上传的文件。"]}, status=status.HTTP_400_BAD_REQUEST)
-        try:
-            rows = actions.seal_request_attach(item.pk, actor=request.user, files=files)  # type: ignore[arg-type]
-        except ValidationError as exc:
-            return Response({"files": exc.messages}, status=status.HTTP_400_BAD_REQUEST)
-        except engine.WorkflowError as exc:
-            return workflow_error_response(exc)
-        return Response(AttachmentSerializer(rows, many=True).data, status=status.HTTP_201_CREATED)
+        )

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from haimen_gov.org.models import PortfolioRole, Post, PostKind
 from haimen_gov.org.routing import in_charge, post_of_kind
-from haimen_gov.workflow.flows import Flow, Step, register
+from haimen_gov.workflow.flows import Attachments, Flow, Step, register
 
-from .forms import RegisterForm
-from .models import SealKind, SealRequest, State
+from .forms import TYPES, RegisterForm
+from .models import EDITABLE, AttachmentKind, SealKind, SealRequest, State
 
 
 def _reviewer(request: SealRequest) -> list[Post | None]:
@@ -55,6 +55,13 @@ FLOW = register(
         path=_path,
         detail_template="seals/_detail.html",
         action_forms={"register": RegisterForm},
+        attachments=Attachments(
+            roles={str(value): str(label) for value, label in AttachmentKind.choices},
+            upload_role=AttachmentKind.DOCUMENT,
+            types=TYPES,
+            editable_states=EDITABLE,
+            required_at_submit="请上传用印文件。",
+        ),
         page_related=("seal",),
         page_prefetch=("attachments",),
     )

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from django.conf import settings
+import datetime as dt
+
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -73,7 +74,12 @@ class State(models.TextChoices):
     REJECTED = "rejected", _("未同意")
 
 
+STAMPED_AT_EARLIEST = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
+STAMPED_AT_LATEST = dt.datetime(2100, 1, 1, tzinfo=dt.UTC)
+
 DECIDING = [State.REVIEW, State.APPROVAL, State.OFFSITE_APPROVAL]
+# Where the applicant may amend the request and add or remove its files: a draft, or returned to them.
+EDITABLE = frozenset({State.DRAFT, State.RETURNED})
 
 
 class SealRequest(Item):
@@ -102,6 +108,12 @@ class SealRequest(Item):
             models.CheckConstraint(
                 condition=Q(offsite=False) | (~Q(offsite_place="") & ~Q(offsite_reason="")),
                 name="seal_request_offsite_place_reason",
+            ),
+            # Issue 9: a stamp time PostgreSQL stores but cannot read back (a BC year) broke every ledger reader.
+            models.CheckConstraint(
+                condition=Q(stamped_at__isnull=True)
+                | Q(stamped_at__gte=STAMPED_AT_EARLIEST, stamped_at__lt=STAMPED_AT_LATEST),
+                name="seal_request_stamped_at_sane",
             ),
         ]
 
@@ -208,31 +220,15 @@ class SealRequest(Item):
 
 
 class AttachmentKind(models.TextChoices):
+    """The roles of a request's files (the engine's Attachment.role), declared in ``flow.ATTACHMENTS``."""
+
     DOCUMENT = "document", _("用印文件")
     ATTACHMENT = "attachment", _("附件")
     SCAN = "scan", _("用印后扫描件")
 
 
-def attachment_path(instance: SealAttachment, filename: str) -> str:
-    now = timezone.now()
-    ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
-    return f"seals/{now:%Y/%m}/{instance.request_id}-{now:%H%M%S%f}.{ext}"
+def attachment_path(instance: object, filename: str) -> str:
+    """Referenced by migration 0001 only (the files now live on the engine's Attachment, workflow.models)."""
+    from haimen_gov.workflow.models import attachment_path as engine_path
 
-
-class SealAttachment(models.Model):
-    request = models.ForeignKey(SealRequest, on_delete=models.CASCADE, related_name="attachments")
-    kind = models.CharField(_("类别"), max_length=12, choices=AttachmentKind.choices, default=AttachmentKind.DOCUMENT)
-    file = models.FileField(_("文件"), upload_to=attachment_path)
-    original_name = models.CharField(_("原文件名"), max_length=200)
-    content_type = models.CharField(_("文件类型"), max_length=100)
-    size = models.PositiveIntegerField(_("大小（字节）"))
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    uploaded_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        verbose_name = _("用印附件")
-        verbose_name_plural = _("用印附件")
-        ordering = ["uploaded_at", "id"]
-
-    def __str__(self) -> str:
-        return self.original_name
+    return engine_path(instance, filename)  # type: ignore[arg-type]

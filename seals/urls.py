@@ -14,5 +14,4 @@ urlpatterns = [
     path("register/", views.register, name="register"),
     path("requests/<int:pk>/edit/", views.edit, name="edit"),
     path("requests/<int:pk>/form.pdf", views.request_pdf, name="request_pdf"),
-    path("attachments/<int:pk>/", views.attachment, name="attachment"),
 ]

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import csv
-from typing import Any, cast
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q, QuerySet
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
@@ -18,27 +17,18 @@ from haimen_gov.org.routing import units_of
 from haimen_gov.pdf import pdf_response
 from haimen_gov.workflow import actions as engine
 from haimen_gov.workflow import selectors
-from haimen_gov.workflow.views import client_ip, get_visible_item, slip_context
+from haimen_gov.workflow.lists import Column, ListPage
+from haimen_gov.workflow.views import client_ip, errors_to_form, get_visible_item, slip_context
 
 from . import actions
 from .forms import LedgerFilter, SealRequestForm
-from .models import Seal, SealAttachment, SealRequest
+from .models import Seal, SealRequest
 
 PAGE_SIZE = 20
 
 
 def _user(request: HttpRequest) -> User:
     return request.user  # type: ignore[return-value]
-
-
-def _form_errors(form: SealRequestForm, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            for error in errors:
-                form.add_error(field if field in form.fields else None, error)
-    else:
-        for error in exc.messages:
-            form.add_error(None, error)
 
 
 # What an applicant fills in and may amend while the request is a draft or returned (the unit and seal are chosen
@@ -69,7 +59,7 @@ def apply(request: HttpRequest) -> HttpResponse:
                 ip=client_ip(request),
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            errors_to_form(form, exc)
         except engine.WorkflowError as exc:
             form.add_error(None, exc.message)
         else:
@@ -99,7 +89,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
             if request.POST.get("action") != "draft":
                 actions.seal_request_submit(item.pk, actor=user, ip=client_ip(request))
         except ValidationError as exc:
-            _form_errors(form, exc)
+            errors_to_form(form, exc)
         except engine.WorkflowError as exc:
             form.add_error(None, exc.message)
         else:
@@ -129,129 +119,52 @@ def stamp_queue(request: HttpRequest) -> HttpResponse:
     return render(request, "seals/stamp_queue.html", {"page": page, "today": timezone.localdate()})
 
 
-def _ledger_queryset(request: HttpRequest) -> tuple[LedgerFilter, QuerySet[SealRequest]]:
-    user = _user(request)
-    form = LedgerFilter(request.GET or None)
-    qs = cast(
-        "QuerySet[SealRequest]",
-        selectors.visible_items(user, _requests().exclude(state="draft")),  # type: ignore[arg-type]
-    )
-    # An invalid field (a mistyped date) is reported on the page and left out; the valid ones still filter, so a
-    # typo never widens the list (or the CSV/PDF export) to everything.
-    form.is_valid()
-    data = getattr(form, "cleaned_data", {})
-    if data.get("q"):
-        qs = qs.filter(
-            Q(title__icontains=data["q"])
-            | Q(purpose__icontains=data["q"])
-            | Q(document_title__icontains=data["q"])
-            | Q(number__icontains=data["q"])
-        )
-    if data.get("seal"):
-        qs = qs.filter(seal=data["seal"])
-    if data.get("unit"):
-        qs = qs.filter(unit=data["unit"])
-    if data.get("applicant"):
-        qs = qs.filter(
-            Q(submitter__username__icontains=data["applicant"]) | Q(submitter__full_name__icontains=data["applicant"])
-        )
-    if data.get("state"):
-        qs = qs.filter(state=data["state"])
-    if data.get("offsite") in ("0", "1"):
-        qs = qs.filter(offsite=data["offsite"] == "1")
-    if data.get("start"):
-        qs = qs.filter(created_at__date__gte=data["start"])
-    if data.get("end"):
-        qs = qs.filter(created_at__date__lte=data["end"])
-    return form, qs.order_by("-created_at", "-id")  # type: ignore[return-value]
+def _ledger_rows(request: HttpRequest) -> QuerySet[SealRequest]:
+    # Submitted requests the viewer may see, with what the columns read joined: one query per page.
+    return selectors.visible_items(_user(request), _requests().exclude(state="draft"))  # type: ignore[return-value]
+
+
+def _local(value: Any) -> str:
+    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
+
+
+LEDGER = ListPage(
+    title="用印台账",
+    url_name="seals:ledger",
+    ascii_name="seal-ledger",
+    filter_form=LedgerFilter,
+    queryset=_ledger_rows,
+    table_template="seals/_ledger_table.html",
+    columns=(
+        Column("归档号", lambda r: r.archive_number, width="9em", nowrap=True),
+        Column("印鉴", lambda r: r.seal.name, width="11em"),
+        Column("申请单位", lambda r: r.unit.name, width="9em"),
+        Column("申请人", lambda r: r.submitter.display_name, width="4.5em", nowrap=True),
+        Column("用印文件", lambda r: r.document_title),
+        Column("用印事由", lambda r: r.purpose, pdf=False),
+        Column("申请份数", lambda r: r.copies, width="3.5em", nowrap=True),
+        Column("异地用印", lambda r: r.offsite, width="3.5em", nowrap=True),
+        Column("异地地点", lambda r: r.offsite_place, pdf=False),
+        Column("状态", lambda r: r.stage_label, width="6.5em", nowrap=True),
+        Column("申请时间", lambda r: _local(r.created_at), width="7.5em", nowrap=True),
+        Column("用印时间", lambda r: _local(r.stamped_at), width="7.5em", nowrap=True),
+        Column("实际份数", lambda r: r.stamped_copies, width="3.5em", nowrap=True),
+    ),
+    note="依据《南通市海门区人民政府工作规则》第三十二条登记。",
+)
 
 
 def ledger(request: HttpRequest) -> HttpResponse:
-    """用印台账 (第三十二条)."""
-    form, qs = _ledger_queryset(request)
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    context = {"form": form, "page": page, "querystring": query.urlencode()}
-    template = "seals/_ledger_table.html" if getattr(request, "htmx", False) else "seals/ledger.html"
-    return render(request, template, context)
-
-
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
-LEDGER_HEADER = [
-    "归档号",
-    "印鉴",
-    "申请单位",
-    "申请人",
-    "用印文件",
-    "用印事由",
-    "申请份数",
-    "异地用印",
-    "异地地点",
-    "状态",
-    "申请时间",
-    "用印时间",
-    "实际份数",
-]
-
-
-def _ledger_row(r: SealRequest) -> list[str]:
-    return [
-        r.archive_number,
-        r.seal.name,
-        r.unit.name,
-        r.submitter.display_name,
-        r.document_title,
-        r.purpose,
-        str(r.copies),
-        "是" if r.offsite else "否",
-        r.offsite_place,
-        r.stage_label,
-        timezone.localtime(r.created_at).strftime("%Y-%m-%d %H:%M"),
-        timezone.localtime(r.stamped_at).strftime("%Y-%m-%d %H:%M") if r.stamped_at else "",
-        str(r.stamped_copies or ""),
-    ]
+    """用印台账 (第三十二条): finished uses by default, other states behind the filter."""
+    return LEDGER.page(request)
 
 
 def ledger_csv(request: HttpRequest) -> StreamingHttpResponse:
-    _form, qs = _ledger_queryset(request)
-    writer = csv.writer(_Echo())
-
-    def rows() -> Any:
-        yield "\ufeff"  # BOM: Excel on Windows then opens the Chinese text correctly
-        yield writer.writerow(LEDGER_HEADER)
-        for r in qs.iterator(chunk_size=500):
-            yield writer.writerow(_ledger_row(r))
-
-    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = (
-        "attachment; filename=\"seal-ledger.csv\"; filename*=UTF-8''%E7%94%A8%E5%8D%B0%E5%8F%B0%E8%B4%A6.csv"
-    )
-    return response
-
-
-LEDGER_PDF_LIMIT = 2000
+    return LEDGER.csv(request)
 
 
 def ledger_pdf(request: HttpRequest) -> HttpResponse:
-    _form, qs = _ledger_queryset(request)
-    rows = [_ledger_row(r) for r in qs[:LEDGER_PDF_LIMIT]]
-    return pdf_response(
-        "seals/ledger_pdf.html",
-        {
-            "rows": rows,
-            "header": LEDGER_HEADER,
-            "truncated": len(rows) >= LEDGER_PDF_LIMIT,
-            "printed_at": timezone.localtime(),
-            "title": "用印台账",
-        },
-        filename="用印台账.pdf",
-        request=request,
-    )
+    return LEDGER.pdf(request)
 
 
 def register(request: HttpRequest) -> HttpResponse:
@@ -268,19 +181,3 @@ def request_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     context = slip_context(item)
     context.update(title="用印申请单", number=item.number)
     return pdf_response("seals/request_pdf.html", context, filename=f"用印申请单-{item.pk}.pdf", request=request)
-
-
-def attachment(request: HttpRequest, pk: int) -> FileResponse:
-    """Download an attachment; only for those who may see its request (404 otherwise)."""
-    row = SealAttachment.objects.filter(pk=pk).only("request_id").first()
-    if row is None:
-        raise Http404("附件不存在。")
-    get_visible_item(request, row.request_id)
-    row = SealAttachment.objects.get(pk=pk)
-    try:
-        handle = row.file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404("附件文件已丢失，请联系区政府办公室。") from exc
-    response = FileResponse(handle, content_type=row.content_type, as_attachment=False, filename=row.original_name)
-    response["X-Content-Type-Options"] = "nosniff"
-    return response

@@ -213,10 +213,10 @@ def transition_apply(item: SupervisionItem, *, actor: User, verb: str, data: dic
 
 
 def _fire(pk: int, verb: str, *, actor: User, comment: str, ip: str | None, **data: Any) -> SupervisionItem:
-    def apply(item: SupervisionItem) -> None:
-        transition_apply(item, actor=actor, verb=verb, data={**data, "reason": comment, "note": comment})
-
-    return engine.item_fire(SupervisionItem, pk, verb=verb, actor=actor, comment=comment, ip=ip, apply=apply)
+    """Fire ``verb`` with its own fields, validated by the flow's form for it inside the engine's lock."""
+    return engine.item_fire(
+        SupervisionItem, pk, verb=verb, actor=actor, comment=comment, ip=ip, data={**data, "comment": comment}
+    )
 
 
 def supervision_item_sign(pk: int, *, actor: User, comment: str = "", ip: str | None = None) -> SupervisionItem:
@@ -228,11 +228,8 @@ def supervision_item_feedback(pk: int, *, actor: User, text: str, percent: int, 
     """反馈 (第三十八条): a unit's progress report; its next falls due ``cadence_days`` working days later. A co-unit
     reports to the lead unit; the lead unit's report takes up the co-units' reports since its last one."""
     text = (text or "").strip()
-
-    def apply(item: SupervisionItem) -> None:
-        transition_apply(item, actor=actor, verb="feedback", data={"text": text, "percent": percent})
-
-    engine.item_fire(SupervisionItem, pk, verb="feedback", actor=actor, comment=text, ip=ip, apply=apply)
+    data = {"comment": text, "percent": percent}
+    engine.item_fire(SupervisionItem, pk, verb="feedback", actor=actor, comment=text, ip=ip, data=data)
     return Feedback.objects.filter(item_id=pk, author=actor).latest("created_at", "id")
 
 

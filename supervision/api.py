@@ -18,7 +18,6 @@ from haimen_gov.workflow import actions as engine
 from haimen_gov.workflow.api import WorkflowItemSerializer, WorkflowViewSet, workflow_error_response
 
 from . import actions, selectors
-from .flow import FLOW
 from .models import Designation, Feedback, Source, SupervisionItem
 
 
@@ -149,17 +148,6 @@ class SupervisionItemViewSet(mixins.CreateModelMixin, WorkflowViewSet):
         except engine.WorkflowError as exc:
             return workflow_error_response(exc)
         return Response(self.get_serializer(self.get_queryset().get(pk=item.pk)).data, status=status.HTTP_201_CREATED)
-
-    def apply_for(self, verb: str, request: Request) -> Any:
-        """A transition's own fields, through the same forms as the item page."""
-        form_class = FLOW.action_forms.get(verb)
-        if form_class is None:
-            return None
-        form = form_class(request.data)
-        if not form.is_valid():
-            raise ValidationError({k: [str(e) for e in v] for k, v in form.errors.items()})
-        form.actor = request.user
-        return form.apply
 
     @extend_schema(request=FeedbackBody, responses=FeedbackSerializer)
     @action(detail=True, methods=["post"])

@@ -6,7 +6,7 @@ from haimen_gov.org.models import Post, PostKind
 from haimen_gov.org.routing import post_of_kind
 from haimen_gov.workflow.flows import Flow, Step, register
 
-from .forms import ExtensionDecisionForm, ExtensionRequestForm, FeedbackForm, FinishForm, VerifyForm
+from .forms import ExtensionDecisionForm, ExtensionRequestForm, FeedbackForm, FinishForm, SendBackForm, VerifyForm
 from .models import CLOSED_STATES, State, SupervisionItem
 
 
@@ -63,6 +63,7 @@ FLOW = register(
             "approve": ExtensionDecisionForm,
             "finish": FinishForm,
             "close": VerifyForm,
+            "send_back": SendBackForm,
         },
         page_related=("lead_unit", "leader", "opener_post"),
         page_prefetch=("co_units", "feedbacks__unit", "feedbacks__author"),

@@ -9,7 +9,8 @@ from typing import Any, cast
 from django import forms
 from django.utils import timezone
 
-from haimen_gov.org.models import LEADER_KINDS, Post, Unit, UnitKind, User
+from haimen_gov.org.models import LEADER_KINDS, Post, Unit, UnitKind
+from haimen_gov.workflow.forms import TransitionForm
 
 from .models import Designation, Source, VerifyMethod
 
@@ -24,20 +25,19 @@ def check_future_date(value: dt.date | None, label: str) -> None:
         raise forms.ValidationError(f"{label}须在今天至三年内。")
 
 
-class ActionForm(forms.Form):
-    """A transition's own fields: ``apply(item)`` runs inside the engine's lock; ``actor`` is set by the caller."""
-
-    actor: User
-
-    def apply(self, item: Any) -> None:
-        from . import actions
-
-        # The page's and the API's comment is the reason (延期), the completion note (办结) or the visit's account.
-        comment = str(self.data.get("comment", ""))[:1000].strip()
-        data = {**self.cleaned_data, "reason": comment, "note": comment}
-        actions.transition_apply(item, actor=self.actor, verb=self.verb, data=data)
+class ActionForm(TransitionForm):
+    """A supervision transition's own fields; its checks and settings are ``actions.transition_apply`` (the page, the
+    API and the actions all come through the engine's ``item_fire(data=…)``). The comment is the extension's reason,
+    the completion note or the visit's account."""
 
     verb = ""
+
+    def apply(self) -> None:
+        from . import actions
+
+        comment = str(self.data.get("comment", ""))[:2000].strip()
+        data = {**self.cleaned_data, "reason": comment, "note": comment, "text": comment}
+        actions.transition_apply(self.item, actor=self.actor, verb=self.verb, data=data)  # type: ignore[arg-type]
 
 
 class ExtensionRequestForm(ActionForm):
@@ -62,6 +62,10 @@ class FinishForm(ActionForm):
     verb = "finish"
 
 
+class SendBackForm(ActionForm):
+    verb = "send_back"
+
+
 class VerifyForm(ActionForm):
     verb = "close"
     verify_method = forms.ChoiceField(
@@ -73,16 +77,9 @@ class VerifyForm(ActionForm):
 
 
 class FeedbackForm(ActionForm):
-    """反馈: the percentage here, the progress text in the page's comment (the engine's report text)."""
+    """反馈: the percentage here, the progress text in the comment (the engine's report text)."""
 
     verb = "feedback"
-
-    def apply(self, item: Any) -> None:
-        from . import actions
-
-        data = {"percent": self.cleaned_data["percent"], "text": str(self.data.get("comment", ""))[:2000].strip()}
-        actions.transition_apply(item, actor=self.actor, verb="feedback", data=data)
-
     percent = forms.IntegerField(
         label="完成进度（%）",
         min_value=0,

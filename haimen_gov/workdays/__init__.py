@@ -9,6 +9,7 @@ from .calendar import (
     confirmed_years,
     current,
     is_workday,
+    lateness_cutoffs,
     workdays_before,
     workdays_between,
 )
@@ -22,6 +23,7 @@ __all__ = [
     "confirmed_years",
     "current",
     "is_workday",
+    "lateness_cutoffs",
     "workdays_before",
     "workdays_between",
 ]

@@ -103,6 +103,21 @@ class Calendar:
                 left -= 1
         return day
 
+    def lateness_cutoffs(self, today: dt.date, limits: list[int]) -> dict[int, dt.date]:
+        """For each k in ``limits``, the earliest due date at most k working days late on ``today`` (lateness: the
+        working days after the due date up to and including ``today``). A task due before ``cutoffs[k]`` is more than
+        k working days late. One walk back over the calendar for every k, so that a million tasks are bucketed by
+        comparing their due dates in SQL instead of counting working days row by row."""
+        day, late, cutoffs = today, 0, {}
+        for k in sorted(limits):
+            if not 0 <= k <= MAX_DAYS:
+                raise ValueError(f"limits must be between 0 and {MAX_DAYS}")
+            while late + self.check(day).workday <= k:
+                late += self.check(day).workday
+                day -= dt.timedelta(days=1)
+            cutoffs[k] = day
+        return cutoffs
+
     def between(self, start: dt.date, end: dt.date) -> WorkdayCount:
         sign = 1
         if end < start:
@@ -199,6 +214,11 @@ def workdays_before(day: dt.date, n: int) -> dt.date:
 def workdays_between(start: dt.date, end: dt.date) -> WorkdayCount:
     """Working days after ``start`` up to and including ``end`` (negative when ``end`` is before ``start``)."""
     return current().between(start, end)
+
+
+def lateness_cutoffs(today: dt.date, limits: list[int]) -> dict[int, dt.date]:
+    """For each k in ``limits``, the earliest due date at most k working days late on ``today``."""
+    return current().lateness_cutoffs(today, limits)
 
 
 def confirmed_years() -> frozenset[int]:

@@ -5,7 +5,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from .models import CarbonCopy, HistoryEntry, IssuedNumber, Item, Notification, NumberSeries, Task
+from .models import Attachment, CarbonCopy, HistoryEntry, IssuedNumber, Item, Notification, NumberSeries, Task
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -16,6 +16,19 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class AttachmentInline(admin.TabularInline):
+    """An item's files, read-only, for each app's item admin (``inlines = [AttachmentInline]``)."""
+
+    model = Attachment
+    fk_name = "item"
+    extra = 0
+    readonly_fields = ("role", "file", "original_name", "content_type", "size", "uploaded_by", "uploaded_at")
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
 

@@ -8,6 +8,7 @@ see are 404, as in the pages.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -15,13 +16,15 @@ from django.utils import timezone
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action, api_view
+from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from haimen_gov.middleware import client_ip
 
 from . import actions, selectors
-from .models import HistoryEntry, Item, Notification, Task
+from .forms import datetime_bounds_error
+from .models import Attachment, HistoryEntry, Item, Notification, Task
 
 
 class TaskSerializer(serializers.ModelSerializer):
@@ -59,6 +62,39 @@ class HistorySerializer(serializers.ModelSerializer):
 
     def get_actor(self, entry: HistoryEntry) -> str | None:
         return entry.actor.display_name if entry.actor else None
+
+
+class BoundedDateTimeSerializerField(serializers.DateTimeField):
+    """An API datetime within the portal's bounds (``forms.datetime_bounds_error``): a chapter's serializers use it
+    for every datetime a client sends, with ``past=True`` for what already happened."""
+
+    def __init__(self, *, past: bool = False, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.past = past
+
+    def to_internal_value(self, value: Any) -> Any:
+        try:
+            result = super().to_internal_value(value)
+        except (OverflowError, ValueError):  # a year the time zone database cannot place (0001-01-01)
+            result = None
+        if result is None:
+            raise serializers.ValidationError(f"{self.label or '时间'}格式错误或超出范围。", code="invalid")
+        message = datetime_bounds_error(result, label=str(self.label or "时间"), past=self.past)
+        if message:
+            raise serializers.ValidationError(message, code="bounds")
+        return result
+
+
+class AttachmentSerializer(serializers.ModelSerializer):
+    """An item's file; ``kind`` is the category its app declares (e.g. seals: document, scan)."""
+
+    kind = serializers.CharField(source="role", read_only=True)
+    kind_display = serializers.CharField(source="role_label", read_only=True)
+    url = serializers.CharField(source="get_absolute_url", read_only=True)
+
+    class Meta:
+        model = Attachment
+        fields = ["id", "kind", "kind_display", "original_name", "content_type", "size", "uploaded_at", "url"]
 
 
 class ItemLinkSerializer(serializers.Serializer):
@@ -145,6 +181,12 @@ def workflow_error_response(exc: actions.WorkflowError) -> Response:
     return Response({"detail": exc.message}, status=exc.status)
 
 
+def validation_error_response(exc: ValidationError) -> Response:
+    """400 with the action's messages, by field where it names fields."""
+    detail = exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
+    return Response(detail, status=status.HTTP_400_BAD_REQUEST)
+
+
 class WorkflowViewSet(mixins.RetrieveModelMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
     """Read and transition any workflow model; subclasses set ``queryset`` and ``serializer_class``."""
 
@@ -159,7 +201,8 @@ class WorkflowViewSet(mixins.RetrieveModelMixin, mixins.ListModelMixin, viewsets
         return context
 
     def apply_for(self, verb: str, request: Request) -> Any:
-        """Subclasses: validate the transition's own fields and return an ``apply(item)`` callable (or None)."""
+        """A further ``apply(item)`` hook run in the lock (or None). A transition's own fields need none: they are
+        declared once as the flow's ``action_forms`` and validated by the engine from the request's data."""
         return None
 
     @extend_schema(
@@ -188,14 +231,83 @@ class WorkflowViewSet(mixins.RetrieveModelMixin, mixins.ListModelMixin, viewsets
                 ip=client_ip(request),
                 expected_state=body.validated_data.get("state") or None,
                 apply=apply,
+                data=request.data,
+                files=request.FILES,
             )
         except actions.WorkflowError as exc:
             return workflow_error_response(exc)
         except ValidationError as exc:
-            detail = exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
-            return Response(detail, status=status.HTTP_400_BAD_REQUEST)
+            return validation_error_response(exc)
         fresh = self.get_queryset().get(pk=updated.pk)
         return Response(self.get_serializer(fresh).data)
+
+    def created(self, make: Callable[[], Item]) -> Response:
+        """201 with the item an app's create action ``make()`` returns, or its refusal (400/403/409) as the
+        transitions answer them."""
+        try:
+            item = make()
+        except actions.WorkflowError as exc:
+            return workflow_error_response(exc)
+        except ValidationError as exc:
+            return validation_error_response(exc)
+        return Response(self.get_serializer(self.get_queryset().get(pk=item.pk)).data, status=status.HTTP_201_CREATED)
+
+
+class AttachmentsMixin:
+    """``POST {id}/attachments/`` (multipart ``files``): the applicant adds files to their draft or returned item,
+    checked by content against the types its flow declares; ``DELETE {id}/attachments/{attachment_id}/`` removes
+    one. For a :class:`WorkflowViewSet` whose flow declares ``attachments``."""
+
+    get_object: Any
+
+    @extend_schema(
+        request={
+            "multipart/form-data": {
+                "type": "object",
+                "properties": {"files": {"type": "array", "items": {"type": "string", "format": "binary"}}},
+                "required": ["files"],
+            }
+        },
+        responses={
+            201: AttachmentSerializer(many=True),
+            400: OpenApiResponse(description="未选择文件或文件不合要求"),
+            403: OpenApiResponse(description="不是申请人"),
+            409: OpenApiResponse(description="事项已在办理中"),
+        },
+    )
+    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser])
+    def attachments(self, request: Request, pk: str | None = None) -> Response:
+        item = self.get_object()
+        files = request.FILES.getlist("files")
+        if not files:
+            return Response({"files": ["请选择要上传的文件。"]}, status=status.HTTP_400_BAD_REQUEST)
+        try:
+            rows = actions.attachment_add(type(item), item.pk, actor=request.user, files=files)  # type: ignore[arg-type]
+        except ValidationError as exc:
+            return Response({"files": exc.messages}, status=status.HTTP_400_BAD_REQUEST)
+        except actions.WorkflowError as exc:
+            return workflow_error_response(exc)
+        return Response(AttachmentSerializer(rows, many=True).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=None,
+        responses={
+            204: OpenApiResponse(description="已删除"),
+            403: OpenApiResponse(description="不是申请人"),
+            404: OpenApiResponse(description="附件不存在"),
+            409: OpenApiResponse(description="事项已在办理中"),
+        },
+    )
+    @action(detail=True, methods=["delete"], url_path=r"attachments/(?P<attachment_id>[0-9]+)")
+    def attachment_remove(self, request: Request, pk: str | None = None, attachment_id: str = "") -> Response:
+        item = self.get_object()
+        if not Attachment.objects.filter(pk=int(attachment_id), item_id=item.pk).exists():
+            return Response({"detail": "附件不存在。"}, status=status.HTTP_404_NOT_FOUND)
+        try:
+            actions.attachment_remove(int(attachment_id), actor=request.user, ip=client_ip(request))  # type: ignore[arg-type]
+        except actions.WorkflowError as exc:
+            return workflow_error_response(exc)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class InboxSerializer(serializers.ModelSerializer):

@@ -92,6 +92,24 @@ class Step:
     advance_verb: str = "approve"
 
 
+@dataclass(frozen=True)
+class Attachments:
+    """What files an app's items carry (the engine's :class:`~haimen_gov.workflow.models.Attachment`).
+
+    ``roles``: category → label (``{"document": "用印文件", "scan": "用印后扫描件"}``); ``upload_role``: the category
+    of what the applicant uploads (pages and ``POST …/attachments/``); ``types``: the accepted file types (keys of
+    ``uploads.FILE_TYPES``), checked by content; ``editable_states``: where the applicant may add and remove files;
+    ``required_at_submit``: when set, the message refusing a submit without a file of ``upload_role`` (a draft may be
+    saved without one).
+    """
+
+    roles: dict[str, str]
+    upload_role: str
+    types: tuple[str, ...] = ("pdf", "ofd", "docx", "jpg", "png")
+    editable_states: frozenset[str] = frozenset()
+    required_at_submit: str = ""
+
+
 @dataclass
 class Flow:
     key: str  # "seals.request": the prefix for settings overrides
@@ -105,11 +123,15 @@ class Flow:
     on_enter: dict[str, Callable[[Any], None]] = field(default_factory=dict)
     # The states an item is expected to pass through, in order (for the timeline's "steps ahead").
     path: Callable[[Any], list[str]] | None = None
-    # Verbs that need more than a comment (e.g. the custodian's register): verb -> form class with apply(item).
+    # A transition's own fields (e.g. the custodian's register: when, how many copies, scans), declared once as a
+    # ``forms.TransitionForm`` subclass: the item page renders it, the page, the API and the app's action all validate
+    # through it, and its ``apply`` sets the fields inside the engine's lock (``item_fire(..., data=, files=)``).
     action_forms: dict[str, type] = field(default_factory=dict)
+    attachments: Attachments | None = None
     detail_template: str = ""
-    # What the item page reads of the app's own model: relations joined into the item's query (e.g. "seal") and
-    # collections fetched alongside (e.g. "attachments"), so the page's query count does not depend on the app.
+    # What the item page reads of the app's own model: relations joined into the query that loads it (e.g. "seal")
+    # and collections fetched alongside (e.g. "attachments"). The page loads the item's own row through its flow
+    # only, so no page joins the tables of every app.
     page_related: tuple[str, ...] = ()
     page_prefetch: tuple[str, ...] = ()
     # The item page's words for its unit, its submitter and submitting (keys of DEFAULT_LABELS).

@@ -360,6 +360,69 @@ class SweepMark(models.Model):
         return f"{self.day} {self.started_at:%H:%M:%S}"
 
 
+def attachment_path(instance: Attachment, filename: str) -> str:
+    """Where an upload is stored: a name of the portal's own, with the extension of the *detected* type
+    (``content_type``), never the client's (issue 9)."""
+    from .uploads import FILE_TYPES
+
+    now = timezone.now()
+    ext = next((t.key for t in FILE_TYPES.values() if t.content_type == instance.content_type), "bin")
+    return f"items/{now:%Y/%m}/{instance.item_id}-{now:%H%M%S%f}.{ext}"
+
+
+class Attachment(models.Model):
+    """A file attached to any workflow item. ``role`` is a category the item's app declares in its flow
+    (:class:`~haimen_gov.workflow.flows.Attachments`, e.g. seals: ``document`` 用印文件, ``scan`` 用印后扫描件).
+    Written only through ``actions.attachment_add`` / ``attachment_remove``; read through ``selectors`` and served by
+    ``views.attachment_download`` to those who may see the item."""
+
+    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="attachments")
+    role = models.CharField(_("类别"), max_length=20)
+    file = models.FileField(_("文件"), upload_to=attachment_path, max_length=200)
+    original_name = models.CharField(_("原文件名"), max_length=200)
+    content_type = models.CharField(_("文件类型"), max_length=100)
+    size = models.PositiveIntegerField(_("大小（字节）"))
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(_("上传时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("附件")
+        verbose_name_plural = _("附件")
+        ordering = ["uploaded_at", "id"]
+        indexes = [models.Index(fields=["item", "role"])]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    @property
+    def role_label(self) -> str:
+        """The label the item's flow gives this role (用印文件, 用印后扫描件 …)."""
+        from .flows import flow_for
+
+        model = ContentType.objects.get_for_id(self.item.kind_id).model_class()
+        try:
+            spec = flow_for(model).attachments if model is not None else None
+        except LookupError:
+            spec = None
+        return spec.roles.get(self.role, self.role) if spec is not None else self.role
+
+    @property
+    def download_name(self) -> str:
+        """The client's name with the extension of the detected type (a PDF sent as "x.exe" downloads as "x.pdf")."""
+        from .uploads import FILE_TYPES
+
+        ext = next((t.key for t in FILE_TYPES.values() if t.content_type == self.content_type), "")
+        stem, dot, current = self.original_name.rpartition(".")
+        if not ext or current.lower() == ext or (ext == "jpg" and current.lower() == "jpeg"):
+            return self.original_name
+        return f"{stem if dot else self.original_name}.{ext}"
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("workflow:attachment", args=[self.pk])
+
+
 class DecisionMeans(models.TextChoices):
     DOCUMENT = "document", _("文件")
     PHONE = "phone", _("电话")

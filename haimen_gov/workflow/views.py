@@ -6,10 +6,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import prefetch_related_objects
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
+from django.forms import Form
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -20,8 +22,8 @@ from haimen_gov.org.models import Post, User
 from haimen_gov.org.routing import acting_posts
 
 from . import actions, selectors
-from .flows import all_flows, flow_for
-from .models import Item, Notification, Task, TaskStatus
+from .flows import flow_for
+from .models import Attachment, Item, Notification, Task, TaskStatus
 from .paging import CountedPaginator, UncountedPaginator
 from .timeline import timeline
 
@@ -37,40 +39,38 @@ def viewer_posts(request: HttpRequest) -> list[tuple[int, str]]:
     return posts
 
 
+def errors_to_form(form: Form, exc: ValidationError) -> None:
+    """An action's ValidationError shown on the form that called it: on its field when the form has one, else at
+    the top of the form."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            for error in errors:
+                form.add_error(field if field in form.fields else None, error)
+    else:
+        for error in exc.messages:
+            form.add_error(None, error)
+
+
 def get_visible_item(request: HttpRequest, pk: int) -> Item:
-    """The item, if this user may see it; 404 otherwise (never reveal that it exists)."""
+    """The item, as its app's own model (e.g. the SealRequest), if this user may see it; 404 otherwise (never reveal
+    that it exists). Two queries whatever the number of apps: the visibility check reads the item's kind, then the
+    app's row is loaded through its own flow's declared joins (``page_related``) and collections (``page_prefetch``)."""
     user: User = request.user  # type: ignore[assignment]
     visible = selectors.visible_items(user, posts=viewer_posts(request))
-    # One query for the item and the app's own row: every registered workflow model's table is joined.
-    links = [f"{name}__{rel}" for name, flow in _child_links() for rel in flow.page_related]
-    links += [name for name, _flow in _child_links()]
-    item = visible.filter(pk=pk).select_related("unit", "submitter", "kind", *links).first()
-    if item is None:
+    kind_id = visible.filter(pk=pk).values_list("kind_id", flat=True).first()
+    if kind_id is None:
         raise Http404("未找到该事项，或您无权查看。")
-    return _concrete(item)
-
-
-def _child_links() -> list[tuple[str, Any]]:
-    """(reverse one-to-one accessor from Item, flow) for each workflow model that inherits Item directly."""
-    return [
-        (str(flow.model._meta.model_name), flow) for flow in all_flows() if flow.model._meta.get_parent_list() == [Item]
-    ]
-
-
-def _concrete(item: Item) -> Item:
-    model = item.kind.model_class()
-    if model is None or model is Item:
-        return item
+    model = ContentType.objects.get_for_id(kind_id).model_class()
     try:
-        child = getattr(item, str(model._meta.model_name))
-    except (AttributeError, ObjectDoesNotExist):
-        return item.concrete()
-    for name in ("unit", "submitter", "kind"):
-        Item._meta.get_field(name).set_cached_value(child, getattr(item, name))  # type: ignore[union-attr]
-    flow = flow_for(model)
+        flow = flow_for(model) if model is not None else None
+    except LookupError:
+        flow = None
+    if model is None or flow is None:
+        return Item.objects.select_related("unit", "submitter", "kind").get(pk=pk)
+    item = model._default_manager.select_related("unit", "submitter", "kind", *flow.page_related).get(pk=pk)
     if flow.page_prefetch:
-        prefetch_related_objects([child], *flow.page_prefetch)
-    return child
+        prefetch_related_objects([item], *flow.page_prefetch)
+    return item  # type: ignore[return-value]
 
 
 def _page(request: HttpRequest, qs: Any) -> Any:
@@ -132,7 +132,7 @@ def item_context(item: Item, user: User, posts: list[tuple[int, str]]) -> dict[s
         "labels": flow.all_labels,
         "detail_template": flow.detail_template,
         "available": actions.available_transitions(item, user, post_ids=my_posts, tasks=tasks),
-        "action_forms": {verb: form_class() for verb, form_class in flow.action_forms.items()},
+        "action_forms": {verb: form_class(item=item, actor=user) for verb, form_class in flow.action_forms.items()},
         "timeline": timeline(item, flow, tasks=tasks, history=history),
         "history": history,
         "open_tasks": open_tasks,
@@ -159,18 +159,6 @@ def user_options(request: HttpRequest) -> HttpResponse:
 @require_POST
 def item_transition(request: HttpRequest, pk: int, verb: str) -> HttpResponse:
     item = get_visible_item(request, pk)
-    flow = flow_for(item)
-    apply = None
-    form_class = flow.action_forms.get(verb)
-    if form_class is not None:
-        form = form_class(request.POST, request.FILES)
-        if not form.is_valid():
-            for errors in form.errors.values():
-                for error in errors:
-                    messages.error(request, error)
-            return redirect(item.get_absolute_url())
-        form.actor = request.user
-        apply = form.apply
     try:
         actions.item_fire(
             type(item),
@@ -180,7 +168,8 @@ def item_transition(request: HttpRequest, pk: int, verb: str) -> HttpResponse:
             comment=request.POST.get("comment", ""),
             ip=client_ip(request),
             expected_state=request.POST.get("state") or None,
-            apply=apply,
+            data=request.POST,
+            files=request.FILES,
         )
     except actions.WorkflowError as exc:
         messages.error(request, exc.message)
@@ -360,3 +349,38 @@ def notification_tasks(request: HttpRequest, pk: int) -> HttpResponse:
         "workflow/notification_tasks.html",
         {"notification": row, "page": page, "tasks": tasks, "today": timezone.localdate()},
     )
+
+
+def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
+    """An item's attachment, for those who may see the item (404 otherwise, as for the item itself)."""
+    item_id = Attachment.objects.filter(pk=pk).values_list("item_id", flat=True).first()
+    if item_id is None:
+        raise Http404("附件不存在。")
+    user: User = request.user  # type: ignore[assignment]
+    if not selectors.visible_items(user, posts=viewer_posts(request)).filter(pk=item_id).exists():
+        raise Http404("附件不存在。")
+    row = Attachment.objects.get(pk=pk)
+    try:
+        handle = row.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404("附件文件已丢失，请联系区政府办公室。") from exc
+    response = FileResponse(handle, content_type=row.content_type, as_attachment=False, filename=row.download_name)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@require_POST
+def attachment_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    """The applicant removes a file from their draft or returned item (then back to where they came from)."""
+    item_id = Attachment.objects.filter(pk=pk).values_list("item_id", flat=True).first()
+    if item_id is None:
+        raise Http404("附件不存在。")
+    item = get_visible_item(request, item_id)
+    try:
+        actions.attachment_remove(pk, actor=request.user, ip=client_ip(request))  # type: ignore[arg-type]
+    except actions.WorkflowError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "已删除附件。")
+    back = request.POST.get("next") or ""
+    return redirect(back if back.startswith("/") and not back.startswith("//") else item.get_absolute_url())

@@ -39,6 +39,8 @@ def restore_archive_numbers(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("seals", "0002_initial"),
+        # After the stamp times PostgreSQL cannot read back (BC years) are replaced: this reads every stamp time.
+        ("seals", "0003_attachments_moved_to_the_engine"),
         ("workflow", "0007_numbering"),
     ]
 

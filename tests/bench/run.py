@@ -7,7 +7,7 @@ tests, see ``test_bench.py``). Sizes and knobs: ``tests/bench/config.py``.
 3. p50/p95 latency against gunicorn (DEBUG=0) for the inbox, an item page and an approval through the API (each on
    its own item): 20 users who pause 0.5–1.5 s before each request, as people between clicks (the pages' target is
    judged on this run); the same 20 with no pause at all, always 20 requests in flight (the server's capacity,
-   reported); and one user alone;
+   reported); and one user alone; the office director's dashboard, one user alone (issue 15: p95 ≤ 300 ms);
 4. the reminder sweep over every open task, twice on the same day (the second must insert nothing).
 
 Results: a table on stdout, and bench-results/bench-<time>.{json,md} (and latest.{json,md}).
@@ -178,7 +178,7 @@ class Bench:
             return
         self.server = Server(self.cfg, log)
         self.server.start()
-        usernames = [u["username"] for u in self.fixtures["users"]]
+        usernames = [u["username"] for u in self.fixtures["users"]] + [config.DASHBOARD_USER]
         started = time.perf_counter()
         self.sessions = login_all(self.server.port, usernames, self.fixtures["password"], self.cfg.concurrency)
         log(f"  {len(self.sessions)} users logged in through the login form in {time.perf_counter() - started:.1f} s")
@@ -280,6 +280,27 @@ class Bench:
         # Each approval uses up an item: no run with think time (it would need hundreds more), capacity only.
         return self._measure("transition", "approve (API)", make, total=total, warmup=warmup, with_think=False)
 
+    def dashboard(self) -> dict[str, Any]:
+        """The office director's whole dashboard, one user alone (issue 15's target is for one user)."""
+        assert self.server is not None
+        total = self._baseline(self.cfg.requests) * 2
+        log(f"[bench] dashboard /dashboard/ ({config.DASHBOARD_USER}), 1 user: {total} requests")
+        cookie = self.sessions[config.DASHBOARD_USER]
+
+        def make(user: int, i: int) -> Call:
+            return "GET", "/dashboard/", None, {"Cookie": cookie}, 200
+
+        warm(self.server.port, make, total=5, concurrency=1)
+        stats: Stats = run("dashboard", self.server.port, make, total=total, concurrency=1, think=None)
+        summary = stats.summary()
+        log(
+            f"  dashboard, 1 user: p50 {summary['p50_ms']} ms, p95 {summary['p95_ms']} ms, "
+            f"p99 {summary['p99_ms']} ms, {summary['requests']} requests, {summary['errors']} errors"
+        )
+        entry = {"label": "dashboard /dashboard/", "c1": summary}
+        self.results["latency"]["dashboard"] = entry
+        return entry
+
     # ------------------------------------------------------------------------------------------ 4. sweep
 
     def sweep(self) -> dict[str, Any]:
@@ -321,6 +342,12 @@ class Bench:
             counted = self.results.get("queries", {}).get(key)
             if counted and counted["max"] > config.TARGET_PAGE_QUERIES:
                 missed.append(f"{key} {counted['max']} queries > {config.TARGET_PAGE_QUERIES}")
+        dashboard = self.results["latency"].get("dashboard", {}).get("c1")
+        if dashboard and dashboard["p95_ms"] > config.TARGET_DASHBOARD_P95_MS:
+            missed.append(f"dashboard p95 {dashboard['p95_ms']} ms > {config.TARGET_DASHBOARD_P95_MS:.0f} ms")
+        counted = self.results.get("queries", {}).get("dashboard")
+        if counted and counted["max"] > config.TARGET_DASHBOARD_QUERIES:
+            missed.append(f"dashboard {counted['max']} queries > {config.TARGET_DASHBOARD_QUERIES}")
         sweep: dict[str, Any] = self.results.get("sweep") or {}
         for n, run_ in enumerate(sweep.get("runs", []), 1):
             if run_["seconds"] > config.TARGET_SWEEP_SECONDS:
@@ -389,6 +416,28 @@ class Bench:
                         verdict,
                     ]
                 )
+        dashboard = self.results["latency"].get("dashboard", {}).get("c1")
+        if dashboard or "dashboard" in queries:
+            d = dashboard
+            ok_latency = d is not None and d["p95_ms"] <= config.TARGET_DASHBOARD_P95_MS
+            ok_queries = "dashboard" in queries and queries["dashboard"]["max"] <= config.TARGET_DASHBOARD_QUERIES
+            rows.append(
+                [
+                    f"dashboard /dashboard/ ({config.DASHBOARD_USER}), 1 user, no think time",
+                    f"{d['p50_ms']}" if d else "–",
+                    f"{d['p95_ms']}" if d else "–",
+                    f"{d['p99_ms']}" if d else "–",
+                    f"{d['throughput_rps']}" if d else "–",
+                    f"{d['requests']}" if d else "–",
+                    f"{d['errors']}" if d else "–",
+                    q("dashboard"),
+                    f"p95 ≤ {config.TARGET_DASHBOARD_P95_MS:.0f} ms, ≤ {config.TARGET_DASHBOARD_QUERIES} queries",
+                    "latency "
+                    + ("met" if ok_latency else "MISSED" if d else "–")
+                    + ", queries "
+                    + ("met" if ok_queries else "MISSED" if "dashboard" in queries else "–"),
+                ]
+            )
         sweep = self.results.get("sweep")
         if sweep:
             for n, run_ in enumerate(sweep["runs"], 1):
@@ -520,6 +569,7 @@ def main() -> int:
         bench.inbox()
         bench.item()
         bench.transitions()
+        bench.dashboard()
         bench.stop_server()
         bench.sweep()
     except Exception as exc:

@@ -60,6 +60,7 @@ def test_query_counts(bench: Bench) -> None:
     if bench.cfg.strict:
         for key in ("inbox", "item"):
             assert counted[key]["max"] <= config.TARGET_PAGE_QUERIES, f"{key}: see bench-results/queries-{key}.txt"
+        assert counted["dashboard"]["max"] <= config.TARGET_DASHBOARD_QUERIES, "see bench-results/queries-dashboard.txt"
 
 
 def test_inbox_page(server: Bench) -> None:
@@ -74,6 +75,11 @@ def test_item_page(server: Bench) -> None:
 
 def test_transition(server: Bench) -> None:
     _no_errors(server.transitions())
+
+
+def test_dashboard_page(server: Bench) -> None:
+    _no_errors(server.dashboard())
+    _strict(server, "dashboard")
 
 
 def test_sweep(bench: Bench) -> None:

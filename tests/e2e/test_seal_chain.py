@@ -86,7 +86,7 @@ def test_a_government_seal_request_from_application_to_ledger(live_server, login
     request.refresh_from_db()
     assert request.state == State.ARCHIVED
     assert request.stamped_copies == 3
-    assert request.attachments.filter(kind=AttachmentKind.SCAN, original_name="用印后扫描件.pdf").exists()
+    assert request.attachments.filter(role=AttachmentKind.SCAN, original_name="用印后扫描件.pdf").exists()
     detail = custodian.locator("#seal-detail")
     expect(detail).to_contain_text(request.archive_number)
     expect(detail).to_contain_text("用印后扫描件.pdf")

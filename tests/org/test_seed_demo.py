@@ -34,6 +34,11 @@ def snapshot() -> dict[str, object]:
     }
 
 
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    settings.MEDIA_ROOT = tmp_path / "media"  # the demo seal requests' attachments
+
+
 @pytest.fixture
 def seeded(settings):
     settings.DEBUG = True

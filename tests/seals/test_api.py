@@ -6,10 +6,12 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+import time_machine
 from django.utils import timezone
 
+from haimen_gov.workflow.models import Attachment
 from seals import actions
-from seals.models import AttachmentKind, SealAttachment, SealRequest, SealStatus, State
+from seals.models import AttachmentKind, SealRequest, SealStatus, State
 
 from .helpers import advance, apply, docx_bytes, fresh, pdf_upload, upload
 
@@ -68,8 +70,10 @@ def test_the_seal_register_is_read_only(org, seals, api_client_for):
 # --------------------------------------------------------------------------- create
 
 
-def test_create_from_json_submits_and_opens_the_review(org, seals, api_client_for):
-    response = api_client_for(org.dept1_clerk).post(REQUESTS, body(org, seals), format="json")
+def test_create_submits_and_opens_the_review(org, seals, api_client_for):
+    response = api_client_for(org.dept1_clerk).post(
+        REQUESTS, body(org, seals, files=[pdf_upload()]), format="multipart"
+    )
     assert response.status_code == 201
     data = response.json()
     assert data["state"] == State.REVIEW
@@ -81,8 +85,21 @@ def test_create_from_json_submits_and_opens_the_review(org, seals, api_client_fo
         ("review", "分管领导审核", "副区长", "李卫东")
     ]
     assert [h["verb"] for h in data["history"]] == ["create", "submit"]
-    assert data["attachments"] == []
+    assert [(a["original_name"], a["kind"], a["kind_display"]) for a in data["attachments"]] == [
+        ("请示.pdf", AttachmentKind.DOCUMENT, "用印文件")
+    ]
     assert "submit" not in data
+
+
+def test_submitting_needs_a_file_a_draft_does_not(org, seals, api_client_for):
+    client = api_client_for(org.dept1_clerk)
+    response = client.post(REQUESTS, body(org, seals), format="json")
+    assert response.status_code == 400
+    assert response.json() == {"files": ["请上传用印文件。"]}
+    assert not SealRequest.objects.exists()
+    response = client.post(REQUESTS, body(org, seals, submit=False), format="json")
+    assert response.status_code == 201
+    assert response.json()["state"] == State.DRAFT
 
 
 def test_create_a_draft_only(org, seals, api_client_for):
@@ -92,7 +109,13 @@ def test_create_a_draft_only(org, seals, api_client_for):
     assert (data["state"], data["tasks"], data["submitted_at"]) == (State.DRAFT, [], None)
     assert data["available_transitions"] == ["submit"]
 
-    response = api_client_for(org.dept1_clerk).post(f"{REQUESTS}{data['id']}/transitions/submit/")
+    client = api_client_for(org.dept1_clerk)
+    response = client.post(f"{REQUESTS}{data['id']}/transitions/submit/")
+    assert response.status_code == 400
+    assert response.json() == {"files": ["请上传用印文件。"]}
+    response = client.post(f"{REQUESTS}{data['id']}/attachments/", {"files": [pdf_upload()]}, format="multipart")
+    assert response.status_code == 201
+    response = client.post(f"{REQUESTS}{data['id']}/transitions/submit/")
     assert response.status_code == 200
     assert response.json()["state"] == State.REVIEW
 
@@ -118,7 +141,7 @@ def test_create_multipart_with_files(org, seals, api_client_for):
             "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
         ),
     ]
-    assert SealAttachment.objects.filter(request_id=created["id"]).count() == 2
+    assert Attachment.objects.filter(item_id=created["id"]).count() == 2
 
 
 @pytest.mark.parametrize(
@@ -254,7 +277,8 @@ def test_register_refuses_a_time_in_the_future(org, seals, api_client_for):
 
 
 def test_register_with_time_copies_and_scans(org, seals, api_client_for):
-    request = advance(apply(org.dept1_clerk, seals.gov, copies=3), State.STAMPING)
+    with time_machine.travel(timezone.now() - dt.timedelta(hours=3)):
+        request = advance(apply(org.dept1_clerk, seals.gov, copies=3), State.STAMPING)
     stamped_at = timezone.localtime().replace(microsecond=0) - dt.timedelta(hours=2)
     response = api_client_for(org.custodian).post(
         f"{REQUESTS}{request.pk}/transitions/register/",
@@ -312,7 +336,7 @@ def test_no_attachments_while_under_review(org, seals, api_client_for):
     request = apply(org.dept1_clerk, seals.gov)
     response = attach(api_client_for(org.dept1_clerk), request, pdf_upload("迟到的附件.pdf"))
     assert response.status_code == 409
-    assert response.json() == {"detail": "申请已在审批中，不能再上传附件。"}
+    assert response.json() == {"detail": "事项已在办理中，不能再上传附件。"}
     assert request.attachments.count() == 1
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+import time_machine
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
@@ -35,8 +36,10 @@ def test_archived_requests_are_renumbered_in_id_order_per_year(org, seals):
         timezone.make_aware(dt.datetime(2026, 1, 5, 10)),
         timezone.make_aware(dt.datetime(2025, 12, 31, 10)),
     ]
-    requests = [advance(apply(org.dept1_clerk, seals.gov, copies=1), State.STAMPING) for _ in stamped]
-    waiting = advance(apply(org.dept1_clerk, seals.gov, copies=1), State.STAMPING)  # not archived: no number
+    # Approved before the uses registered below (a stamp time before the approval is refused).
+    with time_machine.travel(timezone.make_aware(dt.datetime(2025, 12, 29, 9))):
+        requests = [advance(apply(org.dept1_clerk, seals.gov, copies=1), State.STAMPING) for _ in stamped]
+        waiting = advance(apply(org.dept1_clerk, seals.gov, copies=1), State.STAMPING)  # not archived: no number
     for request, when in zip(requests, stamped, strict=True):
         actions.seal_request_register(request.pk, actor=org.custodian, stamped_at=when, stamped_copies=1)
 

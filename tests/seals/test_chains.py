@@ -62,7 +62,8 @@ def test_government_seal_chain_through_the_pages(org, seals, client_for):
     assert fresh(request).state == State.STAMPING
     assert open_posts(request) == [org.posts.custodian]
 
-    stamped_at = timezone.localtime() - dt.timedelta(hours=1)
+    # Stamped a minute after the approval (a stamp time before it is refused: test_stamp_times).
+    stamped_at = timezone.localtime() + dt.timedelta(minutes=1)
     response = client_for(org.custodian).post(
         f"/items/{request.pk}/transitions/register/",
         {
@@ -82,7 +83,7 @@ def test_government_seal_chain_through_the_pages(org, seals, client_for):
     assert timezone.localtime(request.stamped_at).strftime("%Y-%m-%d %H:%M") == stamped_at.strftime("%Y-%m-%d %H:%M")
     # 第三十二条: the first use registered this year takes number 1 of the seal series (no gaps from other items).
     assert request.archive_number == request.number == f"用印〔{stamped_at.year}〕1号"
-    assert sorted((a.kind, a.original_name) for a in request.attachments.all()) == [
+    assert sorted((a.role, a.original_name) for a in request.attachments.all()) == [
         (AttachmentKind.DOCUMENT, "请示（定稿）.pdf"),
         (AttachmentKind.SCAN, "用印后扫描件.pdf"),
     ]
@@ -116,8 +117,9 @@ def test_office_seal_chain_through_the_api(org, seals, api_client_for):
             "purpose": "报送市政府办公室",
             "document_title": "关于做好防汛工作的函",
             "copies": 2,
+            "files": [pdf_upload("关于做好防汛工作的函.pdf")],
         },
-        format="json",
+        format="multipart",
     )
     assert response.status_code == 201, response.json()
     pk = response.json()["id"]
@@ -146,7 +148,7 @@ def test_office_seal_chain_through_the_api(org, seals, api_client_for):
     assert body["state_display"] == "已用印归档"
     assert body["stamped_copies"] == 2
     assert body["archive_number"] == f"用印〔{timezone.localdate().year}〕1号"
-    assert [a["kind"] for a in body["attachments"]] == [AttachmentKind.SCAN]
+    assert [a["kind"] for a in body["attachments"]] == [AttachmentKind.DOCUMENT, AttachmentKind.SCAN]
     assert [h["verb"] for h in body["history"]] == ["create", "submit", "approve", "approve", "register"]
     assert [h["acting_label"] for h in body["history"][2:]] == [
         "区政府办公室副主任",

@@ -68,8 +68,19 @@ def rows(response) -> list[str]:  # type: ignore[no-untyped-def]
 ALL = ["教育经费说明", "街道规划方案", "重点项目报告", "防汛调拨函"]
 
 
-def test_the_ledger_lists_every_submitted_request_newest_first(org, ledger, client_for):
+# The ledger opens on finished uses; "全部状态" (an empty state) lists every submitted request (issue 10).
+EVERY_STATE = {"state": ""}
+
+
+def test_the_ledger_shows_finished_uses_by_default(org, ledger, client_for):
     response = client_for(org.director).get("/seals/ledger/")
+    assert [r.document_title for r in response.context["page"]] == ["重点项目报告"]
+    assert response.context["form"]["state"].value() == "archived"
+    assert 'value="archived" selected' in response.content.decode()
+
+
+def test_the_ledger_lists_every_submitted_request_newest_first(org, ledger, client_for):
+    response = client_for(org.director).get("/seals/ledger/", EVERY_STATE)
     assert [r.document_title for r in response.context["page"]] == [
         "街道规划方案",
         "教育经费说明",
@@ -105,7 +116,7 @@ def test_the_ledger_lists_every_submitted_request_newest_first(org, ledger, clie
     ],
 )
 def test_the_filters(org, seals, ledger, client_for, query, expected):
-    params = dict(query)
+    params = {**EVERY_STATE, **query}
     if "seal" in params:
         params["seal"] = getattr(seals, params["seal"]).pk
     if "unit" in params:
@@ -136,7 +147,9 @@ def test_bad_dates_give_a_chinese_error_and_no_500(org, ledger, client_for, quer
 
 
 def test_a_bad_date_does_not_drop_the_other_filters(org, seals, ledger, client_for):
-    response = client_for(org.director).get("/seals/ledger/", {"seal": seals.office.pk, "start": "2026-02-30"})
+    response = client_for(org.director).get(
+        "/seals/ledger/", {**EVERY_STATE, "seal": seals.office.pk, "start": "2026-02-30"}
+    )
     assert "起始日期格式错误（YYYY-MM-DD）。" in response.content.decode()
     assert rows(response) == ["防汛调拨函"]
 
@@ -154,7 +167,7 @@ def test_a_bad_date_does_not_drop_the_other_filters(org, seals, ledger, client_f
     ],
 )
 def test_the_ledger_shows_only_what_the_viewer_may_see(org, ledger, client_for, viewer, expected):
-    assert rows(client_for(getattr(org, viewer)).get("/seals/ledger/")) == sorted(expected)
+    assert rows(client_for(getattr(org, viewer)).get("/seals/ledger/", EVERY_STATE)) == sorted(expected)
 
 
 def csv_rows(response) -> list[list[str]]:  # type: ignore[no-untyped-def]
@@ -165,7 +178,7 @@ def csv_rows(response) -> list[list[str]]:  # type: ignore[no-untyped-def]
 
 
 def test_the_csv_export(org, seals, ledger, client_for):
-    response = client_for(org.director).get("/seals/ledger.csv", {"seal": seals.gov.pk})
+    response = client_for(org.director).get("/seals/ledger.csv", {**EVERY_STATE, "seal": seals.gov.pk})
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert "filename*=UTF-8''%E7%94%A8%E5%8D%B0%E5%8F%B0%E8%B4%A6.csv" in response["Content-Disposition"]
     table = csv_rows(response)
@@ -193,14 +206,14 @@ def test_the_csv_export(org, seals, ledger, client_for):
 
 
 def test_the_csv_export_respects_visibility(org, ledger, client_for):
-    table = csv_rows(client_for(org.dept2_clerk).get("/seals/ledger.csv"))
+    table = csv_rows(client_for(org.dept2_clerk).get("/seals/ledger.csv", EVERY_STATE))
     assert [r[4] for r in table[1:]] == ["教育经费说明"]
     assert "重点项目报告" not in str(table)
     assert len(csv_rows(client_for(org.outsider).get("/seals/ledger.csv"))) == 1  # the header only
 
 
 def test_the_pdf_ledger(org, seals, ledger, client_for):
-    response = client_for(org.director).get("/seals/ledger.pdf", {"seal": seals.office.pk})
+    response = client_for(org.director).get("/seals/ledger.pdf", {**EVERY_STATE, "seal": seals.office.pk})
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     text = pdf_text(response.content)
@@ -211,7 +224,7 @@ def test_the_pdf_ledger(org, seals, ledger, client_for):
 
 
 def test_the_pdf_ledger_respects_visibility(org, ledger, client_for):
-    text = pdf_text(client_for(org.dept2_clerk).get("/seals/ledger.pdf").content)
+    text = pdf_text(client_for(org.dept2_clerk).get("/seals/ledger.pdf", EVERY_STATE).content)
     assert "教育经费说明" in text
     for title in ("重点项目报告", "防汛调拨函", "街道规划方案"):
         assert title not in text
@@ -224,7 +237,6 @@ def make_requests(org, seals, n: int) -> None:  # type: ignore[no-untyped-def]
             applicants[i % len(applicants)],
             seals.gov if i % 2 else seals.office,
             document_title=f"文件{i:02d}",
-            files=[],
         )
         if i % 3 == 0:
             reviewer = request.tasks.get().post.holder
@@ -248,15 +260,16 @@ def test_the_ledger_query_count_does_not_grow_with_the_rows(
     client = client_for(getattr(org, viewer))
     client.get("/seals/ledger/")  # the session is loaded once, as in real use
 
+    url = "/seals/ledger/?state="
     make_requests(org, seals, 3)
     with django_assert_max_num_queries(LEDGER_QUERY_BOUND):
-        few = client.get("/seals/ledger/")
-    few_queries = count_queries(client, "/seals/ledger/")
+        few = client.get(url)
+    few_queries = count_queries(client, url)
 
     make_requests(org, seals, 27)
     with django_assert_max_num_queries(LEDGER_QUERY_BOUND):
-        many = client.get("/seals/ledger/")
-    many_queries = count_queries(client, "/seals/ledger/")
+        many = client.get(url)
+    many_queries = count_queries(client, url)
 
     assert 0 < len(few.context["page"]) < len(many.context["page"]) <= 20
     print(
@@ -264,4 +277,39 @@ def test_the_ledger_query_count_does_not_grow_with_the_rows(
         f"{many_queries} with {len(many.context['page'])} rows"
     )
     assert many_queries == few_queries
-    assert count_queries(client, "/seals/ledger.csv") == count_queries(client, "/seals/ledger.csv?q=文件")
+    assert count_queries(client, "/seals/ledger.csv?state=") == count_queries(client, "/seals/ledger.csv?state=&q=文件")
+
+
+def test_the_csv_export_neutralises_formulas(org, seals, client_for):
+    """Issue 9, item 5: a cell a spreadsheet would run is written with a leading '."""
+    request = apply(
+        org.dept1_clerk, seals.gov, document_title='=HYPERLINK("http://evil.example","点此")', purpose="+1-2@3"
+    )
+    table = csv_rows(client_for(org.director).get("/seals/ledger.csv", EVERY_STATE))
+    row = next(r for r in table[1:] if "HYPERLINK" in r[4])
+    assert row[4] == '\'=HYPERLINK("http://evil.example","点此")'
+    assert row[5] == "'+1-2@3"
+    assert row[6] == "3"  # numbers stay numbers
+    assert request.document_title.startswith("=")  # stored as typed; only the export is neutralised
+
+
+def test_the_pdf_columns_keep_names_numbers_and_states_whole(org, seals, ledger, client_for):
+    """Issue 10: the archive number, the applicant, the state and the times never break inside a cell."""
+    from pypdf import PdfReader
+
+    # A long title takes what width it can: the other columns must not be squeezed into breaking.
+    apply(org.dept1_clerk, seals.gov, document_title="关于" + "加快推进重点项目建设" * 6 + "的请示")
+    response = client_for(org.director).get("/seals/ledger.pdf", EVERY_STATE)
+    lines = [
+        line.replace(" ", "")
+        for page in PdfReader(io.BytesIO(response.content)).pages
+        for line in (page.extract_text() or "").splitlines()
+    ]
+    for whole in (ledger.archived.archive_number, "顾佳怡", "已用印归档", "待审核", "未同意", "2026-03-0210:00"):
+        assert any(whole in line for line in lines), (whole, lines)
+
+
+def test_the_custodians_form_starts_at_the_approved_copies(org, seals, client_for):
+    request = advance(apply(org.dept1_clerk, seals.gov, copies=7), State.STAMPING)
+    page = client_for(org.custodian).get(f"/items/{request.pk}/").content.decode()
+    assert 'name="stamped_copies" value="7"' in page

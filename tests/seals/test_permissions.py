@@ -113,7 +113,7 @@ def test_whoever_may_not_see_a_request_gets_404_everywhere(org, seals, api_clien
     assert page.get(f"/seals/requests/{request.pk}/form.pdf").status_code == 404
     assert page.get(f"/seals/requests/{request.pk}/edit/").status_code == 404
     assert page.post(f"/items/{request.pk}/transitions/withdraw/").status_code == 404
-    response = page.get(f"/seals/attachments/{attachment.pk}/")
+    response = page.get(f"/attachments/{attachment.pk}/")
     assert response.status_code == 404
     assert b"%PDF" not in response.content
 
@@ -129,7 +129,7 @@ def test_the_attachment_is_served_to_those_who_see_the_request(org, seals, clien
     request = apply(org.dept1_clerk, seals.gov)
     attachment = request.attachments.get()
     for user in (org.dept1_clerk, org.vice1, org.dept1_head, org.director):
-        response = client_for(user).get(f"/seals/attachments/{attachment.pk}/")
+        response = client_for(user).get(f"/attachments/{attachment.pk}/")
         assert response.status_code == 200, user
         assert response["Content-Type"] == "application/pdf"
         assert response["X-Content-Type-Options"] == "nosniff"
@@ -137,7 +137,7 @@ def test_the_attachment_is_served_to_those_who_see_the_request(org, seals, clien
 
 
 def test_an_unknown_attachment_is_404(org, client_for):
-    assert client_for(org.director).get("/seals/attachments/999999/").status_code == 404
+    assert client_for(org.director).get("/attachments/999999/").status_code == 404
 
 
 def test_someone_without_a_post_cannot_open_the_apply_page(org, seals, client_for):
@@ -182,5 +182,5 @@ def test_anonymous_users_get_nothing(org, seals, api_client_for, client):
     response = client.get(f"/items/{request.pk}/")
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/login/")
-    response = client.get(f"/seals/attachments/{request.attachments.get().pk}/")
+    response = client.get(f"/attachments/{request.attachments.get().pk}/")
     assert response.status_code == 302

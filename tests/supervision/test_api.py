@@ -53,7 +53,7 @@ def test_bad_input_is_400_in_chinese(org, api_client_for, bad):
 
 
 def test_the_loop_through_the_api(org, api_client_for):
-    item = signed_item(org, co_units=[org.units.dept2], due_on=dt.date(2099, 1, 1))
+    item = signed_item(org, co_units=[org.units.dept2], due_on=dt.date(2027, 1, 1))
     lead = api_client_for(org.dept1_head)
     co = api_client_for(org.dept2_head)
     assert co.post(f"{URL}{item.pk}/feedback/", {"text": "配合推进", "percent": 20}, format="json").status_code == 201
@@ -61,14 +61,14 @@ def test_the_loop_through_the_api(org, api_client_for):
     assert bad.status_code == 400
     assert lead.post(f"{URL}{item.pk}/feedback/", {"text": "汇总", "percent": 50}, format="json").status_code == 201
     assert Feedback.objects.get(is_lead=False).consolidated_into == Feedback.objects.get(is_lead=True)
-    refused = co.post(f"{URL}{item.pk}/extension/", {"reason": "x", "extension_due_on": "2099-02-01"}, format="json")
+    refused = co.post(f"{URL}{item.pk}/extension/", {"reason": "x", "extension_due_on": "2027-02-01"}, format="json")
     assert refused.status_code == 403
-    asked = lead.post(f"{URL}{item.pk}/extension/", {"reason": "征地", "extension_due_on": "2099-02-01"}, format="json")
+    asked = lead.post(f"{URL}{item.pk}/extension/", {"reason": "征地", "extension_due_on": "2027-02-01"}, format="json")
     assert asked.status_code == 200 and asked.data["state"] == State.EXTENSION
     director = api_client_for(org.director)
     granted = director.post(f"{URL}{item.pk}/transitions/approve/", {"comment": "同意"}, format="json")
-    assert granted.status_code == 200 and granted.data["due_on"] == "2099-02-01"
-    again = lead.post(f"{URL}{item.pk}/extension/", {"reason": "再延", "extension_due_on": "2099-03-01"}, format="json")
+    assert granted.status_code == 200 and granted.data["due_on"] == "2027-02-01"
+    again = lead.post(f"{URL}{item.pk}/extension/", {"reason": "再延", "extension_due_on": "2027-03-01"}, format="json")
     assert again.status_code == 409
     finish = lead.post(f"{URL}{item.pk}/transitions/finish/", {"comment": "已办结"}, format="json")
     assert finish.status_code == 200 and finish.data["state"] == State.VERIFYING

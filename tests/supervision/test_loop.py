@@ -53,7 +53,7 @@ def test_anyone_else_is_refused_with_article_39_quoted(org, who):
 def test_a_delegate_of_the_director_opens_as_the_director(org):
     from tests.factories import DelegationFactory
 
-    DelegationFactory(post=org.posts.director, delegate=org.deputy2, start=dt.date(2020, 1, 1), end=dt.date(2099, 1, 1))
+    DelegationFactory(post=org.posts.director, delegate=org.deputy2, start=dt.date(2020, 1, 1), end=dt.date(2027, 1, 1))
     org.posts.deputy2.holder = None
     org.posts.deputy2.save()
     assert open_item(org, actor=org.deputy2).opener_post == org.posts.director
@@ -208,15 +208,15 @@ def test_feedback_is_bounded_and_only_from_the_items_units(org):
 
 
 def test_the_lead_unit_asks_for_an_extension_once_and_the_director_or_leader_decides(org):
-    item = signed_item(org, co_units=[org.units.dept2], leader=org.posts.vice1, due_on=dt.date(2099, 1, 10))
+    item = signed_item(org, co_units=[org.units.dept2], leader=org.posts.vice1, due_on=dt.date(2027, 1, 10))
     with pytest.raises(Forbidden, match="牵头单位"):
         actions.supervision_item_extend(
-            item.pk, actor=org.dept2_head, reason="配合单位想延期", extension_due_on=dt.date(2099, 2, 1)
+            item.pk, actor=org.dept2_head, reason="配合单位想延期", extension_due_on=dt.date(2027, 2, 1)
         )
     with pytest.raises(ValidationError):
-        actions.supervision_item_extend(item.pk, actor=org.dept1_head, reason="x", extension_due_on=dt.date(2099, 1, 5))
+        actions.supervision_item_extend(item.pk, actor=org.dept1_head, reason="x", extension_due_on=dt.date(2027, 1, 5))
     actions.supervision_item_extend(
-        item.pk, actor=org.dept1_head, reason="征地手续未完成", extension_due_on=dt.date(2099, 2, 1)
+        item.pk, actor=org.dept1_head, reason="征地手续未完成", extension_due_on=dt.date(2027, 2, 1)
     )
     item.refresh_from_db()
     assert item.state == State.EXTENSION and item.extension_reason == "征地手续未完成"
@@ -225,20 +225,20 @@ def test_the_lead_unit_asks_for_an_extension_once_and_the_director_or_leader_dec
         actions.supervision_item_decide_extension(item.pk, actor=org.vice2, approve=True)
     actions.supervision_item_decide_extension(item.pk, actor=org.vice1, approve=True, comment="同意")
     item.refresh_from_db()
-    assert (item.state, item.due_on) == (State.IN_PROGRESS, dt.date(2099, 2, 1))
+    assert (item.state, item.due_on) == (State.IN_PROGRESS, dt.date(2027, 2, 1))
     # Once only.
     with pytest.raises(Conflict, match="只能申请一次"):
         actions.supervision_item_extend(
-            item.pk, actor=org.dept1_head, reason="再延", extension_due_on=dt.date(2099, 3, 1)
+            item.pk, actor=org.dept1_head, reason="再延", extension_due_on=dt.date(2027, 3, 1)
         )
 
 
 def test_a_refused_extension_keeps_the_deadline_and_uses_up_the_request(org):
-    item = signed_item(org, due_on=dt.date(2099, 1, 10))
-    actions.supervision_item_extend(item.pk, actor=org.dept1_head, reason="理由", extension_due_on=dt.date(2099, 2, 1))
+    item = signed_item(org, due_on=dt.date(2027, 1, 10))
+    actions.supervision_item_extend(item.pk, actor=org.dept1_head, reason="理由", extension_due_on=dt.date(2027, 2, 1))
     actions.supervision_item_decide_extension(item.pk, actor=org.director, approve=False, comment="不予延期")
     item.refresh_from_db()
-    assert (item.state, item.due_on, item.extension_used) == (State.IN_PROGRESS, dt.date(2099, 1, 10), True)
+    assert (item.state, item.due_on, item.extension_used) == (State.IN_PROGRESS, dt.date(2027, 1, 10), True)
 
 
 def test_finish_verify_send_back_then_close(org):

@@ -17,6 +17,7 @@ pytestmark = pytest.mark.django_db
 def seal_request(org, seals) -> SealRequest:  # type: ignore[no-untyped-def]
     """区发改委's request to use the government seal, submitted: it waits on vice1, the vice head in charge."""
     from seals.actions import seal_request_create
+    from tests.seals.helpers import pdf_upload
 
     government_seal, _office_seal = seals
     return seal_request_create(
@@ -26,6 +27,7 @@ def seal_request(org, seals) -> SealRequest:  # type: ignore[no-untyped-def]
         purpose="报送市发改委",
         document_title="关于申请专项资金的请示",
         copies=3,
+        files=[pdf_upload()],
     )
 
 

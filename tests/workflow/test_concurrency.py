@@ -121,6 +121,7 @@ def test_two_joint_signers_at_once_both_count_and_the_memo_moves_on_once(org, sl
 
 def test_the_api_answers_409_to_the_slower_of_two_approvals(org, seals, api_client_for, slow_lock):
     from seals.actions import seal_request_create
+    from tests.seals.helpers import pdf_upload
 
     government_seal, _office_seal = seals
     request = seal_request_create(
@@ -130,6 +131,7 @@ def test_the_api_answers_409_to_the_slower_of_two_approvals(org, seals, api_clie
         purpose="报送材料",
         document_title="关于申请专项资金的请示",
         copies=2,
+        files=[pdf_upload()],
     )
     fire_as = actions.item_fire
     fire_as(type(request), request.pk, verb="approve", actor=org.vice1)  # review → approval (the head's)

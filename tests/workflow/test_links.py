@@ -139,6 +139,7 @@ def test_the_page_costs_the_same_queries_with_more_links(org, pair, client_for, 
 
 def test_the_api_shows_the_links_of_an_item(org, seals, api_client_for):
     from seals.actions import seal_request_create
+    from tests.seals.helpers import pdf_upload
 
     government_seal, _office_seal = seals
 
@@ -150,6 +151,7 @@ def test_the_api_shows_the_links_of_an_item(org, seals, api_client_for):
             purpose="报送市发改委",
             document_title=title,
             copies=1,
+            files=[pdf_upload()],
         )
 
     old, new = request("旧请示"), request("新请示")

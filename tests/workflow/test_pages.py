@@ -25,10 +25,11 @@ pytestmark = pytest.mark.django_db
 # pager's count and the page's rows; the inbox runs the posts the user acts for instead of a count of its own (the
 # pager takes the nav's count of the same rows). Sessions are read from Redis.
 LIST_PAGE_QUERIES = 5
-# The item page runs 7: the user, their posts, the item (visibility and the app's row in one query), its tasks,
-# history and copies (the actions and the timeline are worked out from those), the nav counts. The post and user
-# pickers of 加签/改派/传阅 load when their form is opened.
-ITEM_PAGE_QUERIES = 7
+# The item page runs 8: the user, their posts, the visibility check (which reads the item's kind), the app's row
+# (joined as its own flow declares: no page joins every app's table), its tasks, history and copies (the actions and
+# the timeline are worked out from those), the nav counts. The post and user pickers of 加签/改派/传阅 load when
+# their form is opened.
+ITEM_PAGE_QUERIES = 8
 
 MONDAY = dt.datetime(2026, 6, 1, 9, 0, tzinfo=dt.UTC)  # 2026-06-01 is a working Monday
 
@@ -179,6 +180,8 @@ def test_the_nav_counts_match_the_queues_of_a_delegate(org):
         "overdue": mine.filter(due_date__lt=on).count(),
         "unread": Notification.objects.filter(user=user, read_at__isnull=True).count(),
         "copies": CarbonCopy.objects.filter(user=user, read_at__isnull=True).count(),
+        # The dashboard entry: the posts acted for that open it (their own 常务副区长 and, delegated, 区长).
+        "dashboard": 2,
     }
     assert counts["inbox"] == 2 and counts["overdue"] >= 1 and counts["copies"] == 1
 

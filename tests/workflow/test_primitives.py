@@ -345,7 +345,7 @@ def test_only_a_unit_with_an_open_report_may_report_and_never_without_content(or
 # --------------------------------------------------------------------------- 7. recorded external decisions
 
 
-def record_form(**data: Any) -> ExternalDecisionForm:
+def record_data(**data: Any) -> dict[str, Any]:
     values = {
         "decided_by": "市政府常务会议",
         "decided_on": "2026-09-29",
@@ -355,18 +355,20 @@ def record_form(**data: Any) -> ExternalDecisionForm:
         "evidence": "批复文件已归档。",
     }
     values.update(data)
-    return ExternalDecisionForm(values)
+    return values
+
+
+def record_form(case: Case, **data: Any) -> ExternalDecisionForm:
+    return ExternalDecisionForm(record_data(**data), item=case)
 
 
 def test_the_office_records_a_decision_of_the_city_government(org):
     with time_machine.travel(BEFORE_HOLIDAYS, tick=False):
         case = submitted_case(org, start=CaseState.EXTERNAL, partner_unit=org.units.dept2)
-    form = record_form()
-    assert form.is_valid(), form.errors
-    form.actor = org.director
-
     with time_machine.travel(dt.datetime(2026, 9, 30, 9, 0, tzinfo=SHANGHAI), tick=False):
-        case = fire_case(case, "record", org.director, comment="已电话告知承办单位。", apply=form.apply)
+        form = record_form(case)
+        assert form.is_valid(), form.errors
+        case = fire_case(case, "record", org.director, comment="已电话告知承办单位。", data=record_data())
 
     assert case.state == CaseState.HANDLING
     recorded = ExternalDecision.objects.get(item_id=case.pk)
@@ -388,22 +390,20 @@ def test_the_office_records_a_decision_of_the_city_government(org):
 
 def test_recording_needs_the_decision_itself_and_a_plausible_date(org):
     case = submitted_case(org, start=CaseState.EXTERNAL)
-    with pytest.raises(ValidationError, match="请登记市政府的决定"):
+    with pytest.raises(ValidationError, match="请填写决定人"):
         fire_case(case, "record", org.director)
-    future = record_form(decided_on="2099-01-01")
-    assert future.is_valid()
-    future.actor = org.director
-    with pytest.raises(ValidationError, match="决定日期不能晚于今天"):
-        fire_case(case, "record", org.director, apply=future.apply)
-    assert not record_form(means="document", reference="").is_valid()  # a document has a number
-    assert not record_form(decision="决" * 501).is_valid()
-    assert not record_form(means="telepathy").is_valid()
+    with pytest.raises(ValidationError, match="决定日期不能晚于"):
+        fire_case(case, "record", org.director, data=record_data(decided_on="2099-01-01"))
+    with pytest.raises(ValidationError, match="决定日期不能早于事项创建日期"):
+        fire_case(case, "record", org.director, data=record_data(decided_on="2001-01-01"))
+    assert not record_form(case, means="document", reference="").is_valid()  # a document has a number
+    assert not record_form(case, decision="决" * 501).is_valid()
+    assert not record_form(case, means="telepathy").is_valid()
     # Only the step's post records; the submitter cannot.
-    good = record_form(decided_on=dt.date.today().isoformat())
-    assert good.is_valid()
-    good.actor = org.dept1_clerk
+    good = record_data(decided_on=dt.date.today().isoformat())
+    assert record_form(case, decided_on=dt.date.today().isoformat()).is_valid()
     with pytest.raises(Forbidden):
-        fire_case(case, "record", org.dept1_clerk, apply=good.apply)
+        fire_case(case, "record", org.dept1_clerk, data=good)
     assert (Case.objects.get(pk=case.pk).state, ExternalDecision.objects.count()) == (CaseState.EXTERNAL, 0)
 
 

@@ -40,6 +40,7 @@ def test_the_or_step_follows_the_deputy_now_in_charge(org, django_capture_on_com
 
 def test_the_single_signer_step_follows_the_vice_head_now_in_charge(org, seals, django_capture_on_commit_callbacks):
     from seals.actions import seal_request_create
+    from tests.seals.helpers import pdf_upload
 
     government_seal, _office_seal = seals
     request = seal_request_create(
@@ -49,6 +50,7 @@ def test_the_single_signer_step_follows_the_vice_head_now_in_charge(org, seals, 
         purpose="报送材料",
         document_title="关于申请专项资金的请示",
         copies=1,
+        files=[pdf_upload()],
     )
     assert [t.post for t in request.tasks.filter(status="open")] == [org.posts.vice1]
 

@@ -8,18 +8,26 @@
 - ``items``: create an item, fire a transition, 加签;
 - ``reassign``: 改派 by the office director, re-routing after a reshuffle;
 - ``copies``: 传阅 and its read receipts;
+- ``attachments``: files of any item (check, store, add, remove, required at submit).
 - ``links``: typed links between items (来源, 派生自, 取代).
 
 Callers import from here: ``from haimen_gov.workflow.actions import item_fire``.
 """
 
+from .attachments import attachment_add, attachment_remove, attachments_check, attachments_store
 from .copies import copy_mark_read, item_copy
 from .engine import open_step_tasks
 from .errors import CommentRequired, Conflict, Forbidden, ValidationError, WorkflowError
 from .items import item_add_signer, item_create, item_fire
 from .links import item_link
 from .notifications import notification_mark_read, queue_email_delivery
-from .permissions import TransitionInfo, available_transitions, current_round_tasks, may_intervene
+from .permissions import (
+    TransitionInfo,
+    available_transitions,
+    current_round_tasks,
+    may_intervene,
+    require_amendable,
+)
 from .reassign import reroute_open_tasks, task_reassign
 
 __all__ = [
@@ -29,6 +37,10 @@ __all__ = [
     "TransitionInfo",
     "ValidationError",
     "WorkflowError",
+    "attachment_add",
+    "attachment_remove",
+    "attachments_check",
+    "attachments_store",
     "available_transitions",
     "copy_mark_read",
     "current_round_tasks",
@@ -41,6 +53,7 @@ __all__ = [
     "notification_mark_read",
     "open_step_tasks",
     "queue_email_delivery",
+    "require_amendable",
     "reroute_open_tasks",
     "task_reassign",
 ]

@@ -9,7 +9,7 @@ on and gets :class:`Conflict` (HTTP 409).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -21,6 +21,7 @@ from haimen_gov.org.routing import capacity, who_acts_for
 
 from ..flows import Flow, Step, flow_for
 from ..models import Decision, ExternalDecision, Item, Task, TaskStatus
+from .attachments import attachments_required
 from .engine import ItemT, advance, after_transition, finish_task, lock_item, next_reader, open_task
 from .errors import CommentRequired, Conflict, Forbidden, WorkflowError
 from .history import history_append
@@ -59,9 +60,13 @@ def item_fire(
     ip: str | None = None,
     expected_state: str | None = None,
     apply: Callable[[ItemT], None] | None = None,
+    data: Mapping[str, Any] | None = None,
+    files: Mapping[str, Any] | None = None,
 ) -> ItemT:
     """Fire ``verb`` on item ``pk`` as ``actor``. Raises Conflict (409), Forbidden (403), CommentRequired or
-    ValidationError (400). ``apply`` sets the transition's own fields (e.g. copies stamped) inside the lock."""
+    ValidationError (400). A verb with its own fields (``flow.action_forms``) takes them as ``data``/``files``:
+    they are validated by that form against the locked item and set by its ``apply``. ``apply`` is a further hook
+    run inside the lock."""
     comment = (comment or "").strip()
     with transaction.atomic():
         item = lock_item(model, pk)
@@ -73,7 +78,17 @@ def item_fire(
             return _give_opinion(item, flow, actor=actor, comment=comment, ip=ip)  # type: ignore[return-value]
         current = flow.step_for(state)
         if verb == "feedback" and current is not None and current.recurring:
-            return _report(item, flow, current, actor=actor, comment=comment, ip=ip, apply=apply)  # type: ignore[return-value,arg-type]
+            return _report(  # type: ignore[return-value]
+                item,
+                flow,
+                current,
+                actor=actor,
+                comment=comment,
+                ip=ip,
+                apply=apply,  # type: ignore[arg-type]
+                data=data,
+                files=files,
+            )
         candidates = [i for i in state_transitions(item) if i.verb == verb]
         if not candidates:
             if had_task(item, actor):
@@ -106,6 +121,14 @@ def item_fire(
             open_extra = Task.objects.filter(item=item, step=step.code, status=TaskStatus.OPEN, extra=True)
             if info.verb == "approve" and open_extra.exists():
                 raise WorkflowError("尚有加签人未提出意见，暂不能同意。")
+        if info.verb == "submit":
+            attachments_required(item, flow)
+        form_class = flow.action_forms.get(info.verb)
+        if form_class is not None:
+            form = form_class(data or {}, files or {}, item=item, actor=actor)
+            if not form.is_valid():
+                raise ValidationError(form.error_dict())
+            form.apply()
         if apply is not None:
             apply(item)
         acting = capacity(actor, task.post) if task is not None else None
@@ -249,12 +272,15 @@ def _report(
     comment: str,
     ip: str | None,
     apply: Callable[[Item], None] | None = None,
+    data: Mapping[str, Any] | None = None,
+    files: Mapping[str, Any] | None = None,
 ) -> Item:
     """A recurring step's report (督办反馈): the post's task is done and reopens at once for the next report, due
     ``due_days`` working days after this one (a deadline like any other: reminded by the sweep, recounted when the
     calendar changes; no timer in the broker); the other posts' tasks stay as they are. The item stays in its state
-    until its own transition moves it on. ``apply`` records the report's own fields (a percentage …), inside the lock,
-    once the report is known to be allowed."""
+    until its own transition moves it on. A report with its own fields (a percentage …) declares them as the flow's
+    ``action_forms["feedback"]``: validated and applied inside the lock once the report is known to be allowed, like a
+    transition's; ``apply`` is a further hook run there."""
     task = actor_open_task(item, actor, step)
     if task is None:
         if had_task(item, actor, step_code=step.code):
@@ -262,6 +288,12 @@ def _report(
         raise Forbidden("您无权执行此操作。")
     if not comment:
         raise CommentRequired("请填写反馈内容。")
+    form_class = flow.action_forms.get("feedback")
+    if form_class is not None:
+        form = form_class(data or {}, files or {}, item=item, actor=actor)
+        if not form.is_valid():
+            raise ValidationError(form.error_dict())
+        form.apply()
     if apply is not None:
         apply(item)
     acting = capacity(actor, task.post)

@@ -16,6 +16,7 @@ from haimen_gov.org.routing import acting_post_ids
 
 from ..flows import COMMENT_REQUIRED_VERBS, RESUBMIT_STEP, VERB_LABELS, Flow, Step, flow_for
 from ..models import Decision, Item, Task, TaskStatus
+from .errors import Conflict, Forbidden
 
 # A done task with one of these decisions was closed by the engine, not acted on by its assignee.
 NOT_ACTED = (Decision.WITHDRAWN, Decision.SUPERSEDED)
@@ -181,3 +182,12 @@ def may_intervene(user: User, *, post_ids: Iterable[int] | None = None, kinds: I
         return PostKind.OFFICE_DIRECTOR in set(kinds)
     ids = acting_post_ids(user) if post_ids is None else list(post_ids)
     return Post.objects.filter(pk__in=ids, kind=PostKind.OFFICE_DIRECTOR).exists()
+
+
+def require_amendable(item: Item, *, actor: User, states: Iterable[str], forbidden: str, conflict: str) -> None:
+    """Only the applicant amends their item (its fields, its files), and only in ``states`` (a draft, or returned to
+    them): raises Forbidden (403) with ``forbidden`` or Conflict (409) with ``conflict``. Call it on the locked row."""
+    if item.submitter_id != actor.pk:
+        raise Forbidden(forbidden)
+    if item.state not in set(states):  # type: ignore[attr-defined]
+        raise Conflict(conflict)

@@ -16,3 +16,15 @@ def nav_count(n: int) -> str:
     from haimen_gov.context_processors import NAV_COUNT_CAP
 
     return f"{NAV_COUNT_CAP}+" if n > NAV_COUNT_CAP else str(n)
+
+
+@register.filter
+def attachments_editable(item: Any, user: Any) -> bool:
+    """Whether ``user`` may add or remove ``item``'s files now (its applicant, in the flow's editable states)."""
+    from haimen_gov.workflow.flows import flow_for
+
+    try:
+        spec = flow_for(item).attachments
+    except LookupError:
+        return False
+    return spec is not None and item.submitter_id == user.pk and item.state in spec.editable_states

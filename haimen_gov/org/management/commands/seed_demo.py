@@ -7,8 +7,10 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
+from haimen_gov.dashboard.summary import refresh as refresh_dashboard
 from haimen_gov.org import demo
-from seals.demo import seed_seals
+from meetings.demo import seed_meetings
+from seals.demo import seed_requests, seed_seals
 from supervision.demo import seed_supervision
 
 
@@ -44,8 +46,14 @@ class Command(BaseCommand):
             demo.seed(password)
             # 第三十条: the district government's and the office's seals, kept by the office's custodian.
             seals = seed_seals()
+            # 第十四—二十二条: a 常务会议 three weeks ahead with two topics on their way, last month's 区长办公会议.
+            meetings = seed_meetings()
+            # Seal-use requests at every stage, so that the dashboard (驾驶舱) has figures to show.
+            requests = seed_requests()
             # 第三十七、三十八条: supervision items from a 批示, a public complaint and a 专项督查, one of them red.
             supervision = seed_supervision()
+        # The dashboard's summary tables, so that its figures include the demo at once (beat refreshes them later).
+        refresh_dashboard()
 
         rows = [("用户名", "姓名", "职务（单位）"), *demo.summary()]
         widths = [max(_width(row[i]) for row in rows) for i in range(2)]
@@ -60,5 +68,7 @@ class Command(BaseCommand):
                 "director（区政府办公室主任）为超级管理员，可登录 /admin/ 维护单位、职务、分管与委托。"
                 f"已登记印鉴：{'、'.join(s.name for s in seals)}。"
                 f"督办事项 {len(supervision)} 件（区政府办公室文书 office_clerk 为督查人员）。"
+                f"演示会议：{'、'.join(m.title for m in meetings)}。"
+                + (f"新增演示用印申请 {requests} 件。" if requests else "")
             )
         )

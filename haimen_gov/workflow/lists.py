@@ -1,0 +1,209 @@
+"""List pages (台账, registers) with filters and CSV/PDF export, for every chapter.
+
+A chapter declares a :class:`ListPage`: the filter form (a :class:`ListFilterForm` whose ``lookups`` map each field
+to a queryset filter), the rows a viewer may see (a selector), the :class:`Column` s, and two templates (the page's
+table, also served alone to htmx). The engine does the rest, the same way for every list:
+
+- the filter form → queryset → a paginated page (``workflow/list_page.html``);
+- CSV: Chinese headers, a BOM so Excel opens it, streamed, every text cell neutralised against formula injection
+  (:func:`csv_cell`, issue 9);
+- PDF through ``haimen_gov/pdf.py`` (``workflow/list_pdf.html``), landscape, columns sized by the declaration so names,
+  numbers and states never break mid-word, at most ``pdf_limit`` rows.
+
+An invalid filter field (a mistyped date) is reported on the page and left out; the valid ones still filter, so a
+typo never widens the list, or its export, to everything.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any, ClassVar
+from urllib.parse import quote
+
+from django import forms
+from django.core.paginator import Paginator
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest, HttpResponse, QueryDict, StreamingHttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+
+from haimen_gov.pdf import pdf_response
+
+from .forms import style_fields
+
+#: A spreadsheet reads a cell starting with one of these as a formula (CSV injection, OWASP).
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+Lookup = str | tuple[str, ...] | Callable[[QuerySet[Any], Any], QuerySet[Any]]
+
+
+def cell_text(value: object) -> str:
+    """A cell as text: local time for datetimes, nothing for None."""
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, dt.date):
+        return value.strftime("%Y-%m-%d")
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    return str(value)
+
+
+def csv_cell(value: object) -> str:
+    """A CSV cell that no spreadsheet runs as a formula: text starting with = + - @ tab or CR gets a leading '.
+    Numbers are written as they are."""
+    if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+        return str(value)
+    text = cell_text(value)
+    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a list's export. ``value`` takes a row and returns its cell (text, number, date, None).
+    ``width``: the PDF column's CSS width (e.g. ``"7em"``); ``nowrap``: never break the cell (names, numbers,
+    states); ``pdf=False`` leaves a long column (free text) out of the PDF."""
+
+    header: str
+    value: Callable[[Any], object]
+    width: str = ""
+    nowrap: bool = False
+    pdf: bool = True
+
+
+class ListFilterForm(forms.Form):
+    """The filters of a list page, declared by the chapter.
+
+    ``lookups``: field name → a lookup (``"seal"``: ``filter(seal=value)``), a tuple of text lookups searched with
+    ``icontains`` and OR-ed (``("title", "purpose")``), or a callable ``(qs, value) -> qs``.
+    ``defaults``: values used when the query string does not name the field at all (the page's first load); a
+    submitted empty value still means "all". ``ranges``: (start, end) field pairs whose end may not precede the start.
+    """
+
+    lookups: ClassVar[dict[str, Lookup]] = {}
+    defaults: ClassVar[dict[str, str]] = {}
+    ranges: ClassVar[tuple[tuple[str, str], ...]] = ()
+
+    def __init__(self, query: QueryDict | None = None, **kwargs: Any) -> None:
+        data = QueryDict(mutable=True)
+        data.update(self.defaults)
+        if query is not None:
+            for key in query:
+                data.setlist(key, query.getlist(key))
+        super().__init__(data, **kwargs)
+        style_fields(self, small=True)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        for start, end in self.ranges:
+            if data.get(start) and data.get(end) and data[end] < data[start]:
+                self.add_error(end, f"{self.fields[end].label}不能早于{self.fields[start].label}。")
+        return data
+
+    def filter(self, qs: QuerySet[Any]) -> QuerySet[Any]:
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        for name, lookup in self.lookups.items():
+            value = data.get(name)
+            if value is None or value == "" or name in self.errors:
+                continue
+            if callable(lookup):
+                qs = lookup(qs, value)
+            elif isinstance(lookup, tuple):
+                query = Q()
+                for field in lookup:
+                    query |= Q(**{f"{field}__icontains": value})
+                qs = qs.filter(query)
+            else:
+                qs = qs.filter(**{lookup: value})
+        return qs
+
+
+@dataclass(frozen=True)
+class ListPage:
+    """A chapter's list page with its exports; ``url_name`` names the page, ``<url_name>_csv`` and ``<url_name>_pdf``
+    the exports. ``queryset(request)`` returns the rows the viewer may see, with what the columns read joined."""
+
+    title: str
+    url_name: str
+    filter_form: type[ListFilterForm]
+    queryset: Callable[[HttpRequest], QuerySet[Any]]
+    columns: tuple[Column, ...]
+    table_template: str
+    ordering: tuple[str, ...] = ("-created_at", "-id")
+    page_size: int = 20
+    pdf_limit: int = 2000
+    note: str = ""
+    ascii_name: str = "export"  # the download's file name for clients that ignore ``filename*``
+
+    def filtered(self, request: HttpRequest) -> tuple[ListFilterForm, QuerySet[Any]]:
+        form = self.filter_form(request.GET)
+        return form, form.filter(self.queryset(request)).order_by(*self.ordering)
+
+    def page(self, request: HttpRequest) -> HttpResponse:
+        form, qs = self.filtered(request)
+        page = Paginator(qs, self.page_size).get_page(request.GET.get("page"))
+        query = request.GET.copy()
+        query.pop("page", None)
+        context = {
+            "list": self,
+            "form": form,
+            "page": page,
+            "querystring": query.urlencode(),
+            "page_url": reverse(self.url_name),
+            "csv_url": reverse(f"{self.url_name}_csv"),
+            "pdf_url": reverse(f"{self.url_name}_pdf"),
+        }
+        htmx = getattr(request, "htmx", False)
+        return render(request, self.table_template if htmx else "workflow/list_page.html", context)
+
+    def rows(self, qs: QuerySet[Any]) -> Iterator[list[object]]:
+        for row in qs.iterator(chunk_size=500):
+            yield [column.value(row) for column in self.columns]
+
+    def csv(self, request: HttpRequest) -> StreamingHttpResponse:
+        _form, qs = self.filtered(request)
+        writer = csv.writer(_Echo())
+
+        def lines() -> Iterator[str]:
+            yield "\ufeff"  # BOM: Excel on Windows then opens the Chinese text correctly
+            yield writer.writerow([csv_cell(c.header) for c in self.columns])
+            for row in self.rows(qs):
+                yield writer.writerow([csv_cell(v) for v in row])
+
+        response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = _disposition(self.title, self.ascii_name, "csv")
+        return response
+
+    def pdf(self, request: HttpRequest) -> HttpResponse:
+        _form, qs = self.filtered(request)
+        columns = [(i, c) for i, c in enumerate(self.columns) if c.pdf]
+        rows = [[(cell_text(row[i]), c.nowrap) for i, c in columns] for row in self.rows(qs[: self.pdf_limit])]
+        return pdf_response(
+            "workflow/list_pdf.html",
+            {
+                "columns": [c for _i, c in columns],
+                "rows": rows,
+                "truncated": len(rows) >= self.pdf_limit,
+                "printed_at": timezone.localtime(),
+                "title": self.title,
+                "note": self.note,
+            },
+            filename=f"{self.title}.pdf",
+            request=request,
+        )
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+def _disposition(title: str, ascii_name: str, ext: str) -> str:
+    return f"attachment; filename=\"{ascii_name}.{ext}\"; filename*=UTF-8''{quote(f'{title}.{ext}')}"

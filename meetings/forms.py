@@ -1,0 +1,207 @@
+"""Forms of the meeting pages and of the transitions that need more than a comment. Every field is bounded here, at
+the edge; the actions check the rules."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+
+from haimen_gov.org.models import LEADER_KINDS, Post, PostKind, Unit, UnitKind, User
+
+from .models import OPEN_MEETING_STATES, LegalityResult, Meeting, MeetingKind, MeetingMode, Topic
+
+
+def _style(form: forms.Form) -> None:
+    for field in form.fields.values():
+        widget = field.widget
+        if isinstance(widget, forms.CheckboxInput):
+            css = "form-check-input"
+        elif isinstance(widget, forms.Select | forms.SelectMultiple):
+            css = "form-select"
+        else:
+            css = "form-control"
+        widget.attrs.setdefault("class", css)
+
+
+def open_meetings() -> Any:
+    return Meeting.objects.filter(state__in=OPEN_MEETING_STATES, date__gte=timezone.localdate()).order_by(
+        "date", "start_time"
+    )
+
+
+class MeetingChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        from .composition import cutoff
+
+        last = cutoff(obj.kind, obj.date)
+        # 第十六条: every unit sees the day its topic must reach the office.
+        return f"{obj.date:%Y-%m-%d} {obj.title}" + (f"（申报截止 {last:%m月%d日}）" if last else "")
+
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+
+
+class MeetingForm(forms.Form):
+    kind = forms.ChoiceField(label="会议类别", choices=MeetingKind.choices)
+    title = forms.CharField(label="会议名称", max_length=120)
+    date = forms.DateField(label="日期", widget=DATE, error_messages={"invalid": "日期格式错误（YYYY-MM-DD）。"})
+    start_time = forms.TimeField(label="开始时间", widget=TIME, error_messages={"invalid": "时间格式错误。"})
+    end_time = forms.TimeField(label="结束时间", widget=TIME, error_messages={"invalid": "时间格式错误。"})
+    place = forms.CharField(label="地点", max_length=100)
+    mode = forms.ChoiceField(label="形式（第二十三条）", choices=MeetingMode.choices)
+    convener = forms.ModelChoiceField(
+        Post.objects.filter(kind__in=LEADER_KINDS).select_related("holder"),
+        label="召集领导（专题会议）",
+        required=False,
+    )
+    vice_posts = forms.ModelMultipleChoiceField(
+        Post.objects.filter(kind__in=[PostKind.VICE_HEAD]).select_related("holder"),
+        label="相关副区长（区长办公会议）",
+        required=False,
+    )
+    units = forms.ModelMultipleChoiceField(
+        Unit.objects.filter(kind__in=[UnitKind.DEPARTMENT, UnitKind.TOWN, UnitKind.AFFILIATED, UnitKind.VERTICAL]),
+        label="参加单位（专题会议）",
+        required=False,
+    )
+    invited = forms.CharField(
+        label="邀请列席（区人大、区政协等，每行一位）",
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    note = forms.CharField(label="备注", max_length=300, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _style(self)
+
+    def clean_invited(self) -> list[str]:
+        names = [line.strip() for line in (self.cleaned_data.get("invited") or "").splitlines() if line.strip()]
+        if any(len(name) > 100 for name in names) or len(names) > 30:
+            raise forms.ValidationError("邀请列席每行不超过100字，最多30位。")
+        return names
+
+
+class RescheduleForm(forms.Form):
+    date = forms.DateField(label="新日期", widget=DATE, error_messages={"invalid": "日期格式错误（YYYY-MM-DD）。"})
+    start_time = forms.TimeField(label="开始时间", widget=TIME, error_messages={"invalid": "时间格式错误。"})
+    end_time = forms.TimeField(label="结束时间", widget=TIME, error_messages={"invalid": "时间格式错误。"})
+    reason = forms.CharField(label="改期理由", max_length=300)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _style(self)
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label="理由", max_length=300, required=False)
+
+
+class TopicForm(forms.Form):
+    meeting = MeetingChoice(open_meetings(), label="拟提交会议", empty_label="请选择会议")
+    title = forms.CharField(label="议题名称", max_length=200)
+    background = forms.CharField(label="背景情况", max_length=3000, widget=forms.Textarea(attrs={"rows": 4}))
+    proposed_decision = forms.CharField(label="拟决策事项", max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+    units_consulted = forms.CharField(label="征求意见单位", max_length=300, required=False)
+    funding = forms.CharField(label="涉及资金", max_length=200, required=False)
+    is_normative = forms.BooleanField(label="属于规范性文件（须经合法性审查，第二十八条）", required=False)
+    unit_opinion = forms.CharField(
+        label="主办单位工作意见（专题研究，第十四条）", max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["meeting"].queryset = open_meetings()  # type: ignore[attr-defined]
+        _style(self)
+
+
+class LeaveForm(forms.Form):
+    reason = forms.CharField(label="请假事由", max_length=300)
+    substitute = forms.CharField(label="代会人员（单位可安排）", max_length=100, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _style(self)
+
+
+class PressForm(forms.Form):
+    meeting = MeetingChoice(Meeting.objects.order_by("-date"), label="会议", required=False, empty_label="（无）")
+    title = forms.CharField(label="标题", max_length=200)
+    body = forms.CharField(label="正文", max_length=10000, widget=forms.Textarea(attrs={"rows": 8}))
+    leader = forms.ModelChoiceField(
+        Post.objects.filter(kind__in=LEADER_KINDS), label="报区政府领导审定（可选）", required=False
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _style(self)
+
+
+class DeptMeetingForm(forms.Form):
+    title = forms.CharField(label="会议名称", max_length=200)
+    date = forms.DateField(label="日期", widget=DATE, error_messages={"invalid": "日期格式错误（YYYY-MM-DD）。"})
+    place = forms.CharField(label="地点", max_length=100)
+    scale = forms.IntegerField(label="参会人数", min_value=1, max_value=5000)
+    invites_towns = forms.BooleanField(label="邀请各区镇（街道）负责同志", required=False)
+    leader_attending = forms.ModelChoiceField(
+        Post.objects.filter(kind__in=LEADER_KINDS), label="请区政府领导出席（可选）", required=False
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _style(self)
+
+
+# --------------------------------------------------------------------- transition forms (the engine calls apply)
+
+
+class ScheduleForm(forms.Form):
+    """区长确定上会: the meeting the topic goes into (第十四条)."""
+
+    meeting = MeetingChoice(open_meetings(), label="列入会议", empty_label="请选择会议")
+    actor: User
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["meeting"].queryset = open_meetings()  # type: ignore[attr-defined]
+        _style(self)
+
+    def apply(self, topic: Topic) -> None:
+        from .actions import schedule_apply
+
+        schedule_apply(topic, meeting=self.cleaned_data["meeting"])
+
+
+class ExceptionForm(forms.Form):
+    """第十六条: the head's exception to the cut-off, with its reason."""
+
+    reason = forms.CharField(label="特批理由", max_length=300)
+    actor: User
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _style(self)
+
+    def apply(self, topic: Topic) -> None:
+        topic.exception_granted = True
+        topic.exception_reason = self.cleaned_data["reason"]
+
+
+class LegalityForm(forms.Form):
+    """第二十八条: the justice bureau's legality review of a 规范性文件."""
+
+    result = forms.ChoiceField(label="审查结论", choices=LegalityResult.choices)
+    note = forms.CharField(label="审查意见", max_length=500, required=False)
+    actor: User
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _style(self)
+
+    def apply(self, topic: Topic) -> None:
+        topic.legality_result = self.cleaned_data["result"]
+        topic.legality_note = self.cleaned_data.get("note") or ""

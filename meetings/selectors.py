@@ -1,0 +1,152 @@
+"""Reads of the meeting pages: one query per list, filtered by who may see what."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Count, Exists, Max, Min, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from haimen_gov.org.models import Post, PostKind, UnitKind, User
+from haimen_gov.org.routing import acting_posts
+
+from .models import CADENCE, CADENCE_DAYS, Attendee, Meeting, MeetingKind, MeetingMode, MeetingState, Topic, TopicState
+
+# Who sees every meeting: the office that runs them, and the head.
+OVERSEER_KINDS = (PostKind.DISTRICT_HEAD,)
+
+
+def sees_all_meetings(user: User, posts: list[tuple[int, str]] | None = None) -> bool:
+    if user.is_superuser:
+        return True
+    posts = acting_posts(user) if posts is None else posts
+    if any(kind in OVERSEER_KINDS for _pk, kind in posts):
+        return True
+    ids = [pk for pk, _kind in posts]
+    return Post.objects.filter(pk__in=ids, unit__kind=UnitKind.GOV_OFFICE).exists()
+
+
+def meetings_for(user: User, posts: list[tuple[int, str]] | None = None) -> QuerySet[Meeting]:
+    """The meetings ``user`` sees: the office and the head all of them, everyone else the ones they sit at (in
+    person, or for a post delegated to them)."""
+    if not user.is_authenticated:
+        return Meeting.objects.none()
+    posts = acting_posts(user) if posts is None else posts
+    qs = Meeting.objects.select_related("chair", "chair_post")
+    if sees_all_meetings(user, posts):
+        return qs
+    ids = [pk for pk, _kind in posts]
+    seat = Attendee.objects.filter(meeting=OuterRef("pk")).filter(Q(user=user) | Q(post_id__in=ids))
+    # A unit that proposed a topic follows the meeting it is aimed at (its cut-off, its agenda).
+    sponsor = Topic.objects.filter(
+        meeting=OuterRef("pk"), unit_id__in=Post.objects.filter(pk__in=ids).values("unit_id")
+    )
+    return qs.filter(Exists(seat) | Exists(sponsor))
+
+
+def meetings_between(
+    user: User, start: dt.date, end: dt.date, posts: list[tuple[int, str]] | None = None
+) -> list[Meeting]:
+    return list(meetings_for(user, posts).filter(date__gte=start, date__lte=end).order_by("date", "start_time", "id"))
+
+
+def agenda(meeting: Meeting) -> list[Topic]:
+    """The topics aimed at or scheduled into ``meeting`` (not withdrawn), oldest first, with their units."""
+    return list(
+        Topic.objects.filter(meeting=meeting)
+        .exclude(state__in=[TopicState.WITHDRAWN, TopicState.DRAFT])
+        .select_related("unit")
+        .order_by("submitted_at", "id")
+    )
+
+
+def attendees(meeting: Meeting) -> list[Attendee]:
+    return list(meeting.attendees.select_related("post", "post__unit", "user").order_by("order", "id"))
+
+
+def open_for_topics(today: dt.date) -> list[Meeting]:
+    """The meetings still taking topics, soonest first: what a unit proposes into, each with its cut-off."""
+    return list(
+        Meeting.objects.filter(date__gt=today, state__in=[MeetingState.PREPARING, MeetingState.NOTIFIED]).order_by(
+            "date", "start_time"
+        )[:20]
+    )
+
+
+@dataclass(frozen=True)
+class Cadence:
+    kind: str
+    label: str
+    rule: str
+    last_held: dt.date | None
+    next_planned: dt.date | None
+    due_by: dt.date | None  # the last one held plus the rule's interval
+
+    @property
+    def behind(self) -> bool:
+        return self.due_by is not None and self.next_planned is None and self.due_by <= timezone.localdate()
+
+
+def cadences(today: dt.date) -> list[Cadence]:
+    """第十五—十七条: for each kind held on a rhythm, the last one held, the next one planned and when one is due
+    (one query)."""
+    rows = Meeting.objects.values("kind").annotate(
+        last=Max("date", filter=Q(state__in=[MeetingState.HELD, MeetingState.ARCHIVED])),
+        planned=Min("date", filter=Q(state__in=[MeetingState.PREPARING, MeetingState.NOTIFIED], date__gte=today)),
+    )
+    by_kind = {row["kind"]: row for row in rows}
+    result = []
+    for kind, days in CADENCE_DAYS.items():
+        row = by_kind.get(kind, {})
+        last = row.get("last")
+        due = last + dt.timedelta(days=days) if last else None
+        result.append(Cadence(kind, str(kind.label), CADENCE[kind], last, row.get("planned"), due))
+    return result
+
+
+@dataclass(frozen=True)
+class Frugality:
+    kind: str
+    label: str
+    held: int
+    minutes: int  # all of them together
+    video: int  # held as 视频 or 现场+视频
+    attendees: int  # seats, all of them together
+
+    @property
+    def average_minutes(self) -> int:
+        return round(self.minutes / self.held) if self.held else 0
+
+    @property
+    def video_share(self) -> int:
+        return round(100 * self.video / self.held) if self.held else 0
+
+
+def frugality(year: int) -> list[Frugality]:
+    """第二十三条 (精简会议): the year's meetings held, per kind — how many, how long, how many seats, how many by
+    video. One query."""
+    rows = (
+        Meeting.objects.filter(date__year=year, state__in=[MeetingState.HELD, MeetingState.ARCHIVED])
+        .annotate(seats=Count("attendees"))
+        .values_list("kind", "mode", "start_time", "end_time", "seats")
+    )
+    totals: dict[str, list[int]] = {kind: [0, 0, 0, 0] for kind in MeetingKind.values}
+    for kind, mode, start, end, seats in rows:
+        t = totals[kind]
+        t[0] += 1
+        t[1] += (end.hour * 60 + end.minute) - (start.hour * 60 + start.minute)
+        t[2] += mode != MeetingMode.ONSITE
+        t[3] += seats
+    return [Frugality(kind, str(MeetingKind(kind).label), *totals[kind]) for kind in MeetingKind.values]
+
+
+def board(today: dt.date, limit: int = 8) -> list[Meeting]:
+    """The office's agenda board: the next open meetings, each with its topics (two queries in all)."""
+    topics = Topic.objects.exclude(state__in=[TopicState.WITHDRAWN, TopicState.DRAFT]).select_related("unit")
+    return list(
+        Meeting.objects.filter(date__gte=today, state__in=[MeetingState.PREPARING, MeetingState.NOTIFIED])
+        .select_related("chair")
+        .prefetch_related(Prefetch("topics", queryset=topics.order_by("submitted_at", "id"), to_attr="agenda"))
+        .order_by("date", "start_time")[:limit]
+    )

@@ -1,0 +1,19 @@
+from django.urls import path
+
+from . import views
+
+app_name = "meetings"
+
+urlpatterns = [
+    path("", views.calendar, name="calendar"),
+    path("feed/<str:token>.ics", views.feed, name="feed"),
+    path("board/", views.board, name="board"),
+    path("new/", views.meeting_new, name="new"),
+    path("<int:pk>/", views.meeting, name="meeting"),
+    path("<int:pk>/do/<slug:verb>/", views.meeting_action, name="action"),
+    path("<int:pk>/seats/<int:seat>/confirm/", views.seat_confirm, name="seat_confirm"),
+    path("<int:pk>/seats/<int:seat>/leave/", views.seat_leave, name="seat_leave"),
+    path("topics/new/", views.topic_new, name="topic_new"),
+    path("press/new/", views.press_new, name="press_new"),
+    path("dept-meetings/new/", views.dept_meeting_new, name="dept_meeting_new"),
+]

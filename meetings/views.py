@@ -1,0 +1,349 @@
+"""Meeting pages: the calendar (month/week) and its .ics feed, the meeting page, the office's agenda board, and the
+forms that start a topic, a leave request, a press release or a department's meeting."""
+
+from __future__ import annotations
+
+import calendar as pycal
+import datetime as dt
+from collections.abc import Callable
+from functools import partial
+from typing import Any, TypeVar
+
+from django.contrib import messages
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.forms import Form
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
+from django.views.decorators.http import require_POST
+
+from haimen_gov.org.models import User
+from haimen_gov.workflow import actions as engine
+from haimen_gov.workflow.views import client_ip, errors_to_form, viewer_posts
+
+from . import actions, composition, selectors
+from .forms import DeptMeetingForm, LeaveForm, MeetingForm, PressForm, ReasonForm, RescheduleForm, TopicForm
+from .models import Meeting
+
+T = TypeVar("T")
+
+ICS_SALT = "meetings.ics"
+WEEKDAYS = "一二三四五六日"
+
+
+def _user(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]
+
+
+def _flash_errors(request: HttpRequest, form: Form) -> None:
+    for errors in form.errors.values():
+        for error in errors:
+            messages.error(request, str(error))
+
+
+def _day(value: str | None) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value or "")
+    except ValueError:
+        return timezone.localdate()
+
+
+def _password_mark(user: User) -> str:
+    # Changing one's password changes the mark, which retires every feed address given out before.
+    return salted_hmac(ICS_SALT, user.password).hexdigest()[:16]
+
+
+def feed_token(user: User) -> str:
+    return signing.dumps([user.pk, _password_mark(user)], salt=ICS_SALT)
+
+
+def calendar(request: HttpRequest) -> HttpResponse:
+    """会议日历: a month grid, or a week (``?view=week``); everyone sees the meetings they attend, the office all."""
+    user = _user(request)
+    day = _day(request.GET.get("date"))
+    view = "week" if request.GET.get("view") == "week" else "month"
+    if view == "week":
+        start = day - dt.timedelta(days=day.weekday())
+        end = start + dt.timedelta(days=6)
+        prev_day, next_day = start - dt.timedelta(days=7), start + dt.timedelta(days=7)
+    else:
+        first = day.replace(day=1)
+        start = first - dt.timedelta(days=first.weekday())
+        last = first.replace(day=pycal.monthrange(first.year, first.month)[1])
+        end = last + dt.timedelta(days=6 - last.weekday())
+        prev_day = (first - dt.timedelta(days=1)).replace(day=1)
+        next_day = last + dt.timedelta(days=1)
+    meetings = selectors.meetings_between(user, start, end, viewer_posts(request))
+    by_day: dict[dt.date, list[Meeting]] = {}
+    for meeting in meetings:
+        by_day.setdefault(meeting.date, []).append(meeting)
+    days = [start + dt.timedelta(days=n) for n in range((end - start).days + 1)]
+    weeks = [[(d, by_day.get(d, [])) for d in days[i : i + 7]] for i in range(0, len(days), 7)]
+    feed = request.build_absolute_uri(reverse("meetings:feed", args=[feed_token(user)]))
+    return render(
+        request,
+        "meetings/calendar.html",
+        {
+            "view": view,
+            "day": day,
+            "month": day.replace(day=1),
+            "weeks": weeks,
+            "meetings": meetings,
+            "weekdays": WEEKDAYS,
+            "prev": prev_day,
+            "next": next_day,
+            "today": timezone.localdate(),
+            "feed": feed,
+            "office": selectors.sees_all_meetings(user, viewer_posts(request)),
+        },
+    )
+
+
+def _ics_text(value: str) -> str:
+    return value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
+
+
+def feed(request: HttpRequest, token: str) -> HttpResponse:
+    """The user's meetings as an iCalendar feed; the signed token in the URL stands for the login."""
+    try:
+        pk, mark = signing.loads(token, salt=ICS_SALT)
+    except (signing.BadSignature, TypeError, ValueError) as exc:
+        raise Http404("日历订阅地址无效。") from exc
+    user = User.objects.filter(pk=pk, is_active=True).first()
+    if user is None or mark != _password_mark(user):
+        raise Http404("日历订阅地址无效或已失效。")
+    today = timezone.localdate()
+    meetings = selectors.meetings_between(user, today - dt.timedelta(days=90), today + dt.timedelta(days=400))
+    stamp = timezone.now().strftime("%Y%m%dT%H%M%SZ")
+    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Haimen//Meetings//ZH", "X-WR-CALNAME:海门区政府会议"]
+    utc = dt.UTC
+    for m in meetings:
+        lines += [
+            "BEGIN:VEVENT",
+            f"UID:meeting-{m.pk}@haimen-gov",
+            f"DTSTAMP:{stamp}",
+            f"DTSTART:{m.starts_at.astimezone(utc):%Y%m%dT%H%M%SZ}",
+            f"DTEND:{m.ends_at.astimezone(utc):%Y%m%dT%H%M%SZ}",
+            f"SUMMARY:{_ics_text(m.title)}",
+            f"LOCATION:{_ics_text(m.place)}",
+            f"DESCRIPTION:{_ics_text(f'{m.get_kind_display()}，{m.chair_label}{m.chair.display_name}主持，{m.get_mode_display()}')}",
+            f"STATUS:{'CANCELLED' if m.state == 'cancelled' else 'CONFIRMED'}",
+            "END:VEVENT",
+        ]
+    lines.append("END:VCALENDAR")
+    return HttpResponse("\r\n".join(lines) + "\r\n", content_type="text/calendar; charset=utf-8")
+
+
+def _meeting(request: HttpRequest, pk: int) -> Meeting:
+    meeting = selectors.meetings_for(_user(request), viewer_posts(request)).filter(pk=pk).first()
+    if meeting is None:
+        raise Http404("未找到该会议，或您无权查看。")
+    return meeting
+
+
+def meeting(request: HttpRequest, pk: int) -> HttpResponse:
+    """会议页: time, place, chair, the agenda with its cut-off, the attendees and their leave."""
+    m = _meeting(request, pk)
+    user = _user(request)
+    seats = selectors.attendees(m)
+    topics = selectors.agenda(m)
+    last = composition.cutoff(m.kind, m.date)
+    late = {t.pk for t, _last in actions.late_topics(m, m.date, topics)}
+    # Attending is personal: a delegate sees the meeting but does not answer for the seat.
+    mine = [s for s in seats if s.user_id == user.pk or (s.post is not None and s.post.holder_id == user.pk)]
+    office = selectors.sees_all_meetings(user, viewer_posts(request)) and bool(actions.office_post_ids(user))
+    return render(
+        request,
+        "meetings/meeting.html",
+        {
+            "meeting": m,
+            "seats": seats,
+            "topics": topics,
+            "cutoff": last,
+            "late": late,
+            "mine": mine,
+            "office": office,
+            "log": list(m.log.select_related("actor").order_by("at", "id")),
+            "leave_form": LeaveForm(),
+            "reschedule_form": RescheduleForm(
+                initial={"date": m.date, "start_time": m.start_time, "end_time": m.end_time}
+            ),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+MEETING_VERBS = {
+    "notify": actions.meeting_notify,
+    "hold": actions.meeting_hold,
+    "archive": actions.meeting_archive,
+}
+
+
+def _attempt(request: HttpRequest, call: Callable[[], T], success: str) -> T | None:
+    """Run an action for a POST: its refusal becomes a message on the page it returns to, never a 500."""
+    try:
+        result = call()
+    except engine.WorkflowError as exc:
+        messages.error(request, exc.message)
+        return None
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+        return None
+    messages.success(request, success)
+    return result
+
+
+@require_POST
+def meeting_action(request: HttpRequest, pk: int, verb: str) -> HttpResponse:
+    m = _meeting(request, pk)
+    user = _user(request)
+    call: Callable[[], Meeting]
+    if verb in MEETING_VERBS:
+        call = partial(MEETING_VERBS[verb], m.pk, actor=user)
+    elif verb == "cancel":
+        form = ReasonForm(request.POST)
+        reason = form.cleaned_data["reason"] if form.is_valid() else ""
+        call = partial(actions.meeting_cancel, m.pk, actor=user, reason=reason)
+    elif verb == "reschedule":
+        reschedule = RescheduleForm(request.POST)
+        if not reschedule.is_valid():
+            _flash_errors(request, reschedule)
+            return redirect(m.get_absolute_url())
+        call = partial(actions.meeting_reschedule, m.pk, actor=user, **reschedule.cleaned_data)
+    else:
+        raise Http404("未知操作。")
+    _attempt(request, call, "已办理。")
+    return redirect(m.get_absolute_url())
+
+
+@require_POST
+def seat_confirm(request: HttpRequest, pk: int, seat: int) -> HttpResponse:
+    m = _meeting(request, pk)
+    _attempt(request, partial(actions.attendee_confirm, seat, actor=_user(request)), "已确认参会。")
+    return redirect(m.get_absolute_url())
+
+
+@require_POST
+def seat_leave(request: HttpRequest, pk: int, seat: int) -> HttpResponse:
+    m = _meeting(request, pk)
+    form = LeaveForm(request.POST)
+    attendee = m.attendees.filter(pk=seat).select_related("post", "meeting").first()
+    if attendee is None:
+        raise Http404("未找到该席位。")
+    if not form.is_valid():
+        _flash_errors(request, form)
+        return redirect(m.get_absolute_url())
+    leave = _attempt(
+        request,
+        partial(
+            actions.leave_request_create,
+            actor=_user(request),
+            attendee=attendee,
+            ip=client_ip(request),
+            **form.cleaned_data,
+        ),
+        "请假申请已提交区长或会议主持人。",
+    )
+    return redirect(leave.get_absolute_url() if leave is not None else m.get_absolute_url())
+
+
+def meeting_new(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    if not actions.office_post_ids(user):
+        return render(request, "meetings/forbidden.html", {"reason": "会议由区政府办公室筹备和管理。"}, status=403)
+    form = MeetingForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            m = actions.meeting_create(actor=user, **form.cleaned_data)
+        except ValidationError as exc:
+            errors_to_form(form, exc)
+        except engine.WorkflowError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, "会议已创建，参会人员已按组织机构生成。")
+            return redirect(m.get_absolute_url())
+    return render(request, "meetings/form.html", {"form": form, "title": "筹备会议"})
+
+
+def board(request: HttpRequest) -> HttpResponse:
+    """议题看板: the office's view of the next meetings and their topics, with each cut-off."""
+    user = _user(request)
+    if not selectors.sees_all_meetings(user, viewer_posts(request)):
+        return render(request, "meetings/forbidden.html", {"reason": "议题看板仅供区政府办公室使用。"}, status=403)
+    today = timezone.localdate()
+    rows = []
+    for m in selectors.board(today):
+        last = composition.cutoff(m.kind, m.date)
+        late = {t.pk for t, _l in actions.late_topics(m, m.date, m.agenda)}  # type: ignore[attr-defined]
+        rows.append({"meeting": m, "cutoff": last, "late": late, "topics": m.agenda})  # type: ignore[attr-defined]
+    context = {
+        "rows": rows,
+        "today": today,
+        "cadences": selectors.cadences(today),
+        "frugality": selectors.frugality(today.year),
+    }
+    return render(request, "meetings/board.html", context)
+
+
+def _item_form(
+    request: HttpRequest,
+    form: Form,
+    title: str,
+    create: Any,
+    success: str,
+    intro: str = "",
+    extra: dict[str, Any] | None = None,
+) -> HttpResponse:
+    if request.method == "POST" and form.is_valid():
+        try:
+            item = create(actor=_user(request), ip=client_ip(request), **form.cleaned_data)
+        except ValidationError as exc:
+            errors_to_form(form, exc)
+        except engine.WorkflowError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, success)
+            return redirect(item.get_absolute_url())
+    return render(request, "meetings/form.html", {"form": form, "title": title, "intro": intro, **(extra or {})})
+
+
+def topic_new(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    upcoming = [(m, composition.cutoff(m.kind, m.date)) for m in selectors.open_for_topics(today)]
+    return _item_form(
+        request,
+        TopicForm(request.POST or None),
+        "申报议题",
+        actions.topic_create,
+        "议题已提交，请在“我发起的”中查看进度。",
+        "第十四条：议题由单位文书起草、单位负责人确认，经分管副区长专题研究、区政府办公室审核后报区长确定。"
+        "第十六条：提交常务会议的议题须在会前5个工作日送达区政府办公室。",
+        {"upcoming": upcoming, "today": today},
+    )
+
+
+def press_new(request: HttpRequest) -> HttpResponse:
+    return _item_form(
+        request,
+        PressForm(request.POST or None),
+        "会议新闻稿",
+        actions.press_release_create,
+        "新闻稿已提交区政府办公室审定。",
+        "第二十条：新闻稿须经区政府办公室主任或相关副主任审定；如有需要，报区长、副区长审定。",
+    )
+
+
+def dept_meeting_new(request: HttpRequest) -> HttpResponse:
+    return _item_form(
+        request,
+        DeptMeetingForm(request.POST or None),
+        "部门本系统全区性会议",
+        actions.dept_meeting_create,
+        "已提交。",
+        "第二十一条：各部门召开本系统全区性会议每年不超过1次；邀请区镇（街道）负责同志或请区政府领导出席须报区政府批准。",
+    )
