@@ -11,6 +11,7 @@ from django.utils.functional import SimpleLazyObject
 # The navigation counts up to this many of each and then shows "999+" (templatetags ``nav_count``): counting stops
 # at NAV_COUNT_CAP + 1 rows, so a page costs the same for an inbox of 25,000 tasks as for one of 1,000.
 NAV_COUNT_CAP = 999
+PORTAL_NAME = "海门区人民政府工作平台"
 
 # One statement, written out rather than built with the ORM: it runs on every page, and compiling the equivalent
 # queryset (four subqueries over the acting posts) cost more CPU than PostgreSQL takes to answer it. The posts are
@@ -34,16 +35,24 @@ SELECT
         WHERE n.user_id = %(user)s AND n.read_at IS NULL LIMIT %(limit)s) s),
     (SELECT count(*) FROM (SELECT 1 FROM {copy} c
         WHERE c.user_id = %(user)s AND c.read_at IS NULL LIMIT %(limit)s) s),
+    (SELECT count(*) FROM posts),
+    (SELECT count(*) FROM {post} p WHERE p.holder_id = %(user)s),
+    (SELECT count(*) FROM {post} p WHERE p.holder_id = %(user)s AND p.kind = %(custodian)s),
+    (SELECT count(*) FROM {post} p WHERE p.holder_id = %(user)s AND p.kind IN ({delegating})),
     (SELECT count(*) FROM {post} p WHERE p.id IN (SELECT id FROM posts) AND p.kind IN ({dashboard_kinds}))
 """
 
 
 def nav_counts(user: Any, today: dt.date | None = None) -> dict[str, int]:
-    """The navigation's counts (待办, overdue, unread notices, unread copies) in one query, and whether the user
-    may open the dashboard (``dashboard``: acts for a leader's or the office's post today). Each is exact up to
-    NAV_COUNT_CAP; above it, the count is NAV_COUNT_CAP + 1 ("999+")."""
+    """The navigation's counts (待办, overdue, unread notices, unread copies) in one query. Each is exact up to
+    NAV_COUNT_CAP; above it, the count is NAV_COUNT_CAP + 1 ("999+"). The same query tells what the menus offer:
+    ``acting`` posts acted for today (none: no 待办 queue), ``held`` posts held in person (none: nothing to apply
+    for), ``custodian`` seal custodian posts held (the 待用印登记 queue is theirs alone), ``leader`` posts held that
+    may be delegated from the portal (委托), ``dashboard`` whether the user may open the dashboard (acts for a
+    leader's or the office's post today)."""
     from haimen_gov.dashboard.scope import DASHBOARD_KINDS
     from haimen_gov.org.models import Delegation, Post, PostKind
+    from haimen_gov.workflow.actions.delegations import DELEGATING_KINDS
     from haimen_gov.workflow.models import CarbonCopy, Notification, Task, TaskStatus
 
     sql = _NAV_SQL.format(
@@ -52,6 +61,7 @@ def nav_counts(user: Any, today: dt.date | None = None) -> dict[str, int]:
         task=Task._meta.db_table,
         notification=Notification._meta.db_table,
         copy=CarbonCopy._meta.db_table,
+        delegating=", ".join(f"%(delegating{n})s" for n in range(len(DELEGATING_KINDS))),
         dashboard_kinds=", ".join(f"%(dashboard{n})s" for n in range(len(DASHBOARD_KINDS))),
     )
     params = {
@@ -61,11 +71,22 @@ def nav_counts(user: Any, today: dt.date | None = None) -> dict[str, int]:
         "open": TaskStatus.OPEN.value,
         "limit": NAV_COUNT_CAP + 1,
         **{f"dashboard{n}": kind.value for n, kind in enumerate(sorted(DASHBOARD_KINDS))},
+        **{f"delegating{n}": kind.value for n, kind in enumerate(DELEGATING_KINDS)},
     }
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        inbox, overdue, unread, copies, dashboard = cursor.fetchone()
-    return {"inbox": inbox, "overdue": overdue, "unread": unread, "copies": copies, "dashboard": dashboard}
+        inbox, overdue, unread, copies, acting, held, custodian, leader, dashboard = cursor.fetchone()
+    return {
+        "inbox": inbox,
+        "overdue": overdue,
+        "unread": unread,
+        "copies": copies,
+        "acting": acting,
+        "held": held,
+        "custodian": custodian,
+        "leader": leader,
+        "dashboard": dashboard,
+    }
 
 
 def request_nav_counts(request: HttpRequest) -> dict[str, int]:
@@ -79,7 +100,7 @@ def request_nav_counts(request: HttpRequest) -> dict[str, int]:
 
 
 def portal(request: HttpRequest) -> dict[str, Any]:
-    context: dict[str, Any] = {"portal_name": "海门区人民政府工作平台"}
+    context: dict[str, Any] = {"portal_name": PORTAL_NAME}
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
         context["nav"] = SimpleLazyObject(lambda: request_nav_counts(request))

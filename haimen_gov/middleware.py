@@ -20,7 +20,7 @@ def client_ip(request: HttpRequest) -> str | None:
 
 
 # The .ics feed authenticates by the signed token in its URL (calendar apps send no session cookie).
-OPEN_PREFIXES = ("/accounts/login/", "/static/", "/api/", "/healthz", "/meetings/feed/")
+OPEN_PREFIXES = ("/accounts/login/", "/static/", "/api/", "/healthz", "/meetings/feed/", "/favicon.ico")
 
 
 class LoginRequiredMiddleware:

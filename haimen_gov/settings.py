@@ -48,6 +48,9 @@ def envints(name: str) -> dict[str, int]:
 
 
 DEBUG = envbool("DEBUG", False)
+# With DEBUG on, users still see the portal's Chinese 403/404/500 pages (make run is a try-out, not a debugger);
+# DEBUG_TECHNICAL_PAGES=1 brings back Django's technical pages for a developer (haimen_gov.errors).
+DEBUG_TECHNICAL_PAGES = envbool("DEBUG_TECHNICAL_PAGES", False)
 DEV_SECRET_KEY = "dev-only-insecure-key-set-SECRET_KEY-in-production-" + "x" * 16
 SECRET_KEY = os.environ.get("SECRET_KEY") or DEV_SECRET_KEY
 if not DEBUG and (SECRET_KEY == DEV_SECRET_KEY or SECRET_KEY.startswith("replace-with")):
@@ -76,7 +79,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_htmx",
     "guardian",
-    "axes",
+    "haimen_gov.axes_app.AxesConfig",
     "haimen_gov.org",
     "haimen_gov.workdays",
     "haimen_gov.workflow",
@@ -91,6 +94,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "haimen_gov.errors.FriendlyErrorPagesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -248,6 +252,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": REMINDER_SWEEP_SECONDS,
         # Expires before the next run (however short the interval), so a backlog never piles up sweeps.
         "options": {"expires": REMINDER_SWEEP_SECONDS - min(10, REMINDER_SWEEP_SECONDS / 2)},
+    },
+    "workflow-delegated-digest": {
+        "task": "haimen_gov.workflow.tasks.delegated_digest",
+        "schedule": crontab(hour=7, minute=30),  # yesterday's acts done in a delegator's name, before the day starts
+        "options": {"expires": 6 * 3600},
     },
     "dashboard-refresh": {
         "task": "haimen_gov.dashboard.tasks.refresh",

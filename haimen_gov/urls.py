@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
+from django.templatetags.static import static
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
@@ -10,6 +11,16 @@ from . import api, views
 def healthz(request: HttpRequest) -> HttpResponse:
     return HttpResponse("ok", content_type="text/plain")
 
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers ask for /favicon.ico on pages without a <link rel="icon"> (a PDF, the API): the portal's own icon,
+    looked up per request (the hashed name exists once collectstatic has run)."""
+    return HttpResponsePermanentRedirect(static("favicon.svg"))
+
+
+handler403 = "haimen_gov.errors.permission_denied"
+handler404 = "haimen_gov.errors.page_not_found"
+handler500 = "haimen_gov.errors.server_error"
 
 admin.site.site_header = "海门区人民政府工作平台 · 管理后台"
 admin.site.site_title = "管理后台"
@@ -33,4 +44,5 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("healthz", healthz),
+    path("favicon.ico", favicon),
 ]

@@ -9,7 +9,7 @@ from .models import Seal, SealRequest
 class SealAdmin(admin.ModelAdmin):
     list_display = ("name", "owner_unit", "kind", "status", "custodian", "room")
     list_filter = ("kind", "status")
-    list_select_related = ("owner_unit", "custodian")
+    list_select_related = ("owner_unit", "custodian", "custodian__holder")
 
 
 @admin.register(SealRequest)

@@ -108,8 +108,11 @@ def seed_requests() -> int:
             if actor is None:
                 break
             if request.state == "stamping":
-                # Registered now (a stamp time before the approval just given is refused), then dated back below.
-                request = actions.seal_request_register(request.pk, actor=actor, stamped_copies=2)
+                request = actions.seal_request_register(
+                    request.pk, actor=actor, stamped_at=timezone.now(), stamped_copies=2
+                )
+                # As if used ``days - 2`` days ago, like the task times moved back below (the action itself refuses a
+                # stamp time before the approval, which happened just now).
                 SealRequest.objects.filter(pk=request.pk).update(stamped_at=now - dt.timedelta(days=max(days - 2, 0)))
             else:
                 request = actions.seal_request_approve(request.pk, actor=actor, comment="同意。")

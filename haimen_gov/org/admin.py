@@ -39,7 +39,11 @@ class PostAdmin(admin.ModelAdmin):
     list_filter = ("kind", "unit__kind")
     search_fields = ("title", "holder__full_name", "holder__username", "unit__name")
     autocomplete_fields = ("holder", "superior", "unit")
-    list_select_related = ("unit", "holder", "superior")
+    list_select_related = ("unit", "holder", "superior", "superior__holder")
+
+    def get_queryset(self, request):  # type: ignore[no-untyped-def]
+        # The autocomplete of every post picker reads this queryset: each result names its holder.
+        return super().get_queryset(request).select_related("holder")
 
 
 @admin.register(Portfolio)
@@ -47,7 +51,7 @@ class PortfolioAdmin(admin.ModelAdmin):
     list_display = ("unit", "role", "post")
     list_filter = ("role",)
     autocomplete_fields = ("unit", "post")
-    list_select_related = ("unit", "post")
+    list_select_related = ("unit", "post", "post__holder")
 
 
 @admin.register(Delegation)
@@ -56,7 +60,7 @@ class DelegationAdmin(admin.ModelAdmin):
     list_filter = ("start",)
     autocomplete_fields = ("post", "delegate")
     readonly_fields = ("created_by", "created_at")
-    list_select_related = ("post", "delegate")
+    list_select_related = ("post", "post__holder", "delegate")
 
     def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
         if not change:

@@ -30,6 +30,13 @@ class User(AbstractUser):
     def display_name(self) -> str:
         return self.full_name or self.get_username()
 
+    def get_full_name(self) -> str:
+        return self.display_name
+
+    def get_short_name(self) -> str:
+        # The admin greets with this ("欢迎，李卫东"), never the login name when a Chinese name is known.
+        return self.display_name
+
 
 class UnitKind(models.TextChoices):
     DISTRICT_GOV = "district_gov", _("区人民政府")
@@ -122,7 +129,11 @@ class Post(models.Model):
         indexes = [models.Index(fields=["holder", "kind"])]
 
     def __str__(self) -> str:
-        return self.title
+        # Which 副区长 is which: the admin's pickers and lists name the holder too ("副区长 李卫东"). Lists that show
+        # posts join the holder (list_select_related, the admin's get_queryset).
+        if self.holder_id is None:
+            return f"{self.title}（空缺）"
+        return f"{self.title} {self.holder.display_name}"  # type: ignore[union-attr]
 
     @property
     def delegable(self) -> bool:

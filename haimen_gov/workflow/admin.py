@@ -44,7 +44,7 @@ class ItemAdmin(ReadOnlyAdmin):
 class TaskAdmin(ReadOnlyAdmin):
     list_display = ("id", "item", "step_label", "post", "status", "due_date", "finished_by", "decision")
     list_filter = ("status", "step")
-    list_select_related = ("item", "post", "finished_by")
+    list_select_related = ("item", "post", "post__holder", "finished_by")
 
 
 @admin.register(HistoryEntry)

@@ -134,6 +134,8 @@ class Flow:
     # only, so no page joins the tables of every app.
     page_related: tuple[str, ...] = ()
     page_prefetch: tuple[str, ...] = ()
+    # 缓急: the name of the app model's field (with choices) the inbox filters on, when its items have one.
+    urgency_field: str = ""
     # The item page's words for its unit, its submitter and submitting (keys of DEFAULT_LABELS).
     labels: dict[str, str] = field(default_factory=dict)
     # The fields of the app's model naming units whose portfolios the steps read (a foreign key or a many-to-many

@@ -247,6 +247,8 @@ class NotificationKind(models.TextChoices):
     ESCALATED = "escalated", _("逾期督办")
     COPY = "copy", _("传阅")
     RESULT = "result", _("办理结果")
+    NUDGE = "nudge", _("催办")
+    DELEGATED = "delegated", _("受托办理日报")
     VACANT = "vacant", _("职务空缺")
 
 
@@ -295,6 +297,12 @@ class Notification(models.Model):
             models.Index(fields=["user", "-created_at"]),
             models.Index(fields=["user"], condition=Q(read_at__isnull=True), name="notification_unread"),
             models.Index(fields=["email_status"], condition=Q(email_status="pending"), name="notification_email_out"),
+        ]
+        constraints = [
+            # The daily digest of acts done in a delegator's name: one per person and day, however often beat runs.
+            models.UniqueConstraint(
+                fields=["user", "day"], condition=Q(kind="delegated"), name="one_delegated_digest_per_user_day"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -421,6 +429,47 @@ class Attachment(models.Model):
         from django.urls import reverse
 
         return reverse("workflow:attachment", args=[self.pk])
+
+
+class Nudge(models.Model):
+    """催办: the applicant (or the office) reminding whoever holds an overdue or due-today step. At most one per task
+    and day, held by the database (two clicks at once cannot both pass a check in Python)."""
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="nudges")
+    day = models.DateField(_("日期"))
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("催办人"), on_delete=models.PROTECT, related_name="+"
+    )
+    at = models.DateTimeField(_("时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("催办")
+        verbose_name_plural = _("催办")
+        constraints = [models.UniqueConstraint(fields=["task", "day"], name="one_nudge_per_task_day")]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.task_id}"
+
+
+class Phrase(models.Model):
+    """常用意见: a person's own saved phrases (同意。/ 请…阅处。), picked beside the comment box and edited before
+    signing."""
+
+    MAX_PER_USER = 30
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="phrases")
+    text = models.CharField(_("常用意见"), max_length=200)
+    order = models.PositiveIntegerField(_("排序"), default=100)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("常用意见")
+        verbose_name_plural = _("常用意见")
+        ordering = ["order", "id"]
+        constraints = [models.UniqueConstraint(fields=["user", "text"], name="one_phrase_per_user_text")]
+
+    def __str__(self) -> str:
+        return self.text
 
 
 class DecisionMeans(models.TextChoices):

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import BigIntegerField, Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Cast
@@ -103,6 +105,114 @@ def copies_for(user: User) -> QuerySet[CarbonCopy]:
 def notifications_for(user: User) -> QuerySet[Notification]:
     # task_ids (a gathered reminder's list, up to one id per open task) is read only by the page that lists them.
     return Notification.objects.filter(user=user).defer("task_ids").order_by("-created_at", "-id")
+
+
+def with_acting_today(tasks: QuerySet[Task]) -> QuerySet[Task]:
+    """Annotates each task with ``acting_today``: the name of whoever acts for its post today by delegation (委托),
+    empty when the holder does, in the tasks' own query (as routing.who_acts_for: the latest delegation wins; seal
+    custody is never delegated, 第三十条)."""
+    from django.db.models import Case, CharField, F, Subquery, Value, When
+    from django.db.models.functions import Coalesce, NullIf
+
+    from haimen_gov.org.models import NON_DELEGABLE_KINDS
+    from haimen_gov.org.routing import active_delegations
+
+    delegate = (
+        active_delegations()
+        .filter(post_id=OuterRef("post_id"))
+        .exclude(delegate_id=OuterRef("post__holder_id"))
+        .order_by("-start", "-id")
+        .annotate(name=Coalesce(NullIf(F("delegate__full_name"), Value("")), F("delegate__username")))
+        .values("name")[:1]
+    )
+    return tasks.annotate(
+        acting_today=Case(
+            When(Q(status=TaskStatus.OPEN) & ~Q(post__kind__in=list(NON_DELEGABLE_KINDS)), then=Subquery(delegate)),
+            default=Value(""),
+            output_field=CharField(),
+        )
+    )
+
+
+def decorate_inbox_rows(tasks: list[Task], today: dt.date) -> list[Task]:
+    """What each row of a task list shows beyond its columns, worked out here once per page rather than with an
+    ``{% include %}`` or ``{% url %}`` per row: the item's link, the working days left (from the in-process calendar,
+    no query), the deadline's tone, and whether the task may be approved in a batch (a step that approves without a
+    comment or a form)."""
+    from haimen_gov.workdays import calendar
+
+    from .flows import flow_for
+    from .templatetags.workflow_tags import item_url
+
+    for task in tasks:
+        task.url = item_url(task.item_id)  # type: ignore[attr-defined]
+        task.remaining = calendar.workdays_between(today, task.due_date).days  # type: ignore[attr-defined]
+        task.late = -task.remaining  # type: ignore[attr-defined]
+        task.due_tone = (  # type: ignore[attr-defined]
+            "overdue" if task.due_date < today else "today" if task.due_date == today else ""
+        )
+        model = task.item.kind.model_class()
+        batchable = False
+        if model is not None and not task.extra:
+            try:
+                flow = flow_for(model)
+            except LookupError:
+                flow = None
+            step = next((s for s in flow.steps.values() if s.code == task.step), None) if flow else None
+            batchable = bool(step and flow and "approve" in step.verbs and "approve" not in flow.action_forms)
+        task.batchable = batchable  # type: ignore[attr-defined]
+    return tasks
+
+
+# Posts that are not a leader's: never offered where a leader is meant (加签, 流程干预, delegation's posts).
+NOT_LEADER_KINDS = (PostKind.UNIT_CLERK, PostKind.SEAL_CUSTODIAN)
+
+
+def person_label(name: str, post_title: str, unit: Any) -> str:
+    """How a picker names a person: 姓名（职务·单位）, never the login name."""
+    return f"{name}（{post_title}·{unit.short_name or unit.name}）"
+
+
+def post_choices(viewer: User) -> list[tuple[str, list[tuple[int, str]]]]:
+    """The posts a leader may be asked for (加签) or a task moved to (流程干预), grouped by unit in the units' order
+    and each unit's posts in theirs (the district head first): (unit, [(post id, 姓名（职务·单位）)]). Clerks and the
+    custodian are left out, and so are the viewer's own posts. One query."""
+    posts = (
+        Post.objects.select_related("holder", "unit")
+        .exclude(kind__in=NOT_LEADER_KINDS)
+        .exclude(holder=viewer)
+        .order_by("unit__order", "unit_id", "order", "id")
+    )
+    groups: dict[int, tuple[str, list[tuple[int, str]]]] = {}
+    for post in posts:
+        name = post.holder.display_name if post.holder else "空缺"
+        groups.setdefault(post.unit_id, (post.unit.name, []))[1].append(
+            (post.pk, person_label(name, post.title, post.unit))
+        )
+    return list(groups.values())
+
+
+def user_choices(viewer: User, *, leaders_only: bool = False) -> list[tuple[str, list[tuple[int, str]]]]:
+    """Everyone who holds a post, but the viewer, for 传阅 (``leaders_only``: no clerk or custodian, for a delegate):
+    grouped by unit, in the order of their posts; a person with several posts is listed once, under the first. One
+    query."""
+    posts = Post.objects.filter(holder__is_active=True)
+    if leaders_only:
+        posts = posts.exclude(kind__in=NOT_LEADER_KINDS)
+    posts = (
+        posts.exclude(holder=viewer).select_related("holder", "unit").order_by("unit__order", "unit_id", "order", "id")
+    )
+    groups: dict[int, tuple[str, list[tuple[int, str]]]] = {}
+    seen: set[int] = set()
+    for post in posts:
+        holder = post.holder
+        if holder is None or holder.pk in seen:
+            continue
+        seen.add(holder.pk)
+        groups.setdefault(post.unit_id, (post.unit.name, []))[1].append(
+            (holder.pk, person_label(holder.display_name, post.title, post.unit))
+        )
+    return list(groups.values())
 
 
 @dataclass(frozen=True)

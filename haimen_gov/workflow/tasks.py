@@ -23,6 +23,14 @@ def deliver_emails() -> int:
     return sweep_module.deliver_emails()
 
 
+@shared_task(name="haimen_gov.workflow.tasks.delegated_digest", ignore_result=True)
+def delegated_digest(day: str | None = None) -> int:
+    """Daily: tell each delegator what was done in their name the day before (one notice per person and day)."""
+    from .actions.delegations import delegated_digest as digest
+
+    return digest(dt.date.fromisoformat(day) if day else None)
+
+
 @shared_task(name="haimen_gov.workflow.tasks.prune_reminders", ignore_result=True)
 def prune_reminders() -> int:
     """Daily: forget reminder claims older than REMINDER_CLAIM_DAYS (the notices themselves are kept)."""

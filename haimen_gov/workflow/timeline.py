@@ -9,11 +9,12 @@ from django.utils import timezone
 
 from .flows import Flow
 from .models import Decision, HistoryEntry, Item, Task, TaskStatus
+from .tones import decision_tone, stage_tone
 
 
 @dataclass
 class Entry:
-    status: str  # done | returned | withdrawn | current | ahead
+    status: str  # done | returned | refused | withdrawn | current | ahead (tones.py: colours by meaning)
     label: str
     tasks: list[Task] = field(default_factory=list)
     note: str = ""
@@ -42,7 +43,8 @@ def timeline(
     for task in done:
         by_step.setdefault((task.round, task.step_label), []).append(task)
     for (_round, label), group in by_step.items():
-        status = "returned" if any(t.decision in ("return", "reject") for t in group) else "done"
+        tones = {decision_tone(t.decision) for t in group}
+        status = next((tone for tone in ("refused", "returned") if tone in tones), "done")
         if all(t.status == TaskStatus.CANCELLED for t in group):
             status = "withdrawn"
         entries.append(Entry(status, label, group))
@@ -61,5 +63,6 @@ def timeline(
                 if step is not None:
                     entries.append(Entry("ahead", step.label))
     if state in flow.closed_states:
-        entries.append(Entry("done", flow.state_labels.get(state, state)))
+        # The last dot follows the outcome: 已归档 green, 已撤回 grey, 未同意 red.
+        entries.append(Entry(stage_tone(state), flow.state_labels.get(state, state)))
     return entries

@@ -22,8 +22,9 @@ from haimen_gov.org.models import Post, User
 from haimen_gov.org.routing import acting_posts
 
 from . import actions, selectors
+from .filters import InboxFilter
 from .flows import flow_for
-from .models import Attachment, Item, Notification, Task, TaskStatus
+from .models import Attachment, Item, Notification, Phrase, Task, TaskStatus
 from .paging import CountedPaginator, UncountedPaginator
 from .timeline import timeline
 
@@ -79,18 +80,59 @@ def _page(request: HttpRequest, qs: Any) -> Any:
 
 def inbox(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
-    tasks = selectors.inbox(user, [pk for pk, _kind in viewer_posts(request)])
-    # The navigation counts these very rows (up to its cap) in the query it runs anyway: the pager takes that count
-    # instead of a COUNT(*) of its own; past the cap the inbox pages without a total.
-    total = context_processors.request_nav_counts(request)["inbox"]
-    cap = context_processors.NAV_COUNT_CAP
+    today = timezone.localdate()
+    filters = InboxFilter(request.GET or None)
+    tasks = filters.apply(selectors.inbox(user, [pk for pk, _kind in viewer_posts(request)]), today=today)
     paginator: Paginator
-    if total > cap:
-        paginator = UncountedPaginator(tasks, PAGE_SIZE, more_than=cap)
+    if filters.active:
+        paginator = Paginator(tasks, PAGE_SIZE)  # a narrowed list counts its own rows (one COUNT)
     else:
-        paginator = CountedPaginator(tasks, PAGE_SIZE, count=total)
+        # The navigation counts these very rows (up to its cap) in the query it runs anyway: the pager takes that
+        # count instead of a COUNT(*) of its own; past the cap the inbox pages without a total.
+        total = context_processors.request_nav_counts(request)["inbox"]
+        cap = context_processors.NAV_COUNT_CAP
+        if total > cap:
+            paginator = UncountedPaginator(tasks, PAGE_SIZE, more_than=cap)
+        else:
+            paginator = CountedPaginator(tasks, PAGE_SIZE, count=total)
     page = paginator.get_page(request.GET.get("page"))
-    return render(request, "workflow/inbox.html", {"page": page, "today": timezone.localdate(), "tab": "inbox"})
+    rows = selectors.decorate_inbox_rows(list(page.object_list), today)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "workflow/inbox.html",
+        {
+            "page": page,
+            "rows": rows,
+            "filters": filters,
+            "querystring": query.urlencode(),
+            "any_batchable": any(t.batchable for t in rows),  # type: ignore[attr-defined]
+            "today": today,
+            "tab": "inbox",
+        },
+    )
+
+
+@require_POST
+def batch_approve(request: HttpRequest) -> HttpResponse:
+    """批量审批 from the inbox: each chosen task approved as if one by one; what could not be done is named with the
+    reason (another person acted first: 409)."""
+    ids = [int(v) for v in request.POST.getlist("tasks") if v.isdigit() and len(v) <= 18]
+    if not ids:
+        messages.error(request, "请先勾选要同意的待办。")
+        return redirect("workflow:inbox")
+    if len(ids) > actions.batch.BATCH_MAX:
+        messages.error(request, f"一次最多批量审批 {actions.batch.BATCH_MAX} 件。")
+        return redirect("workflow:inbox")
+    results = actions.tasks_approve(ids, actor=request.user, ip=client_ip(request))  # type: ignore[arg-type]
+    done_count = sum(r.ok for r in results)
+    if done_count:
+        messages.success(request, f"批量审批：已同意 {done_count} 件。")
+    for r in results:
+        if not r.ok:
+            messages.error(request, f"“{r.title or r.task_id}”未办理：{r.message}")
+    return redirect("workflow:inbox")
 
 
 def done(request: HttpRequest) -> HttpResponse:
@@ -121,7 +163,11 @@ def item_context(item: Item, user: User, posts: list[tuple[int, str]]) -> dict[s
     """Everything the item page shows, from one query each for tasks, history and copies (the page runs a fixed
     number of queries however long its history)."""
     flow = flow_for(item)
-    tasks = list(item.tasks.select_related("post", "post__holder", "finished_by").order_by("created_at", "id"))
+    tasks = list(
+        selectors.with_acting_today(item.tasks.select_related("post", "post__holder", "finished_by")).order_by(
+            "created_at", "id"
+        )
+    )
     history = list(item.history.select_related("actor", "post").order_by("at", "id"))
     my_posts = {pk for pk, _kind in posts}
     open_tasks = [t for t in tasks if t.status == TaskStatus.OPEN]
@@ -138,6 +184,7 @@ def item_context(item: Item, user: User, posts: list[tuple[int, str]]) -> dict[s
         "open_tasks": open_tasks,
         "my_task": my_task,
         "can_intervene": actions.may_intervene(user, kinds=[kind for _pk, kind in posts]),
+        "can_nudge": actions.may_nudge(user, submitter_id=item.submitter_id, post_kinds=[k for _pk, k in posts]),
         "copies": list(item.carbon_copies.select_related("user").order_by("created_at")),
         "links": selectors.item_links(item, user, posts=posts) if item.has_links else [],
         "today": timezone.localdate(),
@@ -146,14 +193,14 @@ def item_context(item: Item, user: User, posts: list[tuple[int, str]]) -> dict[s
 
 def post_options(request: HttpRequest) -> HttpResponse:
     """<option>s of every post, loaded when the 加签/改派 form is opened (not with every item page)."""
-    posts = Post.objects.select_related("holder").order_by("order", "id")
-    return render(request, "workflow/_post_options.html", {"posts": posts})
+    groups = selectors.post_choices(request.user)  # type: ignore[arg-type]
+    return render(request, "workflow/_options.html", {"groups": groups})
 
 
 def user_options(request: HttpRequest) -> HttpResponse:
     """<option>s of everyone who holds a post, loaded when the 传阅 form is opened."""
-    users = User.objects.filter(is_active=True, posts__isnull=False).distinct().order_by("username")
-    return render(request, "workflow/_user_options.html", {"users": users})
+    groups = selectors.user_choices(request.user)  # type: ignore[arg-type]
+    return render(request, "workflow/_options.html", {"groups": groups})
 
 
 @require_POST
@@ -264,6 +311,125 @@ def _reassign(request: HttpRequest, item: Item, task: Task) -> HttpResponse:
     else:
         messages.success(request, f"已改派至{post.title}。")
     return redirect(item.get_absolute_url())
+
+
+@require_POST
+def task_nudge(request: HttpRequest, pk: int) -> HttpResponse:
+    """催办 an overdue or due-today step of an item the user can see."""
+    task = Task.objects.filter(pk=pk).only("item_id").first()
+    if task is None:
+        raise Http404("该待办不存在。")
+    item = get_visible_item(request, task.item_id)
+    try:
+        actions.task_nudge(pk, actor=request.user, ip=client_ip(request))  # type: ignore[arg-type]
+    except actions.WorkflowError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "已催办，承办人将收到提醒。")
+    return redirect(item.get_absolute_url())
+
+
+def phrases(request: HttpRequest) -> HttpResponse:
+    """常用意见: the user's own saved phrases, added and removed here."""
+    user: User = request.user  # type: ignore[assignment]
+    if request.method == "POST":
+        try:
+            actions.phrase_add(user=user, text=request.POST.get("text", "")[:1000])
+        except actions.WorkflowError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, "已保存常用意见。")
+        return redirect("workflow:phrases")
+    own = list(Phrase.objects.filter(user=user).order_by("order", "id"))
+    return render(request, "workflow/phrases.html", {"phrases": own, "defaults": actions.DEFAULT_PHRASES})
+
+
+@require_POST
+def phrase_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        actions.phrase_delete(user=request.user, phrase_id=pk)  # type: ignore[arg-type]
+    except actions.WorkflowError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "已删除。")
+    return redirect("workflow:phrases")
+
+
+def phrase_options(request: HttpRequest) -> HttpResponse:
+    """<option>s of the user's phrases, loaded when the picker beside a comment box is first used."""
+    texts = actions.phrases_for(request.user)  # type: ignore[arg-type]
+    return render(request, "workflow/_phrase_options.html", {"texts": texts})
+
+
+def delegations(request: HttpRequest) -> HttpResponse:
+    """委托: the user's own posts' delegations (the office: every leader's), set up, shortened and revoked here."""
+    from haimen_gov.org.models import Delegation
+
+    from .actions.delegations import DELEGATING_KINDS, is_office
+    from .delegation_forms import DelegationForm, ShortenForm
+
+    user: User = request.user  # type: ignore[assignment]
+    office = is_office(user, [kind for _pk, kind in viewer_posts(request)])
+    form = DelegationForm(request.POST or None, viewer=user, office=office)
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                actions.delegation_create(
+                    actor=user,
+                    post=data["post"],
+                    delegate=data["delegate"],
+                    start=data["start"],
+                    end=data["end"],
+                    reason=data["reason"],
+                )
+            except actions.WorkflowError as exc:
+                messages.error(request, exc.message)
+            else:
+                messages.success(request, f"已委托{data['delegate'].display_name}代为办理{data['post'].title}。")
+                return redirect("workflow:delegations")
+        status = 400
+    else:
+        status = 200
+    rows = (
+        Delegation.objects.filter(
+            revoked_at__isnull=True, end__gte=timezone.localdate(), post__kind__in=DELEGATING_KINDS
+        )
+        .select_related("post", "post__holder", "post__unit", "delegate", "created_by")
+        .order_by("start", "id")
+    )
+    if not office:
+        rows = rows.filter(post__holder=user)
+    context = {
+        "form": form,
+        "rows": list(rows),
+        "office": office,
+        "shorten": ShortenForm(),
+        "today": timezone.localdate(),
+    }
+    return render(request, "workflow/delegations.html", context, status=status)
+
+
+@require_POST
+def delegation_change(request: HttpRequest, pk: int, change: str) -> HttpResponse:
+    """Shortens (``end``) or revokes one delegation."""
+    from .delegation_forms import ShortenForm
+
+    user: User = request.user  # type: ignore[assignment]
+    try:
+        if change == "revoke":
+            actions.delegation_revoke(pk, actor=user)
+            messages.success(request, "已撤销委托。")
+        else:
+            form = ShortenForm(request.POST)
+            if not form.is_valid():
+                messages.error(request, "；".join(str(e) for errors in form.errors.values() for e in errors))
+                return redirect("workflow:delegations")
+            actions.delegation_shorten(pk, actor=user, end=form.cleaned_data["end"])
+            messages.success(request, "已缩短委托期限。")
+    except actions.WorkflowError as exc:
+        messages.error(request, exc.message)
+    return redirect("workflow:delegations")
 
 
 def item_slip(request: HttpRequest, pk: int) -> HttpResponse:

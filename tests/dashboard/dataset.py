@@ -52,7 +52,11 @@ def _took(request: Any, step: str, hours: float, finished: dt.datetime) -> None:
 
 
 def _register(request: Any, org: Any, at: dt.datetime, copies: int) -> Any:
-    return actions.seal_request_register(request.pk, actor=org.custodian, stamped_at=at, stamped_copies=copies)
+    # Registered now (a stamp time before the approval is refused), then moved back to ``at`` like the task times.
+    done = actions.seal_request_register(request.pk, actor=org.custodian, stamped_at=NOW, stamped_copies=copies)
+    type(done).objects.filter(pk=done.pk).update(stamped_at=at)
+    done.refresh_from_db()
+    return done
 
 
 def build_data(org: Any) -> SimpleNamespace:

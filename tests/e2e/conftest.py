@@ -24,7 +24,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "e2e"
+ARTIFACTS = Path(os.environ.get("TEST_ARTIFACTS_DIR") or Path(__file__).resolve().parents[2] / "test-artifacts") / "e2e"
 
 
 @pytest.fixture
@@ -90,11 +90,15 @@ def seals(org) -> SimpleNamespace:  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def login(browser, live_server, org) -> Iterator[Callable[..., Any]]:  # type: ignore[no-untyped-def]
-    """``login("vice1")``: a fresh browser context (its own cookies), logged in through the login page."""
+    """``login("vice1")``: a fresh browser context (its own cookies), logged in through the login page;
+    ``viewport=(390, 844)`` for a phone."""
     contexts: list[Any] = []
 
-    def make(username: str, shot: Callable[[Any], None] | None = None) -> Any:
-        context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="zh-CN")
+    def make(
+        username: str, shot: Callable[[Any], None] | None = None, *, viewport: tuple[int, int] = (1366, 900)
+    ) -> Any:
+        width, height = viewport
+        context = browser.new_context(viewport={"width": width, "height": height}, locale="zh-CN")
         context.set_default_timeout(15_000)
         contexts.append(context)
         page = context.new_page()

@@ -72,7 +72,7 @@ def test_a_government_seal_request_from_application_to_ledger(live_server, login
     # --- the custodian
     custodian = login("custodian")
     custodian.locator("nav").get_by_text("印鉴管理").click()
-    custodian.get_by_role("link", name="待用印登记").click()
+    custodian.get_by_role("link", name="待用印登记", exact=True).click()
     expect(custodian.locator("#stamp-queue")).to_contain_text(TITLE)
     screenshot(custodian, "04-stamp-queue")
     custodian.locator("#stamp-queue").get_by_role("link", name="登记用印").click()

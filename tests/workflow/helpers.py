@@ -34,10 +34,16 @@ def create_memo(
     unit: Any = None,
     funds: bool = False,
     title: str = "关于城区道路改造工程的会议纪要",
+    urgency: str = "normal",
 ) -> Memo:
     """A draft memo; by default 区发改委's clerk drafts it for 区发改委."""
     return actions.item_create(
-        Memo, actor=by or org.dept1_clerk, title=title, unit=unit or org.units.dept1, touches_funds=funds
+        Memo,
+        actor=by or org.dept1_clerk,
+        title=title,
+        unit=unit or org.units.dept1,
+        touches_funds=funds,
+        urgency=urgency,
     )
 
 

@@ -180,6 +180,10 @@ def test_the_nav_counts_match_the_queues_of_a_delegate(org):
         "overdue": mine.filter(due_date__lt=on).count(),
         "unread": Notification.objects.filter(user=user, read_at__isnull=True).count(),
         "copies": CarbonCopy.objects.filter(user=user, read_at__isnull=True).count(),
+        "acting": len(acting_post_ids(user, on)),
+        "held": Post.objects.filter(holder=user).count(),
+        "custodian": 0,
+        "leader": 1,
         # The dashboard entry: the posts acted for that open it (their own 常务副区长 and, delegated, 区长).
         "dashboard": 2,
     }
@@ -368,9 +372,11 @@ def test_the_processing_slip_is_a_pdf_with_every_opinion(org, client_for):
 def test_the_pickers_of_the_item_page_load_on_demand(org, client_for):
     client = client_for(org.director)
     posts = client.get("/options/posts/").content.decode()
-    assert f'<option value="{org.posts.justice.pk}">区司法局局长（朱文斌）</option>' in posts
+    assert (
+        f'<option value="{org.posts.justice.pk}" data-search="朱文斌（区司法局局长·区司法局） 海门区司法局">' in posts
+    )
     users = client.get("/options/users/").content.decode()
-    assert f'<option value="{org.vice2.pk}">周晓红（vice2）</option>' in users
+    assert f'<option value="{org.vice2.pk}" data-search="周晓红（副区长·区政府） 海门区人民政府">' in users
     assert "钱进" not in users  # the outsider holds no post
 
     item_page = html(client.get(f"/items/{submitted_memo(org).pk}/"))

@@ -28,6 +28,7 @@ FLOW = register(
     Flow(
         key="tests.memo",
         model=Memo,
+        urgency_field="urgency",
         steps={
             MemoState.OFFICE_REVIEW: Step(
                 "office_review",

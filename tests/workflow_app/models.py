@@ -34,8 +34,15 @@ class MemoState(models.TextChoices):
 DECIDING = [MemoState.OFFICE_REVIEW, MemoState.JOINT_REVIEW, MemoState.EXEC_SIGN, MemoState.HEAD_SIGN]
 
 
+class Urgency(models.TextChoices):
+    NORMAL = "normal", "平件"
+    URGENT = "urgent", "加急"
+    VERY_URGENT = "very_urgent", "特急"
+
+
 class Memo(Item):
     touches_funds = models.BooleanField(default=False)
+    urgency = models.CharField("缓急", max_length=12, choices=Urgency.choices, default=Urgency.NORMAL)
     state = FSMField(default=MemoState.DRAFT, choices=MemoState.choices, protected=True)
 
     class Meta:

@@ -35,6 +35,7 @@ def item_copy(
                 item=item,
                 title=f"【传阅】{item.title}",
                 body=f"{actor.display_name}传阅。{note}".strip(),
+                actor=actor,
             )
             history_append(
                 item,

@@ -20,7 +20,7 @@ from ..flows import RESUBMIT_LABEL, RESUBMIT_STEP, Flow, Step, flow_for
 from ..models import Decision, Item, NotificationKind, Task, TaskStatus
 from .errors import Conflict, WorkflowError
 from .history import history_append
-from .notifications import deliver_emails_on_commit, notify
+from .notifications import deliver_emails_on_commit, notifications_settle, notify
 from .permissions import state_transitions
 
 ItemT = TypeVar("ItemT", bound=Item)
@@ -42,6 +42,7 @@ def finish_task(task: Task, *, actor: User, acting_label: str, decision: str, co
     task.decision = decision if decision in Decision.values else Decision.DONE
     task.comment = comment
     task.save(update_fields=["status", "finished_at", "finished_by", "acting_label", "decision", "comment"])
+    notifications_settle([task])  # its 待办 notices (new task, reminders) are handled now
 
 
 def after_transition(
@@ -84,6 +85,7 @@ def after_transition(
     Task.objects.filter(item=item, status=TaskStatus.OPEN).update(
         status=TaskStatus.CANCELLED, decision=reason, finished_at=now
     )
+    notifications_settle(item=item)  # the siblings' notices: another person handled the step
     history_append(
         item,
         actor=actor,
@@ -113,6 +115,7 @@ def after_transition(
             title=f"【{flow.state_labels.get(to_state, to_state)}】{item.title}",
             body=f"{who}{('（' + acting_label + '）') if acting_label else ''}：{verb_label}"
             + (f"。意见：{comment}" if comment else ""),
+            actor=actor,
         )
     deliver_emails_on_commit()
 

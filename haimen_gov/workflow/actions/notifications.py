@@ -26,8 +26,12 @@ def notify(
     title: str,
     body: str = "",
     task: Task | None = None,
+    actor: User | None = None,
 ) -> None:
-    """Write one notice per user, each marked for e-mail when the user has an address."""
+    """Write one notice per user, each marked for e-mail when the user has an address. ``actor``: whoever did what
+    the notice reports, who is never told of their own act."""
+    if actor is not None:
+        users = [user for user in users if user.pk != actor.pk]
     url = item.get_absolute_url() if item is not None else ""
     Notification.objects.bulk_create(
         [
@@ -59,6 +63,20 @@ def queue_email_delivery() -> None:
 def deliver_emails_on_commit() -> None:
     """Queue :func:`queue_email_delivery` for when the current transaction commits (tests replace it here)."""
     transaction.on_commit(queue_email_delivery)
+
+
+def notifications_settle(tasks: Iterable[Task] | None = None, *, item: Item | None = None) -> int:
+    """Marks handled (read) the unread notices about tasks that are no longer open: ``tasks`` just finished, or every
+    finished or cancelled task of ``item``. Nobody needs to be told again about what is done."""
+    now = timezone.now()
+    qs = Notification.objects.filter(read_at__isnull=True)
+    if tasks is not None:
+        qs = qs.filter(task_id__in=[t.pk for t in tasks])
+    elif item is not None:
+        qs = qs.filter(task__item=item).exclude(task__status="open")
+    else:
+        return 0
+    return qs.update(read_at=now)
 
 
 def notification_mark_read(user: User, ids: Iterable[int] | None = None) -> int:

@@ -28,3 +28,67 @@ def attachments_editable(item: Any, user: Any) -> bool:
     except LookupError:
         return False
     return spec is not None and item.submitter_id == user.pk and item.state in spec.editable_states
+
+
+@register.filter
+def tone(stage: str) -> str:
+    """The badge classes of a state by its meaning: ``<span class="badge {{ item.stage|tone }}">``."""
+    from haimen_gov.workflow.tones import stage_tone
+
+    return f"tone-{stage_tone(str(stage or ''))}"
+
+
+@register.filter
+def tone_name(stage: str) -> str:
+    """The bare tone of a state (``done``, ``refused`` …), for the timeline's dots."""
+    from haimen_gov.workflow.tones import stage_tone
+
+    return stage_tone(str(stage or ""))
+
+
+@register.filter
+def page_window(page: Any) -> list[int | None]:
+    """The page numbers a pager links to around the current one (None: a gap), for a pager that knows its total;
+    none for one that does not (UncountedPaginator)."""
+    paginator = page.paginator
+    if getattr(paginator, "total_unknown", False):
+        return []
+    ellipsis = paginator.ELLIPSIS
+    return [
+        None if n == ellipsis else n for n in paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
+    ]
+
+
+@register.filter
+def minutes_zh(value: Any) -> str:
+    """A duration as people say it: ``timedelta(minutes=15)`` → "15 分钟" (never ISO 8601's "PT15M")."""
+    import datetime as dt
+
+    if isinstance(value, dt.timedelta):
+        minutes = max(1, round(value.total_seconds() / 60))
+    else:
+        from django.conf import settings
+
+        minutes = max(1, round(float(getattr(settings, "AXES_COOLOFF_TIME", 0.25)) * 60))
+    if minutes % 60 == 0:
+        return f"{minutes // 60} 小时"
+    return f"{minutes} 分钟"
+
+
+@register.filter
+def item_url(pk: int) -> str:
+    """An item's page, for rows of a list: the URL prefix is reversed once per process, not once per row (a
+    ``{% url %}`` in a row loop resolves the whole URLconf every time)."""
+    return f"{_item_url_prefix()}{pk}/"
+
+
+def _item_url_prefix() -> str:
+    global _ITEM_URL_PREFIX
+    if _ITEM_URL_PREFIX is None:
+        from django.urls import reverse
+
+        _ITEM_URL_PREFIX = reverse("workflow:item", args=[0])[: -len("0/")]
+    return _ITEM_URL_PREFIX
+
+
+_ITEM_URL_PREFIX: str | None = None

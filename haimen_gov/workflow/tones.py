@@ -1,0 +1,39 @@
+"""Colours by meaning, the same on every page (STYLE: done/approved green, withdrawn grey, refused red, returned amber,
+overdue red). The one mapping from an item's state to its tone; templates ask for it with the ``tone`` filter and
+the CSS (static/css/portal.css, ``.tone-*``) gives each tone its colour."""
+
+from __future__ import annotations
+
+from .flows import all_flows
+
+# States whose meaning is the same in every chapter, by their code.
+WITHDRAWN = "withdrawn"
+REFUSED = "rejected"
+RETURNED = "returned"
+DRAFT = "draft"
+
+TONES = {
+    WITHDRAWN: "withdrawn",  # 已撤回: grey
+    REFUSED: "refused",  # 未同意: red
+    RETURNED: "returned",  # 已退回: amber
+    DRAFT: "draft",
+}
+
+
+def _closed_states() -> frozenset[str]:
+    return frozenset(state for flow in all_flows() for state in flow.closed_states)
+
+
+def stage_tone(stage: str) -> str:
+    """``done`` (green) for a state that ends the chain well (已用印归档, 已印发 …); ``withdrawn``, ``refused``,
+    ``returned`` and ``draft`` for those by name; ``pending`` (blue) for a state that still waits on somebody."""
+    if stage in TONES:
+        return TONES[stage]
+    if stage in _closed_states():
+        return "done"
+    return "pending"
+
+
+def decision_tone(decision: str) -> str:
+    """The tone of one task's outcome on the timeline: 同意 green, 退回 amber, 不同意 red."""
+    return {"return": "returned", "reject": "refused", "withdrawn": "withdrawn"}.get(decision, "done")
