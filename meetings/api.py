@@ -21,7 +21,6 @@ from haimen_gov.workflow.api import (
     validation_error_response,
     workflow_error_response,
 )
-from haimen_gov.workflow.flows import flow_for
 
 from . import actions, composition, selectors
 from .forms import MeetingForm, RescheduleForm
@@ -165,21 +164,6 @@ class MeetingViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         return Response(self.get_serializer(self.get_queryset().get(pk=meeting.pk)).data)
 
 
-class FormApplyMixin:
-    """A transition's own fields (上会的会议, 特批理由, 审查结论) go through the very form the item page uses
-    (``Flow.action_forms``), so the page and the API bound them alike."""
-
-    def apply_for(self, verb: str, request: Request) -> Any:
-        form_class = flow_for(self.queryset.model).action_forms.get(verb)  # type: ignore[attr-defined]
-        if form_class is None:
-            return None
-        form = form_class(request.data)
-        if not form.is_valid():
-            raise ValidationError({field: list(messages) for field, messages in form.errors.items()})
-        form.actor = request.user
-        return form.apply
-
-
 class TopicSerializer(WorkflowItemSerializer):
     meeting = serializers.PrimaryKeyRelatedField(queryset=Meeting.objects.all())
     submit = serializers.BooleanField(write_only=True, default=True)
@@ -206,7 +190,7 @@ class TopicSerializer(WorkflowItemSerializer):
         read_only_fields = ["unit", "by_leader"]
 
 
-class TopicViewSet(FormApplyMixin, mixins.CreateModelMixin, WorkflowViewSet):
+class TopicViewSet(mixins.CreateModelMixin, WorkflowViewSet):
     queryset = Topic.objects.select_related("unit", "submitter", "meeting")
     serializer_class = TopicSerializer
 

@@ -8,7 +8,8 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
-from haimen_gov.org.models import LEADER_KINDS, Post, PostKind, Unit, UnitKind, User
+from haimen_gov.org.models import LEADER_KINDS, Post, PostKind, Unit, UnitKind
+from haimen_gov.workflow.forms import TransitionForm
 
 from .models import OPEN_MEETING_STATES, LegalityResult, Meeting, MeetingKind, MeetingMode, Topic
 
@@ -159,49 +160,39 @@ class DeptMeetingForm(forms.Form):
 # --------------------------------------------------------------------- transition forms (the engine calls apply)
 
 
-class ScheduleForm(forms.Form):
+class ScheduleForm(TransitionForm):
     """区长确定上会: the meeting the topic goes into (第十四条)."""
 
     meeting = MeetingChoice(open_meetings(), label="列入会议", empty_label="请选择会议")
-    actor: User
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["meeting"].queryset = open_meetings()  # type: ignore[attr-defined]
-        _style(self)
 
-    def apply(self, topic: Topic) -> None:
+    def apply(self) -> None:
         from .actions import schedule_apply
 
-        schedule_apply(topic, meeting=self.cleaned_data["meeting"])
+        schedule_apply(self.item, meeting=self.cleaned_data["meeting"])  # type: ignore[arg-type]
 
 
-class ExceptionForm(forms.Form):
+class ExceptionForm(TransitionForm):
     """第十六条: the head's exception to the cut-off, with its reason."""
 
     reason = forms.CharField(label="特批理由", max_length=300)
-    actor: User
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        _style(self)
-
-    def apply(self, topic: Topic) -> None:
+    def apply(self) -> None:
+        topic: Topic = self.item  # type: ignore[assignment]
         topic.exception_granted = True
         topic.exception_reason = self.cleaned_data["reason"]
 
 
-class LegalityForm(forms.Form):
+class LegalityForm(TransitionForm):
     """第二十八条: the justice bureau's legality review of a 规范性文件."""
 
     result = forms.ChoiceField(label="审查结论", choices=LegalityResult.choices)
     note = forms.CharField(label="审查意见", max_length=500, required=False)
-    actor: User
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        _style(self)
-
-    def apply(self, topic: Topic) -> None:
+    def apply(self) -> None:
+        topic: Topic = self.item  # type: ignore[assignment]
         topic.legality_result = self.cleaned_data["result"]
         topic.legality_note = self.cleaned_data.get("note") or ""

@@ -36,8 +36,9 @@ def propose(org: Any, target: Meeting, *, actor: Any = None, **extra: Any) -> To
     return actions.topic_create(actor=actor or org.dept1_clerk, meeting=target, **fields)
 
 
-def fire(topic: Any, verb: str, actor: Any, comment: str = "", apply: Any = None) -> Any:
-    return engine.item_fire(type(topic), topic.pk, verb=verb, actor=actor, comment=comment, apply=apply)
+def fire(topic: Any, verb: str, actor: Any, comment: str = "", data: Any = None) -> Any:
+    """A transition as the page and the API fire it: a verb's own fields (``Flow.action_forms``) go in ``data``."""
+    return engine.item_fire(type(topic), topic.pk, verb=verb, actor=actor, comment=comment, data=data)
 
 
 def to_office(org: Any, topic: Topic) -> Topic:
