@@ -223,6 +223,7 @@ def urls() -> list[Any]:
     from leave import api as leave_api
     from meetings import api as meetings_api
     from seals import api as seals_api
+    from supervision import api as supervision_api
 
     router.register("documents/incoming", documents_api.IncomingViewSet, basename="incomingdocument")
     router.register("documents/outgoing", documents_api.OutgoingViewSet, basename="outgoingdocument")
@@ -232,6 +233,7 @@ def urls() -> list[Any]:
     router.register("leave/absences", leave_api.AbsenceViewSet, basename="absence")
     router.register("leave/exceptions", leave_api.ExceptionViewSet, basename="exceptionrequest")
     router.register("leave/research", leave_api.ResearchTripViewSet, basename="researchtrip")
+    router.register("supervision/items", supervision_api.SupervisionItemViewSet, basename="supervisionitem")
     router.register("meetings/meetings", meetings_api.MeetingViewSet, basename="meeting")
     router.register("meetings/topics", meetings_api.TopicViewSet, basename="topic")
     router.register("meetings/leave-requests", meetings_api.LeaveRequestViewSet, basename="leaverequest")

@@ -358,6 +358,11 @@ for _key, _days in envints("WORKFLOW_REMINDERS_BEFORE").items():
 for _key, _days in envints("WORKFLOW_REMINDERS_ESCALATE").items():
     WORKFLOW_REMINDERS.setdefault(_key, {})["escalate"] = _days
 
+# Supervision (督促检查, 第三十九条): the group of the office's supervision staff (督查人员) who may open items besides
+# the office director and deputies; an item's light turns amber this many working days before its deadline.
+SUPERVISION_STAFF_GROUP = os.environ.get("SUPERVISION_STAFF_GROUP", "督查人员")
+SUPERVISION_AMBER_DAYS = envint("SUPERVISION_AMBER_DAYS", 3)
+
 # Production hardening: applied whenever DEBUG is off, so `check --deploy` is clean with production values.
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -31,6 +31,7 @@ urlpatterns = [
     path("seals/", include("seals.urls")),
     path("leave/", include("leave.urls")),
     path("documents/", include("documents.urls")),
+    path("supervision/", include("supervision.urls")),
     path("meetings/", include("meetings.urls")),
     path("dashboard/", include("haimen_gov.dashboard.urls")),
     path("api/v1/", include(api.urls())),

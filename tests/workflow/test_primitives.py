@@ -264,6 +264,28 @@ def test_a_signer_without_a_task_may_not_give_an_opinion(org):
 # --------------------------------------------------------------------------- 6. recurring tasks
 
 
+def test_a_recurring_report_runs_apply_only_once_allowed_and_its_refusal_records_nothing(org):
+    """``apply`` carries a report's own fields (supervision's percentage): it runs inside the lock after the
+    report is known to be allowed, and a ValidationError it raises leaves the task open and no history."""
+    case = submitted_case(org, start=CaseState.FEEDBACK, feedback_units=(org.units.dept2,))
+    seen: list[int] = []
+
+    def refuse(item: Case) -> None:
+        seen.append(item.pk)
+        raise ValidationError({"percent": "完成进度须在 0—100 之间。"})
+
+    with pytest.raises(Forbidden):
+        fire_case(case, "feedback", org.town1_head, comment="越权", apply=refuse)
+    assert seen == []
+    with pytest.raises(ValidationError):
+        fire_case(case, "feedback", org.dept2_head, comment="第一期", apply=refuse)
+    assert seen == [case.pk]
+    [task] = open_of(case)
+    assert task.status == TaskStatus.OPEN and "feedback" not in [h.verb for h in history(case)]
+    fire_case(case, "feedback", org.dept2_head, comment="第一期", apply=lambda item: seen.append(-1))
+    assert seen == [case.pk, -1] and "feedback" in [h.verb for h in history(case)]
+
+
 def test_recurring_feedback_reopens_each_units_task_across_the_national_day_holidays(org):
     with time_machine.travel(BEFORE_HOLIDAYS, tick=False):
         case = submitted_case(org, start=CaseState.FEEDBACK, feedback_units=(org.units.dept2, org.units.town1))

@@ -78,7 +78,17 @@ def item_fire(
             return _give_opinion(item, flow, actor=actor, comment=comment, ip=ip)  # type: ignore[return-value]
         current = flow.step_for(state)
         if verb == "feedback" and current is not None and current.recurring:
-            return _report(item, flow, current, actor=actor, comment=comment, ip=ip)  # type: ignore[return-value]
+            return _report(  # type: ignore[return-value]
+                item,
+                flow,
+                current,
+                actor=actor,
+                comment=comment,
+                ip=ip,
+                apply=apply,  # type: ignore[arg-type]
+                data=data,
+                files=files,
+            )
         candidates = [i for i in state_transitions(item) if i.verb == verb]
         if not candidates:
             if had_task(item, actor):
@@ -253,11 +263,24 @@ def _give_opinion(item: Item, flow: Flow, *, actor: User, comment: str, ip: str 
     return item
 
 
-def _report(item: Item, flow: Flow, step: Step, *, actor: User, comment: str, ip: str | None) -> Item:
+def _report(
+    item: Item,
+    flow: Flow,
+    step: Step,
+    *,
+    actor: User,
+    comment: str,
+    ip: str | None,
+    apply: Callable[[Item], None] | None = None,
+    data: Mapping[str, Any] | None = None,
+    files: Mapping[str, Any] | None = None,
+) -> Item:
     """A recurring step's report (督办反馈): the post's task is done and reopens at once for the next report, due
     ``due_days`` working days after this one (a deadline like any other: reminded by the sweep, recounted when the
     calendar changes; no timer in the broker); the other posts' tasks stay as they are. The item stays in its state
-    until its own transition moves it on."""
+    until its own transition moves it on. A report with its own fields (a percentage …) declares them as the flow's
+    ``action_forms["feedback"]``: validated and applied inside the lock once the report is known to be allowed, like a
+    transition's; ``apply`` is a further hook run there."""
     task = actor_open_task(item, actor, step)
     if task is None:
         if had_task(item, actor, step_code=step.code):
@@ -265,6 +288,14 @@ def _report(item: Item, flow: Flow, step: Step, *, actor: User, comment: str, ip
         raise Forbidden("您无权执行此操作。")
     if not comment:
         raise CommentRequired("请填写反馈内容。")
+    form_class = flow.action_forms.get("feedback")
+    if form_class is not None:
+        form = form_class(data or {}, files or {}, item=item, actor=actor)
+        if not form.is_valid():
+            raise ValidationError(form.error_dict())
+        form.apply()
+    if apply is not None:
+        apply(item)
     acting = capacity(actor, task.post)
     acting_label = acting.label if acting else ""
     now = timezone.now()

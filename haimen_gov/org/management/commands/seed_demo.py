@@ -13,6 +13,7 @@ from haimen_gov.org import demo
 from leave.demo import seed_leave
 from meetings.demo import seed_meetings
 from seals.demo import seed_requests, seed_seals
+from supervision.demo import seed_supervision
 
 
 def _width(text: str) -> int:
@@ -56,6 +57,8 @@ class Command(BaseCommand):
             requests = seed_requests()
             # 第四十四条, 第四十六条: a vice head's absence next week (approved, delegation open), research trips.
             seed_leave()
+            # 第三十七、三十八条: supervision items from a 批示, a public complaint and a 专项督查, one of them red.
+            supervision = seed_supervision()
         # The dashboard's summary tables, so that its figures include the demo at once (beat refreshes them later).
         refresh_dashboard()
 
@@ -71,6 +74,7 @@ class Command(BaseCommand):
                 f"演示数据已就绪：{len(rows) - 1} 个账户，密码均为 “{password}”（settings.DEMO_PASSWORD）。"
                 "director（区政府办公室主任）为超级管理员，可登录 /admin/ 维护单位、职务、分管与委托。"
                 f"已登记印鉴：{'、'.join(s.name for s in seals)}。"
+                f"督办事项 {len(supervision)} 件（区政府办公室文书 office_clerk 为督查人员）。"
                 f"演示会议：{'、'.join(m.title for m in meetings)}。"
                 + (f"新增演示用印申请 {requests} 件。" if requests else "")
                 + "外出报备：vice1 下周外出（已批准，委托 vice2 代行），领导基层调研记录若干。"

@@ -1,0 +1,316 @@
+"""Supervision actions (第三十六—三十九条). Each goes through the workflow engine (locks, checks, history); what is
+specific to supervision is who may open an item, no duplicate supervision, and which unit may do what."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from haimen_gov.org.models import Post, PostKind, Unit, UnitKind, User
+from haimen_gov.org.routing import acting_post_ids
+from haimen_gov.workdays.calendar import add_workdays
+from haimen_gov.workflow import actions as engine
+from haimen_gov.workflow.models import Item, LinkKind, Task, TaskStatus
+
+from .models import Designation, Feedback, Source, State, SupervisionItem, normalise_title
+
+ARTICLE_39 = "区政府各工作部门未经区政府指定不得开展政府督查（第三十九条）。"
+OFFICE_LEAD_KINDS = (PostKind.OFFICE_DIRECTOR, PostKind.OFFICE_DEPUTY_DIRECTOR)
+
+
+@dataclass(frozen=True)
+class Opener:
+    post: Post
+    designations: list[Designation]  # empty for the office
+
+
+def opener_for(user: User, on: dt.date | None = None) -> Opener | None:
+    """第三十九条: who may open a government supervision item, and as which post. The office: its director and deputies,
+    and its staff in the group ``SUPERVISION_STAFF_GROUP`` (督查人员); a unit: only while the district designates it
+    (a :class:`Designation` current today). Posts acted for by delegation count as the post's own."""
+    on = on or timezone.localdate()
+    posts = list(Post.objects.filter(pk__in=acting_post_ids(user, on)).select_related("unit").order_by("order", "id"))
+    staff = user.groups.filter(name=settings.SUPERVISION_STAFF_GROUP).exists()
+    for post in posts:
+        if post.unit.kind == UnitKind.GOV_OFFICE and (post.kind in OFFICE_LEAD_KINDS or staff):
+            return Opener(post, [])
+    for post in posts:
+        current = list(Designation.objects.filter(unit_id=post.unit_id, starts_on__lte=on, ends_on__gte=on))
+        if current:
+            return Opener(post, current)
+    return None
+
+
+def similar_items(title: str, *, exclude_pk: int | None = None, limit: int = 5) -> list[tuple[SupervisionItem, float]]:
+    """Open items whose matter reads like ``title`` (shared character pairs, Dice coefficient ≥ 0.5), read in one
+    query over the 500 most recent open items."""
+    target = _bigrams(normalise_title(title))
+    if not target:
+        return []
+    qs = SupervisionItem.objects.exclude(state__in=[State.CLOSED, State.WITHDRAWN, State.DRAFT])
+    if exclude_pk:
+        qs = qs.exclude(pk=exclude_pk)
+    scored = []
+    for item in qs.select_related("lead_unit").order_by("-created_at")[:500]:
+        other = _bigrams(item.normalised_title)
+        score = 2 * len(target & other) / (len(target) + len(other)) if other else 0.0
+        if score >= 0.5:
+            scored.append((item, score))
+    return sorted(scored, key=lambda pair: -pair[1])[:limit]
+
+
+def _bigrams(text: str) -> set[str]:
+    return {text[i : i + 2] for i in range(len(text) - 1)} or ({text} if text else set())
+
+
+def open_duplicate(title: str, lead_unit: Unit) -> SupervisionItem | None:
+    return (
+        SupervisionItem.objects.filter(normalised_title=normalise_title(title), lead_unit=lead_unit)
+        .exclude(state__in=[State.CLOSED, State.WITHDRAWN])
+        .first()
+    )
+
+
+def _duplicate_error(existing: SupervisionItem) -> ValidationError:
+    # 第三十九条: 严禁重复督查、多头督查.
+    return ValidationError(
+        {
+            "title": f"该事项已由“{existing.lead_unit}”牵头办理中（{existing.get_absolute_url()}），"
+            "严禁重复督查、多头督查（第三十九条）。"
+        }
+    )
+
+
+def supervision_item_open(
+    *,
+    actor: User,
+    title: str,
+    source: str,
+    requirement: str,
+    lead_unit: Unit,
+    co_units: Iterable[Unit] = (),
+    source_reference: str = "",
+    leader: Post | None = None,
+    due_on: dt.date | None = None,
+    due_workdays: int | None = None,
+    cadence_days: int = 5,
+    designation: Designation | None = None,
+    source_item: Item | None = None,
+    ip: str | None = None,
+) -> SupervisionItem:
+    """督查立项 and 交办 (第三十七、三十八、三十九条): open the item and send it to its units for signing."""
+    today = timezone.localdate()
+    opener = opener_for(actor, today)
+    if opener is None:
+        raise engine.Forbidden("您无权开展政府督查：" + ARTICLE_39)
+    if opener.designations:
+        # A designated unit only within the matter and dates it was designated for.
+        if designation is None or designation.pk not in {d.pk for d in opener.designations}:
+            raise engine.Forbidden("请选择本单位在有效期内的督查指定依据：" + ARTICLE_39)
+    else:
+        designation = None
+    co = [u for u in co_units if u.pk != lead_unit.pk]
+    if source not in Source.values:
+        raise ValidationError({"source": "来源无效。"})
+    if not 1 <= cadence_days <= 60:
+        raise ValidationError({"cadence_days": "反馈周期须为 1—60 个工作日。"})
+    if due_on is None:
+        if not due_workdays or not 1 <= due_workdays <= 250:
+            raise ValidationError({"due_on": "请填写办结期限（日期或 1—250 个工作日）。"})
+        due_on = add_workdays(today, due_workdays).date
+    if due_on < today:
+        raise ValidationError({"due_on": "办结期限不能早于今天。"})
+    with transaction.atomic():
+        existing = open_duplicate(title, lead_unit)
+        if existing is not None:
+            raise _duplicate_error(existing)
+        try:
+            with transaction.atomic():
+                item = engine.item_create(
+                    SupervisionItem,
+                    actor=actor,
+                    title=title.strip()[:200],
+                    unit=opener.post.unit,
+                    source=source,
+                    source_reference=source_reference.strip()[:200],
+                    requirement=requirement.strip(),
+                    normalised_title=normalise_title(title),
+                    lead_unit=lead_unit,
+                    leader=leader,
+                    opener_post=opener.post,
+                    designation=designation,
+                    due_on=due_on,
+                    cadence_days=cadence_days,
+                )
+        except IntegrityError as exc:
+            # Two supervisors opening the same matter at once: the partial unique constraint decides.
+            existing = open_duplicate(title, lead_unit)
+            if existing is None:
+                raise
+            raise _duplicate_error(existing) from exc
+        item.co_units.set(co)
+        if source_item is not None:
+            # The source is a link shown on both items' pages (来源).
+            engine.item_link(source_item, item, kind=LinkKind.SOURCE, actor=actor, ip=ip)
+        return engine.item_fire(SupervisionItem, item.pk, verb="submit", actor=actor, ip=ip)
+
+
+def supervision_item_open_from_source(source_item: Item, *, actor: User, **fields: Any) -> SupervisionItem:
+    """One click from a minutes decision (议定事项) or a leader's 批示: the new item names its source, and the two are
+    linked (来源). Called by the meetings and documents apps."""
+    kind = source_item.kind.model if source_item.kind_id else ""
+    default_source = Source.MEETING if "minute" in kind or "meeting" in kind else Source.LEADER
+    fields.setdefault("source", default_source)
+    fields.setdefault("title", source_item.title)
+    fields.setdefault("source_reference", (source_item.number or source_item.title)[:200])
+    return supervision_item_open(actor=actor, source_item=source_item, **fields)
+
+
+def _lead_unit_task(item: SupervisionItem, actor: User) -> Task | None:
+    return Task.objects.filter(
+        item=item,
+        status=TaskStatus.OPEN,
+        post__unit_id=item.lead_unit_id,
+        post_id__in=acting_post_ids(actor),
+    ).first()
+
+
+def transition_apply(item: SupervisionItem, *, actor: User, verb: str, data: dict[str, Any]) -> None:
+    """The fields and checks of a transition, inside the engine's lock (from the item page, the API and the actions
+    below alike)."""
+    if verb == "feedback":
+        _record_feedback(item, actor=actor, text=(data.get("text") or "").strip(), percent=data.get("percent"))
+        return
+    if verb in ("extend", "finish") and _lead_unit_task(item, actor) is None:
+        # 第三十八条: the lead unit asks for an extension and applies for closure; co-units report to it.
+        raise engine.Forbidden("只有牵头单位可以申请延期或申请办结。")
+    if verb == "extend":
+        new_due = data.get("extension_due_on")
+        if new_due is None or new_due <= item.due_on:
+            raise ValidationError({"extension_due_on": "申请延至的日期须晚于原办结期限。"})
+        item.extension_due_on = new_due
+        item.extension_reason = (data.get("reason") or "")[:300]
+    elif verb == "approve" and item.state == State.EXTENSION:
+        item.due_on = item.extension_due_on or item.due_on
+    elif verb == "finish":
+        item.done_on = timezone.localdate()
+        item.completion_note = (data.get("note") or "")[:1000]
+    elif verb == "close":
+        item.verify_method = data.get("verify_method") or ""
+        item.verify_note = (data.get("note") or "")[:1000]
+        if not item.verify_method:
+            raise ValidationError({"verify_method": "请选择回访方式。"})
+    elif verb == "send_back":
+        item.sent_back_count += 1
+        item.done_on = None
+
+
+def _fire(pk: int, verb: str, *, actor: User, comment: str, ip: str | None, **data: Any) -> SupervisionItem:
+    """Fire ``verb`` with its own fields, validated by the flow's form for it inside the engine's lock."""
+    return engine.item_fire(
+        SupervisionItem, pk, verb=verb, actor=actor, comment=comment, ip=ip, data={**data, "comment": comment}
+    )
+
+
+def supervision_item_sign(pk: int, *, actor: User, comment: str = "", ip: str | None = None) -> SupervisionItem:
+    """签收 (第三十八条): each unit signs; the last signature starts the work and its first feedback clock."""
+    return _fire(pk, "approve", actor=actor, comment=comment or "已签收", ip=ip)
+
+
+def supervision_item_feedback(pk: int, *, actor: User, text: str, percent: int, ip: str | None = None) -> Feedback:
+    """反馈 (第三十八条): a unit's progress report; its next falls due ``cadence_days`` working days later. A co-unit
+    reports to the lead unit; the lead unit's report takes up the co-units' reports since its last one."""
+    text = (text or "").strip()
+    data = {"comment": text, "percent": percent}
+    engine.item_fire(SupervisionItem, pk, verb="feedback", actor=actor, comment=text, ip=ip, data=data)
+    return Feedback.objects.filter(item_id=pk, author=actor).latest("created_at", "id")
+
+
+def _record_feedback(item: SupervisionItem, *, actor: User, text: str, percent: Any) -> None:
+    if not text or len(text) > 2000:
+        raise ValidationError({"text": "请填写进展情况（不超过 2000 字）。"})
+    if isinstance(percent, bool) or not isinstance(percent, int) or not 0 <= percent <= 100:
+        raise ValidationError({"percent": "完成进度须为 0—100 的整数。"})
+    task = (
+        Task.objects.filter(item=item, step="feedback", status=TaskStatus.OPEN, post_id__in=acting_post_ids(actor))
+        .select_related("post")
+        .order_by("id")
+        .first()
+    )
+    if task is None:  # the engine has already checked; kept for a caller outside it
+        raise engine.Forbidden("您无权报送该事项的反馈。")
+    is_lead = task.post.unit_id == item.lead_unit_id
+    feedback = Feedback.objects.create(
+        item=item,
+        unit_id=task.post.unit_id,
+        author=actor,
+        text=text,
+        percent=percent,
+        is_lead=is_lead,
+        due_on=task.due_date,
+    )
+    if is_lead:
+        Feedback.objects.filter(item=item, is_lead=False, consolidated_into__isnull=True).update(
+            consolidated_into=feedback
+        )
+        item.progress = percent
+        item.save(update_fields=["progress"])
+
+
+def supervision_item_extend(
+    pk: int, *, actor: User, reason: str, extension_due_on: dt.date, ip: str | None = None
+) -> SupervisionItem:
+    """延期 (第三十八条): the lead unit asks once, with a reason."""
+    item = SupervisionItem.objects.only("state", "extension_used").get(pk=pk)
+    if item.state == State.IN_PROGRESS and item.extension_used:
+        raise engine.Conflict("延期只能申请一次。")
+    return _fire(pk, "extend", actor=actor, comment=reason, ip=ip, extension_due_on=extension_due_on)
+
+
+def supervision_item_decide_extension(
+    pk: int, *, actor: User, approve: bool, comment: str = "", ip: str | None = None
+) -> SupervisionItem:
+    """The office director or the leader in charge grants or refuses the extension."""
+    return _fire(pk, "approve" if approve else "reject", actor=actor, comment=comment, ip=ip)
+
+
+def supervision_item_finish(pk: int, *, actor: User, note: str, ip: str | None = None) -> SupervisionItem:
+    """办结申请: the lead unit reports the matter done; the office verifies (回访)."""
+    return _fire(pk, "finish", actor=actor, comment=note, ip=ip)
+
+
+def supervision_item_verify(
+    pk: int, *, actor: User, close: bool, method: str = "", note: str, ip: str | None = None
+) -> SupervisionItem:
+    """回访 → 销号, or sent back with a reason to continue (第三十八条; “四不两直” is among the methods, 第三十九条)."""
+    if close:
+        return _fire(pk, "close", actor=actor, comment=note, ip=ip, verify_method=method)
+    return _fire(pk, "send_back", actor=actor, comment=note, ip=ip)
+
+
+def designation_create(
+    *, actor: User, unit: Unit, scope: str, starts_on: dt.date, ends_on: dt.date, reference: str = ""
+) -> Designation:
+    """第三十九条: the office records that the district designated ``unit`` for a matter, between two dates."""
+    opener = opener_for(actor)
+    if opener is None or opener.designations:
+        raise engine.Forbidden("只有区政府办公室可以登记督查指定。")
+    if ends_on < starts_on:
+        raise ValidationError({"ends_on": "截止日期不能早于起始日期。"})
+    if not scope.strip():
+        raise ValidationError({"scope": "请填写督查事项范围。"})
+    return Designation.objects.create(
+        unit=unit,
+        scope=scope.strip()[:200],
+        starts_on=starts_on,
+        ends_on=ends_on,
+        reference=reference[:100],
+        created_by=actor,
+    )

@@ -1,0 +1,262 @@
+"""督促检查 (第三十六—三十九条): the supervision item and its closed loop 督查 → 交办 → 反馈 → 回访 → 销号.
+
+The item is an engine :class:`Item`: ``unit`` is the supervising unit (the office, or a unit the district designated,
+第三十九条), ``lead_unit`` and ``co_units`` the units that carry it out. Its transitions only check and set state; the
+rules that need the actor (only the lead unit applies for an extension or for closure) live in ``actions.py``.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_fsm import FSMField, transition
+
+from haimen_gov.org.models import Post, Unit
+from haimen_gov.workflow.models import Item
+
+
+class Source(models.TextChoices):
+    # 第三十七条: the five sources of supervision.
+    DECISION = "decision", _("上级决策部署")
+    LEADER = "leader", _("领导交办")
+    MEETING = "meeting", _("会议议定事项")
+    SPECIAL = "special", _("专项督查")
+    PUBLIC = "public", _("群众反映")
+
+
+class VerifyMethod(models.TextChoices):
+    # 第三十八条 回访; 第三十九条 “四不两直”.
+    ON_SITE = "on_site", _("实地核查")
+    PHONE = "phone", _("电话回访")
+    DOCUMENTS = "documents", _("查阅资料")
+    UNANNOUNCED = "unannounced", _("“四不两直”暗访")
+
+
+class State(models.TextChoices):
+    DRAFT = "draft", _("草稿")
+    SIGNING = "signing", _("待签收")
+    IN_PROGRESS = "in_progress", _("办理中")
+    EXTENSION = "extension", _("延期审批")
+    VERIFYING = "verifying", _("待回访")
+    CLOSED = "closed", _("已销号")
+    WITHDRAWN = "withdrawn", _("已撤回")
+
+
+OPEN_STATES = (State.SIGNING, State.IN_PROGRESS, State.EXTENSION, State.VERIFYING)
+CLOSED_STATES = (State.CLOSED, State.WITHDRAWN)
+
+
+def normalise_title(title: str) -> str:
+    """The matter a title names, for 严禁重复督查: width-folded, lower case, without spaces and punctuation."""
+    text = unicodedata.normalize("NFKC", title).lower()
+    text = re.sub(r"[\s\W_]+", "", text)
+    for filler in ("关于", "督办", "督查", "的通知", "事项"):
+        text = text.replace(filler, "")
+    return text.strip("的")[:200]
+
+
+class Designation(models.Model):
+    """第三十九条: 区政府各工作部门未经区政府指定不得开展政府督查 — the district's designation of a unit for one matter,
+    recorded by the office (a plain model: dates and scope are read in queries, not per-object permissions)."""
+
+    unit = models.ForeignKey(Unit, verbose_name=_("被指定单位"), on_delete=models.PROTECT, related_name="designations")
+    scope = models.CharField(_("督查事项范围"), max_length=200)
+    starts_on = models.DateField(_("起始日期"))
+    ends_on = models.DateField(_("截止日期"))
+    reference = models.CharField(_("指定依据"), max_length=100, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("督查指定")
+        verbose_name_plural = _("督查指定")
+        ordering = ["-starts_on", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_on__gte=models.F("starts_on")), name="designation_dates_ordered")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit}：{self.scope}（{self.starts_on}—{self.ends_on}）"
+
+
+def _extension_not_asked(item: models.Model) -> bool:
+    return not getattr(item, "extension_used", False)
+
+
+class SupervisionItem(Item):
+    """督办事项."""
+
+    source = models.CharField(_("来源"), max_length=10, choices=Source.choices)
+    source_reference = models.CharField(
+        _("来源依据"), max_length=200, blank=True, help_text=_("文件文号、领导批示内容、会议纪要期号、热线或来信编号")
+    )
+    requirement = models.TextField(_("督办要求"), max_length=2000)
+    normalised_title = models.CharField(max_length=200, editable=False)
+    lead_unit = models.ForeignKey(Unit, verbose_name=_("牵头单位"), on_delete=models.PROTECT, related_name="+")
+    co_units: models.ManyToManyField[Unit, Any] = models.ManyToManyField(
+        Unit, verbose_name=_("配合单位"), blank=True, related_name="+"
+    )
+    leader = models.ForeignKey(
+        Post, verbose_name=_("分管领导"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # The post the supervisor opened it as: 回访 and 销号 come back to it.
+    opener_post = models.ForeignKey(Post, verbose_name=_("督查人职务"), on_delete=models.PROTECT, related_name="+")
+    designation = models.ForeignKey(
+        Designation, verbose_name=_("指定依据"), null=True, blank=True, on_delete=models.PROTECT, related_name="items"
+    )
+    due_on = models.DateField(_("办结期限"))
+    cadence_days = models.PositiveSmallIntegerField(_("反馈周期（工作日）"))
+    progress = models.PositiveSmallIntegerField(_("进度（%）"), default=0)
+    extension_used = models.BooleanField(_("已申请延期"), default=False)
+    extension_reason = models.CharField(_("延期理由"), max_length=300, blank=True)
+    extension_due_on = models.DateField(_("申请延至"), null=True, blank=True)
+    sent_back_count = models.PositiveSmallIntegerField(_("退回续办次数"), default=0)
+    completion_note = models.CharField(_("办结情况"), max_length=1000, blank=True)
+    verify_method = models.CharField(_("回访方式"), max_length=12, choices=VerifyMethod.choices, blank=True)
+    verify_note = models.CharField(_("回访情况"), max_length=1000, blank=True)
+    done_on = models.DateField(_("申请办结日期"), null=True, blank=True)
+    state = FSMField(_("流程状态"), default=State.DRAFT, choices=State.choices, protected=True)
+
+    class Meta:
+        verbose_name = _("督办事项")
+        verbose_name_plural = _("督办事项")
+        indexes = [models.Index(fields=["lead_unit", "state"]), models.Index(fields=["due_on"])]
+        constraints = [
+            # 第三十九条 严禁重复督查、多头督查: one open item per matter and lead unit.
+            models.UniqueConstraint(
+                fields=["normalised_title", "lead_unit"],
+                condition=~Q(state__in=["closed", "withdrawn"]),
+                name="supervision_one_open_item_per_matter_unit",
+            ),
+            models.CheckConstraint(condition=Q(progress__lte=100), name="supervision_progress_percent"),
+            models.CheckConstraint(condition=Q(cadence_days__gte=1), name="supervision_cadence_positive"),
+        ]
+
+    # ----------------------------------------------------------------- transitions: check and set state only
+
+    @transition(
+        field=state,
+        source=State.DRAFT,
+        target=State.SIGNING,
+        custom={"verb": "submit", "by": "submitter", "label": "交办"},
+    )
+    def submit(self) -> None:
+        pass
+
+    # 第三十八条 交办: every unit signs for it (签收); the last signature starts the work.
+    @transition(
+        field=state,
+        source=State.SIGNING,
+        target=State.IN_PROGRESS,
+        custom={"verb": "approve", "label": "签收", "style": "success"},
+    )
+    def sign(self) -> None:
+        pass
+
+    # 第三十八条 延期: once only, asked by the lead unit (actions check who).
+    @transition(
+        field=state,
+        source=State.IN_PROGRESS,
+        target=State.EXTENSION,
+        conditions=[_extension_not_asked],
+        custom={"verb": "extend", "label": "申请延期", "style": "warning", "comment_required": True},
+    )
+    def request_extension(self) -> None:
+        pass
+
+    @transition(
+        field=state,
+        source=State.EXTENSION,
+        target=State.IN_PROGRESS,
+        custom={"verb": "approve", "label": "同意延期", "style": "success"},
+    )
+    def grant_extension(self) -> None:
+        pass
+
+    @transition(
+        field=state,
+        source=State.EXTENSION,
+        target=State.IN_PROGRESS,
+        custom={"verb": "reject", "label": "不同意延期"},
+    )
+    def refuse_extension(self) -> None:
+        pass
+
+    # 第三十八条 办结申请 → 回访.
+    @transition(
+        field=state,
+        source=State.IN_PROGRESS,
+        target=State.VERIFYING,
+        custom={"verb": "finish", "label": "申请办结", "style": "success", "comment_required": True},
+    )
+    def apply_finish(self) -> None:
+        pass
+
+    @transition(
+        field=state,
+        source=State.VERIFYING,
+        target=State.CLOSED,
+        custom={"verb": "close", "label": "回访销号", "style": "success"},
+    )
+    def close(self) -> None:
+        pass
+
+    @transition(
+        field=state,
+        source=State.VERIFYING,
+        target=State.IN_PROGRESS,
+        custom={"verb": "send_back", "label": "退回续办", "style": "danger", "comment_required": True},
+    )
+    def send_back(self) -> None:
+        pass
+
+    @transition(
+        field=state,
+        source=[State.DRAFT, State.SIGNING],
+        target=State.WITHDRAWN,
+        custom={"verb": "withdraw", "by": "submitter", "label": "撤回", "style": "outline-secondary"},
+    )
+    def withdraw(self) -> None:
+        pass
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in OPEN_STATES
+
+
+class Feedback(models.Model):
+    """反馈 (第三十八条): one progress report of one unit. A co-unit's goes to the lead unit (``consolidated_into`` is
+    the lead unit's report that took it up)."""
+
+    item = models.ForeignKey(SupervisionItem, on_delete=models.CASCADE, related_name="feedbacks")
+    unit = models.ForeignKey(Unit, verbose_name=_("反馈单位"), on_delete=models.PROTECT, related_name="+")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("填报人"), on_delete=models.PROTECT)
+    text = models.TextField(_("进展情况"), max_length=2000)
+    percent = models.PositiveSmallIntegerField(_("完成进度（%）"))
+    is_lead = models.BooleanField(_("牵头单位反馈"))
+    due_on = models.DateField(_("应反馈日期"))
+    created_at = models.DateTimeField(_("反馈时间"), default=timezone.now)
+    consolidated_into = models.ForeignKey(
+        "self", verbose_name=_("汇总于"), null=True, blank=True, on_delete=models.PROTECT, related_name="consolidates"
+    )
+
+    class Meta:
+        verbose_name = _("督办反馈")
+        verbose_name_plural = _("督办反馈")
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["item", "created_at"])]
+        constraints = [models.CheckConstraint(condition=Q(percent__lte=100), name="feedback_percent")]
+
+    def __str__(self) -> str:
+        return f"{self.unit} {self.percent}%"
+
+    @property
+    def on_time(self) -> bool:
+        return timezone.localdate(self.created_at) <= self.due_on

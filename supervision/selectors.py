@@ -1,0 +1,213 @@
+"""Reads for the supervision lists: each list is one query, its lights computed in SQL (第三十八条)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.utils import timezone
+
+from haimen_gov.org.models import Unit
+from haimen_gov.workdays.calendar import add_workdays
+from haimen_gov.workflow.models import Decision, Task, TaskStatus
+
+from .models import OPEN_STATES, Source, State, SupervisionItem
+
+# Light ranks: the worse, the higher (lists sort by it, a unit's light is the worst of its items').
+NONE, GREEN, AMBER, RED = 0, 1, 2, 3
+LIGHTS = {NONE: ("", "已结束"), GREEN: ("green", "绿灯"), AMBER: ("amber", "黄灯"), RED: ("red", "红灯")}
+LIGHT_CODES = {"green": GREEN, "amber": AMBER, "red": RED}
+
+
+def amber_from(today: dt.date) -> dt.date:
+    """A deadline on or before this day is within ``SUPERVISION_AMBER_DAYS`` working days: amber."""
+    return add_workdays(today, settings.SUPERVISION_AMBER_DAYS).date
+
+
+def light_case(today: dt.date, prefix: str = "") -> Case:
+    """green on track; amber when a feedback is late or the deadline is within N working days; red when overdue.
+    ``prefix``: the path to the item from the queried model (``"supervisionitem__"`` from Unit …)."""
+    late_feedback = Exists(
+        Task.objects.filter(
+            item_id=OuterRef(f"{prefix}pk" if prefix else "pk"),
+            step="feedback",
+            status=TaskStatus.OPEN,
+            due_date__lt=today,
+        )
+    )
+    return Case(
+        When(~Q(**{f"{prefix}state__in": OPEN_STATES}), then=Value(NONE)),
+        When(**{f"{prefix}due_on__lt": today}, then=Value(RED)),
+        When(Q(**{f"{prefix}due_on__lte": amber_from(today)}) | Q(late_feedback), then=Value(AMBER)),
+        default=Value(GREEN),
+        output_field=IntegerField(),
+    )
+
+
+def with_lights(qs: QuerySet[SupervisionItem], today: dt.date | None = None) -> QuerySet[SupervisionItem]:
+    today = today or timezone.localdate()
+    next_feedback = (
+        Task.objects.filter(item_id=OuterRef("pk"), step="feedback", status=TaskStatus.OPEN)
+        .order_by("due_date")
+        .values("due_date")[:1]
+    )
+    return qs.annotate(light=light_case(today), next_feedback_on=Subquery(next_feedback))
+
+
+def items(
+    *,
+    light: str = "",
+    source: str = "",
+    unit: Unit | None = None,
+    include_closed: bool = False,
+    today: dt.date | None = None,
+) -> QuerySet[SupervisionItem]:
+    """The board's list, one query: worst light first, then the nearest deadline."""
+    qs = SupervisionItem.objects.exclude(state=State.DRAFT).select_related("lead_unit", "unit")
+    if not include_closed:
+        qs = qs.filter(state__in=OPEN_STATES)
+    if source in Source.values:
+        qs = qs.filter(source=source)
+    if unit is not None:
+        qs = qs.filter(Q(lead_unit=unit) | Q(co_units=unit)).distinct()
+    qs = with_lights(qs, today)
+    if light in LIGHT_CODES:
+        qs = qs.filter(light=LIGHT_CODES[light])  # type: ignore[misc]  # annotated
+    return qs.order_by("-light", "due_on", "id")
+
+
+def unit_items(unit_ids: list[int], today: dt.date | None = None) -> QuerySet[SupervisionItem]:
+    """My unit's items (lead or co-unit), with the next feedback due."""
+    qs = SupervisionItem.objects.filter(state__in=OPEN_STATES).filter(
+        Q(lead_unit_id__in=unit_ids) | Q(co_units__in=unit_ids)
+    )
+    return with_lights(qs.distinct().select_related("lead_unit"), today).order_by("-light", "next_feedback_on", "id")
+
+
+def board_by_source(today: dt.date | None = None) -> list[dict[str, object]]:
+    """One query: per source, open items and how many of each light."""
+    light = light_case(today or timezone.localdate())
+    rows = (
+        SupervisionItem.objects.filter(state__in=OPEN_STATES)
+        .annotate(light=light)
+        .values("source")
+        .annotate(
+            total=Count("pk"),
+            red=Count("pk", filter=Q(light=RED)),
+            amber=Count("pk", filter=Q(light=AMBER)),
+            green=Count("pk", filter=Q(light=GREEN)),
+        )
+        .order_by("source")
+    )
+    labels = dict(Source.choices)
+    return [{**row, "label": labels.get(str(row["source"]), row["source"])} for row in rows]
+
+
+def board_by_unit(today: dt.date | None = None) -> list[dict[str, object]]:
+    """One query: per lead unit, open items, lights, and the unit's light (the worst of its items')."""
+    light = light_case(today or timezone.localdate())
+    rows = (
+        SupervisionItem.objects.filter(state__in=OPEN_STATES)
+        .annotate(light=light)
+        .values("lead_unit", "lead_unit__name")
+        .annotate(
+            total=Count("pk"),
+            red=Count("pk", filter=Q(light=RED)),
+            amber=Count("pk", filter=Q(light=AMBER)),
+            worst=Max("light"),
+        )
+        .order_by("-worst", "lead_unit__name")
+    )
+    return [{**row, "light_code": LIGHTS[int(row["worst"] or 0)][0]} for row in rows]
+
+
+@dataclass
+class AppraisalRow:
+    unit_id: int
+    unit: str
+    received: int = 0
+    closed_on_time: int = 0
+    closed_late: int = 0
+    sent_back: int = 0
+    overdue_now: int = 0
+    feedback_due: int = 0
+    feedback_on_time: int = 0
+    extra: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def punctuality(self) -> str:
+        if not self.feedback_due:
+            return "—"
+        return f"{100 * self.feedback_on_time / self.feedback_due:.0f}%"
+
+
+def appraisal(year: int, today: dt.date | None = None) -> list[AppraisalRow]:
+    """督查与考核相结合 (第三十八条): per lead unit and year (by the year the item was assigned), two queries. Feedback
+    punctuality: of the unit's feedback tasks due that year, those reported by their due date (an open task past
+    its date counts as late; one reported early counts as on time; a task closed by
+    applying for closure or an extension is not a report)."""
+    today = today or timezone.localdate()
+    rows = (
+        SupervisionItem.objects.filter(submitted_at__year=year)
+        .exclude(state=State.WITHDRAWN)
+        .values("lead_unit", "lead_unit__name", "lead_unit__order")
+        .annotate(
+            received=Count("pk"),
+            on_time=Count("pk", filter=Q(state=State.CLOSED, done_on__lte=F("due_on"))),
+            late=Count("pk", filter=Q(state=State.CLOSED, done_on__gt=F("due_on"))),
+            sent_back=Sum("sent_back_count"),
+            overdue=Count("pk", filter=Q(state__in=OPEN_STATES, due_on__lt=today)),
+        )
+        .order_by("lead_unit__order", "lead_unit")
+    )
+    result = {
+        int(r["lead_unit"]): AppraisalRow(
+            unit_id=int(r["lead_unit"]),
+            unit=str(r["lead_unit__name"]),
+            received=int(r["received"]),
+            closed_on_time=int(r["on_time"]),
+            closed_late=int(r["late"]),
+            sent_back=int(r["sent_back"] or 0),
+            overdue_now=int(r["overdue"]),
+        )
+        for r in rows
+    }
+    feedback = (
+        Task.objects.filter(
+            item__supervisionitem__isnull=False,
+            step="feedback",
+            due_date__year=year,
+        )
+        .filter(Q(status=TaskStatus.DONE, decision=Decision.FEEDBACK) | Q(status=TaskStatus.OPEN, due_date__lt=today))
+        .values("post__unit", "post__unit__name")
+        .annotate(
+            due=Count("pk"),
+            on_time=Count("pk", filter=Q(status=TaskStatus.DONE, finished_at__date__lte=F("due_date"))),
+        )
+    )
+    for r in feedback:
+        unit_id = int(r["post__unit"])
+        row = result.setdefault(unit_id, AppraisalRow(unit_id=unit_id, unit=str(r["post__unit__name"])))
+        row.feedback_due, row.feedback_on_time = int(r["due"]), int(r["on_time"])
+    return list(result.values())
+
+
+def bulletin_items(today: dt.date | None = None) -> QuerySet[SupervisionItem]:
+    """督查通报: the red and amber items, worst first."""
+    return items(today=today).filter(light__gte=AMBER)  # type: ignore[misc]  # annotated

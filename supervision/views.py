@@ -1,0 +1,254 @@
+"""Supervision pages: open an item (from scratch or from a source), my unit's items, the office's board, the
+appraisal table with CSV/PDF, the 督办单 and the 督查通报 PDFs. The item page itself is the engine's."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from haimen_gov.org.models import Unit, User
+from haimen_gov.org.routing import acting_post_ids
+from haimen_gov.pdf import pdf_response
+from haimen_gov.workflow import actions as engine
+from haimen_gov.workflow.views import client_ip, get_visible_item
+
+from . import actions, selectors
+from .forms import OpenForm
+from .models import Designation, Source, SupervisionItem
+
+BOARD_LIMIT = 200
+
+
+def _user(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]
+
+
+def _office_only(request: HttpRequest) -> actions.Opener:
+    opener = actions.opener_for(_user(request))
+    if opener is None and not _user(request).is_superuser:
+        raise engine.Forbidden("只有区政府办公室督查人员或经区政府指定的单位可以使用此页面（第三十九条）。")
+    return opener  # type: ignore[return-value]
+
+
+def _add_errors(form: Any, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            for error in errors:
+                form.add_error(field if field in form.fields else None, error)
+    else:
+        for error in exc.messages:
+            form.add_error(None, error)
+
+
+def open_item(request: HttpRequest) -> HttpResponse:
+    """督查立项 (第三十七、三十九条): from scratch, or ``?from=<item id>`` from a minutes decision or a 批示."""
+    user = _user(request)
+    opener = actions.opener_for(user)
+    if opener is None:
+        return render(request, "supervision/refused.html", {"article": actions.ARTICLE_39}, status=403)
+    source_item = None
+    source_pk = request.GET.get("from") or request.POST.get("from")
+    if source_pk:
+        if not str(source_pk).isdigit():
+            raise Http404("未找到来源事项。")
+        source_item = get_visible_item(request, int(source_pk))
+    initial: dict[str, Any] = {}
+    if source_item is not None:
+        initial = {
+            "title": source_item.title,
+            "source_reference": source_item.number or source_item.title,
+            "source": Source.MEETING if "minute" in source_item.kind.model else Source.LEADER,
+        }
+    designations = (
+        Designation.objects.filter(pk__in=[d.pk for d in opener.designations]) if opener.designations else None
+    )
+    form = OpenForm(request.POST or None, initial=initial, designations=designations)
+    similar: list[tuple[SupervisionItem, float]] = []
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        similar = actions.similar_items(data["title"])
+        if similar and not data.get("confirm_similar"):
+            form.add_error("confirm_similar", "存在相似的在办督办事项，请核对后勾选“确认不重复”再提交。")
+        else:
+            try:
+                item = actions.supervision_item_open(
+                    actor=user,
+                    title=data["title"],
+                    source=data["source"],
+                    source_reference=data["source_reference"],
+                    requirement=data["requirement"],
+                    lead_unit=data["lead_unit"],
+                    co_units=data["co_units"],
+                    leader=data["leader"],
+                    due_on=data["due_on"],
+                    due_workdays=data["due_workdays"],
+                    cadence_days=data["cadence_days"],
+                    designation=data["designation"],
+                    source_item=source_item,
+                    ip=client_ip(request),
+                )
+            except ValidationError as exc:
+                _add_errors(form, exc)
+            except engine.WorkflowError as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(request, "督办事项已交办，待各单位签收。")
+                return redirect(item.get_absolute_url())
+    elif request.GET.get("title"):
+        similar = actions.similar_items(request.GET["title"][:200])
+    context = {"form": form, "similar": similar, "source_item": source_item, "opener": opener}
+    return render(request, "supervision/open.html", context)
+
+
+def similar(request: HttpRequest) -> HttpResponse:
+    """The similar open items, as the title is typed (htmx fragment)."""
+    _office_only(request)
+    title = (request.GET.get("title") or "")[:200]
+    return render(request, "supervision/_similar.html", {"similar": actions.similar_items(title) if title else []})
+
+
+def mine(request: HttpRequest) -> HttpResponse:
+    """My unit's items (lead or co-unit) with the next feedback due."""
+    user = _user(request)
+    unit_ids = list(Unit.objects.filter(posts__pk__in=acting_post_ids(user)).values_list("pk", flat=True).distinct())
+    rows = list(selectors.unit_items(unit_ids)[:BOARD_LIMIT])
+    return render(request, "supervision/mine.html", {"rows": rows, "today": timezone.localdate()})
+
+
+def board(request: HttpRequest) -> HttpResponse:
+    """The office's board: by source, by unit, and every open item, worst light first."""
+    _office_only(request)
+    light = request.GET.get("light", "")
+    source = request.GET.get("source", "")
+    rows = list(selectors.items(light=light, source=source)[:BOARD_LIMIT])
+    context = {
+        "rows": rows,
+        "by_source": selectors.board_by_source(),
+        "by_unit": selectors.board_by_unit(),
+        "light": light if light in selectors.LIGHT_CODES else "",
+        "source": source if source in Source.values else "",
+        "sources": Source.choices,
+        "today": timezone.localdate(),
+    }
+    return render(request, "supervision/board.html", context)
+
+
+def _year(request: HttpRequest) -> int:
+    raw = request.GET.get("year", "")
+    year = int(raw) if raw.isdigit() else timezone.localdate().year
+    return year if 2000 <= year <= 2100 else timezone.localdate().year
+
+
+APPRAISAL_HEADER = [
+    "单位",
+    "交办事项",
+    "按期办结",
+    "逾期办结",
+    "退回续办",
+    "当前逾期",
+    "应反馈次数",
+    "按时反馈",
+    "反馈及时率",
+]
+
+
+def _appraisal_rows(year: int) -> list[list[str]]:
+    return [
+        [
+            r.unit,
+            str(r.received),
+            str(r.closed_on_time),
+            str(r.closed_late),
+            str(r.sent_back),
+            str(r.overdue_now),
+            str(r.feedback_due),
+            str(r.feedback_on_time),
+            r.punctuality,
+        ]
+        for r in selectors.appraisal(year)
+    ]
+
+
+def appraisal(request: HttpRequest) -> HttpResponse:
+    """督查与考核相结合 (第三十八条): the table for the annual 考核."""
+    _office_only(request)
+    year = _year(request)
+    context = {"year": year, "header": APPRAISAL_HEADER, "rows": _appraisal_rows(year)}
+    return render(request, "supervision/appraisal.html", context)
+
+
+def neutralise(cell: str) -> str:
+    """A cell a spreadsheet would run as a formula (=, +, -, @, tab, CR first) is written as text."""
+    return "'" + cell if cell[:1] in ("=", "+", "-", "@", "\t", "\r") else cell
+
+
+def appraisal_csv(request: HttpRequest) -> HttpResponse:
+    _office_only(request)
+    year = _year(request)
+    out = io.StringIO()
+    out.write("\ufeff")
+    writer = csv.writer(out)
+    writer.writerow(APPRAISAL_HEADER)
+    for row in _appraisal_rows(year):
+        writer.writerow([neutralise(cell) for cell in row])
+    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="supervision-appraisal-{year}.csv"'
+    return response
+
+
+def appraisal_pdf(request: HttpRequest) -> HttpResponse:
+    _office_only(request)
+    year = _year(request)
+    context = {
+        "title": f"{year}年度督查考核情况表",
+        "header": APPRAISAL_HEADER,
+        "rows": _appraisal_rows(year),
+        "omit_red_header": True,
+        "signer": "南通市海门区人民政府办公室",
+        "date": timezone.localdate(),
+    }
+    return pdf_response("supervision/appraisal_pdf.html", context, filename=f"督查考核{year}.pdf", request=request)
+
+
+def notice_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """督办单: the assignment notice, GB/T 9704 layout."""
+    item = get_visible_item(request, pk)
+    if not isinstance(item, SupervisionItem):
+        raise Http404("未找到该督办事项。")
+    co_units = "、".join(u.name for u in item.co_units.all())
+    context = {
+        "issuer": "南通市海门区人民政府办公室",
+        "doc_number": f"督办〔{timezone.localtime(item.submitted_at or item.created_at).year}〕{item.pk}号",
+        "title": "督  办  单",
+        "item": item,
+        "co_units": co_units,
+        "recipients": f"{item.lead_unit.name}{('，' + co_units) if co_units else ''}：",
+        "signer": "南通市海门区人民政府办公室",
+        "date": timezone.localtime(item.submitted_at or item.created_at).date(),
+    }
+    return pdf_response("supervision/notice_pdf.html", context, filename=f"督办单-{item.pk}.pdf", request=request)
+
+
+def bulletin_pdf(request: HttpRequest) -> HttpResponse:
+    """督查通报: every red and amber item."""
+    _office_only(request)
+    rows = list(selectors.bulletin_items()[:BOARD_LIMIT])
+    context = {
+        "issuer": "南通市海门区人民政府办公室",
+        "doc_number": f"督查通报〔{timezone.localdate().year}〕",
+        "title": "关于重点督办事项办理情况的通报",
+        "recipients": "各区镇人民政府（街道办事处），区各委办局，区各直属单位：",
+        "rows": rows,
+        "red": [r for r in rows if r.light == selectors.RED],  # type: ignore[attr-defined]
+        "amber": [r for r in rows if r.light == selectors.AMBER],  # type: ignore[attr-defined]
+        "signer": "南通市海门区人民政府办公室",
+        "date": timezone.localdate(),
+    }
+    return pdf_response("supervision/bulletin_pdf.html", context, filename="督查通报.pdf", request=request)

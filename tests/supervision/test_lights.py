@@ -1,0 +1,89 @@
+"""Lights (第三十八条): each boundary, in SQL, and the lists' constant queries."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+import time_machine
+
+from haimen_gov.workflow.models import Task, TaskStatus
+from supervision import selectors
+from supervision.models import SupervisionItem
+from supervision.selectors import AMBER, GREEN, NONE, RED
+
+from .conftest import SHANGHAI, signed_item
+
+pytestmark = pytest.mark.django_db
+
+MONDAY = dt.date(2026, 11, 16)  # three working days later: Thursday 11-19
+
+
+def light_of(item: SupervisionItem, today: dt.date = MONDAY) -> int:
+    return selectors.with_lights(SupervisionItem.objects.filter(pk=item.pk), today).get().light  # type: ignore[attr-defined]
+
+
+@pytest.fixture
+def item(org):
+    with time_machine.travel(dt.datetime(2026, 11, 16, 9, 0, tzinfo=SHANGHAI), tick=False):
+        return signed_item(org, due_on=dt.date(2026, 12, 31), cadence_days=5)
+
+
+@pytest.mark.parametrize(
+    ("due_on", "light"),
+    [
+        (dt.date(2026, 11, 13), RED),  # overdue since Friday
+        (dt.date(2026, 11, 16), AMBER),  # due today: not yet overdue
+        (dt.date(2026, 11, 19), AMBER),  # the third working day ahead
+        (dt.date(2026, 11, 20), GREEN),  # the fourth
+    ],
+)
+def test_the_deadline_boundaries(item, due_on, light):
+    SupervisionItem.objects.filter(pk=item.pk).update(due_on=due_on)
+    assert light_of(item) == light
+
+
+def test_the_amber_window_is_a_setting(item, settings):
+    SupervisionItem.objects.filter(pk=item.pk).update(due_on=dt.date(2026, 11, 20))
+    settings.SUPERVISION_AMBER_DAYS = 4
+    assert light_of(item) == AMBER
+
+
+def test_a_late_feedback_turns_amber_and_a_feedback_due_today_does_not(item):
+    task = Task.objects.get(item=item, status=TaskStatus.OPEN)
+    assert task.due_date == dt.date(2026, 11, 23)
+    assert light_of(item, dt.date(2026, 11, 23)) == GREEN
+    assert light_of(item, dt.date(2026, 11, 24)) == AMBER
+
+
+def test_a_closed_item_has_no_light(org, item):
+    from supervision import actions
+    from supervision.models import VerifyMethod
+
+    actions.supervision_item_finish(item.pk, actor=org.dept1_head, note="完成")
+    actions.supervision_item_verify(item.pk, actor=org.director, close=True, method=VerifyMethod.PHONE, note="电话核实")
+    SupervisionItem.objects.filter(pk=item.pk).update(due_on=dt.date(2020, 1, 1))
+    assert light_of(item) == NONE
+
+
+def test_lists_filter_and_sort_by_light_in_one_query(org, django_assert_num_queries):
+    with time_machine.travel(dt.datetime(2026, 11, 16, 9, 0, tzinfo=SHANGHAI), tick=False):
+        green = signed_item(org, title="绿", due_on=dt.date(2026, 12, 31))
+        red = signed_item(org, title="红", due_on=dt.date(2026, 12, 30))
+        amber = signed_item(org, title="黄", due_on=dt.date(2026, 12, 29), lead_unit=org.units.dept2)
+    SupervisionItem.objects.filter(pk=red.pk).update(due_on=dt.date(2026, 11, 1))
+    SupervisionItem.objects.filter(pk=amber.pk).update(due_on=dt.date(2026, 11, 18))
+    with django_assert_num_queries(1):
+        rows = [(i.pk, i.light) for i in selectors.items(today=MONDAY)]  # type: ignore[attr-defined]
+    assert rows == [(red.pk, RED), (amber.pk, AMBER), (green.pk, GREEN)]
+    with django_assert_num_queries(1):
+        assert [i.pk for i in selectors.items(light="amber", today=MONDAY)] == [amber.pk]
+    with django_assert_num_queries(1):
+        by_unit = selectors.board_by_unit(MONDAY)
+    assert [(r["lead_unit"], r["light_code"], r["total"]) for r in by_unit] == [
+        (org.units.dept1.pk, "red", 2),
+        (org.units.dept2.pk, "amber", 1),
+    ]
+    with django_assert_num_queries(1):
+        [by_source] = selectors.board_by_source(MONDAY)
+    assert (by_source["total"], by_source["red"], by_source["amber"], by_source["green"]) == (3, 1, 1, 1)
