@@ -8,7 +8,6 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -19,7 +18,7 @@ from haimen_gov.org.routing import units_of
 from haimen_gov.pdf import fit_mark_font_size, pdf_response
 from haimen_gov.workflow import actions as engine
 from haimen_gov.workflow.lists import Column, ListPage
-from haimen_gov.workflow.views import client_ip, get_visible_item
+from haimen_gov.workflow.views import client_ip, errors_to_form, get_visible_item
 
 from . import actions, selectors
 from .forms import IncomingFilter, IncomingForm, OutgoingFilter, OutgoingForm, RegisterIncomingForm
@@ -31,16 +30,6 @@ CSV_LIMIT = 5000
 
 def _user(request: HttpRequest) -> User:
     return request.user  # type: ignore[return-value]
-
-
-def _errors_to_form(form: Form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            for error in errors:
-                form.add_error(field if field in form.fields else None, error)
-    else:
-        for error in exc.messages:
-            form.add_error(None, error)
 
 
 def outgoing_new(request: HttpRequest) -> HttpResponse:
@@ -64,7 +53,7 @@ def outgoing_new(request: HttpRequest) -> HttpResponse:
                 **{name: data[name] for name in actions.OUT_FIELDS},
             )
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            errors_to_form(form, exc)
         except engine.WorkflowError as exc:
             form.add_error(None, exc.message)
         else:
@@ -181,7 +170,7 @@ def submit_incoming(request: HttpRequest) -> HttpResponse:
                 **form.cleaned_data,
             )
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            errors_to_form(form, exc)
         except engine.WorkflowError as exc:
             form.add_error(None, exc.message)
         else:
@@ -201,7 +190,7 @@ def register_incoming(request: HttpRequest) -> HttpResponse:
         try:
             doc = actions.incoming_register(actor=_user(request), ip=client_ip(request), **form.cleaned_data)
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            errors_to_form(form, exc)
         except engine.WorkflowError as exc:
             form.add_error(None, exc.message)
         else:

@@ -17,7 +17,7 @@ from haimen_gov.org.models import Unit, User
 from haimen_gov.org.routing import acting_post_ids
 from haimen_gov.pdf import pdf_response
 from haimen_gov.workflow import actions as engine
-from haimen_gov.workflow.views import client_ip, get_visible_item
+from haimen_gov.workflow.views import client_ip, errors_to_form, get_visible_item
 
 from . import actions, selectors
 from .forms import OpenForm
@@ -35,16 +35,6 @@ def _office_only(request: HttpRequest) -> actions.Opener:
     if opener is None and not _user(request).is_superuser:
         raise engine.Forbidden("只有区政府办公室督查人员或经区政府指定的单位可以使用此页面（第三十九条）。")
     return opener  # type: ignore[return-value]
-
-
-def _add_errors(form: Any, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            for error in errors:
-                form.add_error(field if field in form.fields else None, error)
-    else:
-        for error in exc.messages:
-            form.add_error(None, error)
 
 
 def open_item(request: HttpRequest) -> HttpResponse:
@@ -95,7 +85,7 @@ def open_item(request: HttpRequest) -> HttpResponse:
                     ip=client_ip(request),
                 )
             except ValidationError as exc:
-                _add_errors(form, exc)
+                errors_to_form(form, exc)
             except engine.WorkflowError as exc:
                 form.add_error(None, exc.message)
             else:
