@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
@@ -29,11 +28,6 @@ from .models import (
     SenderLevel,
     Urgency,
 )
-
-
-def _bad_request(exc: ValidationError) -> Response:
-    detail = exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
-    return Response(detail, status=status.HTTP_400_BAD_REQUEST)
 
 
 class IncomingSerializer(WorkflowItemSerializer):
@@ -92,10 +86,7 @@ class IncomingViewSet(mixins.CreateModelMixin, WorkflowViewSet):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
-        try:
-            item = actions.incoming_submit(actor=request.user, ip=client_ip(request), **data)  # type: ignore[arg-type]
-        except ValidationError as exc:
-            return _bad_request(exc)
+        item = actions.incoming_submit(actor=request.user, ip=client_ip(request), **data)  # type: ignore[arg-type]
         return Response(self.get_serializer(self.get_queryset().get(pk=item.pk)).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=RegisterSerializer, responses={201: IncomingSerializer})
@@ -104,10 +95,7 @@ class IncomingViewSet(mixins.CreateModelMixin, WorkflowViewSet):
         """区政府办公室登记纸质、电子邮件来文和上级来文。"""
         body = RegisterSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        try:
-            item = actions.incoming_register(actor=request.user, ip=client_ip(request), **body.validated_data)  # type: ignore[arg-type]
-        except ValidationError as exc:
-            return _bad_request(exc)
+        item = actions.incoming_register(actor=request.user, ip=client_ip(request), **body.validated_data)  # type: ignore[arg-type]
         return Response(self.get_serializer(self.get_queryset().get(pk=item.pk)).data, status=status.HTTP_201_CREATED)
 
 
@@ -176,19 +164,16 @@ class OutgoingViewSet(mixins.CreateModelMixin, WorkflowViewSet):
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         fields = {name: data[name] for name in actions.OUT_FIELDS if name in data}
-        try:
-            item = actions.outgoing_create(
-                actor=request.user,  # type: ignore[arg-type]
-                unit=data["unit"],
-                category=data["category"],
-                title=data["title"],
-                series=data.get("series"),
-                submit=data.get("submit", True),
-                ip=client_ip(request),
-                **fields,
-            )
-        except ValidationError as exc:
-            return _bad_request(exc)
+        item = actions.outgoing_create(
+            actor=request.user,  # type: ignore[arg-type]
+            unit=data["unit"],
+            category=data["category"],
+            title=data["title"],
+            series=data.get("series"),
+            submit=data.get("submit", True),
+            ip=client_ip(request),
+            **fields,
+        )
         return Response(self.get_serializer(self.get_queryset().get(pk=item.pk)).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=DistributeSerializer, responses={201: None})
@@ -198,10 +183,7 @@ class OutgoingViewSet(mixins.CreateModelMixin, WorkflowViewSet):
         item = self.get_object()
         body = DistributeSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        try:
-            rows = actions.outgoing_distribute(item.pk, actor=request.user, units=body.validated_data["units"])  # type: ignore[arg-type]
-        except ValidationError as exc:
-            return _bad_request(exc)
+        rows = actions.outgoing_distribute(item.pk, actor=request.user, units=body.validated_data["units"])  # type: ignore[arg-type]
         return Response({"distributed": [row.unit_id for row in rows]}, status=status.HTTP_201_CREATED)
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
@@ -99,11 +98,6 @@ class ExtensionBody(serializers.Serializer):
     extension_due_on = serializers.DateField(error_messages={"required": "请填写申请延至的日期。"})
 
 
-def _bad_request(exc: ValidationError) -> Response:
-    detail = exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
-    return Response(detail, status=status.HTTP_400_BAD_REQUEST)
-
-
 class SupervisionItemViewSet(mixins.CreateModelMixin, WorkflowViewSet):
     queryset = SupervisionItem.objects.select_related("unit", "submitter", "lead_unit").prefetch_related(
         "co_units", "feedbacks__unit", "feedbacks__author"
@@ -125,25 +119,22 @@ class SupervisionItemViewSet(mixins.CreateModelMixin, WorkflowViewSet):
             if source_item is None:
                 return Response({"source_item": ["来源事项不存在或无权查看。"]}, status=status.HTTP_400_BAD_REQUEST)
             source_item = source_item.concrete()
-        try:
-            item = actions.supervision_item_open(
-                actor=request.user,  # type: ignore[arg-type]
-                title=data["title"],
-                source=data["source"],
-                source_reference=data.get("source_reference", ""),
-                requirement=data["requirement"],
-                lead_unit=data["lead_unit"],
-                co_units=data.get("co_units", []),
-                leader=data.get("leader"),
-                due_on=data.get("due_on"),
-                due_workdays=data.get("due_workdays"),
-                cadence_days=data["cadence_days"],
-                designation=data.get("designation"),
-                source_item=source_item,
-                ip=client_ip(request),
-            )
-        except ValidationError as exc:
-            return _bad_request(exc)
+        item = actions.supervision_item_open(
+            actor=request.user,  # type: ignore[arg-type]
+            title=data["title"],
+            source=data["source"],
+            source_reference=data.get("source_reference", ""),
+            requirement=data["requirement"],
+            lead_unit=data["lead_unit"],
+            co_units=data.get("co_units", []),
+            leader=data.get("leader"),
+            due_on=data.get("due_on"),
+            due_workdays=data.get("due_workdays"),
+            cadence_days=data["cadence_days"],
+            designation=data.get("designation"),
+            source_item=source_item,
+            ip=client_ip(request),
+        )
         return Response(self.get_serializer(self.get_queryset().get(pk=item.pk)).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=FeedbackBody, responses=FeedbackSerializer)
@@ -153,15 +144,12 @@ class SupervisionItemViewSet(mixins.CreateModelMixin, WorkflowViewSet):
         item = self.get_object()
         body = FeedbackBody(data=request.data)
         body.is_valid(raise_exception=True)
-        try:
-            row = actions.supervision_item_feedback(
-                item.pk,
-                actor=request.user,  # type: ignore[arg-type]
-                ip=client_ip(request),
-                **body.validated_data,
-            )
-        except ValidationError as exc:
-            return _bad_request(exc)
+        row = actions.supervision_item_feedback(
+            item.pk,
+            actor=request.user,  # type: ignore[arg-type]
+            ip=client_ip(request),
+            **body.validated_data,
+        )
         return Response(FeedbackSerializer(row).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=ExtensionBody)
@@ -171,13 +159,10 @@ class SupervisionItemViewSet(mixins.CreateModelMixin, WorkflowViewSet):
         item = self.get_object()
         body = ExtensionBody(data=request.data)
         body.is_valid(raise_exception=True)
-        try:
-            actions.supervision_item_extend(
-                item.pk,
-                actor=request.user,  # type: ignore[arg-type]
-                ip=client_ip(request),
-                **body.validated_data,
-            )
-        except ValidationError as exc:
-            return _bad_request(exc)
+        actions.supervision_item_extend(
+            item.pk,
+            actor=request.user,  # type: ignore[arg-type]
+            ip=client_ip(request),
+            **body.validated_data,
+        )
         return Response(self.get_serializer(self.get_queryset().get(pk=item.pk)).data)
