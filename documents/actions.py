@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -21,6 +21,8 @@ from haimen_gov.workflow.models import LinkKind, NumberSeries
 
 from . import rules
 from .models import (
+    MATERIAL_TYPES,
+    MATERIALS,
     Category,
     Channel,
     ConsentWay,
@@ -61,10 +63,12 @@ def outgoing_create(
     series: NumberSeries | None = None,
     submit: bool = True,
     files: Iterable[UploadedFile] = (),
+    materials: Mapping[str, UploadedFile | None] | None = None,
     ip: str | None = None,
     **fields: Any,
 ) -> OutgoingDocument:
-    """拟稿 (第二十六条): a unit or the office drafts a document; submitted to 核稿 unless ``submit`` is False."""
+    """拟稿 (第二十六条): a unit or the office drafts a document; submitted to 核稿 unless ``submit`` is False.
+    ``materials``: the 第二十八条 materials, one file per slot (``MATERIALS`` role → upload)."""
     unknown = set(fields) - set(OUT_FIELDS)
     if unknown:
         raise TypeError(f"unknown fields: {sorted(unknown)}")
@@ -85,13 +89,76 @@ def outgoing_create(
     if errors:
         raise ValidationError(errors)
     checked = engine.attachments_check(OutgoingDocument, files)
+    slots = _materials_check(materials or {})
     with transaction.atomic():
         doc = engine.item_create(
             OutgoingDocument, actor=actor, unit=unit, category=category, title=title, series=series, **fields
         )
         engine.attachments_store(doc, actor=actor, uploads=checked, role="attachment")
+        for role, upload in slots.items():
+            engine.attachments_store(doc, actor=actor, uploads=upload, role=role)
         if submit:
             doc = outgoing_submit(doc.pk, actor=actor, ip=ip)
+        return doc
+
+
+def _materials_check(materials: Mapping[str, UploadedFile | None]) -> dict[str, Any]:
+    """Each 第二十八条 slot's file checked by content (PDF, OFD or DOCX, within the upload size limit), before any
+    transaction; a bad file is refused on its own slot's field."""
+    from haimen_gov.workflow.uploads import check_upload
+
+    unknown = set(materials) - set(MATERIALS)
+    if unknown:
+        raise ValidationError({"materials": f"未知的材料类别：{'、'.join(sorted(unknown))}。"})
+    checked: dict[str, Any] = {}
+    errors: dict[str, list[str]] = {}
+    for role, upload in materials.items():
+        if upload is None:
+            continue
+        try:
+            checked[role] = [(upload, check_upload(upload, allowed=MATERIAL_TYPES))]
+        except ValidationError as exc:
+            errors[f"material_{role}"] = [f"{MATERIALS[role]}：{m}" for m in exc.messages]
+    if errors:
+        raise ValidationError(errors)
+    return checked
+
+
+def outgoing_material_upload(
+    pk: int, *, actor: User, role: str, upload: UploadedFile, ip: str | None = None
+) -> OutgoingDocument:
+    """第二十八条: the drafter puts a material in its slot (replacing the slot's earlier file) while the draft is theirs
+    to amend (a draft, or returned to them)."""
+    from haimen_gov.workflow.actions.engine import lock_item
+    from haimen_gov.workflow.models import Attachment
+
+    if role not in MATERIALS:
+        raise ValidationError({"role": "材料类别无效。"})
+    checked = _materials_check({role: upload})[role]
+    with transaction.atomic():
+        doc = lock_item(OutgoingDocument, pk)
+        engine.require_amendable(
+            doc,
+            actor=actor,
+            states=(OutState.DRAFT, OutState.RETURNED),
+            forbidden="只有拟稿人可以上传起草材料。",
+            conflict="公文已在办理中，不能再更换起草材料。",
+        )
+        old = list(Attachment.objects.filter(item=doc, role=role))
+        for row in old:
+            storage, name = row.file.storage, row.file.name
+            row.delete()
+            transaction.on_commit(lambda storage=storage, name=name: storage.delete(name) if name else None)
+        engine.attachments_store(doc, actor=actor, uploads=checked, role=role)
+        history_append(
+            doc,
+            flow=flow_for(doc),
+            actor=actor,
+            verb="material",
+            verb_label="上传起草材料",
+            comment=f"{MATERIALS[role]}：{checked[0][1].name}" + ("（替换原文件）" if old else ""),
+            ip=ip,
+        )
         return doc
 
 
@@ -361,13 +428,22 @@ def incoming_return(pk: int, *, actor: User, reason: str, ip: str | None = None)
 # ----------------------------------------------------------------------- 拟办, 呈阅, 批办 (第二十五、二十九条)
 
 
-def assign_matter(doc: IncomingDocument, *, unit: Unit, matter_type: str, due_on: dt.date | None = None) -> None:
+def assign_matter(
+    doc: IncomingDocument,
+    *,
+    unit: Unit,
+    matter_type: str,
+    due_on: dt.date | None = None,
+    co_units: Iterable[Unit] = (),
+) -> None:
     """批办、转办: the matter goes to ``unit`` with the 第二十九条 deadline of ``matter_type`` (or ``due_on`` for 特急、
-    紧急). Runs inside the engine's lock (an ``apply`` of 拟办 or of a reader's 已阅)."""
+    紧急), and to its ``co_units`` (会办) when it is handled with other units. Runs inside the engine's lock (an
+    ``apply`` of 拟办 or of a reader's 已阅)."""
     from .forms import check_assignment
 
+    co = list(co_units)
     try:
-        check_assignment(unit=unit, matter_type=matter_type, due_on=due_on)
+        check_assignment(unit=unit, matter_type=matter_type, due_on=due_on, co_units=co)
     except Exception as exc:  # forms.ValidationError → the model's kind, 400 either way
         raise ValidationError({"handling_unit": list(getattr(exc, "messages", [str(exc)]))}) from exc
     doc.handling_unit = unit
@@ -375,10 +451,37 @@ def assign_matter(doc: IncomingDocument, *, unit: Unit, matter_type: str, due_on
     doc.due_on = due_on
     doc.assigned_at = timezone.now()
     doc.save(update_fields=["handling_unit", "matter_type", "due_on", "assigned_at"])
+    doc.co_units.set(co)
 
 
-def _assignment(unit: Unit | None, matter_type: str, due_on: dt.date | None) -> dict[str, Any]:
-    return {"handling_unit": unit.pk if unit else "", "matter_type": matter_type, "due_on": due_on or ""}
+def _assignment(
+    unit: Unit | None, matter_type: str, due_on: dt.date | None, co_units: Iterable[Unit] = ()
+) -> QueryDict:
+    data = QueryDict(mutable=True)
+    data.update({"handling_unit": unit.pk if unit else "", "matter_type": matter_type, "due_on": due_on or ""})
+    data.setlist("co_units", [str(u.pk) for u in co_units])
+    return data
+
+
+def co_opinion_tasks_open(doc: IncomingDocument) -> None:
+    """Entering 承办 (第二十九条): each co-unit's head is asked for the unit's 会办意见 to the lead unit, due in
+    ``CO_OPINION_DAYS`` working days — once per round (a matter sent back to the lead unit does not ask again)."""
+    from haimen_gov.org.models import Post
+    from haimen_gov.workflow.actions.engine import open_task
+    from haimen_gov.workflow.flows import Step
+    from haimen_gov.workflow.models import Task
+
+    from .models import CO_OPINION_DAYS, CO_OPINION_LABEL, MatterType
+
+    if doc.matter_type != MatterType.JOINT:
+        return
+    if Task.objects.filter(item=doc, step="handling", extra=True, round=doc.round).exists():
+        return
+    flow = flow_for(doc)
+    step = Step("handling", CO_OPINION_LABEL, lambda _doc: [], "one", CO_OPINION_DAYS, ("opinion",), mark="办件")
+    heads = Post.objects.filter(unit__in=doc.co_units.all(), kind=PostKind.UNIT_HEAD).order_by("unit__order", "id")
+    for post in heads:
+        open_task(doc, flow, step, post, group="one", extra=True)
 
 
 def incoming_propose(
@@ -390,11 +493,12 @@ def incoming_propose(
     handling_unit: Unit | None = None,
     matter_type: str = "",
     due_on: dt.date | None = None,
+    co_units: Iterable[Unit] = (),
     ip: str | None = None,
 ) -> IncomingDocument:
     """拟办 (第二十五条): the office's proposal (the flow's ProposalForm), then the deputy director in charge 阅批."""
-    data = QueryDict(mutable=True)
-    data.update({"proposal": proposal, **_assignment(handling_unit, matter_type, due_on)})
+    data = _assignment(handling_unit, matter_type, due_on, co_units)
+    data["proposal"] = proposal
     data.setlist("concerned_vices", [str(post.pk) for post in concerned_vices])
     return engine.item_fire(IncomingDocument, pk, verb="propose", actor=actor, ip=ip, data=data)
 
@@ -407,13 +511,94 @@ def incoming_read(
     handling_unit: Unit | None = None,
     matter_type: str = "",
     due_on: dt.date | None = None,
+    co_units: Iterable[Unit] = (),
     ip: str | None = None,
 ) -> IncomingDocument:
     """呈阅: the reader marks 已阅 with an optional 批示, which may assign the matter to a unit (批办、转办)."""
-    data = _assignment(handling_unit, matter_type, due_on)
+    data = _assignment(handling_unit, matter_type, due_on, co_units)
     return engine.item_fire(IncomingDocument, pk, verb="read", actor=actor, comment=instruction, ip=ip, data=data)
 
 
 def incoming_answer(pk: int, *, actor: User, answer: str, ip: str | None = None) -> IncomingDocument:
     """第二十九条: the handling unit's answer back to the office."""
     return engine.item_fire(IncomingDocument, pk, verb="answer", actor=actor, comment=answer, ip=ip)
+
+
+def incoming_co_opinion(pk: int, *, actor: User, opinion: str, ip: str | None = None) -> IncomingDocument:
+    """会办 (第二十九条): a co-unit's head (or whoever acts for them) gives the unit's opinion to the lead unit. Only a
+    co-unit's open task allows it (403 otherwise; 409 once given)."""
+    return engine.item_fire(IncomingDocument, pk, verb="opinion", actor=actor, comment=opinion, ip=ip)
+
+
+def incoming_supervise(
+    pk: int,
+    *,
+    actor: User,
+    entry_id: int,
+    lead_unit: Unit | None = None,
+    due_on: dt.date | None = None,
+    ip: str | None = None,
+) -> Any:
+    """批示 → 督查 (第二十五、三十七条): the office opens a supervision item from a leader's 批示 on this document, in
+    one step. The 批示 is the requirement, its author the leader, the handling unit the lead unit and the handling
+    deadline the due date unless given; the two items are linked (来源 / 派生事项) by the supervision app. Only the
+    office (its director and deputies, its 督查人员: ``supervision.actions.opener_for`` without a designation), and
+    one supervision item per document: a second attempt is a Conflict (409) naming the first."""
+    from haimen_gov.workdays.calendar import add_workdays
+    from haimen_gov.workflow.models import HistoryEntry, ItemLink, Task, TaskStatus
+    from supervision.actions import opener_for, supervision_item_open_from_source
+    from supervision.models import Source, SupervisionItem
+
+    opener = opener_for(actor)
+    if opener is None or opener.designations:
+        raise engine.Forbidden("只有区政府办公室可以将领导批示立为督查事项（第三十七条）。")
+    with transaction.atomic():
+        doc = IncomingDocument.objects.select_for_update().get(pk=pk)
+        existing = (
+            ItemLink.objects.filter(
+                from_item_id=doc.pk, kind=LinkKind.SOURCE, to_item__kind__model=SupervisionItem._meta.model_name
+            )
+            .select_related("to_item")
+            .first()
+        )
+        if existing is not None:
+            raise engine.Conflict(
+                f"该公文的批示已立为督查事项（{existing.to_item.title}，事项{existing.to_item_id}），"
+                "严禁重复督查（第三十九条）。"
+            )
+        entry = (
+            HistoryEntry.objects.filter(pk=entry_id, item_id=doc.pk, verb="read")
+            .exclude(comment="")
+            .select_related("post", "actor")
+            .first()
+        )
+        if entry is None:
+            raise ValidationError({"entry": "请选择本公文上的一条领导批示。"})
+        lead = lead_unit or doc.handling_unit
+        if lead is None:
+            raise ValidationError({"lead_unit": "该批示尚未交办承办单位，请选择督办牵头单位。"})
+        if due_on is None:
+            task_due = (
+                Task.objects.filter(item=doc, step="handling", extra=False)
+                .exclude(status=TaskStatus.CANCELLED)
+                .order_by("-id")
+                .values_list("due_date", flat=True)
+                .first()
+            )
+            due_on = task_due if task_due and task_due >= timezone.localdate() else None
+        if due_on is None:
+            due_on = add_workdays(timezone.localdate(), 10).date
+        who = entry.post.title if entry.post else entry.actor.display_name if entry.actor else "领导"
+        reference = f"{who}{timezone.localtime(entry.at):%Y年%m月%d日}批示：{doc.ref_number or doc.title}"
+        return supervision_item_open_from_source(
+            doc,
+            actor=actor,
+            source=Source.LEADER,
+            source_reference=reference[:200],
+            requirement=f"{who}批示：{entry.comment}"[:2000],
+            lead_unit=lead,
+            co_units=list(doc.co_units.all()),
+            leader=entry.post,
+            due_on=due_on,
+            ip=ip,
+        )

@@ -3,22 +3,28 @@ outgoing (拟稿, the chain's transitions incl. 签发 with recorded consent and
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
+from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from haimen_gov.middleware import client_ip
 from haimen_gov.org.models import Unit
 from haimen_gov.workflow.api import WorkflowItemSerializer, WorkflowViewSet
+from haimen_gov.workflow.forms import LATEST
 from haimen_gov.workflow.models import NumberSeries
 
 from . import actions
 from .models import (
     BODY_MAX,
+    MATERIAL_TYPES,
+    MATERIALS,
     NOTE_MAX,
     REGISTERED_CHANNELS,
     Category,
@@ -28,6 +34,60 @@ from .models import (
     SenderLevel,
     Urgency,
 )
+
+
+class MaterialFileField(serializers.FileField):
+    """One 第二十八条 material (multipart): a PDF, OFD or DOCX file, checked by content and size."""
+
+    def __init__(self, *, label: str, required: bool = False, **kwargs: Any) -> None:
+        super().__init__(
+            label=label, required=required, write_only=True, allow_null=not required, help_text=label, **kwargs
+        )
+
+    def to_internal_value(self, data: Any) -> Any:
+        from django.core.exceptions import ValidationError as DjangoValidationError
+
+        from haimen_gov.workflow.uploads import check_upload
+
+        upload = super().to_internal_value(data)
+        try:
+            check_upload(upload, allowed=MATERIAL_TYPES)
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError([f"{self.label}：{m}" for m in exc.messages]) from exc
+        return upload
+
+
+class MaterialUploadSerializer(serializers.Serializer):
+    role = serializers.ChoiceField(choices=list(MATERIALS.items()), help_text="材料类别")
+    file = MaterialFileField(label="文件", required=True)
+
+
+class SuperviseSerializer(serializers.Serializer):
+    entry = serializers.IntegerField(min_value=1, max_value=2**31 - 1, help_text="领导批示（处理笺中的办理记录 id）")
+    lead_unit = serializers.PrimaryKeyRelatedField(
+        queryset=Unit.objects.filter(active=True), required=False, allow_null=True, help_text="默认为承办单位"
+    )
+    due_on = serializers.DateField(required=False, allow_null=True, help_text="默认为承办期限")
+
+    def validate_due_on(self, value: dt.date | None) -> dt.date | None:
+        if value is not None and not (timezone.localdate() <= value <= LATEST):
+            raise serializers.ValidationError("办结期限须在今天至 2099-12-31 之间。")
+        return value
+
+
+class SupervisedSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    url = serializers.CharField()
+
+
+class CoOpinionSerializer(serializers.Serializer):
+    unit = serializers.CharField(source="post.unit.name")
+    status = serializers.CharField(help_text="open 待提出 / done 已提出 / cancelled 未提出")
+    due_date = serializers.DateField()
+    opinion = serializers.CharField(source="comment")
+    given_by = serializers.CharField(source="finished_by.display_name", default=None)
+    given_at = serializers.DateTimeField(source="finished_at")
 
 
 class IncomingSerializer(WorkflowItemSerializer):
@@ -98,6 +158,24 @@ class IncomingViewSet(mixins.CreateModelMixin, WorkflowViewSet):
         item = actions.incoming_register(actor=request.user, ip=client_ip(request), **body.validated_data)  # type: ignore[arg-type]
         return Response(self.get_serializer(self.get_queryset().get(pk=item.pk)).data, status=status.HTTP_201_CREATED)
 
+    @extend_schema(request=SuperviseSerializer, responses={201: SupervisedSerializer})
+    @action(detail=True, methods=["post"])
+    def supervise(self, request: Request, pk: str | None = None) -> Response:
+        """领导批示立为督查事项（区政府办公室；每件公文一项，两事项互相关联）。"""
+        item = self.get_object()
+        body = SuperviseSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        opened = actions.incoming_supervise(
+            item.pk,
+            actor=request.user,  # type: ignore[arg-type]
+            entry_id=body.validated_data["entry"],
+            lead_unit=body.validated_data.get("lead_unit"),
+            due_on=body.validated_data.get("due_on"),
+            ip=client_ip(request),
+        )
+        data = {"id": opened.pk, "title": opened.title, "url": opened.get_absolute_url()}
+        return Response(SupervisedSerializer(data).data, status=status.HTTP_201_CREATED)
+
 
 class OutgoingSerializer(WorkflowItemSerializer):
     unit = serializers.PrimaryKeyRelatedField(queryset=Unit.objects.all())
@@ -109,6 +187,22 @@ class OutgoingSerializer(WorkflowItemSerializer):
     attachment_names = serializers.CharField(max_length=NOTE_MAX, required=False, allow_blank=True, default="")
     signed_by_name = serializers.CharField(source="signed_by.display_name", read_only=True, default=None)
     submit = serializers.BooleanField(write_only=True, default=True, help_text="false 则仅保存草稿")
+    # 第二十八条: each material in its own slot (multipart); a unit's 规范性文件 is refused without all three.
+    material_legality_opinion = MaterialFileField(label=MATERIALS["legality_opinion"])
+    material_fair_competition = MaterialFileField(label=MATERIALS["fair_competition"])
+    material_consultation = MaterialFileField(label=MATERIALS["consultation"])
+    materials = serializers.SerializerMethodField(help_text="第二十八条材料：各材料槽位及其文件")
+
+    def get_materials(self, obj: OutgoingDocument) -> list[dict[str, Any]]:
+        return [
+            {
+                "role": slot["role"],
+                "label": slot["label"],
+                "attachment": slot["file"].pk if slot["file"] else None,
+                "name": slot["file"].original_name if slot["file"] else "",
+            }
+            for slot in obj.material_slots()
+        ]
 
     class Meta:
         model = OutgoingDocument
@@ -138,6 +232,10 @@ class OutgoingSerializer(WorkflowItemSerializer):
             "written_on",
             "issued_on",
             "submit",
+            "material_legality_opinion",
+            "material_fair_competition",
+            "material_consultation",
+            "materials",
         ]
         read_only_fields = [
             "legality_result",
@@ -156,7 +254,9 @@ class DistributeSerializer(serializers.Serializer):
 
 
 class OutgoingViewSet(mixins.CreateModelMixin, WorkflowViewSet):
-    queryset = OutgoingDocument.objects.select_related("unit", "submitter", "signed_by", "series")
+    queryset = OutgoingDocument.objects.select_related("unit", "submitter", "signed_by", "series").prefetch_related(
+        "attachments"
+    )
     serializer_class = OutgoingSerializer
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -171,6 +271,7 @@ class OutgoingViewSet(mixins.CreateModelMixin, WorkflowViewSet):
             title=data["title"],
             series=data.get("series"),
             submit=data.get("submit", True),
+            materials={role: data.get(f"material_{role}") for role in MATERIALS},
             ip=client_ip(request),
             **fields,
         )
@@ -186,10 +287,28 @@ class OutgoingViewSet(mixins.CreateModelMixin, WorkflowViewSet):
         rows = actions.outgoing_distribute(item.pk, actor=request.user, units=body.validated_data["units"])  # type: ignore[arg-type]
         return Response({"distributed": [row.unit_id for row in rows]}, status=status.HTTP_201_CREATED)
 
+    @extend_schema(request={"multipart/form-data": MaterialUploadSerializer}, responses={201: OutgoingSerializer})
+    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser])
+    def materials(self, request: Request, pk: str | None = None) -> Response:
+        """第二十八条材料：拟稿人在草稿或退回状态下上传某一材料（替换该槽位原文件）。"""
+        item = self.get_object()
+        body = MaterialUploadSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        actions.outgoing_material_upload(
+            item.pk,
+            actor=request.user,  # type: ignore[arg-type]
+            role=body.validated_data["role"],
+            upload=body.validated_data["file"],
+            ip=client_ip(request),
+        )
+        return Response(self.get_serializer(self.get_queryset().get(pk=item.pk)).data, status=status.HTTP_201_CREATED)
+
 
 class AssignmentSerializer(IncomingSerializer):
     handling_unit_name = serializers.CharField(source="handling_unit.name", read_only=True)
     due_date = serializers.DateField(source="task_due", read_only=True, allow_null=True)
+    co_units = serializers.PrimaryKeyRelatedField(many=True, read_only=True, help_text="会办单位（第二十九条）")
+    co_opinions = CoOpinionSerializer(many=True, read_only=True, help_text="会办意见")
 
     class Meta(IncomingSerializer.Meta):
         fields = [
@@ -201,13 +320,16 @@ class AssignmentSerializer(IncomingSerializer):
             "due_on",
             "assigned_at",
             "due_date",
+            "co_units",
+            "co_opinions",
         ]
         read_only_fields = fields
 
 
 class AssignmentViewSet(WorkflowViewSet):
-    """承办事项 (第二十九条): matters assigned to units, with their deadline; the unit answers with
-    ``transitions/answer/``, the office closes (``close``) or sends back (``send_back``)."""
+    """承办事项 (第二十九条): matters assigned to units, with their deadline; a co-unit gives its opinion to the lead
+    unit with ``transitions/opinion/`` (会办), the lead unit answers with ``transitions/answer/`` once the co-units'
+    opinions are in (or their time ran out), the office closes (``close``) or sends back (``send_back``)."""
 
     queryset = IncomingDocument.objects.all()  # the schema's type of {id}; rows come from get_queryset
     serializer_class = AssignmentSerializer
@@ -215,4 +337,4 @@ class AssignmentViewSet(WorkflowViewSet):
     def get_queryset(self) -> Any:
         from . import selectors
 
-        return selectors.assignments(self.request.user)  # type: ignore[arg-type]
+        return selectors.assignments(self.request.user).prefetch_related("co_units")  # type: ignore[arg-type]

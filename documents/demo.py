@@ -140,6 +140,8 @@ def _seed_circulation(clerk: User) -> list[str]:
         ("关于海门港新区排水管网改造的请示", "dept3", "joint", False),
         ("关于中小学校园周边交通整治的报告", "dept4", "within_power", True),
     ]
+    # 第二十九条: the joint matter's co-units (会办) give their opinions to the lead unit.
+    co_units = {"joint": list(Unit.objects.filter(code__in=["dept1", "dept4"]).order_by("order", "id"))}
     for title, handler, matter_type, overdue in matters:
         if IncomingDocument.objects.filter(title=title).exists():
             continue
@@ -156,6 +158,7 @@ def _seed_circulation(clerk: User) -> list[str]:
             proposal="拟请相关单位研究办理。",
             handling_unit=Unit.objects.get(code=handler),
             matter_type=matter_type,
+            co_units=co_units.get(matter_type, []),
         )
         _through_reading(doc)
         if overdue:

@@ -12,9 +12,11 @@ from haimen_gov.workflow.flows import Attachments, Flow, Step, register
 from haimen_gov.workflow.models import Task, TaskStatus
 from haimen_gov.workflow.numbering import take_number
 
-from .forms import AcceptForm, AssignForm, EmergencySignForm, IssueForm, ProposalForm
+from .actions import co_opinion_tasks_open
+from .forms import AcceptForm, AnswerForm, AssignForm, EmergencySignForm, IssueForm, ProposalForm
 from .models import (
     DIRECTOR_THEN_HEAD,
+    MATERIALS,
     MATTER_DAYS,
     Category,
     IncomingDocument,
@@ -106,16 +108,24 @@ OUTGOING = register(
         key="documents.outgoing",
         model=OutgoingDocument,
         steps={
-            OutState.OFFICE_CHECK: Step("check", "办公室核稿", _checker, due_days=2, verbs=("approve", "return")),
+            OutState.OFFICE_CHECK: Step(
+                "check", "办公室核稿", _checker, due_days=2, verbs=("approve", "return"), mark="办件"
+            ),
             OutState.LEGALITY: Step(
-                "legality", "合法性审查", _justice, due_days=5, verbs=("pass_review", "fail_review")
+                "legality", "合法性审查", _justice, due_days=5, verbs=("pass_review", "fail_review"), mark="办件"
             ),
-            OutState.HEAD_AGREE: Step("head_agree", "区长同意", _head, due_days=2, verbs=("approve", "return")),
-            OutState.REVIEW: Step("review", "审核", _reviewers, mode="all", due_days=2, verbs=("approve", "return")),
+            OutState.HEAD_AGREE: Step(
+                "head_agree", "区长同意", _head, due_days=2, verbs=("approve", "return"), mark="办件"
+            ),
+            OutState.REVIEW: Step(
+                "review", "审核", _reviewers, mode="all", due_days=2, verbs=("approve", "return"), mark="办件"
+            ),
             OutState.SIGN: Step(
-                "sign", "签发", _signer, due_days=2, verbs=("sign", "sign_emergency", "return", "reject")
+                "sign", "签发", _signer, due_days=2, verbs=("sign", "sign_emergency", "return", "reject"), mark="办件"
             ),
-            OutState.TO_ISSUE: Step("issue", "编号印发", _issuer_clerk, due_days=1, verbs=("issue", "return")),
+            OutState.TO_ISSUE: Step(
+                "issue", "编号印发", _issuer_clerk, due_days=1, verbs=("issue", "return"), mark="办件"
+            ),
         },
         closed_states=frozenset({OutState.ISSUED, OutState.REJECTED, OutState.CANCELLED}),
         state_labels={str(value): str(label) for value, label in OutState.choices},
@@ -128,7 +138,7 @@ OUTGOING = register(
         action_forms={"issue": IssueForm, "sign_emergency": EmergencySignForm},
         # The signed file, its attachments and a unit's 第二十八条 materials, uploaded while drafting.
         attachments=Attachments(
-            roles={"attachment": "附件及起草材料"},
+            roles={"attachment": "附件及起草材料", **MATERIALS},
             upload_role="attachment",
             types=("pdf", "ofd", "docx"),
             editable_states=frozenset({OutState.DRAFT, OutState.RETURNED}),
@@ -181,12 +191,24 @@ INCOMING = register(
         key="documents.incoming",
         model=IncomingDocument,
         steps={
-            InState.CHECK: Step("check", "审核登记", _office_clerk, due_days=1, verbs=("accept", "return")),
-            InState.PROPOSAL: Step("proposal", "拟办", _office_clerk, due_days=1, verbs=("propose", "file", "return")),
-            InState.REVIEW: Step("review", "分管副主任阅批", _deputy_in_charge, due_days=1, verbs=("approve",)),
-            InState.READING: Step("reading", "呈阅", _readers, mode="sequence", due_days=2, verbs=("read",)),
-            InState.HANDLING: Step("handling", "承办", _handler, due=_handling_due, due_days=5, verbs=("answer",)),
-            InState.ANSWERED: Step("answered", "审核办理结果", _office_clerk, due_days=2, verbs=("close", "send_back")),
+            InState.CHECK: Step(
+                "check", "审核登记", _office_clerk, due_days=1, verbs=("accept", "return"), mark="办件"
+            ),
+            InState.PROPOSAL: Step(
+                "proposal", "拟办", _office_clerk, due_days=1, verbs=("propose", "file", "return"), mark="办件"
+            ),
+            InState.REVIEW: Step(
+                "review", "分管副主任阅批", _deputy_in_charge, due_days=1, verbs=("approve",), mark="办件"
+            ),
+            InState.READING: Step(
+                "reading", "呈阅", _readers, mode="sequence", due_days=2, verbs=("read",), mark="阅件"
+            ),
+            InState.HANDLING: Step(
+                "handling", "承办", _handler, due=_handling_due, due_days=5, verbs=("answer",), mark="办件"
+            ),
+            InState.ANSWERED: Step(
+                "answered", "审核办理结果", _office_clerk, due_days=2, verbs=("close", "send_back"), mark="办件"
+            ),
         },
         closed_states=frozenset({InState.FILED, InState.CLOSED, InState.RETURNED, InState.WITHDRAWN}),
         state_labels={str(value): str(label) for value, label in InState.choices},
@@ -194,7 +216,9 @@ INCOMING = register(
         # The office clerk registers a paper arrival and then proposes (拟办) on it: the same office, not self-approval.
         allow_self_approval=True,
         detail_template="documents/_incoming_detail.html",
-        action_forms={"accept": AcceptForm, "propose": ProposalForm, "read": AssignForm},
+        action_forms={"accept": AcceptForm, "propose": ProposalForm, "read": AssignForm, "answer": AnswerForm},
+        # 第二十九条: a matter handled with other units asks each co-unit for its opinion as the lead unit starts.
+        on_enter={InState.HANDLING: co_opinion_tasks_open},
         # 第二十四条: the document itself, PDF or OFD, checked by content.
         attachments=Attachments(
             roles={"document": "来文文件"}, upload_role="document", types=("pdf", "ofd"), editable_states=frozenset()

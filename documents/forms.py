@@ -3,18 +3,27 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import Any
 
 from django import forms
 from django.utils import timezone
 
 from haimen_gov.org.models import Post, PostKind, Unit, User
-from haimen_gov.workflow.forms import BoundedDateField, BoundedDateTimeField, MultipleFileField, TransitionForm
+from haimen_gov.workflow.forms import (
+    BoundedDateField,
+    BoundedDateTimeField,
+    MultipleFileField,
+    TransitionForm,
+    style_fields,
+)
 from haimen_gov.workflow.lists import ListFilterForm
 from haimen_gov.workflow.models import NumberSeries
 
 from .models import (
     BODY_MAX,
+    MATERIAL_TYPES,
+    MATERIALS,
     NOTE_MAX,
     REGISTERED_CHANNELS,
     Category,
@@ -89,6 +98,52 @@ class EmergencySignForm(TransitionForm):
         record_consent(self.item, **self.cleaned_data)
 
 
+class MaterialField(forms.FileField):
+    """One 第二十八条 material's upload slot: a single PDF, OFD or DOCX file, checked by content and size."""
+
+    def __init__(self, *, label: str, **kwargs: Any) -> None:
+        from haimen_gov.workflow.uploads import accept_attribute, types_label
+
+        super().__init__(
+            label=label,
+            required=False,
+            help_text=f"单位报送规范性文件必传；{types_label(MATERIAL_TYPES)}，一个文件",
+            error_messages={"invalid": f"{label}：请选择文件。", "empty": f"{label}：文件为空。"},
+            **kwargs,
+        )
+        self.widget.attrs["accept"] = accept_attribute(MATERIAL_TYPES)
+
+    def clean(self, data: Any, initial: Any = None) -> Any:
+        from haimen_gov.workflow.uploads import check_upload
+
+        upload = super().clean(data, initial)
+        if upload:
+            try:
+                check_upload(upload, allowed=MATERIAL_TYPES)
+            except forms.ValidationError as exc:
+                raise forms.ValidationError([f"{self.label}：{m}" for m in exc.messages]) from exc
+        return upload or None
+
+
+def material_fields() -> dict[str, MaterialField]:
+    return {f"material_{role}": MaterialField(label=label) for role, label in MATERIALS.items()}
+
+
+class MaterialUploadForm(forms.Form):
+    """Replace one material of a draft or returned document (its own slot)."""
+
+    role = forms.ChoiceField(
+        label="材料", choices=list(MATERIALS.items()), error_messages={"invalid_choice": "材料类别无效。"}
+    )
+    file = MaterialField(label="文件")
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data.get("file")
+        if not upload:
+            raise forms.ValidationError("请选择要上传的文件。")
+        return upload
+
+
 class OutgoingForm(forms.Form):
     unit = forms.ModelChoiceField(Unit.objects.none(), label="拟稿单位", empty_label=None)
     category = forms.ChoiceField(label="发文类别", choices=Category.choices)
@@ -118,22 +173,32 @@ class OutgoingForm(forms.Form):
     )
     note = forms.CharField(label="附注", max_length=200, required=False)
     unit_legality_opinion = forms.CharField(
-        label="本单位合法性审查意见", max_length=NOTE_MAX, required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label="本单位合法性审查意见（摘要，可选）",
+        max_length=NOTE_MAX,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
     fair_competition_review = forms.CharField(
-        label="公平竞争审查意见", max_length=NOTE_MAX, required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label="公平竞争审查意见（摘要，可选）",
+        max_length=NOTE_MAX,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
     files = MultipleFileField(  # type: ignore[assignment]
-        label="附件及起草材料（正文定稿、附件、第二十八条材料）", required=False, types=("pdf", "ofd", "docx")
+        label="附件（正文定稿、附件等）", required=False, types=("pdf", "ofd", "docx")
     )
     consultation_record = forms.CharField(
-        label="征求意见情况", max_length=NOTE_MAX, required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label="征求意见情况（摘要，可选）",
+        max_length=NOTE_MAX,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         from haimen_gov.org.routing import units_of
 
         super().__init__(*args, **kwargs)
+        self.fields.update(material_fields())
         self.fields["unit"].queryset = Unit.objects.filter(pk__in=[u.pk for u in units_of(user)])  # type: ignore[attr-defined]
         _style(self)
 
@@ -213,9 +278,29 @@ class OutgoingFilter(ListFilterForm):
     start = BoundedDateField(label="印发起始", required=False)
     end = BoundedDateField(label="印发截止", required=False)
 
+    # The dashboard's drill-down (第二十七条 by series): carried as hidden parameters, so the page runs no query to
+    # offer every series and unit as choices.
+    series = forms.SlugField(
+        label="发文字号系列",
+        required=False,
+        max_length=40,
+        widget=forms.HiddenInput,
+        error_messages={"invalid": "发文字号系列无效。"},
+    )
+    unit = forms.IntegerField(
+        label="拟稿单位",
+        required=False,
+        min_value=1,
+        max_value=2**31 - 1,
+        widget=forms.HiddenInput,
+        error_messages={"invalid": "拟稿单位无效。"},
+    )
+
     lookups = {
         "q": ("title", "number", "unit__name"),
         "category": "category",
+        "series": "series__code",
+        "unit": "unit_id",
         "state": "state",
         "start": "issued_on__gte",
         "end": "issued_on__lte",
@@ -242,14 +327,26 @@ class AcceptForm(TransitionForm):
             self.item.save(update_fields=["one_matter_confirmed"])
 
 
-def check_assignment(*, unit: Unit | None, matter_type: str, due_on: dt.date | None) -> None:
-    """第二十九条: a matter assigned to a unit has a type (its deadline) or, 特急/紧急, a date the district sets."""
-    from .models import MatterType
+def check_assignment(
+    *, unit: Unit | None, matter_type: str, due_on: dt.date | None, co_units: Iterable[Unit] = ()
+) -> None:
+    """第二十九条: a matter assigned to a unit has a type (its deadline) or, 特急/紧急, a date the district sets; a
+    matter handled with other units names them (会办单位), and only such a matter does."""
+    from .models import CO_UNITS_MAX, MatterType
 
+    co = list(co_units)
     if unit is None:
-        if matter_type or due_on:
+        if matter_type or due_on or co:
             raise forms.ValidationError("请选择承办单位。")
         return
+    if matter_type == MatterType.JOINT and not co:
+        raise forms.ValidationError("需会同其他单位办理的事项，请选择会办单位（第二十九条）。")
+    if co and matter_type != MatterType.JOINT:
+        raise forms.ValidationError("只有“需会同其他单位办理”的事项才能指定会办单位（第二十九条）。")
+    if any(u.pk == unit.pk for u in co):
+        raise forms.ValidationError("承办（主办）单位不能同时作为会办单位。")
+    if len(co) > CO_UNITS_MAX:
+        raise forms.ValidationError(f"会办单位最多 {CO_UNITS_MAX} 个。")
     if not matter_type:
         raise forms.ValidationError("请选择事项类型（第二十九条）。")
     if matter_type == MatterType.URGENT and due_on is None:
@@ -268,6 +365,12 @@ class _AssignFields(TransitionForm):
         empty_label="不交办",
     )
     matter_type = forms.ChoiceField(label="事项类型（第二十九条）", required=False)
+    co_units: forms.ModelMultipleChoiceField = forms.ModelMultipleChoiceField(
+        Unit.objects.filter(active=True).exclude(kind__in=["district_gov", "city_gov", "other", "gov_office"]),
+        label="会办单位（需会同其他单位办理的事项）",
+        required=False,
+        error_messages={"invalid_choice": "会办单位无效。", "invalid_pk_value": "会办单位无效。"},
+    )
     due_on = BoundedDateField(label="办理期限（特急、紧急事项）", required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -279,7 +382,10 @@ class _AssignFields(TransitionForm):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         check_assignment(
-            unit=data.get("handling_unit"), matter_type=data.get("matter_type", ""), due_on=data.get("due_on")
+            unit=data.get("handling_unit"),
+            matter_type=data.get("matter_type", ""),
+            due_on=data.get("due_on"),
+            co_units=data.get("co_units") or (),
         )
         return data
 
@@ -293,6 +399,7 @@ class _AssignFields(TransitionForm):
                 unit=self.cleaned_data["handling_unit"],
                 matter_type=self.cleaned_data["matter_type"],
                 due_on=self.cleaned_data.get("due_on"),
+                co_units=self.cleaned_data.get("co_units") or (),
             )
 
 
@@ -311,7 +418,7 @@ class ProposalForm(_AssignFields):
         required=False,
     )
 
-    field_order = ["proposal", "concerned_vices", "handling_unit", "matter_type", "due_on"]
+    field_order = ["proposal", "concerned_vices", "handling_unit", "matter_type", "co_units", "due_on"]
 
     def apply(self) -> None:
         doc = self.item
@@ -326,3 +433,102 @@ class AssignForm(_AssignFields):
 
     def apply(self) -> None:
         self.assign()
+
+
+class AnswerForm(TransitionForm):
+    """第二十九条: the lead unit's answer takes up the co-units' opinions (会办意见). It waits for every co-unit whose
+    time has not run out; a co-unit past its deadline is named in the history instead."""
+
+    item: IncomingDocument
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        today = timezone.localdate()
+        waiting = [t for t in self.item.co_opinions() if t.status == "open" and t.due_date >= today]
+        if waiting:
+            names = "、".join(f"{t.post.unit.name}（{t.due_date:%m月%d日}前）" for t in waiting)
+            raise forms.ValidationError(
+                f"会办单位尚未提出意见：{names}。请待会办单位提出意见并汇总后再报送（第二十九条）。"
+            )
+        return data
+
+    def apply(self) -> None:
+        from haimen_gov.workflow.actions.history import history_append
+        from haimen_gov.workflow.flows import flow_for
+
+        lapsed = [t.post.unit.name for t in self.item.co_opinions() if t.status == "open"]
+        if lapsed:
+            history_append(
+                self.item,
+                flow=flow_for(self.item),
+                actor=self.actor,
+                verb="co_lapsed",
+                verb_label="会办单位逾期未提出意见",
+                comment="、".join(lapsed),
+            )
+
+
+class SuperviseForm(forms.Form):
+    """批示 → 督查: which 批示 (a history entry of the document), and optionally the lead unit and the due date when
+    the document's own (its handling unit, its handling deadline) should not be taken."""
+
+    entry = forms.IntegerField(
+        min_value=1, max_value=2**31 - 1, error_messages={"required": "请选择领导批示。", "invalid": "批示无效。"}
+    )
+    lead_unit = forms.ModelChoiceField(
+        Unit.objects.filter(active=True).exclude(kind__in=["district_gov", "city_gov", "other"]),
+        required=False,
+        error_messages={"invalid_choice": "牵头单位无效。"},
+    )
+    due_on = BoundedDateField(label="办结期限", required=False)
+
+    def clean_due_on(self) -> dt.date | None:
+        day: dt.date | None = self.cleaned_data.get("due_on")
+        if day is not None and day < timezone.localdate():
+            raise forms.ValidationError("办结期限不能早于今天。")
+        return day
+
+
+class BoardFilter(forms.Form):
+    """承办看板's filters (and the dashboard's drill-down): every parameter bounded, a bad one a Chinese 400."""
+
+    q = forms.CharField(label="搜索（标题、文号、来文单位）", required=False, max_length=100)
+    state = forms.ChoiceField(
+        label="状态",
+        required=False,
+        choices=[("", "全部"), ("handling", "承办中"), ("answered", "待审核办理结果"), ("closed", "已办结")],
+        error_messages={"invalid_choice": "状态无效。"},
+    )
+    matter_type = forms.ChoiceField(
+        label="事项类型", required=False, error_messages={"invalid_choice": "事项类型无效。"}
+    )
+    unit = forms.ModelChoiceField(
+        Unit.objects.filter(active=True).order_by("order", "id"),
+        label="承办单位",
+        required=False,
+        empty_label="全部单位",
+        error_messages={"invalid_choice": "承办单位无效。"},
+    )
+    timeliness = forms.ChoiceField(
+        label="时效",
+        required=False,
+        choices=[("", "全部"), ("on_time", "按时办结"), ("late", "逾期办结"), ("overdue", "在办已逾期")],
+        error_messages={"invalid_choice": "时效无效。"},
+    )
+    answered_start = BoundedDateField(label="报送结果起始", required=False)
+    answered_end = BoundedDateField(label="报送结果截止", required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from .models import MatterType
+
+        super().__init__(*args, **kwargs)
+        short = [(value, str(label).split("（")[0]) for value, label in MatterType.choices]
+        self.fields["matter_type"].choices = [("", "全部"), *short]  # type: ignore[attr-defined]
+        style_fields(self, small=True)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("answered_start"), data.get("answered_end")
+        if start and end and end < start:
+            self.add_error("answered_end", "报送结果截止不能早于起始。")
+        return data

@@ -46,6 +46,15 @@ UPWARD = frozenset({Category.TO_CITY, Category.EMERGENCY})
 OUTGOING_URGENCY = [("特急", "特急"), ("加急", "加急")]
 
 
+# 第二十八条: what a unit proposing a 规范性文件 brings, each in its own upload slot (the attachment role → its label).
+MATERIALS: dict[str, str] = {
+    "legality_opinion": "本单位合法性审查意见",
+    "fair_competition": "公平竞争审查意见",
+    "consultation": "征求意见情况",
+}
+MATERIAL_TYPES = ("pdf", "ofd", "docx")
+
+
 class Issuer(models.TextChoices):
     GOVERNMENT = "government", _("海门区人民政府")
     OFFICE = "office", _("海门区人民政府办公室")
@@ -102,7 +111,8 @@ class OutgoingDocument(Item):
     body = models.TextField(_("正文"), max_length=BODY_MAX)
     attachment_names = models.TextField(_("附件说明"), max_length=NOTE_MAX, blank=True, help_text=_("每行一个附件名称"))
     note = models.CharField(_("附注"), max_length=200, blank=True)
-    # 第二十八条: what a unit proposing a 规范性文件 must bring (recorded as text until the engine's attachments land).
+    # 第二十八条: a summary of each material a unit proposing a 规范性文件 brings (optional; the files themselves go in
+    # their upload slots, MATERIALS, and are what the submit checks).
     unit_legality_opinion = models.TextField(_("本单位合法性审查意见"), max_length=NOTE_MAX, blank=True)
     fair_competition_review = models.TextField(_("公平竞争审查意见"), max_length=NOTE_MAX, blank=True)
     consultation_record = models.TextField(_("征求意见情况"), max_length=NOTE_MAX, blank=True)
@@ -209,19 +219,16 @@ class OutgoingDocument(Item):
     )
     def submit(self) -> None:
         # 第二十八条: 起草单位 … 应当提交本单位合法性审查意见、公平竞争审查意见、征求意见情况.
+        # Each material is a file in its own slot (attachment role); a read, not a write.
         if self.needs_legality_review and self.proposed_by_unit:
-            missing = [
-                label
-                for label, value in (
-                    ("本单位合法性审查意见", self.unit_legality_opinion),
-                    ("公平竞争审查意见", self.fair_competition_review),
-                    ("征求意见情况", self.consultation_record),
-                )
-                if not value.strip()
-            ]
+            have = set(self.attachments.filter(role__in=list(MATERIALS)).values_list("role", flat=True))
+            missing = {role: label for role, label in MATERIALS.items() if role not in have}
             if missing:
                 raise ValidationError(
-                    {"unit_legality_opinion": f"报送规范性文件须附{'、'.join(missing)}（第二十八条）。"}
+                    {
+                        f"material_{role}": f"报送规范性文件须上传{label}（第二十八条）。"
+                        for role, label in missing.items()
+                    }
                 )
 
     @transition(
@@ -313,6 +320,27 @@ class OutgoingDocument(Item):
     )
     def cancel(self) -> None:
         pass
+
+    @property
+    def amendable_by_submitter(self) -> bool:
+        return self.state in (OutState.DRAFT, OutState.RETURNED)
+
+    def material_slots(self) -> list[dict[str, Any]]:
+        """第二十八条: each material's slot with its file (the latest of its role; the page's prefetched attachments,
+        no query of its own) and the drafter's optional summary."""
+        summaries = {
+            "legality_opinion": self.unit_legality_opinion,
+            "fair_competition": self.fair_competition_review,
+            "consultation": self.consultation_record,
+        }
+        files: dict[str, Any] = {}
+        for row in self.attachments.all():
+            if row.role in MATERIALS:
+                files[row.role] = row
+        return [
+            {"role": role, "label": label, "file": files.get(role), "summary": summaries.get(role, "")}
+            for role, label in MATERIALS.items()
+        ]
 
     def body_blocks(self) -> list[tuple[str, str]]:
         """The body as (kind, text): ``h2`` for 一、 headings, ``h3`` for （一） headings, ``p`` for paragraphs."""
@@ -458,6 +486,13 @@ MATTER_DAYS = {
 }
 
 
+# 第二十九条: the lead unit's opinion is due in 7 working days; the co-units give theirs within 4, which leaves the lead
+# unit 3 to take them up in its answer.
+CO_OPINION_DAYS = 4
+CO_UNITS_MAX = 10
+CO_OPINION_LABEL = "会办意见"
+
+
 class IncomingDocument(Item):
     """收文: a unit's 请示/报告 through the portal, or a document the office registers (第二十四条)."""
 
@@ -484,6 +519,10 @@ class IncomingDocument(Item):
     )
     handling_unit = models.ForeignKey(
         Unit, verbose_name=_("承办单位"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # 第二十九条: 需会同其他单位办理 — the co-units give their opinions to the lead unit (handling_unit).
+    co_units: models.ManyToManyField[Unit, Any] = models.ManyToManyField(
+        Unit, verbose_name=_("会办单位"), blank=True, related_name="+"
     )
     matter_type = models.CharField(_("事项类型"), max_length=20, blank=True, choices=MatterType.choices)
     due_on = models.DateField(_("办理期限（特急、紧急）"), null=True, blank=True)
@@ -615,6 +654,19 @@ class IncomingDocument(Item):
     )
     def withdraw(self) -> None:
         pass
+
+    def co_opinions(self) -> list[Any]:
+        """The co-units' tasks of the current round (会办意见: open, given or lapsed), in one query; none unless the
+        matter is handled with other units."""
+        if self.matter_type != MatterType.JOINT:
+            return []
+        from haimen_gov.workflow.models import Task
+
+        return list(
+            Task.objects.filter(item=self, step="handling", extra=True, round=self.round)
+            .select_related("post__unit", "finished_by")
+            .order_by("id")
+        )
 
     def slip_fields(self) -> list[tuple[str, str]]:
         return [

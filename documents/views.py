@@ -21,8 +21,17 @@ from haimen_gov.workflow.lists import Column, ListPage
 from haimen_gov.workflow.views import client_ip, errors_to_form, get_visible_item
 
 from . import actions, selectors
-from .forms import IncomingFilter, IncomingForm, OutgoingFilter, OutgoingForm, RegisterIncomingForm
-from .models import Distribution, IncomingDocument, InState, Issuer, OutgoingDocument, OutState
+from .forms import (
+    BoardFilter,
+    IncomingFilter,
+    IncomingForm,
+    MaterialUploadForm,
+    OutgoingFilter,
+    OutgoingForm,
+    RegisterIncomingForm,
+    SuperviseForm,
+)
+from .models import MATERIALS, Distribution, IncomingDocument, InState, Issuer, OutgoingDocument, OutState
 
 PAGE_SIZE = 20
 CSV_LIMIT = 5000
@@ -49,6 +58,7 @@ def outgoing_new(request: HttpRequest) -> HttpResponse:
                 series=data.get("series"),
                 submit=request.POST.get("save") != "draft",
                 files=data["files"],
+                materials={role: data.get(f"material_{role}") for role in MATERIALS},
                 ip=client_ip(request),
                 **{name: data[name] for name in actions.OUT_FIELDS},
             )
@@ -267,19 +277,88 @@ def outgoing_pdf_list(request: HttpRequest) -> HttpResponse:
 
 def board(request: HttpRequest) -> HttpResponse:
     """承办看板: assigned matters with their deadlines, overdue first (第二十九条)."""
-    q = (request.GET.get("q") or "")[:100]
-    state = request.GET.get("state") or ""
-    if state not in ("handling", "answered", "closed"):
-        state = ""
-    rows = selectors.assignments(_user(request), state=state, q=q)
+    form = BoardFilter(request.GET or None)
+    if request.GET and not form.is_valid():
+        return render(request, "documents/board.html", {"form": form, "page": None}, status=400)
+    data = form.cleaned_data if request.GET else {}
+    rows = selectors.assignments(
+        _user(request),
+        state=data.get("state") or "",
+        q=data.get("q") or "",
+        matter_type=data.get("matter_type") or "",
+        unit=data["unit"].pk if data.get("unit") else None,
+        answered_start=data.get("answered_start"),
+        answered_end=data.get("answered_end"),
+        timeliness=data.get("timeliness") or "",
+    )
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
         request,
         "documents/board.html",
-        {"page": page, "q": q, "state": state, "today": timezone.localdate(), "query": query.urlencode()},
+        {"form": form, "page": page, "today": timezone.localdate(), "query": query.urlencode()},
     )
+
+
+@require_POST
+def material_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    """第二十八条: the drafter puts one material in its slot (replacing the earlier file)."""
+    item = get_visible_item(request, pk)
+    if not isinstance(item, OutgoingDocument):
+        raise Http404
+    form = MaterialUploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect(item.get_absolute_url())
+    try:
+        actions.outgoing_material_upload(
+            item.pk,
+            actor=_user(request),
+            role=form.cleaned_data["role"],
+            upload=form.cleaned_data["file"],
+            ip=client_ip(request),
+        )
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    except engine.WorkflowError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"已上传{MATERIALS[form.cleaned_data['role']]}。")
+    return redirect(item.get_absolute_url())
+
+
+@require_POST
+def supervise(request: HttpRequest, pk: int) -> HttpResponse:
+    """批示 → 督查 in one click (the office): the new supervision item, linked to this document."""
+    item = get_visible_item(request, pk)
+    if not isinstance(item, IncomingDocument):
+        raise Http404
+    form = SuperviseForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect(item.get_absolute_url())
+    try:
+        opened = actions.incoming_supervise(
+            item.pk,
+            actor=_user(request),
+            entry_id=form.cleaned_data["entry"],
+            lead_unit=form.cleaned_data.get("lead_unit"),
+            due_on=form.cleaned_data.get("due_on"),
+            ip=client_ip(request),
+        )
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    except engine.WorkflowError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "已根据领导批示立为督查事项，待承办单位签收。")
+        return redirect(opened.get_absolute_url())
+    return redirect(item.get_absolute_url())
 
 
 def home(request: HttpRequest) -> HttpResponse:

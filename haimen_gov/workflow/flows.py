@@ -91,6 +91,8 @@ class Step:
     records_for: str = ""
     # The verb of the transition the engine fires itself: when the last 会签 opinion is in, or nobody is to sign.
     advance_verb: str = "approve"
+    # What a task of this step is in 待办: "阅件" (to read: 呈阅) or "办件" (to handle); empty shows no mark.
+    mark: str = ""
 
 
 @dataclass(frozen=True)

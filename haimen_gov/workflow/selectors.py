@@ -153,14 +153,19 @@ def decorate_inbox_rows(tasks: list[Task], today: dt.date) -> list[Task]:
         )
         model = task.item.kind.model_class()
         batchable = False
-        if model is not None and not task.extra:
+        step = None
+        if model is not None:
             try:
                 flow = flow_for(model)
             except LookupError:
                 flow = None
             step = next((s for s in flow.steps.values() if s.code == task.step), None) if flow else None
-            batchable = bool(step and flow and "approve" in step.verbs and "approve" not in flow.action_forms)
+            if not task.extra:
+                batchable = bool(step and flow and "approve" in step.verbs and "approve" not in flow.action_forms)
         task.batchable = batchable  # type: ignore[attr-defined]
+        # 阅件 / 办件 (the step's own mark, in process: no query); an opinion asked of another post (加签、会办) is
+        # something to handle.
+        task.mark = "办件" if task.extra and step is not None and step.mark else (step.mark if step else "")  # type: ignore[attr-defined]
     return tasks
 
 

@@ -70,11 +70,11 @@ def test_a_delegate_of_a_vice_head_sees_that_portfolio(data, client_for, api_cli
 
 def test_the_office_dashboard_shows_every_engine_and_seal_panel(data, client_for):
     html = client_for(data.org.director).get("/dashboard/").content.decode()
-    for panel in ("work", "ageing", "overdue", "slow", "stuck", "seals"):
+    for panel in ("work", "ageing", "overdue", "slow", "stuck", "seals", "documents"):
         assert f'id="panel-{panel}"' in html
     assert 'id="panel-queue"' not in html
-    # No chapter without data has a panel (meetings, documents, supervision, leave come with their chapters).
-    for absent in ("会议", "公文", "督查", "外出"):
+    # No chapter without data has a panel (meetings, supervision, leave come with their chapters).
+    for absent in ("会议", "督查", "外出"):
         assert absent not in html.split("<main", 1)[1]
 
 
@@ -95,7 +95,7 @@ def test_charts_are_json_islands_drawn_by_a_static_script(data, client_for):
 
 def test_every_figure_links_to_its_list(data, client_for):
     html = client_for(data.org.director).get("/dashboard/").content.decode()
-    links = set(re.findall(r'href="(/(?:dashboard|seals)/[^"]+)"', html))
+    links = set(re.findall(r'href="(/(?:dashboard|seals)/[^"]+|/documents/(?:board|outgoing)/\?[^"]+)"', html))
     client = client_for(data.org.director)
     assert len(links) > 15
     for link in links:

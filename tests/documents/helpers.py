@@ -14,11 +14,20 @@ BODY = (
     "二、保障措施\n各单位要加强组织领导。"
 )
 
-NORMATIVE_MATERIALS: dict[str, Any] = {
-    "unit_legality_opinion": "经本单位法制机构审查，符合法律法规规定。",
-    "fair_competition_review": "经审查，不含排除、限制竞争内容。",
-    "consultation_record": "已于2026年10月公开征求意见，收到意见12条，采纳8条。",
-}
+
+def pdf(name: str = "材料.pdf") -> Any:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.seals.helpers import PDF_BYTES
+
+    return SimpleUploadedFile(name, PDF_BYTES, content_type="application/pdf")
+
+
+def materials(*, skip: tuple[str, ...] = ()) -> dict[str, Any]:
+    """The 第二十八条 materials of a unit's 规范性文件, each a PDF in its own slot (``skip``: slots left empty)."""
+    from documents.models import MATERIALS
+
+    return {"materials": {role: pdf(f"{label}.pdf") for role, label in MATERIALS.items() if role not in skip}}
 
 
 def series(code: str = "haizhengfa") -> NumberSeries:

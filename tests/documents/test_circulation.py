@@ -132,12 +132,16 @@ def test_each_deadline_of_article_29_across_national_day(org, matter_type, due_o
             handling_unit=org.units.dept2,
             matter_type=matter_type,
             due_on=due_on,
+            co_units=[org.units.town1] if matter_type == MatterType.JOINT else [],
         )
         doc = engine.item_fire(IncomingDocument, doc.pk, verb="approve", actor=org.deputy1)
         doc = actions.incoming_read(doc.pk, actor=org.vice1)
         doc = actions.incoming_read(doc.pk, actor=org.head, instruction="同意拟办意见。")
-        [task] = Task.objects.filter(item=doc, status=TaskStatus.OPEN)
+        [task] = Task.objects.filter(item=doc, status=TaskStatus.OPEN, extra=False)
         assert (task.post, task.due_date) == (org.posts.dept2_head, expected)
+        co = [(t.post, t.due_date) for t in Task.objects.filter(item=doc, status=TaskStatus.OPEN, extra=True)]
+        # 会办: the co-unit's opinion to the lead unit in 4 working days (…09-30, 10-08, 10-09).
+        assert co == ([(org.posts.town1_head, dt.date(2026, 10, 9))] if matter_type == MatterType.JOINT else [])
 
 
 def test_an_urgent_matter_needs_a_date_and_a_type_is_required(org):
@@ -175,18 +179,27 @@ def test_the_item_page_offers_the_proposal_and_reading_forms(org, client_for):
             "proposal": "拟呈领导阅示。",
             "handling_unit": org.units.dept2.pk,
             "matter_type": "joint",
+            "co_units": [org.units.town1.pk],
         },
     )
     assert response.status_code == 302
     doc = fresh_in(doc)
     assert doc.state == InState.REVIEW and doc.matter_type == MatterType.JOINT and doc.proposal == "拟呈领导阅示。"
+    assert list(doc.co_units.all()) == [org.units.town1]
 
 
-def assigned(org, title: str, unit, matter_type: str = MatterType.WITHIN_POWER) -> IncomingDocument:  # type: ignore[no-untyped-def]
+def assigned(org, title: str, unit, matter_type: str = MatterType.WITHIN_POWER, co_units=()) -> IncomingDocument:  # type: ignore[no-untyped-def]
     doc = actions.incoming_submit(actor=org.dept1_clerk, unit=org.units.dept1, doc_type="报告", title=title)
     actions.incoming_accept(doc.pk, actor=org.office_clerk)
+    if matter_type == MatterType.JOINT and not co_units:
+        co_units = [org.units.justice if unit != org.units.justice else org.units.dept2]
     doc = actions.incoming_propose(
-        doc.pk, actor=org.office_clerk, proposal="拟交办。", handling_unit=unit, matter_type=matter_type
+        doc.pk,
+        actor=org.office_clerk,
+        proposal="拟交办。",
+        handling_unit=unit,
+        matter_type=matter_type,
+        co_units=co_units,
     )
     doc = engine.item_fire(IncomingDocument, doc.pk, verb="approve", actor=org.deputy1)
     doc = actions.incoming_read(doc.pk, actor=org.vice1)

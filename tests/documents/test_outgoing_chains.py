@@ -23,7 +23,7 @@ from haimen_gov.org.models import Delegation
 from haimen_gov.workflow import actions as engine
 from haimen_gov.workflow.models import Task
 
-from .helpers import NORMATIVE_MATERIALS, draft, fresh, open_holders
+from .helpers import draft, fresh, materials, open_holders
 
 pytestmark = pytest.mark.django_db
 
@@ -37,7 +37,7 @@ def issue(doc: OutgoingDocument, clerk) -> OutgoingDocument:  # type: ignore[no-
 
 
 def test_normative_document_chain_with_legality_review(org):
-    doc = draft(org.dept1_clerk, Category.NORMATIVE, series_code="haizhenggui", **NORMATIVE_MATERIALS)
+    doc = draft(org.dept1_clerk, Category.NORMATIVE, series_code="haizhenggui", **materials())
     assert doc.state == OutState.OFFICE_CHECK
     assert open_holders(doc) == [org.deputy1]
     for wrong in (org.deputy2, org.office_clerk, org.dept1_head, org.outsider):
@@ -64,7 +64,7 @@ def test_normative_document_chain_with_legality_review(org):
 
 
 def test_legality_review_needs_an_opinion_and_only_the_justice_head_gives_it(org):
-    doc = approve(draft(org.dept1_clerk, Category.NORMATIVE, **NORMATIVE_MATERIALS), org.deputy1)
+    doc = approve(draft(org.dept1_clerk, Category.NORMATIVE, **materials()), org.deputy1)
     with pytest.raises(engine.CommentRequired):
         actions.outgoing_legality_review(doc.pk, actor=org.justice, passed=True, opinion="")
     for wrong in (org.head, org.director, org.dept1_clerk, org.vice2):
@@ -74,7 +74,7 @@ def test_legality_review_needs_an_opinion_and_only_the_justice_head_gives_it(org
 
 
 def test_failed_legality_review_returns_the_draft_and_blocks_signing_and_agenda(org):
-    doc = approve(draft(org.dept1_clerk, Category.NORMATIVE, **NORMATIVE_MATERIALS), org.deputy1)
+    doc = approve(draft(org.dept1_clerk, Category.NORMATIVE, **materials()), org.deputy1)
     assert selectors.legality_review_passed(doc.pk) is False  # not reviewed yet: not on an agenda
     doc = actions.outgoing_legality_review(doc.pk, actor=org.justice, passed=False, opinion="第五条与上位法抵触。")
     doc = fresh(doc)
@@ -84,7 +84,7 @@ def test_failed_legality_review_returns_the_draft_and_blocks_signing_and_agenda(
 
 def test_signing_a_normative_document_without_a_review_is_refused(org):
     """Should a 规范性文件 ever reach 签发 without a passed review (data moved by hand), the head cannot sign it."""
-    doc = draft(org.dept1_clerk, Category.NORMATIVE, **NORMATIVE_MATERIALS)
+    doc = draft(org.dept1_clerk, Category.NORMATIVE, **materials())
     OutgoingDocument.objects.filter(pk=doc.pk).update(state=OutState.SIGN, stage=OutState.SIGN)
     Task.objects.filter(item_id=doc.pk, step="check").update(step="sign", post=org.posts.head)
     with pytest.raises(ValidationError, match="第二十八条"):
@@ -93,8 +93,15 @@ def test_signing_a_normative_document_without_a_review_is_refused(org):
 
 
 def test_a_unit_proposing_a_normative_document_must_bring_its_own_reviews(org, office_in_charge):
+    # A summary in words is no material: each is a file in its own slot.
     with pytest.raises(ValidationError, match="公平竞争审查意见") as info:
-        draft(org.dept1_clerk, Category.NORMATIVE, unit_legality_opinion="合法。")
+        draft(
+            org.dept1_clerk,
+            Category.NORMATIVE,
+            unit_legality_opinion="合法。",
+            **materials(skip=("fair_competition", "consultation")),
+        )
+    assert set(info.value.message_dict) == {"material_fair_competition", "material_consultation"}
     assert "第二十八条" in str(info.value)
     assert not OutgoingDocument.objects.exclude(state=OutState.DRAFT).exists()
     # The office drafting one itself is not a unit's proposal.

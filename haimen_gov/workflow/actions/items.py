@@ -230,7 +230,9 @@ def _give_opinion(item: Item, flow: Flow, *, actor: User, comment: str, ip: str 
     acting_label = acting.label if acting else ""
     now = timezone.now()
     finish_task(task, actor=actor, acting_label=acting_label, decision=Decision.OPINION, comment=comment, now=now)
-    verb_label = "加签意见" if task.extra else "提出意见"
+    # An opinion asked by the app under a name of its own (会办意见) keeps it; one asked by a 加签 is a 加签意见.
+    own = task.extra and task.step_label.endswith("意见")
+    verb_label = task.step_label if own else "加签意见" if task.extra else "提出意见"
     if step.mode == "all" and not Task.objects.filter(item=item, step=step.code, status=TaskStatus.OPEN).exists():
         # 会签 by opinions: the last answer moves the item on; nobody is left to decide it otherwise.
         advance(
