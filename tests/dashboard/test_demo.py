@@ -31,3 +31,8 @@ def test_the_demo_fills_the_dashboard_once(settings, tmp_path, api_client_for, f
     assert panels["overdue"]["by_unit"] and panels["overdue"]["by_leader"]
     assert panels["seals"]["uses"] >= 2 and panels["seals"]["offsite"] == 1
     assert {s["step"] for s in panels["slow"]["steps"]} >= {"review", "approval", "stamping"}
+    # 第二十九条 and 第二十七条: answered matters on time and late, an open one overdue; documents issued this year.
+    documents = panels["documents"]
+    assert (documents["totals"]["month_on_time"], documents["totals"]["month_late"]) == (1, 1)
+    assert documents["totals"]["overdue"] >= 1
+    assert documents["this_year"] >= 3
