@@ -463,6 +463,10 @@ def _assignment(
     return data
 
 
+# A unit's 主要负责同志: the head of a department or town, and of the justice and finance bureaus.
+UNIT_HEAD_KINDS = (PostKind.UNIT_HEAD, PostKind.JUSTICE_HEAD, PostKind.FINANCE_HEAD)
+
+
 def co_opinion_tasks_open(doc: IncomingDocument) -> None:
     """Entering 承办 (第二十九条): each co-unit's head is asked for the unit's 会办意见 to the lead unit, due in
     ``CO_OPINION_DAYS`` working days — once per round (a matter sent back to the lead unit does not ask again)."""
@@ -479,8 +483,12 @@ def co_opinion_tasks_open(doc: IncomingDocument) -> None:
         return
     flow = flow_for(doc)
     step = Step("handling", CO_OPINION_LABEL, lambda _doc: [], "one", CO_OPINION_DAYS, ("opinion",), mark="办件")
-    heads = Post.objects.filter(unit__in=doc.co_units.all(), kind=PostKind.UNIT_HEAD).order_by("unit__order", "id")
-    for post in heads:
+    heads: dict[int, Post] = {}
+    for post in Post.objects.filter(unit__in=doc.co_units.all(), kind__in=UNIT_HEAD_KINDS).order_by(
+        "unit__order", "unit_id", "order", "id"
+    ):
+        heads.setdefault(post.unit_id, post)  # each co-unit's own head (主要负责同志), once
+    for post in heads.values():
         open_task(doc, flow, step, post, group="one", extra=True)
 
 
