@@ -198,7 +198,7 @@ def document_figures(q: Query) -> dict[str, Any]:
 
 
 def _days(entry: dict[str, Any]) -> str:
-    return f"{entry['days']}个工作日" if entry["days"] else "按区政府规定时限"
+    return str(entry["days"]) if entry["days"] else "区定"
 
 
 def document_tables(f: dict[str, Any]) -> list[Table]:
@@ -249,14 +249,14 @@ def document_tables(f: dict[str, Any]) -> list[Table]:
         Table(
             "documents_deadlines",
             f"交办公文办理时效（第二十九条，{f['month']}）",
-            ["事项类型", "时限", "本月按时", "本月逾期", "本年按时", "本年逾期", "在办已逾期"],
+            ["事项类型", "时限（工作日）", "本月按时", "本月逾期", "本年按时", "本年逾期", "在办逾期"],
             deadline_rows,
-            note="按承办单位最后一次报送办理结果的日期与所办环节期限比较。",
+            note="以承办单位最后一次报送办理结果的日期对照该环节期限；特急、紧急事项按区政府规定时限（区定）。",
         ),
         Table(
             "documents_issued",
-            f"以区政府、区政府办公室名义发文（第二十七条，截至{f['cutoff']}）",
-            ["发文机关", "发文字号系列", "本年", f"上年同期（截至{f['last_cutoff']}）", "增减"],
+            f"以区政府、区政府办公室名义发文（第二十七条，截至{f['cutoff']}，上年同期截至{f['last_cutoff']}）",
+            ["发文机关", "发文字号系列", "本年", "上年同期", "增减"],
             issued_rows,
         ),
     ]

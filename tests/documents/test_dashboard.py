@@ -199,7 +199,7 @@ def test_the_page_and_the_exports_carry_the_panel(data, client_for):
         rows = list(csv.reader(io.StringIO(text)))
         start = next(i for i, r in enumerate(rows) if r and r[0].startswith("交办公文办理时效"))
         within = next(r for r in rows[start:] if r and r[0] == "职权范围内事项")
-        assert within[:7] == ["职权范围内事项", "5个工作日", "2", "1", "3", "1", "1"]
+        assert within[:7] == ["职权范围内事项", "5", "2", "1", "3", "1", "1"]
         assert any(r and r[0].startswith("以区政府、区政府办公室名义发文") for r in rows)
         xlsx = client.get("/dashboard/tables.xlsx")
         assert xlsx.status_code == 200

@@ -113,3 +113,40 @@ def test_a_units_request_to_the_heads_instruction_and_the_units_answer(live_serv
     page.goto(f"{base}/documents/board/?state=closed")
     expect(page.locator("#board")).to_contain_text(TITLE)
     both_widths(page, screenshot, "documents-flow-board")
+
+
+def test_the_documents_panel_and_the_material_slots(live_server, login, org, screenshot):
+    import datetime as dt
+
+    from documents import actions
+    from haimen_gov.org.models import Portfolio, PortfolioRole
+    from tests.documents.test_dashboard import answer, assign
+    from tests.documents.test_numbering import to_issue
+
+    Portfolio.objects.create(unit=org.units.office, role=PortfolioRole.VICE_HEAD, post=org.posts.exec_vice)
+    Portfolio.objects.create(unit=org.units.office, role=PortfolioRole.OFFICE_DEPUTY, post=org.posts.deputy1)
+    today = dt.date.today()
+    answer(assign(org, "关于城区背街小巷路灯维修的报告", org.units.dept2, today), org.dept2_head, today)
+    assign(org, "关于农贸市场改造进展的报告", org.units.town1, today - dt.timedelta(days=20))
+    actions.outgoing_issue(to_issue(org, "关于做好冬季安全生产工作的通知").pk, actor=org.office_clerk)
+
+    page = login("director", viewport=(1440, 900))
+    page.goto(f"{live_server.url}/dashboard/")
+    panel = page.locator("#panel-documents")
+    expect(panel).to_contain_text("交办公文办理时效")
+    expect(panel).to_contain_text("海政办发")
+    page.wait_for_function("document.querySelectorAll('#panel-documents .dash-chart svg').length === 2")
+    panel.screenshot(path=str(screenshot(page, "documents-dashboard-1440").with_name("documents-panel-1440.png")))
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.wait_for_timeout(400)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    panel.screenshot(path=str(screenshot(page, "documents-dashboard-390").with_name("documents-panel-390.png")))
+    # A figure opens its filtered list.
+    panel.locator("a.dash-kpi").first.click()
+    page.wait_for_url(re.compile(r"/documents/board/\?"))
+    expect(page.locator("#board")).to_contain_text("路灯维修")
+
+    page = login("dept1_clerk", viewport=(1440, 900))
+    page.goto(f"{live_server.url}/documents/outgoing/new/")
+    expect(page.locator("#materials-head")).to_contain_text("第二十八条材料")
+    both_widths(page, screenshot, "documents-material-slots")
