@@ -12,7 +12,7 @@ from django.db import transaction
 from django.http import QueryDict
 from django.utils import timezone
 
-from haimen_gov.org.models import PostKind, Unit, UnitKind, User
+from haimen_gov.org.models import Post, PostKind, Unit, UnitKind, User
 from haimen_gov.org.routing import acting_posts, units_of
 from haimen_gov.workflow import actions as engine
 from haimen_gov.workflow.actions.history import history_append
@@ -145,10 +145,10 @@ def outgoing_material_upload(
             conflict="公文已在办理中，不能再更换起草材料。",
         )
         old = list(Attachment.objects.filter(item=doc, role=role))
-        for row in old:
-            storage, name = row.file.storage, row.file.name
-            row.delete()
-            transaction.on_commit(lambda storage=storage, name=name: storage.delete(name) if name else None)
+        gone = [(row.file.storage, row.file.name) for row in old if row.file.name]
+        Attachment.objects.filter(pk__in=[row.pk for row in old]).delete()
+        # The stored files go once the transaction commits (a rollback keeps them with their rows).
+        transaction.on_commit(lambda: [storage.delete(name) for storage, name in gone])
         engine.attachments_store(doc, actor=actor, uploads=checked, role=role)
         history_append(
             doc,
@@ -458,9 +458,15 @@ def _assignment(
     unit: Unit | None, matter_type: str, due_on: dt.date | None, co_units: Iterable[Unit] = ()
 ) -> QueryDict:
     data = QueryDict(mutable=True)
-    data.update({"handling_unit": unit.pk if unit else "", "matter_type": matter_type, "due_on": due_on or ""})
+    data["handling_unit"] = str(unit.pk) if unit else ""
+    data["matter_type"] = matter_type
+    data["due_on"] = due_on.isoformat() if due_on else ""
     data.setlist("co_units", [str(u.pk) for u in co_units])
     return data
+
+
+def _no_posts(_doc: object) -> list[Post | None]:
+    return []  # the co-units' tasks are opened by name, never resolved by the engine
 
 
 # A unit's 主要负责同志: the head of a department or town, and of the justice and finance bureaus.
@@ -470,7 +476,6 @@ UNIT_HEAD_KINDS = (PostKind.UNIT_HEAD, PostKind.JUSTICE_HEAD, PostKind.FINANCE_H
 def co_opinion_tasks_open(doc: IncomingDocument) -> None:
     """Entering 承办 (第二十九条): each co-unit's head is asked for the unit's 会办意见 to the lead unit, due in
     ``CO_OPINION_DAYS`` working days — once per round (a matter sent back to the lead unit does not ask again)."""
-    from haimen_gov.org.models import Post
     from haimen_gov.workflow.actions.engine import open_task
     from haimen_gov.workflow.flows import Step
     from haimen_gov.workflow.models import Task
@@ -482,7 +487,7 @@ def co_opinion_tasks_open(doc: IncomingDocument) -> None:
     if Task.objects.filter(item=doc, step="handling", extra=True, round=doc.round).exists():
         return
     flow = flow_for(doc)
-    step = Step("handling", CO_OPINION_LABEL, lambda _doc: [], "one", CO_OPINION_DAYS, ("opinion",), mark="办件")
+    step = Step("handling", CO_OPINION_LABEL, _no_posts, "one", CO_OPINION_DAYS, ("opinion",), mark="办件")
     heads: dict[int, Post] = {}
     for post in Post.objects.filter(unit__in=doc.co_units.all(), kind__in=UNIT_HEAD_KINDS).order_by(
         "unit__order", "unit_id", "order", "id"

@@ -51,7 +51,7 @@ class MaterialFileField(serializers.FileField):
 
         upload = super().to_internal_value(data)
         try:
-            check_upload(upload, allowed=MATERIAL_TYPES)
+            check_upload(upload, allowed=MATERIAL_TYPES)  # type: ignore[arg-type]  # an UploadedFile from the parser
         except DjangoValidationError as exc:
             raise serializers.ValidationError([f"{self.label}：{m}" for m in exc.messages]) from exc
         return upload
@@ -307,7 +307,9 @@ class OutgoingViewSet(mixins.CreateModelMixin, WorkflowViewSet):
 class AssignmentSerializer(IncomingSerializer):
     handling_unit_name = serializers.CharField(source="handling_unit.name", read_only=True)
     due_date = serializers.DateField(source="task_due", read_only=True, allow_null=True)
-    co_units = serializers.PrimaryKeyRelatedField(many=True, read_only=True, help_text="会办单位（第二十九条）")
+    co_units = serializers.PrimaryKeyRelatedField(  # type: ignore[var-annotated]
+        many=True, read_only=True, help_text="会办单位（第二十九条）"
+    )
     co_opinions = CoOpinionSerializer(many=True, read_only=True, help_text="会办意见")
 
     class Meta(IncomingSerializer.Meta):

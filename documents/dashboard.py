@@ -133,7 +133,7 @@ def _deadline_figures(q: Query, rows: dict[str, dict[str, int]]) -> dict[str, An
         days = MATTER_DAYS.get(MatterType(value))
         entry: dict[str, Any] = {
             "matter_type": value,
-            "label": str(label).split("（")[0],
+            "type_label": str(label).split("（")[0],
             "days": days,
             "overdue": row.get("overdue", 0),
             "overdue_url": _board_url(q, matter_type=value, timeliness="overdue"),
@@ -205,7 +205,7 @@ def document_tables(f: dict[str, Any]) -> list[Table]:
     t = f["totals"]
     deadline_rows = [
         [
-            Cell(e["label"]),
+            Cell(e["type_label"]),
             Cell(_days(e)),
             Cell(e["month_on_time"], e["month_on_time_url"]),
             Cell(e["month_late"], e["month_late_url"], "danger" if e["month_late"] else ""),
@@ -267,7 +267,7 @@ def document_charts(f: dict[str, Any]) -> dict[str, dict[str, Any]]:
     return {
         "deadlines": chart(
             "bar",
-            [e["label"] for e in types],
+            [e["type_label"] for e in types],
             [
                 {
                     "name": "本年按时",
@@ -306,7 +306,7 @@ def document_charts(f: dict[str, Any]) -> dict[str, dict[str, Any]]:
 
 class _ByType(serializers.Serializer):
     matter_type = serializers.ChoiceField(choices=MatterType.choices)
-    label = serializers.CharField()
+    type_label = serializers.CharField()
     days = serializers.IntegerField(allow_null=True, help_text="办理时限（工作日）；特急紧急为空")
     month_on_time = serializers.IntegerField()
     month_late = serializers.IntegerField()

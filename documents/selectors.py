@@ -139,15 +139,15 @@ def assignments(
     if unit is not None:
         qs = qs.filter(handling_unit_id=unit)
     if answered_start is not None:
-        qs = qs.filter(answered_on__gte=answered_start)
+        qs = qs.filter(answered_on__gte=answered_start)  # type: ignore[misc]  # annotations of with_answer
     if answered_end is not None:
-        qs = qs.filter(answered_on__lte=answered_end)
+        qs = qs.filter(answered_on__lte=answered_end)  # type: ignore[misc]  # annotations of with_answer
     if timeliness == "on_time":
-        qs = qs.filter(answered_on__lte=F("answered_due"))
+        qs = qs.filter(answered_on__lte=F("answered_due"))  # type: ignore[misc]  # annotations of with_answer
     elif timeliness == "late":
-        qs = qs.filter(answered_on__gt=F("answered_due"))
+        qs = qs.filter(answered_on__gt=F("answered_due"))  # type: ignore[misc]  # annotations of with_answer
     elif timeliness == "overdue":
         from django.utils import timezone
 
-        qs = qs.filter(task_due__lt=timezone.localdate())
+        qs = qs.filter(task_due__lt=timezone.localdate())  # type: ignore[misc]  # annotations of with_answer
     return qs.order_by("closed_at", "task_due", "-assigned_at", "-id")

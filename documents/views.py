@@ -311,7 +311,7 @@ def material_upload(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
-                messages.error(request, error)
+                messages.error(request, str(error))
         return redirect(item.get_absolute_url())
     try:
         actions.outgoing_material_upload(
@@ -340,7 +340,7 @@ def supervise(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
-                messages.error(request, error)
+                messages.error(request, str(error))
         return redirect(item.get_absolute_url())
     try:
         opened = actions.incoming_supervise(

@@ -114,12 +114,17 @@ VALID_SHAPE_MAY_BE_REFUSED = {
     "matter type (第二十九条)",
     "/api/v1/documents/incoming/{id}/attachments/": "only an applicant's draft or returned document takes files",
     "/api/v1/documents/outgoing/": "the unit must be the caller's own; a unit's 规范性文件 needs its legality opinion, "
-    "fair-competition review and consultation record (第二十八条)",
+    "fair-competition review and consultation record, each a file in its slot (第二十八条)",
+    "/api/v1/documents/outgoing/{id}/materials/": "only the drafter's draft or returned document takes a material, "
+    "a PDF, OFD or DOCX file (第二十八条)",
+    "/api/v1/documents/incoming/{id}/supervise/": "only the office opens a supervision item, from a 批示 on this very "
+    "document, once per document (第三十七、三十九条)",
     "/api/v1/documents/outgoing/{id}/transitions/{name}/": "signing needs a passed legality review (第二十八条), the "
     "emergency path the recorded consent (第二十六条)",
     "/api/v1/documents/outgoing/{id}/distribute/": "only an issued document is distributed, to existing units",
     "/api/v1/documents/outgoing/{id}/attachments/": "only an applicant's draft or returned document takes files",
-    "/api/v1/documents/assignments/{id}/transitions/{name}/": "an answer needs its text; 退回重办 a reason",
+    "/api/v1/documents/assignments/{id}/transitions/{name}/": "an answer needs its text and waits for the co-units' "
+    "opinions (会办, 第二十九条); 退回重办 a reason",
     "/api/v1/supervision/items/": "only the office or a designated unit opens an item (第三十九条), the units must "
     "exist, and the same matter for the same lead unit is refused while one is open",
     "/api/v1/supervision/items/{id}/transitions/{name}/": "退回续办 and 延期 decisions need a reason; 回访 a method",
