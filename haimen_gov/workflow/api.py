@@ -300,10 +300,25 @@ class InboxSerializer(serializers.ModelSerializer):
     estimated = serializers.BooleanField(source="due_estimated")
     overdue = serializers.SerializerMethodField()
     acting_for_post = serializers.SerializerMethodField()
+    mark = serializers.SerializerMethodField(help_text="阅件 / 办件（空：该环节不区分）")
 
     class Meta:
         model = Task
-        fields = ["id", "item_type", "item_id", "title", "step", "due_date", "estimated", "overdue", "acting_for_post"]
+        fields = [
+            "id",
+            "item_type",
+            "item_id",
+            "title",
+            "step",
+            "due_date",
+            "estimated",
+            "overdue",
+            "acting_for_post",
+            "mark",
+        ]
+
+    def get_mark(self, task: Task) -> str:
+        return selectors.task_mark(task)
 
     def get_item_type(self, task: Task) -> str:
         return f"{task.item.kind.app_label}.{task.item.kind.model}"

@@ -163,10 +163,26 @@ def decorate_inbox_rows(tasks: list[Task], today: dt.date) -> list[Task]:
             if not task.extra:
                 batchable = bool(step and flow and "approve" in step.verbs and "approve" not in flow.action_forms)
         task.batchable = batchable  # type: ignore[attr-defined]
-        # 阅件 / 办件 (the step's own mark, in process: no query); an opinion asked of another post (加签、会办) is
-        # something to handle.
-        task.mark = "办件" if task.extra and step is not None and step.mark else (step.mark if step else "")  # type: ignore[attr-defined]
+        task.mark = task_mark(task, step)  # type: ignore[attr-defined]
     return tasks
+
+
+def task_mark(task: Task, step: Any = ...) -> str:
+    """阅件 or 办件: what the task is in 待办 — its step's own mark (``Step.mark``), read in process (no query); an
+    opinion asked of another post (加签、会办) in a marked step is something to handle. ``step``: the task's step,
+    when the caller has looked it up."""
+    if step is ...:
+        from .flows import flow_for
+
+        model = task.item.kind.model_class()
+        try:
+            flow = flow_for(model) if model is not None else None
+        except LookupError:
+            flow = None
+        step = next((s for s in flow.steps.values() if s.code == task.step), None) if flow else None
+    if step is None or not step.mark:
+        return ""
+    return "办件" if task.extra else str(step.mark)
 
 
 # Posts that are not a leader's: never offered where a leader is meant (加签, 流程干预, delegation's posts).

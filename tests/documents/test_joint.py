@@ -195,7 +195,17 @@ def test_the_inbox_marks_reading_and_handling(org, client_for):
     engine.item_fire(IncomingDocument, other.pk, verb="approve", actor=org.deputy1)
     html = client_for(org.vice1).get("/inbox/").content.decode()
     rows = [r for r in html.split("<tbody>", 1)[1].split("</tr>") if other.title in r]
-    assert rows and "阅件" in rows[0]
+    assert rows and "阅件" in rows[0] and "办件" not in rows[0]
+    # The API's 待办 says the same.
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    client.force_authenticate(org.justice)
+    [task] = client.get("/api/v1/inbox/").json()["results"]
+    assert (task["item_id"], task["mark"]) == (doc.pk, "办件")
+    client.force_authenticate(org.vice1)
+    marks = {t["item_id"]: t["mark"] for t in client.get("/api/v1/inbox/").json()["results"]}
+    assert marks[other.pk] == "阅件"
 
 
 def test_the_api_lists_the_matter_for_its_co_units_and_takes_their_opinion(org, api_client_for):
