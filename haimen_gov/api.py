@@ -222,6 +222,7 @@ def urls() -> list[Any]:
     from haimen_gov.workflow import api as workflow_api
     from leave import api as leave_api
     from meetings import api as meetings_api
+    from meetings import api_minutes as minutes_api
     from seals import api as seals_api
     from supervision import api as supervision_api
 
@@ -238,6 +239,7 @@ def urls() -> list[Any]:
     router.register("meetings/topics", meetings_api.TopicViewSet, basename="topic")
     router.register("meetings/leave-requests", meetings_api.LeaveRequestViewSet, basename="leaverequest")
     router.register("meetings/press-releases", meetings_api.PressReleaseViewSet, basename="pressrelease")
+    router.register("meetings/minutes", minutes_api.MinutesViewSet, basename="minutes")
     return [
         path("auth/token/", TokenView.as_view(), name="api-token"),
         path("me/", me, name="api-me"),
