@@ -206,16 +206,7 @@ def decision_remove(pk: int, decision_id: int, *, actor: User) -> None:
 
 
 def minutes_submit(pk: int, *, actor: User, ip: str | None = None) -> Minutes:
-    """提交审核: the minutes carry at least one decision; a 专题会议's name its reviewing deputy director."""
-    minutes = Minutes.objects.select_related("meeting", "reviewer").get(pk=pk)
-    if minutes.state in EDITABLE_STATES:
-        if not minutes.decisions.exists():
-            raise ValidationError("请至少填写一项议定事项（第十九条：纪要载明会议议定事项）。")
-        if minutes.meeting.kind == MeetingKind.TOPICAL:
-            if minutes.reviewer is None:
-                raise ValidationError({"reviewer": "请选择审核纪要的区政府办公室副主任（第十九条）。"})
-            if minutes.reviewer.holder_id == actor.pk:
-                raise ValidationError({"reviewer": "审核人不能是起草人本人。"})
+    """提交审核 (the flow's SubmitForm checks the decisions and, for a 专题会议, the reviewer)."""
     return engine.item_fire(Minutes, pk, verb="submit", actor=actor, ip=ip)
 
 

@@ -17,7 +17,6 @@ from haimen_gov.workflow.api import WorkflowItemSerializer, WorkflowViewSet
 
 from . import actions_minutes as actions
 from . import selectors_minutes as selectors
-from .forms_minutes import SuperviseForm
 from .models import Meeting
 from .models_minutes import Minutes, MinutesDecision
 
@@ -46,6 +45,13 @@ class DecisionSerializer(serializers.ModelSerializer):
 
     def get_co_unit_names(self, decision: MinutesDecision) -> list[str]:
         return [u.name for u in decision.co_units.all()]
+
+
+class SuperviseSerializer(serializers.Serializer):
+    """议定事项 → 督办: the deadline (default: the decision's own, or 20 working days) and the feedback rhythm."""
+
+    due_on = serializers.DateField(required=False, allow_null=True, help_text="办结期限")
+    cadence_days = serializers.IntegerField(min_value=1, max_value=60, default=5, help_text="反馈周期（工作日）")
 
 
 class MinutesSerializer(WorkflowItemSerializer):
@@ -97,9 +103,10 @@ class MinutesViewSet(mixins.CreateModelMixin, WorkflowViewSet):
         return self.created(lambda: actions.minutes_create(actor=request.user, meeting=meeting, ip=client_ip(request)))  # type: ignore[arg-type]
 
     @extend_schema(
-        request=None,
+        request=SuperviseSerializer,
         responses={
             200: OpenApiResponse(description="已转为督办事项，返回纪要"),
+            400: OpenApiResponse(description="办结期限或反馈周期无效"),
             403: OpenApiResponse(description="只有区政府办公室可以转督办"),
             404: OpenApiResponse(description="纪要或议定事项不存在"),
             409: OpenApiResponse(description="纪要尚未签发，或该议定事项已转督办"),
@@ -110,14 +117,13 @@ class MinutesViewSet(mixins.CreateModelMixin, WorkflowViewSet):
         minutes = self.get_object()
         if not MinutesDecision.objects.filter(pk=int(decision_id), minutes=minutes).exists():
             return Response({"detail": "未找到该议定事项。"}, status=status.HTTP_404_NOT_FOUND)
-        form = SuperviseForm(request.data or {"cadence_days": 5})
-        if not form.is_valid():
-            return Response({f: list(m) for f, m in form.errors.items()}, status=status.HTTP_400_BAD_REQUEST)
+        body = SuperviseSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
         actions.decision_to_supervision(
             int(decision_id),
             actor=request.user,  # type: ignore[arg-type]
-            due_on=form.cleaned_data.get("due_on"),
-            cadence_days=form.cleaned_data.get("cadence_days") or 5,
+            due_on=body.validated_data.get("due_on"),
+            cadence_days=body.validated_data["cadence_days"],
             ip=client_ip(request),
         )
         return Response(self.get_serializer(self.get_queryset().get(pk=minutes.pk)).data)

@@ -17,6 +17,7 @@ from haimen_gov.org.routing import in_charge, post_of_kind
 from haimen_gov.workflow.flows import Flow, Step, register
 from haimen_gov.workflow.numbering import take_number
 
+from .forms_minutes import SubmitForm
 from .models import MeetingKind, Topic, TopicState
 from .models_minutes import SERIES, Minutes, MinutesState
 
@@ -131,6 +132,7 @@ MINUTES_FLOW = register(
         path=_path,
         on_enter={MinutesState.SIGNED: _signed},
         detail_template="meetings/_minutes_detail.html",
+        action_forms={"submit": SubmitForm},
         page_related=("meeting", "meeting__convener", "meeting__chair_post", "reviewer"),
         labels={"unit": "起草单位", "submitter": "起草人", "submit": "提交审核"},
     )

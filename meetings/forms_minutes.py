@@ -7,9 +7,11 @@ from typing import Any
 from django import forms
 
 from haimen_gov.org.models import Post, PostKind, Unit, UnitKind
+from haimen_gov.workflow.forms import TransitionForm
 
 from .forms import DATE, _style
-from .models_minutes import MAX_CO_UNITS, MinutesFlag
+from .models import MeetingKind
+from .models_minutes import MAX_CO_UNITS, Minutes, MinutesFlag
 
 DECISION_UNIT_KINDS = (
     UnitKind.GOV_OFFICE,
@@ -82,3 +84,23 @@ class SuperviseForm(forms.Form):
         label="办结期限", required=False, widget=DATE, error_messages={"invalid": "日期格式错误（YYYY-MM-DD）。"}
     )
     cadence_days = forms.IntegerField(label="反馈周期（工作日）", min_value=1, max_value=60, initial=5)
+
+
+class SubmitForm(TransitionForm):
+    """提交审核, from the editor, the item page and the API alike (checked by the engine inside the row lock): the
+    minutes carry at least one decision, and a 专题会议's name the deputy director who reviews them."""
+
+    def clean(self) -> dict[str, Any]:
+        minutes: Minutes = self.item  # type: ignore[assignment]
+        if not minutes.decisions.exists():
+            raise forms.ValidationError("请至少填写一项议定事项（第十九条：纪要载明会议议定事项）。")
+        if minutes.meeting.kind == MeetingKind.TOPICAL:
+            reviewer = minutes.reviewer
+            if reviewer is None:
+                raise forms.ValidationError("请选择审核纪要的区政府办公室副主任（第十九条）。")
+            if self.actor is not None and reviewer.holder_id == self.actor.pk:
+                raise forms.ValidationError("审核纪要的办公室副主任不能是起草人本人。")
+        return super().clean() or {}
+
+    def apply(self) -> None:
+        pass

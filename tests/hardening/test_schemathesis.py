@@ -97,6 +97,11 @@ VALID_SHAPE_MAY_BE_REFUSED = {
     "/api/v1/workdays/add": "the start date must lie in 1900—2200",
     "/api/v1/meetings/leave-requests/": "the attendee must exist and be the requester",
     "/api/v1/meetings/topics/": "the meeting must exist and take topics",
+    "/api/v1/meetings/minutes/": "only the office drafts, from a held 常务会议/区长办公会议/专题会议, once (第十九条)",
+    "/api/v1/meetings/minutes/{id}/transitions/{name}/": "a return needs a comment, an opinion its text; submitting "
+    "needs a decision (第十九条)",
+    "/api/v1/meetings/minutes/{id}/decisions/{decision_id}/supervise/": "only the office, after 签发, once per "
+    "decision (第三十七、三十九条)",
     "/api/v1/leave/absences/": "the leader's post must exist and report to the district (第四十四条), the dates lie "
     "within a year and a report filed late at most 30 days after leaving",
     "/api/v1/leave/absences/{id}/transitions/{name}/": "a return, refusal, cancellation or 备案 needs a comment",
