@@ -283,11 +283,7 @@ def decision_to_supervision(
         raise engine.Conflict("该议定事项不存在。")
     with transaction.atomic():
         minutes = lock_item(Minutes, minutes_id)
-        decision = (
-            MinutesDecision.objects.select_for_update()
-            .select_related("lead_unit")
-            .get(pk=decision_id)
-        )
+        decision = MinutesDecision.objects.select_for_update().select_related("lead_unit").get(pk=decision_id)
         if minutes.state != MinutesState.SIGNED:
             raise engine.Conflict("纪要签发后方可将议定事项转为督办事项。")
         opener = opener_for(actor)

@@ -123,9 +123,7 @@ MINUTES_FLOW = register(
             MinutesState.LEADER_SIGN: Step(
                 "leader_sign", "主持领导签发", _chairing_leader, due_days=2, verbs=("sign", "return")
             ),
-            MinutesState.HEAD_APPROVAL: Step(
-                "head_approval", "区长审批", _head, due_days=2, verbs=("sign", "return")
-            ),
+            MinutesState.HEAD_APPROVAL: Step("head_approval", "区长审批", _head, due_days=2, verbs=("sign", "return")),
         },
         closed_states=frozenset({MinutesState.SIGNED, MinutesState.WITHDRAWN}),
         state_labels={str(value): str(label) for value, label in MinutesState.choices},

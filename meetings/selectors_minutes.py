@@ -4,6 +4,7 @@ user may see, and the minutes of a meeting. One query per list."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import cast
 
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
@@ -32,11 +33,8 @@ def decisions(minutes: Minutes, today: dt.date | None = None) -> list[MinutesDec
 
 def minutes_for(user: User) -> QuerySet[Minutes]:
     """纪要台账: the minutes ``user`` may see (the engine's visibility), newest meeting first."""
-    return (
-        workflow_selectors.visible_items(user, Minutes.objects.all())
-        .select_related("meeting", "submitter")
-        .order_by("-meeting__date", "-id")
-    )
+    visible = cast("QuerySet[Minutes]", workflow_selectors.visible_items(user, Minutes.objects.all()))
+    return visible.select_related("meeting", "submitter").order_by("-meeting__date", "-id")
 
 
 def live_minutes(meeting: Meeting) -> Minutes | None:

@@ -17,7 +17,7 @@ from playwright.sync_api import expect
 
 from meetings import actions
 from meetings.models import Meeting, MeetingKind, MeetingMode, MeetingState, Topic, TopicState
-from meetings.models_minutes import Minutes, MinutesDecision, MinutesState
+from meetings.models_minutes import Minutes, MinutesState
 from supervision.models import State, SupervisionItem
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -133,7 +133,7 @@ def test_topic_to_signed_minutes_to_a_closed_supervision_item(live_server, login
     _shots(director, minutes_url, "minutes-signed", screenshot)
     _shots(director, f"{base}/meetings/{meeting.pk}/", "minutes-meeting", screenshot)
     director.set_viewport_size({"width": 1440, "height": 900})
-    item = SupervisionItem.objects.get(pk=MinutesDecision.objects.get(minutes=minutes).supervision_item_id)
+    item = SupervisionItem.objects.get(minutes_decision__minutes=minutes)
     item_url = f"{base}/items/{item.pk}/"
 
     # 签收 → 反馈 → 办结 (the lead unit), 回访 → 销号 (the office).

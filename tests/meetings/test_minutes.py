@@ -5,6 +5,7 @@ delegation, the vice heads concerned (none, one, three), the 专题 flags, numbe
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 import time_machine
@@ -156,7 +157,9 @@ def test_three_vice_heads_concerned_each_opinion_is_needed_one_missing_holds_the
         fire(minutes, "approve", org.exec_vice)
     fire(minutes, "opinion", org.vice2, "建议增加资金保障条款。")
     assert fresh(minutes).state == MinutesState.EXEC_SIGN
-    opinions = HistoryEntry.objects.filter(item=minutes, verb="opinion", step_label="相关副区长意见").order_by("at", "id")
+    opinions = HistoryEntry.objects.filter(item=minutes, verb="opinion", step_label="相关副区长意见").order_by(
+        "at", "id"
+    )
     assert [h.actor for h in opinions] == [org.vice1, vice3, org.vice2]
 
 
@@ -248,7 +251,7 @@ def test_topical_flagged_minutes_go_to_the_head_too_unless_the_head_called_the_m
 @time_machine.travel(TODAY, tick=False)
 def test_topical_reviewer_must_be_a_deputy_and_flags_are_bounded(org):
     minutes = draft(org, _topical(org))
-    fields = {"summary": "概述。", "distribution": "区政府领导。"}
+    fields: dict[str, Any] = {"summary": "概述。", "distribution": "区政府领导。"}
     with pytest.raises(ValidationError, match="副主任"):
         actions_minutes.minutes_update(minutes.pk, actor=org.office_clerk, reviewer=org.posts.director, **fields)
     with pytest.raises(ValidationError, match="涉及事项"):
@@ -347,7 +350,7 @@ def test_a_signed_decision_becomes_a_supervision_item_once_by_the_office_only(or
         with pytest.raises(engine.Forbidden):
             actions_minutes.decision_to_supervision(decision.pk, actor=wrong)
     row = actions_minutes.decision_to_supervision(decision.pk, actor=org.director, cadence_days=5)
-    item = SupervisionItem.objects.get(pk=row.supervision_item_id)
+    item = SupervisionItem.objects.get(minutes_decision=row)
     assert item.source == Source.MEETING and item.lead_unit == org.units.dept1
     assert list(item.co_units.all()) == [org.units.dept2] and item.due_on == decision.deadline
     assert item.source_reference == "常务会议纪要〔2026〕第1期第1项" and item.requirement == decision.text
@@ -357,7 +360,7 @@ def test_a_signed_decision_becomes_a_supervision_item_once_by_the_office_only(or
         actions_minutes.decision_to_supervision(decision.pk, actor=org.director)
     assert SupervisionItem.objects.count() == 1
     # A 督查人员 of the office may too.
-    Group.objects.get(name="督查人员").user_set.add(org.office_clerk)
+    org.office_clerk.groups.add(Group.objects.get(name="督查人员"))
     other = MinutesDecision.objects.get(minutes=minutes, order=2)
     assert actions_minutes.decision_to_supervision(other.pk, actor=org.office_clerk).supervision_item_id
     assert Minutes.objects.get(pk=minutes.pk).has_links

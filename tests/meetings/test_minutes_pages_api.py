@@ -54,7 +54,7 @@ def test_editor_adds_and_removes_rows_by_htmx_and_refuses_bad_input_with_a_messa
     row = {"text": "由区发改委牵头编制港区规划。", "lead_unit": org.units.dept1.pk, "co_units": [org.units.dept2.pk]}
     fragment = office.post(add, {**row, "deadline": "2026-12-31"}, HTTP_HX_REQUEST="true")
     body = fragment.content.decode()
-    assert fragment.status_code == 200 and body.lstrip().startswith("<div id=\"decisions\">")
+    assert fragment.status_code == 200 and body.lstrip().startswith('<div id="decisions">')
     assert "由区发改委牵头编制港区规划。" in body and "2026-12-31" in body
     # Bounded: too long, a deadline before the meeting, a forged unit — each a Chinese message in the fragment.
     for bad, message in (
