@@ -18,7 +18,7 @@ from haimen_gov.workflow import actions as engine
 from haimen_gov.workflow import selectors as workflow_selectors
 from haimen_gov.workflow.actions.engine import lock_item
 
-from .models import Attendance, Attendee, AttendeeRole, LeaveRequest, LeaveState, Meeting, MeetingKind, MeetingState
+from .models import Attendance, Attendee, AttendeeRole, Meeting, MeetingKind, MeetingState
 from .models_minutes import (
     DEFAULT_DISTRIBUTION,
     EDITABLE_STATES,
@@ -228,22 +228,15 @@ def _person(seat: Attendee) -> str:
 
 def attendance_lines(meeting: Meeting, seats: Iterable[Attendee] | None = None) -> AttendanceLines:
     """第十九条, 第二十二条: the minutes' 出席 (members present), 列席 (fixed, topic units', invited) and 请假 (leave
-    granted, with the substitute sent) lines, from the meeting's attendance records. Two queries."""
+    granted, with the substitute sent) lines, from the meeting's attendance records. One query."""
     if seats is None:
         seats = meeting.attendees.select_related("user", "post", "post__unit").order_by("order", "id")
     seats = list(seats)
-    granted = {
-        leave.attendee_id: leave
-        for leave in LeaveRequest.objects.filter(attendee__meeting=meeting, state=LeaveState.APPROVED).only(
-            "attendee_id", "substitute", "reason"
-        )
-    }
     present, observers, leave = [], [], []
     for seat in seats:
         if seat.status == Attendance.ON_LEAVE:
-            request = granted.get(seat.pk)
-            substitute = seat.substitute or (request.substitute if request else "")
-            leave.append(_person(seat) + (f"（{substitute}代会）" if substitute else ""))
+            # The granted leave (第二十二条) marks the seat and names the substitute a unit sent.
+            leave.append(_person(seat) + (f"（{seat.substitute}代会）" if seat.substitute else ""))
         elif seat.role == AttendeeRole.MEMBER:
             present.append(_person(seat))
         elif seat.role == AttendeeRole.INVITED:
