@@ -6,6 +6,8 @@ from django import forms
 
 from haimen_gov.org.models import Post, Unit, User
 from haimen_gov.org.routing import units_of
+from haimen_gov.workflow.flows import flow_for
+from haimen_gov.workflow.forms import ExternalDecisionForm
 
 from .models import GOVERNMENT_LEADER_KINDS, REPORTING_KINDS, AbsenceKind, ExceptionKind
 
@@ -142,3 +144,19 @@ class ResearchTripForm(forms.Form):
 
 class YearForm(forms.Form):
     year = forms.IntegerField(min_value=2020, max_value=2100, required=False)
+
+
+class RecordForm(ExternalDecisionForm):
+    """``record`` in the leave flows: at a step declared with ``records_for`` (市政府批准, 按程序审批) the engine's
+    record of the outside decision; at 报区委办备案 (a report the office made, told in its comment) nothing to ask."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        step = flow_for(self.item).step_for(self.item.state)  # type: ignore[attr-defined]
+        self.records = step is not None and bool(step.records_for)
+        if not self.records:
+            self.fields = {}
+
+    def apply(self) -> None:
+        if self.records:
+            super().apply()
