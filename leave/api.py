@@ -18,7 +18,7 @@ from haimen_gov.org.models import Post, Unit, User
 from haimen_gov.workflow.api import WorkflowItemSerializer, WorkflowViewSet
 
 from . import actions, selectors
-from .models import REPORTING_KINDS, Absence, ExceptionRequest, ResearchTrip
+from .models import HEAD_KINDS, REPORTING_KINDS, Absence, ExceptionRequest, ResearchTrip
 
 
 def _bounded_date(**kwargs: Any) -> serializers.DateField:
@@ -26,7 +26,9 @@ def _bounded_date(**kwargs: Any) -> serializers.DateField:
 
 
 class AbsenceSerializer(WorkflowItemSerializer):
-    leader_post = serializers.PrimaryKeyRelatedField(queryset=Post.objects.filter(kind__in=REPORTING_KINDS))
+    leader_post = serializers.PrimaryKeyRelatedField(
+        queryset=Post.objects.filter(kind__in=(*HEAD_KINDS, *REPORTING_KINDS))
+    )
     leader_name = serializers.CharField(source="leader.display_name", read_only=True)
     acting = serializers.PrimaryKeyRelatedField(
         queryset=User.objects.filter(is_active=True), required=False, allow_null=True
@@ -52,10 +54,11 @@ class AbsenceSerializer(WorkflowItemSerializer):
             "acting",
             "acting_name",
             "late",
+            "for_head",
             "delegation",
             "submit",
         ]
-        read_only_fields = ["title", "unit", "late"]
+        read_only_fields = ["title", "unit", "late", "for_head"]
 
     def get_delegation(self, absence: Absence) -> dict[str, Any] | None:
         d = absence.delegation

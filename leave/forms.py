@@ -9,7 +9,15 @@ from haimen_gov.org.routing import units_of
 from haimen_gov.workflow.flows import flow_for
 from haimen_gov.workflow.forms import ExternalDecisionForm
 
-from .models import GOVERNMENT_LEADER_KINDS, REPORTING_KINDS, AbsenceKind, ExceptionKind
+from .models import (
+    GOVERNMENT_LEADER_KINDS,
+    HEAD_KINDS,
+    REPORTING_KINDS,
+    VISIT_CHAIN_OF_KIND,
+    AbsenceKind,
+    ExceptionKind,
+    VisitPlanEntry,
+)
 
 DATE_ERRORS = {"invalid": "日期格式错误（YYYY-MM-DD）。", "required": "请填写日期。"}
 
@@ -58,12 +66,14 @@ class AbsenceForm(forms.Form):
         label="外出期间主持（代行）工作",
         required=False,
         empty_label="无人代行",
-        help_text="批准后自动为其开通外出期间的委托（第六条）",
+        help_text="批准后自动为其开通外出期间的委托（第六条）；区长外出未选择的，由常务副区长主持工作",
     )
 
     def __init__(self, *args: Any, user: User, office: bool, editing: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        posts = Post.objects.filter(kind__in=REPORTING_KINDS, holder__isnull=False).select_related("unit", "holder")
+        # 第四十四条: the head's own absence too — the office files it with the city government office.
+        kinds = (*HEAD_KINDS, *REPORTING_KINDS)
+        posts = Post.objects.filter(kind__in=kinds, holder__isnull=False).select_related("unit", "holder")
         if not office:
             posts = posts.filter(holder=user)
         cast(forms.ModelChoiceField, self.fields["leader_post"]).queryset = posts.order_by("order", "id")
@@ -160,3 +170,86 @@ class RecordForm(ExternalDecisionForm):
     def apply(self) -> None:
         if self.records:
             super().apply()
+
+
+def _text(label: str, max_length: int, *, required: bool = True, rows: int = 0) -> forms.CharField:
+    widget = forms.Textarea(attrs={"rows": rows}) if rows else forms.TextInput()
+    return forms.CharField(
+        label=label,
+        max_length=max_length,
+        required=required,
+        widget=widget,
+        error_messages={"required": f"请填写{label}。", "max_length": f"{label}不能超过 {max_length} 个字。"},
+    )
+
+
+def _traveller_posts() -> Any:
+    return (
+        Post.objects.filter(kind__in=list(VISIT_CHAIN_OF_KIND), holder__isnull=False)
+        .select_related("unit", "holder")
+        .order_by("unit__order", "order", "id")
+    )
+
+
+class PlanEntryChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.year}年 {obj.label()}：{obj.purpose[:20]}"
+
+
+class VisitForm(forms.Form):
+    """出访报批 (第三十五条)."""
+
+    traveller_post = PostChoiceField(Post.objects.none(), label="出访人", empty_label=None)
+    countries = _text("出访国家（地区）", 100)
+    purpose = _text("出访任务", 300, rows=3)
+    members = _text("团组成员", 300, required=False)
+    start = _date("出发日期")
+    end = _date("返回日期")
+    plan_entry = PlanEntryChoiceField(
+        VisitPlanEntry.objects.none(),
+        label="列入的年度出访计划",
+        required=False,
+        empty_label="未列入计划（计划外）",
+        help_text="只列出经区长批准的计划",
+    )
+    out_of_plan_reason = _text("计划外出访理由", 500, required=False, rows=2)
+
+    def __init__(self, *args: Any, user: User, office: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        posts = _traveller_posts()
+        if not office:
+            posts = posts.filter(holder=user)
+        cast(forms.ModelChoiceField, self.fields["traveller_post"]).queryset = posts
+        cast(forms.ModelChoiceField, self.fields["plan_entry"]).queryset = (
+            VisitPlanEntry.objects.filter(approved_at__isnull=False, traveller_post__in=posts)
+            .select_related("traveller_post")
+            .order_by("year", "approx_start", "id")
+        )
+        _style(self)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("start") and data.get("end") and data["end"] < data["start"]:
+            self.add_error("end", "返回日期不能早于出发日期。")
+        return data
+
+
+class PlanEntryForm(forms.Form):
+    """计划管理 (第三十五条): one planned visit in the year's plan."""
+
+    year = forms.IntegerField(
+        label="计划年度",
+        min_value=2020,
+        max_value=2100,
+        error_messages={"required": "请填写计划年度。", "invalid": "年度须为数字。"},
+    )
+    traveller_post = PostChoiceField(Post.objects.none(), label="出访人", empty_label="请选择")
+    countries = _text("出访国家（地区）", 100)
+    purpose = _text("出访任务", 300, rows=2)
+    approx_start = _date("预计出访时间（起）")
+    approx_end = _date("预计出访时间（止）")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ModelChoiceField, self.fields["traveller_post"]).queryset = _traveller_posts()
+        _style(self)

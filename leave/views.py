@@ -18,7 +18,7 @@ from haimen_gov.workflow.views import client_ip, form_action, get_visible_item, 
 
 from . import actions, selectors
 from .forms import AbsenceForm, BoardFilter, ExceptionForm, ResearchTripForm, ShortenForm, YearForm
-from .models import REPORTING_KINDS, Absence, ResearchTrip
+from .models import HEAD_KINDS, REPORTING_KINDS, Absence, ResearchTrip
 
 PAGE_SIZE = 20
 
@@ -35,7 +35,8 @@ def _office(request: HttpRequest) -> bool:
 
 
 def _may_report(request: HttpRequest) -> bool:
-    return _office(request) or any(kind in REPORTING_KINDS for _pk, kind in viewer_posts(request))
+    kinds = (*HEAD_KINDS, *REPORTING_KINDS)
+    return _office(request) or any(kind in kinds for _pk, kind in viewer_posts(request))
 
 
 def _refuse(request: HttpRequest, message: str) -> HttpResponse:
@@ -46,7 +47,7 @@ def absence_new(request: HttpRequest) -> HttpResponse:
     """外出请示报备 (第四十四条)."""
     user = _user(request)
     if not _may_report(request):
-        return _refuse(request, "外出报备由副区长、区政府办公室主任、各单位主要负责同志本人或区政府办公室填报。")
+        return _refuse(request, "外出报备由区政府领导、区政府办公室主任、各单位主要负责同志本人或区政府办公室填报。")
     form = AbsenceForm(request.POST or None, user=user, office=_office(request))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -61,6 +62,8 @@ def absence_new(request: HttpRequest) -> HttpResponse:
             ),
         )
         if item is not None:
+            if item.for_head and item.submitted_at:
+                messages.info(request, "区长外出报告已交区政府办公室，由其向市政府办公室请示、向区委办公室报备。")
             if item.late:
                 messages.warning(request, "离开日期已过，本报告记为补报（第四十四条要求事先报告）。")
             messages.success(request, "已报送区政府，等待区长批准。" if item.submitted_at else "已保存草稿。")
