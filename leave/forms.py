@@ -8,6 +8,7 @@ from haimen_gov.org.models import Post, Unit, User
 from haimen_gov.org.routing import units_of
 from haimen_gov.workflow.flows import flow_for
 from haimen_gov.workflow.forms import ExternalDecisionForm
+from haimen_gov.workflow.lists import ListFilterForm
 
 from .models import (
     GOVERNMENT_LEADER_KINDS,
@@ -17,6 +18,7 @@ from .models import (
     AbsenceKind,
     ExceptionKind,
     VisitPlanEntry,
+    VisitState,
 )
 
 DATE_ERRORS = {"invalid": "日期格式错误（YYYY-MM-DD）。", "required": "请填写日期。"}
@@ -253,3 +255,21 @@ class PlanEntryForm(forms.Form):
         super().__init__(*args, **kwargs)
         cast(forms.ModelChoiceField, self.fields["traveller_post"]).queryset = _traveller_posts()
         _style(self)
+
+
+def _in_plan(qs: Any, value: str) -> Any:
+    return qs.filter(out_of_plan=value == "0")
+
+
+class VisitFilter(ListFilterForm):
+    q = forms.CharField(label="搜索", required=False, max_length=100)
+    year = forms.IntegerField(label="年度", required=False, min_value=2020, max_value=2100)
+    state = forms.ChoiceField(label="状态", required=False, choices=[("", "全部状态"), *VisitState.choices])
+    plan = forms.ChoiceField(label="计划", required=False, choices=[("", "全部"), ("1", "列入计划"), ("0", "计划外")])
+
+    lookups = {
+        "q": ("title", "countries", "purpose", "traveller__full_name"),
+        "year": "start__year",
+        "state": "state",
+        "plan": _in_plan,
+    }

@@ -15,5 +15,12 @@ urlpatterns = [
     path("research/", views.research_list, name="research"),
     path("research/new/", views.research_new, name="research_new"),
     path("research/<int:pk>/edit/", views.research_edit, name="research_edit"),
+    path("visits/", views.visits, name="visits"),
+    path("visits.csv", views.visits_csv, name="visits_csv"),
+    path("visits.pdf", views.visits_pdf, name="visits_pdf"),
+    path("visits/new/", views.visit_new, name="visit_new"),
+    path("visits/plan/", views.visit_plan, name="visit_plan"),
+    path("visits/plan/approve/", views.visit_plan_approve, name="visit_plan_approve"),
+    path("visits/plan/<int:pk>/remove/", views.visit_plan_remove, name="visit_plan_remove"),
     path("research/progress/", views.research_progress, name="research_progress"),
 ]
