@@ -676,6 +676,9 @@ def visit_create(
     ip: str | None = None,
 ) -> Visit:
     """出访报批 (第三十五条): the traveller, or the office for them, files a visit; the chain follows the post."""
+    if plan_entry is not None:
+        # As the database has it now (approved since the caller loaded it, or not).
+        plan_entry = VisitPlanEntry.objects.get(pk=plan_entry.pk)
     _check_visit(
         actor=actor,
         traveller_post=traveller_post,
