@@ -7,15 +7,18 @@ from django import forms
 from haimen_gov.org.models import Post, Unit, User
 from haimen_gov.org.routing import units_of
 from haimen_gov.workflow.flows import flow_for
-from haimen_gov.workflow.forms import ExternalDecisionForm
+from haimen_gov.workflow.forms import BoundedDateField, ExternalDecisionForm
 from haimen_gov.workflow.lists import ListFilterForm
 
 from .models import (
+    APPROVED_STATES,
+    AWAY_STATES,
     GOVERNMENT_LEADER_KINDS,
     HEAD_KINDS,
     REPORTING_KINDS,
     VISIT_CHAIN_OF_KIND,
     AbsenceKind,
+    AbsenceState,
     ExceptionKind,
     VisitPlanEntry,
     VisitState,
@@ -273,3 +276,37 @@ class VisitFilter(ListFilterForm):
         "state": "state",
         "plan": _in_plan,
     }
+
+
+def _absence_status(qs: Any, value: str) -> Any:
+    if value == "approved":
+        return qs.filter(state__in=APPROVED_STATES)
+    if value == "away":
+        return qs.filter(state__in=AWAY_STATES)
+    return qs.filter(state=value)
+
+
+class AbsenceFilter(ListFilterForm):
+    """外出台账: the dashboard's "away today / this week" figures link here with the same dates."""
+
+    q = forms.CharField(label="搜索", required=False, max_length=100)
+    status = forms.ChoiceField(
+        label="状态",
+        required=False,
+        choices=[("", "全部状态"), ("approved", "已批准"), ("away", "已报告（含待批）"), *AbsenceState.choices],
+    )
+    first = BoundedDateField(label="外出期间自", required=False)
+    last = BoundedDateField(label="至", required=False)
+    leader = forms.IntegerField(
+        label="领导编号", required=False, min_value=1, max_value=2**31 - 1, widget=forms.HiddenInput
+    )
+
+    lookups = {
+        "q": ("title", "destination", "reason", "leader__full_name"),
+        "status": _absence_status,
+        # Absences overlapping first…last.
+        "first": "end__gte",
+        "last": "start__lte",
+        "leader": "leader_id",
+    }
+    ranges = (("first", "last"),)

@@ -23,6 +23,7 @@ from haimen_gov.workflow.views import client_ip, form_action, get_visible_item, 
 
 from . import actions, selectors
 from .forms import (
+    AbsenceFilter,
     AbsenceForm,
     BoardFilter,
     ExceptionForm,
@@ -165,6 +166,48 @@ def board(request: HttpRequest) -> HttpResponse:
     return render(request, "leave/board.html", context)
 
 
+def _absence_rows(request: HttpRequest) -> QuerySet[Absence]:
+    qs = selectors.absences().exclude(state="draft")
+    return visible_items(_user(request), qs, posts=viewer_posts(request))  # type: ignore[return-value]
+
+
+ABSENCES = ListPage(
+    title="外出报备台账",
+    url_name="leave:absences",
+    ascii_name="absences",
+    filter_form=AbsenceFilter,
+    queryset=_absence_rows,
+    table_template="leave/_absence_table.html",
+    ordering=("-start", "-id"),
+    columns=(
+        Column("外出领导", lambda r: r.leader.display_name, width="5em", nowrap=True),
+        Column("职务", lambda r: r.leader_post.title, width="8em"),
+        Column("类别", lambda r: r.get_category_display(), width="4.5em", nowrap=True),
+        Column("前往地点", lambda r: r.destination, width="8em"),
+        Column("离开", lambda r: r.start, width="6em", nowrap=True),
+        Column("返回", lambda r: r.end, width="6em", nowrap=True),
+        Column("主持（代行）工作", lambda r: r.acting.display_name if r.acting else "", width="5em", nowrap=True),
+        Column("补报", lambda r: r.late, width="3em", nowrap=True),
+        Column("外出事由", lambda r: r.reason, pdf=False),
+        Column("状态", lambda r: r.stage_label, width="7em", nowrap=True),
+    ),
+    note="依据《南通市海门区人民政府工作规则》第六条、第四十四条登记。",
+)
+
+
+def absences_list(request: HttpRequest) -> HttpResponse:
+    """外出报备台账: the reports the viewer may see (the office: every one), filtered by the days away."""
+    return ABSENCES.page(request)
+
+
+def absences_csv(request: HttpRequest) -> StreamingHttpResponse:
+    return ABSENCES.csv(request)
+
+
+def absences_pdf(request: HttpRequest) -> HttpResponse:
+    return ABSENCES.pdf(request)
+
+
 # ----------------------------------------------------------------------------------------- 第三十四条 exceptions
 
 
@@ -198,12 +241,27 @@ def _research_leaders(request: HttpRequest) -> Any:
     return leaders if _office(request) else leaders.filter(pk=_user(request).pk)
 
 
+def _research_readers(request: HttpRequest) -> Any:
+    """Whose trips the viewer reads: the office's and the head's (who leads the government) every leader's."""
+    if any(kind in HEAD_KINDS for _pk, kind in viewer_posts(request)):
+        return selectors.research_leaders()
+    return _research_leaders(request)
+
+
 def research_list(request: HttpRequest) -> HttpResponse:
-    """The research log (第四十六条): a leader's own trips; the office sees every leader's."""
-    leaders = _research_leaders(request)
+    """The research log (第四十六条): a leader's own trips; the office and the head see every leader's
+    (``?leader=<id>``: one leader's, the dashboard's link)."""
+    leaders = _research_readers(request)
     qs = ResearchTrip.objects.filter(leader__in=leaders).select_related("leader").order_by("-start", "-id")
+    leader = request.GET.get("leader", "")
+    if leader.isdigit() and len(leader) < 10:
+        qs = qs.filter(leader_id=int(leader))
+    year = request.GET.get("year", "")
+    if year.isdigit() and 2020 <= int(year) <= 2100:
+        qs = qs.filter(start__year__lte=int(year), end__year__gte=int(year))
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "leave/research_list.html", {"page": page, "may_log": leaders.exists()})
+    may_log = _research_leaders(request).exists()
+    return render(request, "leave/research_list.html", {"page": page, "may_log": may_log})
 
 
 def research_new(request: HttpRequest) -> HttpResponse:
@@ -240,7 +298,7 @@ def research_progress(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     form = YearForm(request.GET or None)
     year = (form.cleaned_data.get("year") if form.is_valid() else None) or today.year
-    rows = selectors.research_progress(year, today, _research_leaders(request))
+    rows = selectors.research_progress(year, today, _research_readers(request))
     return render(
         request,
         "leave/research_progress.html",
