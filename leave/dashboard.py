@@ -1,8 +1,9 @@
 """The people panel of the dashboard: leaders away today and this week and who acts for them (第六条, 第四十四条), and
 each leader's research days this year against the target (第四十六条).
 
-Three queries whatever the data: the approved absences overlapping this week (with leader, post and delegate joined),
-the government leaders' posts, and their research trips of the year. The office and the head see every leader; a
+One query whatever the data (the dashboard as a whole stays within 12): people with an approved absence overlapping
+this week or a government leader's post, joined to those absences (post and delegate) and to their research trips of
+the year. The office and the head see every leader; a
 vice head sees the absences of their portfolio's units, their own and those they act for, and their own research."""
 
 from __future__ import annotations
@@ -11,15 +12,15 @@ import datetime as dt
 from typing import Any
 from urllib.parse import urlencode
 
-from django.db.models import Q
+from django.db.models import FilteredRelation, Q
 from django.urls import reverse
 from rest_framework import serializers
 
 from haimen_gov.dashboard.registry import Cell, Panel, Table, chart, register
 from haimen_gov.dashboard.scope import Query
-from haimen_gov.org.models import Post
+from haimen_gov.org.models import User
 
-from .models import APPROVED_STATES, GOVERNMENT_LEADER_KINDS, Absence, ResearchTrip
+from .models import APPROVED_STATES, GOVERNMENT_LEADER_KINDS
 from .selectors import research_target_days
 
 
@@ -35,56 +36,97 @@ def _research_url(year: int, leader: int | None = None) -> str:
     return reverse("leave:research") + "?" + urlencode(params)
 
 
-def _away(q: Query, monday: dt.date, sunday: dt.date) -> list[dict[str, Any]]:
-    qs = Absence.objects.filter(state__in=APPROVED_STATES, start__lte=sunday, end__gte=monday).select_related(
-        "leader", "leader_post", "acting"
-    )
+def _joined(q: Query, monday: dt.date, sunday: dt.date, first: dt.date, last: dt.date) -> list[dict[str, Any]]:
+    """One query for the whole panel: every person with an approved absence overlapping this week (as the viewer may
+    see it) or holding a government leader's post (as the viewer may see it), joined to those absences and to their
+    research trips of the year. Rows repeat per post × absence × trip; the callers take each once."""
     me = q.scope.user.pk
-    if q.unit_ids is not None:
-        # A vice head: their units' heads, and their own absences or those they act in.
-        qs = qs.filter(Q(unit_id__in=q.unit_ids) | Q(leader_id=me) | Q(acting_id=me))
-    elif q.unit is not None:
-        qs = qs.filter(unit_id=q.unit)
-    rows = []
-    for a in qs.order_by("start", "leader_post__order", "id"):
-        rows.append(
-            {
-                "id": a.pk,
-                "leader": a.leader.display_name,
-                "post": a.leader_post.title,
-                "destination": a.destination,
-                "start": a.start.isoformat(),
-                "end": a.end.isoformat(),
-                "today": a.start <= q.today <= a.end,
-                "acting": a.acting.display_name if a.acting else "",
-                "acting_as": f"受{a.leader_post.title}委托" if a.acting else "",
-                "url": reverse("workflow:item", args=[a.pk]),
-            }
-        )
-    return rows
-
-
-def _research(q: Query, year: int) -> list[dict[str, Any]]:
-    first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
-    posts = Post.objects.filter(kind__in=GOVERNMENT_LEADER_KINDS, holder__is_active=True)
+    # Who may see which absence is decided in Python on these few rows (``_away``): a FilteredRelation takes no
+    # subquery, and the week's approved absences are a handful.
+    away = Q(absences__state__in=APPROVED_STATES, absences__start__lte=sunday, absences__end__gte=monday)
+    leaders = Q(posts__kind__in=GOVERNMENT_LEADER_KINDS)
     if q.scope.role == "vice":
-        posts = posts.filter(holder=q.scope.user)
+        leaders &= Q(posts__holder_id=me)  # 第四十六条: a vice head's view holds their own research
+    trips = Q(research_trips__start__lte=last, research_trips__end__gte=first)
+    return list(
+        User.objects.annotate(
+            away=FilteredRelation("absences", condition=away),
+            lead=FilteredRelation("posts", condition=leaders),
+            trip=FilteredRelation("research_trips", condition=trips),
+        )
+        .filter(Q(away__isnull=False) | Q(lead__isnull=False), is_active=True)
+        .values(
+            "id",
+            "full_name",
+            "username",
+            "lead__id",
+            "lead__title",
+            "lead__order",
+            "away__pk",
+            "away__destination",
+            "away__start",
+            "away__end",
+            "away__leader_post__title",
+            "away__leader_post__order",
+            "away__leader_post__unit_id",
+            "away__acting_id",
+            "away__acting__full_name",
+            "away__acting__username",
+            "trip__id",
+            "trip__start",
+            "trip__end",
+        )
+        .order_by("id")
+    )
+
+
+def _visible(q: Query, r: dict[str, Any]) -> bool:
+    """A chosen unit, or a vice head's portfolio: those units' leaders; a vice head also sees their own absences and
+    those they act in."""
+    me = q.scope.user.pk
+    if q.scope.role == "vice" and me in (r["id"], r["away__acting_id"]):
+        return True
+    return q.unit_ids is None or r["away__leader_post__unit_id"] in q.unit_ids
+
+
+def _away(q: Query, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    seen: dict[int, dict[str, Any]] = {}
+    for r in rows:
+        pk = r["away__pk"]
+        if pk is None or pk in seen or not _visible(q, r):
+            continue
+        start, end, title = r["away__start"], r["away__end"], r["away__leader_post__title"]
+        acting = r["away__acting__full_name"] or r["away__acting__username"] or ""
+        seen[pk] = {
+            "id": pk,
+            "leader": r["full_name"] or r["username"],
+            "post": title,
+            "destination": r["away__destination"],
+            "start": start.isoformat(),
+            "end": end.isoformat(),
+            "today": start <= q.today <= end,
+            "acting": acting,
+            "acting_as": f"受{title}委托" if acting else "",
+            "url": reverse("workflow:item", args=[pk]),
+            "_order": (start, r["away__leader_post__order"], pk),
+        }
+    away = sorted(seen.values(), key=lambda a: a.pop("_order"))
+    return away
+
+
+def _research(q: Query, year: int, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
     leaders: dict[int, dict[str, Any]] = {}
-    for holder_id, name, username, title in posts.order_by("order", "id").values_list(
-        "holder_id", "holder__full_name", "holder__username", "title"
-    ):
-        leader = leaders.setdefault(holder_id, {"id": holder_id, "leader": name or username, "posts": []})
-        leader["posts"].append(title)
-    days: dict[int, set[dt.date]] = {pk: set() for pk in leaders}
-    trips: dict[int, int] = dict.fromkeys(leaders, 0)
-    for leader_id, start, end in ResearchTrip.objects.filter(
-        leader_id__in=list(leaders), start__lte=last, end__gte=first
-    ).values_list("leader_id", "start", "end"):
-        day = max(start, first)
-        while day <= min(end, last):
-            days[leader_id].add(day)
-            day += dt.timedelta(days=1)
-        trips[leader_id] += 1
+    posts: dict[int, dict[int, tuple[int, str]]] = {}
+    trips: dict[int, dict[int, tuple[dt.date, dt.date]]] = {}
+    for r in rows:
+        if r["lead__id"] is None:
+            continue
+        pk = r["id"]
+        leaders.setdefault(pk, {"id": pk, "leader": r["full_name"] or r["username"]})
+        posts.setdefault(pk, {})[r["lead__id"]] = (r["lead__order"], r["lead__title"])
+        if r["trip__id"] is not None:
+            trips.setdefault(pk, {})[r["trip__id"]] = (r["trip__start"], r["trip__end"])
     target = research_target_days()
     if q.today.year < year:
         expected = 0
@@ -92,28 +134,40 @@ def _research(q: Query, year: int) -> list[dict[str, Any]]:
         expected = target
     else:
         expected = target * ((q.today - first).days + 1) // ((last - first).days + 1)
-    return [
-        {
-            "leader_id": pk,
-            "leader": row["leader"],
-            "posts": "、".join(row["posts"]),
-            "days": len(days[pk]),
-            "trips": trips[pk],
-            "target": target,
-            "expected": expected,
-            "on_pace": len(days[pk]) >= expected,
-            "url": _research_url(year, pk),
-        }
-        for pk, row in leaders.items()
-    ]
+    out = []
+    for pk, leader in leaders.items():
+        days: set[dt.date] = set()
+        for start, end in trips.get(pk, {}).values():
+            day = max(start, first)
+            while day <= min(end, last):
+                days.add(day)
+                day += dt.timedelta(days=1)
+        held = sorted(posts[pk].values())
+        out.append(
+            {
+                "leader_id": pk,
+                "leader": leader["leader"],
+                "posts": "、".join(title for _order, title in held),
+                "days": len(days),
+                "trips": len(trips.get(pk, {})),
+                "target": target,
+                "expected": expected,
+                "on_pace": len(days) >= expected,
+                "url": _research_url(year, pk),
+                "_order": (held[0][0], pk),
+            }
+        )
+    out.sort(key=lambda r: r.pop("_order"))
+    return out
 
 
 def people_figures(q: Query) -> dict[str, Any]:
     monday = q.today - dt.timedelta(days=q.today.weekday())
     sunday = monday + dt.timedelta(days=6)
-    away = _away(q, monday, sunday)
     year = q.today.year
-    research = _research(q, year)
+    rows = _joined(q, monday, sunday, dt.date(year, 1, 1), dt.date(year, 12, 31))
+    away = _away(q, rows)
+    research = _research(q, year, rows)
     return {
         "today": q.today.isoformat(),
         "monday": monday.isoformat(),
