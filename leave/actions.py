@@ -653,7 +653,9 @@ def _check_visit(
             <= plan_entry.approx_end + dt.timedelta(days=PLAN_SLACK_DAYS)
         ):
             errors["plan_entry"] = "出访时间与计划相差一个月以上，请按计划外出访报批并说明理由。"
-        elif Visit.objects.filter(plan_entry=plan_entry, state__in=VISIT_LIVE_STATES).exclude(pk=amending).exists():
+        elif (
+            Visit.objects.filter(plan_entry=plan_entry, state__in=VISIT_LIVE_STATES).exclude(pk=amending or 0).exists()
+        ):
             errors["plan_entry"] = "该计划已有出访在报批或已批准。"
     elif not out_of_plan_reason.strip():
         errors["out_of_plan_reason"] = "未列入年度出访计划的，须说明计划外出访的理由（第三十五条）。"

@@ -125,6 +125,14 @@ def _secretary(item: Visit) -> list[Post | None]:
     return [post_of_kind(PostKind.PARTY_SECRETARY)]
 
 
+# 第三十五条: the order of each chain.
+VISIT_PATHS: dict[str, list[str]] = {
+    "head": [VisitState.SECRETARY, VisitState.CITY, VisitState.APPROVED],
+    "vice": [VisitState.HEAD, VisitState.SECRETARY, VisitState.CITY, VisitState.APPROVED],
+    "unit": [VisitState.IN_CHARGE, VisitState.HEAD, VisitState.PROCEDURE, VisitState.APPROVED],
+}
+
+
 def _on_visit_submitted(item: Visit) -> None:
     from .actions import visit_submitted
 
@@ -154,11 +162,7 @@ VISIT_FLOW = register(
         },
         closed_states=frozenset({VisitState.APPROVED, VisitState.WITHDRAWN, VisitState.REJECTED, VisitState.CANCELLED}),
         state_labels={str(value): str(label) for value, label in VisitState.choices},
-        path=lambda item: {
-            "head": [VisitState.SECRETARY, VisitState.CITY, VisitState.APPROVED],
-            "vice": [VisitState.HEAD, VisitState.SECRETARY, VisitState.CITY, VisitState.APPROVED],
-            "unit": [VisitState.IN_CHARGE, VisitState.HEAD, VisitState.PROCEDURE, VisitState.APPROVED],
-        }[item.chain],
+        path=lambda item: VISIT_PATHS[item.chain],
         # Entering the chain's first state (and re-entering it after a return) checks the plan entry is still free.
         on_enter={
             VisitState.IN_CHARGE: _on_visit_submitted,

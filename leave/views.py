@@ -388,9 +388,9 @@ def visit_plan(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if form is None:
             return _refuse(request, "出访计划由区政府办公室汇总填报（第三十五条）。")
-        if form.is_valid() and form_action(
-            form, lambda: actions.visit_plan_add(actor=_user(request), **form.cleaned_data)
-        ):
+        data = form.cleaned_data if form.is_valid() else None
+        entry = form_action(form, lambda: actions.visit_plan_add(actor=_user(request), **data)) if data else None
+        if entry is not None:
             messages.success(request, "已列入出访计划，待区长批准。")
             return redirect(f"{request.path}?year={form.cleaned_data['year']}")
     entries = list(

@@ -58,7 +58,7 @@ def test_seed_demo_adds_the_heads_absence_approved_by_the_city_and_a_visit_await
     assert HistoryEntry.objects.filter(item=head, verb="report").exists()
 
     visit = Visit.objects.select_related("plan_entry").get()
-    assert visit.state == VisitState.SECRETARY and not visit.out_of_plan and visit.plan_entry.approved
-    assert Task.objects.get(item=visit, status=TaskStatus.OPEN).post.holder.username == "secretary"
+    assert visit.state == VisitState.SECRETARY and not visit.out_of_plan and visit.plan_entry.approved  # type: ignore[union-attr]
+    assert Task.objects.get(item=visit, status=TaskStatus.OPEN).post.holder.username == "secretary"  # type: ignore[union-attr]
     assert VisitPlanEntry.objects.filter(approved_at__isnull=True).count() == 1
     assert VisitPlanEntry.objects.count() == 3

@@ -220,7 +220,7 @@ def test_cancelling_the_heads_absence_ends_the_delegation(org):
     absence = approved_by_city(org)
     absence = actions.absence_cancel(absence.pk, actor=org.office_clerk, comment="会议延期。")
     assert absence.state == AbsenceState.CANCELLED
-    assert fresh(absence).delegation.revoked_at is not None
+    assert fresh(absence).delegation.revoked_at is not None  # type: ignore[union-attr]
 
 
 def test_a_heads_report_after_leaving_is_a_late_report(org):
