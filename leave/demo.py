@@ -129,7 +129,7 @@ def _seed_head_absence(users: dict[str, User], today: dt.date) -> None:
             "decided_on": today.isoformat(),
             "means": DecisionMeans.PHONE,
             "reference": "",
-            "decision": "同意区长赴京参会，外出期间由常务副区长主持区政府工作。",
+            "decision": "同意区长赴京参会，外出期间由常务副区长主持区政府工作",
             "evidence": "市政府办公室秘书一处电话告知",
         },
     )

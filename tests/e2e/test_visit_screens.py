@@ -85,7 +85,7 @@ def data(org):  # type: ignore[no-untyped-def]
             "decided_on": today.isoformat(),
             "means": "phone",
             "reference": "",
-            "decision": "同意，外出期间由常务副区长主持区政府工作。",
+            "decision": "同意，外出期间由常务副区长主持区政府工作",
             "evidence": "市政府办公室秘书一处电话告知",
         },
     )
@@ -105,7 +105,7 @@ def test_visit_pages_head_absence_and_people_panel(live_server, org, login, scre
     head_absence, visit = data(org)
     director = login("director", viewport=WIDTHS[size])
 
-    director.goto(f"{live_server.url}/leave/visits/plan/")
+    director.goto(f"{live_server.url}/leave/visits/plan/?year={visit.start.year}")
     expect(director.locator("#visit-plan")).to_contain_text("德国")
     expect(director.locator("#visit-plan")).to_contain_text("待区长批准")
     assert no_sideways_scroll(director)
