@@ -239,3 +239,59 @@ def test_two_office_posts_recording_at_once_one_wins(org):
     actions.absence_send(absence.pk, actor=org.deputy1, comment=SENT)
     with pytest.raises(engine.Conflict):
         actions.absence_send(absence.pk, actor=org.deputy2, comment=SENT)
+
+
+# ------------------------------------------------------------------------------------------------- pages
+
+
+def test_the_office_files_the_heads_absence_and_records_the_city_from_the_item_page(org, client_for):
+    clerk = client_for(org.office_clerk)
+    page = clerk.get("/leave/absences/new/").content.decode()
+    assert "区长" in page and "由区政府办公室向市政府办公室请示" in page
+    response = clerk.post(
+        "/leave/absences/new/",
+        {
+            "leader_post": org.posts.head.pk,
+            "category": "trip",
+            "start": days(3).isoformat(),
+            "end": days(4).isoformat(),
+            "destination": "北京市",
+            "reason": "参加座谈会",
+            "contact": "13900000000",
+            "acting": "",
+            "action": "submit",
+        },
+        follow=True,
+    )
+    assert "向市政府办公室请示" in response.content.decode()
+    absence = fresh(head_absence_of(org))
+    assert (absence.state, absence.acting) == (AbsenceState.REQUEST, org.exec_vice)
+
+    deputy = client_for(org.deputy1)
+    deputy.post(f"/items/{absence.pk}/transitions/send/", {"state": "request", "comment": SENT})
+    assert fresh(absence).state == AbsenceState.CITY
+    page = deputy.get(f"/items/{absence.pk}/").content.decode()
+    assert "决定方式" in page and "登记市政府批准" in page and "市政府未批准" in page
+    url = f"/items/{absence.pk}/transitions/record/"
+    bad = deputy.post(url, {"state": "city", **city(means="document", reference="")}, follow=True)
+    assert "以文件决定的，请填写文号。" in bad.content.decode()
+    assert fresh(absence).state == AbsenceState.CITY
+    deputy.post(url, {"state": "city", **city()})
+    absence = fresh(absence)
+    assert absence.state == AbsenceState.CITY_FILING and absence.delegation is not None
+    page = deputy.get(f"/items/{absence.pk}/").content.decode()
+    assert "代市政府登记" in page and "受区长委托" in page
+
+
+def head_absence_of(org: Any):  # type: ignore[no-untyped-def]
+    from leave.models import Absence
+
+    return Absence.objects.get(leader=org.head)
+
+
+def test_the_filing_step_of_a_vice_heads_absence_asks_no_decision_fields(org, client_for):
+    from .conftest import approved
+
+    absence = approved(org.vice1, org)
+    page = client_for(org.director).get(f"/items/{absence.pk}/").content.decode()
+    assert "已报区委办备案" in page and "决定方式" not in page

@@ -488,3 +488,40 @@ def test_the_plan_api(org, api_client_for):
     approved = api_client_for(org.head).post("/api/v1/leave/visit-plan/approve/", {"year": body["year"]})
     assert approved.status_code == 200 and approved.data == {"approved": 1}
     assert api_client_for(org.outsider).get("/api/v1/leave/visit-plan/").status_code == 200
+
+
+def test_the_plan_page_and_the_absence_ledger_run_the_same_queries_for_3_and_30_rows(
+    org, client_for, django_assert_max_num_queries
+):
+    from .conftest import approved
+
+    travellers = [org.posts.vice1, org.posts.vice2, org.posts.exec_vice, org.posts.dept1_head, org.posts.head]
+    leaders = iter([org.vice1, org.vice2, org.exec_vice, org.dept1_head, org.dept2_head, org.town1_head] * 5)
+
+    def add(n: int, offset: int) -> None:
+        for i in range(n):
+            actions.visit_plan_add(
+                actor=org.director,
+                year=days(0).year,
+                traveller_post=travellers[i % len(travellers)],
+                countries=f"国家{offset + i}",
+                purpose="考察",
+                approx_start=dt.date(days(0).year, 12, 1),
+                approx_end=dt.date(days(0).year, 12, 5),
+            )
+            approved(next(leaders), org, start=days(offset + i * 3), end=days(offset + i * 3 + 1))
+
+    client = client_for(org.director)
+    add(3, 0)
+    counts = []
+    for path in ("/leave/visits/plan/", "/leave/absences/?status="):
+        with django_assert_max_num_queries(30) as three:
+            page = client.get(path)
+        assert page.status_code == 200
+        counts.append(len(three.captured_queries))
+    add(27, 10)
+    for path, count in zip(("/leave/visits/plan/", "/leave/absences/?status="), counts, strict=True):
+        with django_assert_max_num_queries(count):
+            assert client.get(path).status_code == 200
+    assert client.get("/leave/absences.csv").status_code == 200
+    assert client.get("/leave/absences/?first=2026-13-01").status_code == 200  # a bad date is reported, not a 500
