@@ -234,6 +234,8 @@ def urls() -> list[Any]:
     router.register("leave/absences", leave_api.AbsenceViewSet, basename="absence")
     router.register("leave/exceptions", leave_api.ExceptionViewSet, basename="exceptionrequest")
     router.register("leave/research", leave_api.ResearchTripViewSet, basename="researchtrip")
+    router.register("leave/visits", leave_api.VisitViewSet, basename="visit")
+    router.register("leave/visit-plan", leave_api.VisitPlanViewSet, basename="visitplanentry")
     router.register("supervision/items", supervision_api.SupervisionItemViewSet, basename="supervisionitem")
     router.register("meetings/meetings", meetings_api.MeetingViewSet, basename="meeting")
     router.register("meetings/topics", meetings_api.TopicViewSet, basename="topic")

@@ -80,6 +80,8 @@ class Command(BaseCommand):
                 f"督办事项 {len(supervision)} 件（区政府办公室文书 office_clerk 为督查人员）。"
                 f"演示会议：{'、'.join(m.title for m in meetings)}。"
                 + (f"新增演示用印申请 {requests} 件。" if requests else "")
-                + "外出报备：vice1 下周外出（已批准，委托 vice2 代行），领导基层调研记录若干。"
+                + "外出报备：vice1 下周外出（已批准，委托 vice2 代行）；"
+                + "区长下周赴京（市政府已批准，exec_vice 受区长委托主持工作）；"
+                + "出访：vice2 赴德国（列入年度计划，待 secretary 批准）；领导基层调研记录若干。"
             )
         )
