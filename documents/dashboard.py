@@ -12,11 +12,11 @@ import datetime as dt
 from typing import Any
 from urllib.parse import urlencode
 
-from django.db.models import Case, CharField, Count, F, Q, Value, When
+from django.db.models import Case, CharField, Count, F, Q, QuerySet, Value, When
 from django.urls import reverse
 from rest_framework import serializers
 
-from haimen_gov.dashboard.registry import Cell, Panel, Table, chart, register
+from haimen_gov.dashboard.registry import Cell, Panel, Table, chart, register, shared_counts
 from haimen_gov.dashboard.scope import Query
 
 from .models import MATTER_DAYS, Category, MatterType, OutgoingDocument, OutState
@@ -57,8 +57,8 @@ def _register_url(q: Query, **extra: Any) -> str:
     return reverse("documents:outgoing") + "?" + urlencode(params)
 
 
-def _counts(q: Query) -> tuple[dict[str, dict[str, int]], list[dict[str, Any]]]:
-    """Both halves of the panel in ONE query (a UNION of two aggregates, the dashboard stays within its budget):
+def document_counts(q: Query) -> list[QuerySet[Any]]:
+    """Both halves of the panel as aggregates the dashboard runs in its one shared query (``Panel.counts``):
     per matter type, the answers on time and late in the month and the year and the open matters past their deadline
     (第二十九条); per issuer and series, the documents issued this year and last year to the same date (第二十七条)."""
     cutoff = _cutoff(q)
@@ -78,7 +78,9 @@ def _counts(q: Query) -> tuple[dict[str, dict[str, int]], list[dict[str, Any]]]:
     in_year = Q(answered_on__gte=year_start, answered_on__lte=cutoff)
     never = Q(pk__lt=0)
     left = (
-        assigned.annotate(part=Value("deadline", output_field=CharField()), k1=F("matter_type"), k2=blank, k3=blank)
+        assigned.annotate(
+            part=Value("documents:deadline", output_field=CharField()), k1=F("matter_type"), k2=blank, k3=blank
+        )
         .values("part", "k1", "k2", "k3")
         .annotate(
             c1=Count("pk", filter=in_month & on_time),
@@ -91,7 +93,7 @@ def _counts(q: Query) -> tuple[dict[str, dict[str, int]], list[dict[str, Any]]]:
     )
     right = (
         issued.annotate(
-            part=Value("issued", output_field=CharField()),
+            part=Value("documents:issued", output_field=CharField()),
             k1=Case(
                 When(category=Category.OFFICE_NAME, then=Value("office")),
                 default=Value("government"),
@@ -110,12 +112,15 @@ def _counts(q: Query) -> tuple[dict[str, dict[str, int]], list[dict[str, Any]]]:
         )
         .order_by()
     )
+    columns = ("part", "k1", "k2", "k3", "c1", "c2", "c3", "c4", "c5")
+    return [left.values_list(*columns), right.values_list(*columns)]
+
+
+def _rows(q: Query) -> tuple[dict[str, dict[str, int]], list[dict[str, Any]]]:
     deadlines: dict[str, dict[str, int]] = {}
     series: list[dict[str, Any]] = []
-    for part, k1, k2, k3, c1, c2, c3, c4, c5 in left.values_list(
-        "part", "k1", "k2", "k3", "c1", "c2", "c3", "c4", "c5"
-    ).union(right.values_list("part", "k1", "k2", "k3", "c1", "c2", "c3", "c4", "c5"), all=True):
-        if part == "deadline":
+    for part, k1, k2, k3, c1, c2, c3, c4, c5 in shared_counts(q, "documents", document_counts):
+        if part == "documents:deadline":
             deadlines[k1] = {"month_on_time": c1, "month_late": c2, "year_on_time": c3, "year_late": c4, "overdue": c5}
         else:
             series.append({"issuer": k1, "series": k2, "name": k3, "this_year": c1, "last_year": c2})
@@ -188,7 +193,7 @@ def _issued_figures(q: Query, rows: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def document_figures(q: Query) -> dict[str, Any]:
-    deadlines, series = _counts(q)
+    deadlines, series = _rows(q)
     return {
         "month": q.month.strftime("%Y-%m"),
         "year": q.month.year,
@@ -362,6 +367,7 @@ register(
         tables=document_tables,
         serializer=DocumentsPanelSerializer,
         charts=document_charts,
+        counts=document_counts,
         order=55,
     )
 )

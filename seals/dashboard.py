@@ -9,11 +9,12 @@ import datetime as dt
 from typing import Any
 from urllib.parse import urlencode
 
-from django.db.models import Count, Q, Sum
+from django.db.models import BigIntegerField, CharField, Count, F, Q, QuerySet, Sum, Value
+from django.db.models.functions import Cast, Coalesce
 from django.urls import reverse
 from rest_framework import serializers
 
-from haimen_gov.dashboard.registry import Cell, Panel, Table, chart, register
+from haimen_gov.dashboard.registry import Cell, Panel, Table, chart, register, shared_counts
 from haimen_gov.dashboard.scope import Query
 
 from .models import SealRequest, State
@@ -29,15 +30,39 @@ def _ledger_url(q: Query, **extra: Any) -> str:
     return reverse("seals:ledger") + "?" + urlencode(params)
 
 
-def seal_figures(q: Query) -> dict[str, Any]:
+def seal_counts(q: Query) -> list[QuerySet[Any]]:
+    """The month's uses by seal and unit, as a part of the dashboard's one shared query (``Panel.counts``)."""
     start, end = q.month_bounds()
     qs = SealRequest.objects.filter(state=State.ARCHIVED, stamped_at__gte=start, stamped_at__lt=end)
     if q.unit_ids is not None:
         qs = qs.filter(unit_id__in=q.unit_ids)
-    rows = list(
-        qs.values("seal_id", "seal__name", "unit_id")
-        .annotate(uses=Count("pk"), copies=Sum("stamped_copies"), offsite=Count("pk", filter=Q(offsite=True)))
-        .order_by("seal_id", "unit_id")
+    never = Q(pk__lt=0)
+    return [
+        qs.annotate(
+            tag=Value("seals", output_field=CharField()),
+            k1=Cast("seal_id", CharField()),
+            k2=F("seal__name"),
+            k3=Cast("unit_id", CharField()),
+        )
+        .values("tag", "k1", "k2", "k3")
+        .annotate(
+            c1=Count("pk"),
+            c2=Coalesce(Sum("stamped_copies"), 0, output_field=BigIntegerField()),
+            c3=Count("pk", filter=Q(offsite=True)),
+            c4=Count("pk", filter=never),
+            c5=Count("pk", filter=never),
+        )
+        .values_list("tag", "k1", "k2", "k3", "c1", "c2", "c3", "c4", "c5")
+    ]
+
+
+def seal_figures(q: Query) -> dict[str, Any]:
+    rows = sorted(
+        (
+            {"seal_id": int(k1), "seal__name": k2, "unit_id": int(k3), "uses": c1, "copies": c2, "offsite": c3}
+            for _tag, k1, k2, k3, c1, c2, c3, _c4, _c5 in shared_counts(q, "seals", seal_counts)
+        ),
+        key=lambda r: (r["seal_id"], r["unit_id"]),
     )
     by_seal: dict[int, dict[str, Any]] = {}
     by_unit: dict[int, dict[str, Any]] = {}
@@ -160,6 +185,7 @@ register(
         tables=seal_tables,
         serializer=SealPanelSerializer,
         charts=seal_charts,
+        counts=seal_counts,
         order=60,
     )
 )

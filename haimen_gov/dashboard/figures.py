@@ -12,7 +12,7 @@ from django.utils import timezone
 from haimen_gov.context_processors import request_nav_counts
 from haimen_gov.workflow.views import viewer_posts
 
-from .registry import Panel, Table, panels_for
+from .registry import Panel, Table, panels_for, run_counts
 from .scope import FilterForm, Query, Scope, scope_for
 
 
@@ -87,7 +87,9 @@ def build(request: HttpRequest, scope: Scope, params: Any) -> Dashboard | Filter
         query.month = data["month"]
     query.memo["nav_counts"] = request_nav_counts(request)  # the same query the navigation reads
     snapshot = query.snapshot()  # first: a fresh installation's first view makes the summary the panels read
-    panels = [PanelView(panel, panel.figures(query)) for panel in panels_for(scope.audience)]
+    chosen = panels_for(scope.audience)
+    run_counts(query, chosen)  # the panels' own aggregates, all in one query
+    panels = [PanelView(panel, panel.figures(query)) for panel in chosen]
     return Dashboard(
         query=query,
         form=form,
