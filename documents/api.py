@@ -62,7 +62,7 @@ class MaterialUploadSerializer(serializers.Serializer):
     file = MaterialFileField(label="文件", required=True)
 
 
-class SuperviseSerializer(serializers.Serializer):
+class InstructionSuperviseSerializer(serializers.Serializer):
     entry = serializers.IntegerField(min_value=1, max_value=2**31 - 1, help_text="领导批示（处理笺中的办理记录 id）")
     lead_unit = serializers.PrimaryKeyRelatedField(
         queryset=Unit.objects.filter(active=True), required=False, allow_null=True, help_text="默认为承办单位"
@@ -75,7 +75,7 @@ class SuperviseSerializer(serializers.Serializer):
         return value
 
 
-class SupervisedSerializer(serializers.Serializer):
+class InstructionSupervisedSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     title = serializers.CharField()
     url = serializers.CharField()
@@ -158,12 +158,12 @@ class IncomingViewSet(mixins.CreateModelMixin, WorkflowViewSet):
         item = actions.incoming_register(actor=request.user, ip=client_ip(request), **body.validated_data)  # type: ignore[arg-type]
         return Response(self.get_serializer(self.get_queryset().get(pk=item.pk)).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=SuperviseSerializer, responses={201: SupervisedSerializer})
+    @extend_schema(request=InstructionSuperviseSerializer, responses={201: InstructionSupervisedSerializer})
     @action(detail=True, methods=["post"])
     def supervise(self, request: Request, pk: str | None = None) -> Response:
         """领导批示立为督查事项（区政府办公室；每件公文一项，两事项互相关联）。"""
         item = self.get_object()
-        body = SuperviseSerializer(data=request.data)
+        body = InstructionSuperviseSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         opened = actions.incoming_supervise(
             item.pk,
@@ -174,7 +174,7 @@ class IncomingViewSet(mixins.CreateModelMixin, WorkflowViewSet):
             ip=client_ip(request),
         )
         data = {"id": opened.pk, "title": opened.title, "url": opened.get_absolute_url()}
-        return Response(SupervisedSerializer(data).data, status=status.HTTP_201_CREATED)
+        return Response(InstructionSupervisedSerializer(data).data, status=status.HTTP_201_CREATED)
 
 
 class OutgoingSerializer(WorkflowItemSerializer):
