@@ -10,6 +10,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -186,7 +187,13 @@ def transition_apply(item: SupervisionItem, *, actor: User, verb: str, data: dic
     """The fields and checks of a transition, inside the engine's lock (from the item page, the API and the actions
     below alike)."""
     if verb == "feedback":
-        _record_feedback(item, actor=actor, text=(data.get("text") or "").strip(), percent=data.get("percent"))
+        _record_feedback(
+            item,
+            actor=actor,
+            text=(data.get("text") or "").strip(),
+            percent=data.get("percent"),
+            files=data.get("files") or (),
+        )
         return
     if verb in ("extend", "finish") and _lead_unit_task(item, actor) is None:
         # 第三十八条: the lead unit asks for an extension and applies for closure; co-units report to it.
@@ -224,16 +231,29 @@ def supervision_item_sign(pk: int, *, actor: User, comment: str = "", ip: str | 
     return _fire(pk, "approve", actor=actor, comment=comment or "已签收", ip=ip)
 
 
-def supervision_item_feedback(pk: int, *, actor: User, text: str, percent: int, ip: str | None = None) -> Feedback:
-    """反馈 (第三十八条): a unit's progress report; its next falls due ``cadence_days`` working days later. A co-unit
-    reports to the lead unit; the lead unit's report takes up the co-units' reports since its last one."""
+def supervision_item_feedback(
+    pk: int,
+    *,
+    actor: User,
+    text: str,
+    percent: int,
+    files: Iterable[UploadedFile] = (),
+    ip: str | None = None,
+) -> Feedback:
+    """反馈 (第三十八条): a unit's progress report (text, percentage, attachments); its next falls due
+    ``cadence_days`` working days later. A co-unit reports to the lead unit; the lead unit's report takes up the
+    co-units' reports since its last one. The files are checked by the flow's form (type by content, size, count)."""
     text = (text or "").strip()
     data = {"comment": text, "percent": percent}
-    engine.item_fire(SupervisionItem, pk, verb="feedback", actor=actor, comment=text, ip=ip, data=data)
+    engine.item_fire(
+        SupervisionItem, pk, verb="feedback", actor=actor, comment=text, ip=ip, data=data, files={"files": list(files)}
+    )
     return Feedback.objects.filter(item_id=pk, author=actor).latest("created_at", "id")
 
 
-def _record_feedback(item: SupervisionItem, *, actor: User, text: str, percent: Any) -> None:
+def _record_feedback(
+    item: SupervisionItem, *, actor: User, text: str, percent: Any, files: Iterable[UploadedFile] = ()
+) -> None:
     if not text or len(text) > 2000:
         raise ValidationError({"text": "请填写进展情况（不超过 2000 字）。"})
     if isinstance(percent, bool) or not isinstance(percent, int) or not 0 <= percent <= 100:
@@ -256,6 +276,9 @@ def _record_feedback(item: SupervisionItem, *, actor: User, text: str, percent: 
         is_lead=is_lead,
         due_on=task.due_date,
     )
+    if files:
+        checked = engine.attachments_check(item, files)
+        feedback.attachments.set(engine.attachments_store(item, actor=actor, uploads=checked, role="feedback"))
     if is_lead:
         Feedback.objects.filter(item=item, is_lead=False, consolidated_into__isnull=True).update(
             consolidated_into=feedback

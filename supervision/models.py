@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, transition
 
 from haimen_gov.org.models import Post, Unit
-from haimen_gov.workflow.models import Item
+from haimen_gov.workflow.models import Attachment, Item
 
 
 class Source(models.TextChoices):
@@ -245,6 +245,11 @@ class Feedback(models.Model):
     created_at = models.DateTimeField(_("反馈时间"), default=timezone.now)
     consolidated_into = models.ForeignKey(
         "self", verbose_name=_("汇总于"), null=True, blank=True, on_delete=models.PROTECT, related_name="consolidates"
+    )
+    # 第三十八条 反馈 (text, percentage, attachments): the report's files are the item's engine attachments (role
+    # ``feedback``), stored with the report in one transaction; this says which report each came with.
+    attachments: models.ManyToManyField[Attachment, Any] = models.ManyToManyField(
+        Attachment, verbose_name=_("附件"), blank=True, related_name="+"
     )
 
     class Meta:

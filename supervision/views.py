@@ -213,7 +213,14 @@ def notice_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     if not isinstance(item, SupervisionItem):
         raise Http404("未找到该督办事项。")
     co_units = "、".join(u.name for u in item.co_units.all())
+    # 第三十八条 反馈: the files the units reported with, listed under the notice (附件), oldest first.
+    attachments = [
+        f"{a.original_name}（{f.unit.name}{timezone.localtime(f.created_at):%Y年%-m月%-d日}反馈）"
+        for f in item.feedbacks.all()
+        for a in f.attachments.all()
+    ]
     context = {
+        "attachments": attachments,
         "issuer": "南通市海门区人民政府办公室",
         "doc_number": f"督办〔{timezone.localtime(item.submitted_at or item.created_at).year}〕{item.pk}号",
         "title": "督  办  单",
