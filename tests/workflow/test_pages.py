@@ -186,6 +186,11 @@ def test_the_nav_counts_match_the_queues_of_a_delegate(org):
         "leader": 1,
         # The dashboard entry: the posts acted for that open it (their own 常务副区长 and, delegated, 区长).
         "dashboard": 2,
+        # The office-only menus: a head's delegate is not the office; a leader reports absences and researches.
+        "office": False,
+        "designated": False,
+        "reporting": True,
+        "gov_leader": True,
     }
     assert counts["inbox"] == 2 and counts["overdue"] >= 1 and counts["copies"] == 1
 
