@@ -102,7 +102,7 @@ class FeedbackForm(ActionForm):
             "invalid": "完成进度须为整数。",
         },
     )
-    files = MultipleFileField(
+    files = MultipleFileField(  # type: ignore[assignment]
         label="附件（可选）",
         required=False,
         types=FEEDBACK_FILE_TYPES,

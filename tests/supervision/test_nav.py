@@ -1,6 +1,8 @@
-"""The office-only menus (督查看板, 督查立项, 督查考核统计, 领导去向) are hidden from units: the navigation's one counting
-statement tells who is the office (its director, deputies and 督查人员, in person or by delegation) and which unit is
-designated for supervision today (第三十九条); the 外出报备 menu reads the same statement."""
+"""The office-only menus (督查看板, 督查立项, 督查考核统计, 领导去向) are hidden from units.
+
+The navigation's one counting statement tells who is the office (its director, deputies and 督查人员, in person or
+by delegation) and which unit is designated for supervision today (第三十九条); the 外出报备 menu reads the same
+statement."""
 
 from __future__ import annotations
 
