@@ -20,7 +20,16 @@ from haimen_gov.workdays.calendar import add_workdays
 from haimen_gov.workflow import actions as engine
 from haimen_gov.workflow.models import Item, LinkKind, Task, TaskStatus
 
-from .models import Designation, Feedback, Source, State, SupervisionItem, normalise_title
+from .models import (
+    DESIGNATED_SOURCES,
+    Designation,
+    Feedback,
+    Source,
+    State,
+    SupervisionItem,
+    normalise_title,
+    scope_terms,
+)
 
 ARTICLE_39 = "区政府各工作部门未经区政府指定不得开展政府督查（第三十九条）。"
 OFFICE_LEAD_KINDS = (PostKind.OFFICE_DIRECTOR, PostKind.OFFICE_DEPUTY_DIRECTOR)
@@ -115,6 +124,14 @@ def supervision_item_open(
         # A designated unit only within the matter and dates it was designated for.
         if designation is None or designation.pk not in {d.pk for d in opener.designations}:
             raise engine.Forbidden("请选择本单位在有效期内的督查指定依据：" + ARTICLE_39)
+        # 第三十九条 严禁越权督查: the matter must be within the designation's scope (models.scope_covers).
+        if source not in DESIGNATED_SOURCES:
+            raise engine.Forbidden(
+                "领导交办事项和会议议定事项由区政府办公室督办，被指定单位只能开展专项督查、上级决策部署落实督查"
+                "和群众反映问题督查（第三十七、三十九条）。"
+            )
+        if not designation.covers(source=source, title=title, requirement=requirement):
+            raise engine.Forbidden(f"该事项不在指定的督查范围（{designation.scope}）内，严禁越权督查（第三十九条）。")
     else:
         designation = None
     co = [u for u in co_units if u.pk != lead_unit.pk]
@@ -327,8 +344,8 @@ def designation_create(
         raise engine.Forbidden("只有区政府办公室可以登记督查指定。")
     if ends_on < starts_on:
         raise ValidationError({"ends_on": "截止日期不能早于起始日期。"})
-    if not scope.strip():
-        raise ValidationError({"scope": "请填写督查事项范围。"})
+    if not scope_terms(scope):
+        raise ValidationError({"scope": "请填写督查事项范围（事项关键词，以顿号分隔，如“行政执法、食品安全”）。"})
     return Designation.objects.create(
         unit=unit,
         scope=scope.strip()[:200],

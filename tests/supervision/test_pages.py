@@ -60,6 +60,27 @@ def test_a_unit_is_refused_the_page_with_article_39(org, client_for):
     assert client_for(org.dept1_head).get("/supervision/board/").status_code == 403
 
 
+def test_a_designated_unit_sees_its_scope_and_is_refused_outside_it_on_the_page(org, client_for):
+    from supervision import actions
+
+    today = dt.date.today()
+    designation = actions.designation_create(
+        actor=org.director,
+        unit=org.units.justice,
+        scope="行政执法",
+        starts_on=today - dt.timedelta(days=1),
+        ends_on=today + dt.timedelta(days=30),
+    )
+    client = client_for(org.justice)
+    page = client.get("/supervision/open/").content.decode()
+    assert "行政执法" in page and "严禁越权督查" in page and 'name="designation"' in page
+    data = form_data(org, source=Source.SPECIAL, designation=designation.pk, confirm_similar="on")
+    refused = client.post("/supervision/open/", data)
+    assert refused.status_code == 200 and "不在指定的督查范围" in refused.content.decode()
+    assert client.post("/supervision/open/", {**data, "title": "行政执法案卷评查"}).status_code == 302
+    assert SupervisionItem.objects.get().designation == designation
+
+
 def test_similar_titles_are_shown_before_saving_and_need_a_confirmation(org, client_for):
     open_item(org, title="关于加快老旧小区改造进度的督办", lead_unit=org.units.dept2)
     client = client_for(org.director)
