@@ -66,13 +66,13 @@ def normalise_title(title: str) -> str:
 
 
 # 第三十九条 严禁越权督查: what a designated unit may open. Its designation's scope names matters, separated by
-# 、，；/ or spaces ("行政执法、食品安全"). An item is within the scope when its title or requirement contains one of
-# them — the whole term, or for a term longer than SCOPE_CORE characters its first SCOPE_CORE ("行政执法规范化" covers
-# "行政执法案卷评查": a long term is usually a phrase whose first characters name the field). Both sides are compared width-folded, lower-case,
-# without punctuation and without the words every supervision matter has (SCOPE_FILLERS). And a designated unit
-# opens only the kinds of supervision a designation is for (DESIGNATED_SOURCES): a special inspection, the follow-up
-# of a decision from above, a problem the public reports; the daily 督办 of leaders' 交办 and meeting decisions
-# stays with the office (第三十七条).
+# 、，；/ or spaces ("行政执法、食品安全"). An item is within the scope when its title or requirement contains
+# one of them: the whole term, or, for a term longer than SCOPE_CORE characters, its first SCOPE_CORE
+# ("行政执法规范化" covers "行政执法案卷评查": a long term is usually a phrase whose first characters name the
+# field). Both sides are compared width-folded, lower-case, without punctuation and without the words every
+# supervision matter has (SCOPE_FILLERS). And a designated unit opens only the kinds of supervision a designation
+# is for (DESIGNATED_SOURCES): a special inspection, the follow-up of a decision from above, a problem the public
+# reports; the daily 督办 of leaders' 交办 and meeting decisions stays with the office (第三十七条).
 SCOPE_CORE = 4
 SCOPE_MAX_TERMS = 20
 SCOPE_FILLERS = ("专项督查", "专项", "督查", "督办", "工作", "关于", "事项", "情况")
