@@ -180,13 +180,22 @@ def supervision_item_open(
         return engine.item_fire(SupervisionItem, item.pk, verb="submit", actor=actor, ip=ip)
 
 
+def default_source(source_item: Item) -> str:
+    """The kind of supervision a source item starts: a meeting's decision (议定事项, the meetings app) is a
+    会议议定事项; a leader's 批示 (the documents app) or anything else a leader handed over is a 领导交办事项."""
+    app_label = source_item.kind.app_label if source_item.kind_id else ""
+    return Source.MEETING if app_label == "meetings" else Source.LEADER
+
+
 def supervision_item_open_from_source(source_item: Item, *, actor: User, **fields: Any) -> SupervisionItem:
     """One click from a minutes decision (议定事项) or a leader's 批示: the new item names its source, and the two are
-    linked (来源). Called by the meetings and documents apps."""
-    kind = source_item.kind.model if source_item.kind_id else ""
-    default_source = Source.MEETING if "minute" in kind or "meeting" in kind else Source.LEADER
-    fields.setdefault("source", default_source)
-    fields.setdefault("title", source_item.title)
+    linked (来源, shown on both pages; ``selectors.light_for_sources`` gives the source's pages the item's light).
+    Called by the meetings and documents apps. ``fields`` are those of :func:`supervision_item_open`; by default the
+    source's kind (``default_source``), its title as the matter and the requirement, and its number (or title) as the
+    reference. Refused like any opening (第三十九条, duplicates, bounds); the actor must be able to see the source."""
+    fields.setdefault("source", default_source(source_item))
+    fields.setdefault("title", source_item.title[:200])
+    fields.setdefault("requirement", source_item.title)
     fields.setdefault("source_reference", (source_item.number or source_item.title)[:200])
     return supervision_item_open(actor=actor, source_item=source_item, **fields)
 

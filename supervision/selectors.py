@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -21,11 +22,12 @@ from django.db.models import (
     Value,
     When,
 )
+from django.urls import reverse
 from django.utils import timezone
 
-from haimen_gov.org.models import Unit
+from haimen_gov.org.models import Unit, User
 from haimen_gov.workdays.calendar import add_workdays
-from haimen_gov.workflow.models import Decision, Task, TaskStatus
+from haimen_gov.workflow.models import Decision, Item, ItemLink, LinkKind, Task, TaskStatus
 
 from .models import OPEN_STATES, Source, State, SupervisionItem
 
@@ -211,3 +213,93 @@ def appraisal(year: int, today: dt.date | None = None) -> list[AppraisalRow]:
 def bulletin_items(today: dt.date | None = None) -> QuerySet[SupervisionItem]:
     """督查通报: the red and amber items, worst first."""
     return items(today=today).filter(light__gte=AMBER)  # type: ignore[misc]  # annotated
+
+
+# ----------------------------------------------------------------------------------------- for the sources' pages
+
+
+@dataclass(frozen=True)
+class LinkedLight:
+    """One supervision item opened from a source (a minutes decision, a 批示), with its light. ``visible``: whether
+    the viewer may open it; when not, its title and link are withheld (``item_links``' rule) and only the light shows."""
+
+    item_id: int
+    title: str
+    state: str
+    due_on: dt.date
+    light: int
+    visible: bool = True
+
+    @property
+    def code(self) -> str:
+        return LIGHTS[self.light][0]
+
+    @property
+    def label(self) -> str:
+        return LIGHTS[self.light][1]
+
+    @property
+    def url(self) -> str:
+        return reverse("workflow:item", args=[self.item_id]) if self.visible else ""
+
+
+@dataclass
+class SourceLights:
+    """The supervision of one source item: its items (several lead units may each have one) and the worst light."""
+
+    items: list[LinkedLight] = field(default_factory=list)
+
+    @property
+    def light(self) -> int:
+        return max((i.light for i in self.items), default=NONE)
+
+    @property
+    def code(self) -> str:
+        return LIGHTS[self.light][0]
+
+    @property
+    def label(self) -> str:
+        return LIGHTS[self.light][1] if self.items else ""
+
+
+def light_for_sources(
+    items: Iterable[Item | int],
+    *,
+    user: User | None = None,
+    posts: list[tuple[int, str]] | None = None,
+    today: dt.date | None = None,
+) -> dict[int, SourceLights]:
+    """For the pages of the meetings and documents apps: the supervision items opened from each of ``items``
+    (minutes decisions, 批示 — items or their ids) through ``actions.supervision_item_open_from_source`` (a 来源
+    link), with their lights, keyed by the source item's id. A source with no supervision item is absent; drafts
+    are not counted; a closed item shows as 已结束.
+
+    One query for any number of sources (none for none). With ``user``, an item the user may not see keeps its light
+    but not its title or link (``posts``: the user's acting posts when the view has them, else one more query).
+
+    Use: ``lights = light_for_sources(decisions, user=request.user)`` in the view, then in the template
+    ``{% include "supervision/_source_light.html" with entry=lights|get_item:decision.pk %}``."""
+    from haimen_gov.workflow.selectors import visible_items
+
+    ids = sorted({i if isinstance(i, int) else i.pk for i in items})
+    if not ids:
+        return {}
+    prefix = "to_item__supervisionitem__"
+    qs = (
+        ItemLink.objects.filter(kind=LinkKind.SOURCE, from_item_id__in=ids, to_item__supervisionitem__isnull=False)
+        .exclude(**{f"{prefix}state": State.DRAFT})
+        .annotate(light=light_case(today or timezone.localdate(), prefix=prefix))
+    )
+    if user is not None:
+        visible = visible_items(user, posts=posts).values("pk")
+        qs = qs.annotate(visible=Exists(visible.filter(pk=OuterRef("to_item_id"))))
+    else:
+        qs = qs.annotate(visible=Value(True))
+    rows = qs.values_list(
+        "from_item_id", "to_item_id", "to_item__title", f"{prefix}state", f"{prefix}due_on", "light", "visible"
+    ).order_by("from_item_id", "to_item_id")
+    result: dict[int, SourceLights] = {}
+    for source_id, item_id, title, state, due_on, light, visible in rows:
+        entry = result.setdefault(source_id, SourceLights())
+        entry.items.append(LinkedLight(item_id, title if visible else "", state, due_on, light, bool(visible)))
+    return result

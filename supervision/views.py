@@ -54,7 +54,7 @@ def open_item(request: HttpRequest) -> HttpResponse:
         initial = {
             "title": source_item.title,
             "source_reference": source_item.number or source_item.title,
-            "source": Source.MEETING if "minute" in source_item.kind.model else Source.LEADER,
+            "source": actions.default_source(source_item),
         }
     designations = (
         Designation.objects.filter(pk__in=[d.pk for d in opener.designations]) if opener.designations else None
