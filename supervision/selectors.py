@@ -221,7 +221,7 @@ def bulletin_items(today: dt.date | None = None) -> QuerySet[SupervisionItem]:
 @dataclass(frozen=True)
 class LinkedLight:
     """One supervision item opened from a source (a minutes decision, a 批示), with its light. ``visible``: whether
-    the viewer may open it; when not, its title and link are withheld (``item_links``' rule) and only the light shows."""
+    the viewer may open it; when not, its title and link are withheld (``item_links``' rule): only the light shows."""
 
     item_id: int
     title: str

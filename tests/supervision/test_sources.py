@@ -108,9 +108,9 @@ def test_light_for_sources_in_one_query_with_the_worst_light(org):
         from_source(org, topic, due_on=dt.date(2026, 9, 15))
         from_source(org, topic, lead_unit=org.units.dept2, due_on=dt.date(2026, 12, 31))
         from_source(org, memo, due_on=dt.date(2026, 12, 31))
-    with time_machine.travel(dt.datetime(2026, 9, 21, 9, 0, tzinfo=SHANGHAI), tick=False):
-        with CaptureQueriesContext(connection) as queries:
-            lights = selectors.light_for_sources([topic, memo, quiet.pk])
+    later = dt.datetime(2026, 9, 21, 9, 0, tzinfo=SHANGHAI)
+    with time_machine.travel(later, tick=False), CaptureQueriesContext(connection) as queries:
+        lights = selectors.light_for_sources([topic, memo, quiet.pk])
     assert len(queries) == 1
     assert set(lights) == {topic.pk, memo.pk}
     assert (lights[topic.pk].code, len(lights[topic.pk].items)) == ("red", 2)
