@@ -281,6 +281,13 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=2, minute=30),
         "options": {"expires": 6 * 3600},
     },
+    # 督查通报 (第三十八条): last month's red and amber items, on the 1st at 08:30; issued once per month whatever
+    # beat does (supervision.Bulletin is unique per period).
+    "supervision-monthly-bulletin": {
+        "task": "supervision.tasks.monthly_bulletin",
+        "schedule": crontab(day_of_month=1, hour=8, minute=30),
+        "options": {"expires": 12 * 3600},
+    },
 }
 # How long the sweep's per-task reminder claims are kept (workflow.Reminder); the notices themselves stay.
 REMINDER_CLAIM_DAYS = int(os.environ.get("REMINDER_CLAIM_DAYS", "60"))

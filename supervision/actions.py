@@ -10,18 +10,22 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
-from haimen_gov.org.models import Post, PostKind, Unit, UnitKind, User
+from haimen_gov.org.models import LEADER_KINDS, Post, PostKind, Unit, UnitKind, User
 from haimen_gov.org.routing import acting_post_ids
 from haimen_gov.workdays.calendar import add_workdays
 from haimen_gov.workflow import actions as engine
-from haimen_gov.workflow.models import Item, LinkKind, Task, TaskStatus
+from haimen_gov.workflow.actions.notifications import deliver_emails_on_commit
+from haimen_gov.workflow.models import EmailStatus, Item, LinkKind, Notification, NotificationKind, Task, TaskStatus
 
 from .models import (
     DESIGNATED_SOURCES,
+    Bulletin,
     Designation,
     Feedback,
     Source,
@@ -363,3 +367,78 @@ def designation_create(
         reference=reference[:100],
         created_by=actor,
     )
+
+
+# ------------------------------------------------------------------------------------------------ 督查通报
+
+
+def previous_period(today: dt.date) -> dt.date:
+    """The month a bulletin issued on ``today`` reports on: the month just ended (beat issues on the 1st)."""
+    return (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+
+
+def bulletin_recipients(rows: Iterable[SupervisionItem]) -> list[User]:
+    """Who a 督查通报 goes to: the district's leaders (区长, 副区长), the office (its director and deputies, and its
+    督查人员), and the heads of the units leading an item in it (第三十八条 督查与考核相结合). One query."""
+    unit_ids = {row.lead_unit_id for row in rows}
+    leader_posts = Q(posts__kind__in=[*LEADER_KINDS, *OFFICE_LEAD_KINDS])
+    unit_heads = Q(posts__kind=PostKind.UNIT_HEAD, posts__unit_id__in=unit_ids)
+    staff = Q(groups__name=settings.SUPERVISION_STAFF_GROUP)
+    return list(User.objects.filter(leader_posts | unit_heads | staff, is_active=True).distinct().order_by("pk"))
+
+
+def supervision_bulletin_issue(*, today: dt.date | None = None, period: dt.date | None = None) -> Bulletin | None:
+    """督查通报 (第三十八条): issue the bulletin of ``period`` (default: the month just ended) — the PDF of every red
+    and amber item as of ``today`` — and notify its recipients (``bulletin_recipients``), once per period. The
+    :class:`Bulletin` row is the claim (unique per period) and is written in the transaction of the notices: a rerun
+    or a second worker at the same moment waits on the first one's row and then does nothing (returns None). The PDF
+    is rendered before the transaction (it takes a second), so the lock is held only for the writes."""
+    from haimen_gov.pdf import render_pdf
+
+    from . import selectors
+
+    today = today or timezone.localdate()
+    period = (period or previous_period(today)).replace(day=1)
+    if Bulletin.objects.filter(period=period).exists():
+        return None
+    rows = list(selectors.bulletin_items(today)[: selectors.BULLETIN_LIMIT])
+    pdf = render_pdf("supervision/bulletin_pdf.html", selectors.bulletin_context(rows, today=today, period=period))
+    red = sum(1 for r in rows if getattr(r, "light", 0) == selectors.RED)
+    amber = len(rows) - red
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                bulletin = Bulletin.objects.create(period=period, red=red, amber=amber)
+        except IntegrityError:
+            return None  # issued by another run meanwhile
+        bulletin.pdf.save(f"bulletin-{period:%Y-%m}.pdf", ContentFile(pdf), save=False)
+        users = bulletin_recipients(rows)
+        by_unit: dict[int, list[str]] = {}
+        for row in rows:
+            light = "红灯" if row.light == selectors.RED else "黄灯"  # type: ignore[attr-defined]
+            by_unit.setdefault(row.lead_unit_id, []).append(f"{light}：{row.title}")
+        heads = dict(
+            Post.objects.filter(kind=PostKind.UNIT_HEAD, unit_id__in=by_unit, holder__in=users).values_list(
+                "holder_id", "unit_id"
+            )
+        )
+        summary = f"红灯（逾期）{red} 件，黄灯（临期或反馈逾期）{amber} 件。"
+        Notification.objects.bulk_create(
+            [
+                Notification(
+                    user=user,
+                    kind=NotificationKind.RESULT,
+                    day=today,
+                    title=f"【督查通报】{bulletin.title}已印发：红灯 {red} 件、黄灯 {amber} 件",
+                    body=summary
+                    + ("\n本单位牵头事项：\n" + "\n".join(by_unit[heads[user.pk]]) if user.pk in heads else ""),
+                    url=bulletin.get_absolute_url(),
+                    email_status=EmailStatus.PENDING if user.email else EmailStatus.NONE,
+                )
+                for user in users
+            ]
+        )
+        bulletin.recipients = len(users)
+        bulletin.save(update_fields=["pdf", "recipients"])
+        deliver_emails_on_commit()
+    return bulletin

@@ -310,3 +310,33 @@ class Feedback(models.Model):
     @property
     def on_time(self) -> bool:
         return timezone.localdate(self.created_at) <= self.due_on
+
+
+class Bulletin(models.Model):
+    """督查通报 (第三十八条): the periodic bulletin of red and amber items, issued by beat once per period (a month),
+    with the PDF as it read on the day it was issued. The row is the claim: unique per period, written in the same
+    transaction as the notices, so two workers (or a rerun) issue and notify once."""
+
+    period = models.DateField(_("通报期间"), unique=True, help_text=_("所通报月份的第一天"))
+    issued_at = models.DateTimeField(_("印发时间"), default=timezone.now)
+    red = models.PositiveIntegerField(_("红灯事项"), default=0)
+    amber = models.PositiveIntegerField(_("黄灯事项"), default=0)
+    recipients = models.PositiveIntegerField(_("通知人数"), default=0)
+    pdf = models.FileField(_("通报文件"), upload_to="supervision/bulletins/%Y/", max_length=200)
+
+    class Meta:
+        verbose_name = _("督查通报")
+        verbose_name_plural = _("督查通报")
+        ordering = ["-period"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def title(self) -> str:
+        return f"督查通报（{self.period.year}年{self.period.month}月）"
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("supervision:bulletin_issued", args=[self.pk])

@@ -215,6 +215,32 @@ def bulletin_items(today: dt.date | None = None) -> QuerySet[SupervisionItem]:
     return items(today=today).filter(light__gte=AMBER)  # type: ignore[misc]  # annotated
 
 
+BULLETIN_LIMIT = 200
+ISSUER = "南通市海门区人民政府办公室"
+
+
+def bulletin_context(
+    rows: list[SupervisionItem], *, today: dt.date, period: dt.date | None = None
+) -> dict[str, object]:
+    """The 督查通报's PDF context (GB/T 9704, templates/supervision/bulletin_pdf.html): the page's live bulletin and
+    the monthly one beat issues (``actions.supervision_bulletin_issue``) read the same."""
+    title = "关于重点督办事项办理情况的通报"
+    if period is not None:
+        title = f"关于{period.year}年{period.month}月重点督办事项办理情况的通报"
+    number = f"督查通报〔{(period or today).year}〕{period.month}期" if period else f"督查通报〔{today.year}〕"
+    return {
+        "issuer": ISSUER,
+        "doc_number": number,
+        "title": title,
+        "recipients": "各区镇人民政府（街道办事处），区各委办局，区各直属单位：",
+        "rows": rows,
+        "red": [r for r in rows if r.light == RED],  # type: ignore[attr-defined]
+        "amber": [r for r in rows if r.light == AMBER],  # type: ignore[attr-defined]
+        "signer": ISSUER,
+        "date": today,
+    }
+
+
 # ----------------------------------------------------------------------------------------- for the sources' pages
 
 

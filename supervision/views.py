@@ -9,19 +9,21 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from haimen_gov.org.models import Unit, User
 from haimen_gov.org.routing import acting_post_ids
-from haimen_gov.pdf import pdf_response
+from haimen_gov.pdf import content_disposition, pdf_response
 from haimen_gov.workflow import actions as engine
+from haimen_gov.workflow.models import Notification
 from haimen_gov.workflow.views import client_ip, errors_to_form, get_visible_item
 
 from . import actions, selectors
 from .forms import OpenForm
-from .models import Designation, Source, SupervisionItem
+from .models import Bulletin, Designation, Source, SupervisionItem
 
 BOARD_LIMIT = 200
 
@@ -234,18 +236,31 @@ def notice_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def bulletin_pdf(request: HttpRequest) -> HttpResponse:
-    """督查通报: every red and amber item."""
+    """督查通报 as of today: every red and amber item."""
     _office_only(request)
-    rows = list(selectors.bulletin_items()[:BOARD_LIMIT])
-    context = {
-        "issuer": "南通市海门区人民政府办公室",
-        "doc_number": f"督查通报〔{timezone.localdate().year}〕",
-        "title": "关于重点督办事项办理情况的通报",
-        "recipients": "各区镇人民政府（街道办事处），区各委办局，区各直属单位：",
-        "rows": rows,
-        "red": [r for r in rows if r.light == selectors.RED],  # type: ignore[attr-defined]
-        "amber": [r for r in rows if r.light == selectors.AMBER],  # type: ignore[attr-defined]
-        "signer": "南通市海门区人民政府办公室",
-        "date": timezone.localdate(),
-    }
+    today = timezone.localdate()
+    rows = list(selectors.bulletin_items(today)[: selectors.BULLETIN_LIMIT])
+    context = selectors.bulletin_context(rows, today=today)
     return pdf_response("supervision/bulletin_pdf.html", context, filename="督查通报.pdf", request=request)
+
+
+def bulletins(request: HttpRequest) -> HttpResponse:
+    """The monthly bulletins beat issued (one query), and today's live one."""
+    _office_only(request)
+    rows = list(Bulletin.objects.order_by("-period")[:120])
+    return render(request, "supervision/bulletins.html", {"rows": rows})
+
+
+def bulletin_issued(request: HttpRequest, pk: int) -> HttpResponseBase:
+    """An issued bulletin's PDF, as it read on the day: for the office (and designated units) and for those it was
+    sent to; 404 for anyone else."""
+    bulletin = Bulletin.objects.filter(pk=pk).first()
+    if bulletin is None:
+        raise Http404("未找到该督查通报。")
+    user = _user(request)
+    sent_to_user = Notification.objects.filter(user=user, url=bulletin.get_absolute_url()).exists()
+    if not sent_to_user and not user.is_superuser and actions.opener_for(user) is None:
+        raise Http404("未找到该督查通报。")
+    response = FileResponse(bulletin.pdf.open("rb"), content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition(f"{bulletin.title}.pdf")
+    return response
