@@ -118,7 +118,7 @@ def test_two_runs_at_the_same_moment_issue_and_notify_once(org):
 
 
 def test_beat_runs_it_monthly_with_an_expiry_shorter_than_the_month():
-    entry = django_settings.CELERY_BEAT_SCHEDULE["supervision-monthly-bulletin"]
+    entry: Any = django_settings.CELERY_BEAT_SCHEDULE["supervision-monthly-bulletin"]
     assert entry["task"] == tasks.monthly_bulletin.name
     assert entry["schedule"].day_of_month == {1}
     assert entry["options"]["expires"] < 28 * 24 * 3600
