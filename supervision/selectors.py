@@ -72,20 +72,33 @@ def with_lights(qs: QuerySet[SupervisionItem], today: dt.date | None = None) -> 
     return qs.annotate(light=light_case(today), next_feedback_on=Subquery(next_feedback))
 
 
+def week_end(today: dt.date) -> dt.date:
+    """The Sunday of ``today``'s week: "due this week" is from today to then."""
+    return today + dt.timedelta(days=6 - today.weekday())
+
+
 def items(
     *,
     light: str = "",
     source: str = "",
     unit: Unit | None = None,
+    lead_unit_ids: frozenset[int] | None = None,
+    due_this_week: bool = False,
     include_closed: bool = False,
     today: dt.date | None = None,
 ) -> QuerySet[SupervisionItem]:
-    """The board's list, one query: worst light first, then the nearest deadline."""
+    """The board's list, one query: worst light first, then the nearest deadline. ``lead_unit_ids``: only items led
+    by these units (a vice head's portfolio; None: every unit)."""
+    today = today or timezone.localdate()
     qs = SupervisionItem.objects.exclude(state=State.DRAFT).select_related("lead_unit", "unit")
     if not include_closed:
         qs = qs.filter(state__in=OPEN_STATES)
     if source in Source.values:
         qs = qs.filter(source=source)
+    if lead_unit_ids is not None:
+        qs = qs.filter(lead_unit_id__in=lead_unit_ids)
+    if due_this_week:
+        qs = qs.filter(due_on__gte=today, due_on__lte=week_end(today))
     if unit is not None:
         qs = qs.filter(Q(lead_unit=unit) | Q(co_units=unit)).distinct()
     qs = with_lights(qs, today)
@@ -102,11 +115,18 @@ def unit_items(unit_ids: list[int], today: dt.date | None = None) -> QuerySet[Su
     return with_lights(qs.distinct().select_related("lead_unit"), today).order_by("-light", "next_feedback_on", "id")
 
 
-def board_by_source(today: dt.date | None = None) -> list[dict[str, object]]:
+def _open_items(lead_unit_ids: frozenset[int] | None) -> QuerySet[SupervisionItem]:
+    qs = SupervisionItem.objects.filter(state__in=OPEN_STATES)
+    return qs if lead_unit_ids is None else qs.filter(lead_unit_id__in=lead_unit_ids)
+
+
+def board_by_source(
+    today: dt.date | None = None, lead_unit_ids: frozenset[int] | None = None
+) -> list[dict[str, object]]:
     """One query: per source, open items and how many of each light."""
     light = light_case(today or timezone.localdate())
     rows = (
-        SupervisionItem.objects.filter(state__in=OPEN_STATES)
+        _open_items(lead_unit_ids)
         .annotate(light=light)
         .values("source")
         .annotate(
@@ -121,11 +141,11 @@ def board_by_source(today: dt.date | None = None) -> list[dict[str, object]]:
     return [{**row, "label": labels.get(str(row["source"]), row["source"])} for row in rows]
 
 
-def board_by_unit(today: dt.date | None = None) -> list[dict[str, object]]:
+def board_by_unit(today: dt.date | None = None, lead_unit_ids: frozenset[int] | None = None) -> list[dict[str, object]]:
     """One query: per lead unit, open items, lights, and the unit's light (the worst of its items')."""
     light = light_case(today or timezone.localdate())
     rows = (
-        SupervisionItem.objects.filter(state__in=OPEN_STATES)
+        _open_items(lead_unit_ids)
         .annotate(light=light)
         .values("lead_unit", "lead_unit__name")
         .annotate(

@@ -19,7 +19,7 @@ from haimen_gov.org.routing import acting_post_ids
 from haimen_gov.pdf import content_disposition, pdf_response
 from haimen_gov.workflow import actions as engine
 from haimen_gov.workflow.models import Notification
-from haimen_gov.workflow.views import client_ip, errors_to_form, get_visible_item
+from haimen_gov.workflow.views import client_ip, errors_to_form, get_visible_item, viewer_posts
 
 from . import actions, selectors
 from .forms import OpenForm
@@ -114,18 +114,48 @@ def mine(request: HttpRequest) -> HttpResponse:
     return render(request, "supervision/mine.html", {"rows": rows, "today": timezone.localdate()})
 
 
+def _board_units(request: HttpRequest) -> tuple[frozenset[int] | None, bool]:
+    """Whose items the board shows: the office (and a designated unit) every unit's; the district head too (from the
+    dashboard); a vice head those of the units in their portfolio (分管). Anyone else is refused (第三十九条)."""
+    from haimen_gov.dashboard.scope import scope_for
+
+    user = _user(request)
+    if user.is_superuser or actions.opener_for(user) is not None:
+        return None, True
+    scope = scope_for(user, viewer_posts(request))
+    if scope is None:
+        raise engine.Forbidden(
+            "只有区政府办公室督查人员、经区政府指定的单位和区政府领导可以查看督查看板（第三十九条）。"
+        )
+    return scope.unit_ids, False
+
+
 def board(request: HttpRequest) -> HttpResponse:
-    """The office's board: by source, by unit, and every open item, worst light first."""
-    _office_only(request)
+    """The office's board: by source, by unit, and every open item, worst light first. Filters (each figure of the
+    dashboard's panel links here): light, source, lead unit, due this week."""
+    lead_unit_ids, supervisor = _board_units(request)
     light = request.GET.get("light", "")
     source = request.GET.get("source", "")
-    rows = list(selectors.items(light=light, source=source)[:BOARD_LIMIT])
+    raw_unit = request.GET.get("unit", "")
+    unit = Unit.objects.filter(pk=int(raw_unit)).first() if raw_unit.isdigit() and len(raw_unit) < 10 else None
+    if unit is not None and lead_unit_ids is not None and unit.pk not in lead_unit_ids:
+        unit = None  # not in the leader's portfolio: the filter shows nothing of it
+        lead_unit_ids = frozenset()
+    due_week = request.GET.get("due") == "week"
+    rows = list(
+        selectors.items(light=light, source=source, unit=unit, lead_unit_ids=lead_unit_ids, due_this_week=due_week)[
+            :BOARD_LIMIT
+        ]
+    )
     context = {
         "rows": rows,
-        "by_source": selectors.board_by_source(),
-        "by_unit": selectors.board_by_unit(),
+        "by_source": selectors.board_by_source(lead_unit_ids=lead_unit_ids),
+        "by_unit": selectors.board_by_unit(lead_unit_ids=lead_unit_ids),
         "light": light if light in selectors.LIGHT_CODES else "",
         "source": source if source in Source.values else "",
+        "unit": unit,
+        "due_week": due_week,
+        "supervisor": supervisor,
         "sources": Source.choices,
         "today": timezone.localdate(),
     }
