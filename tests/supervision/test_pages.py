@@ -198,7 +198,7 @@ def test_an_item_is_404_to_a_unit_not_on_it(org, client_for):
     assert Task.objects.filter(item=item, status=TaskStatus.OPEN).count() == 1
 
 
-def test_seed_demo_adds_the_three_items_one_of_them_red_and_is_idempotent(db, monkeypatch):
+def test_seed_demo_adds_the_items_one_of_them_red_and_is_idempotent(db, monkeypatch, settings, tmp_path):
     from io import StringIO
 
     from django.core.management import call_command
@@ -207,10 +207,18 @@ def test_seed_demo_adds_the_three_items_one_of_them_red_and_is_idempotent(db, mo
     from supervision import selectors
 
     monkeypatch.setattr(notifications, "queue_email_delivery", lambda: None)
+    settings.MEDIA_ROOT = tmp_path / "media"
     call_command("seed_demo", "--force", stdout=StringIO())
     call_command("seed_demo", "--force", stdout=StringIO())
     rows = list(selectors.items())
-    assert sorted(r.source for r in rows) == ["leader", "public", "special"]
+    assert sorted(r.source for r in rows) == ["leader", "public", "special", "special"]
     red = [r.title for r in rows if r.light == selectors.RED]  # type: ignore[attr-defined]
     assert red == ["校园食品安全专项督查"]
-    assert Feedback.objects.count() == 1
+    feedback = Feedback.objects.get()
+    assert [a.original_name for a in feedback.attachments.all()] == ["项目用地预审意见.pdf"]
+    designated = SupervisionItem.objects.get(title="行政执法案卷评查专项督查")
+    assert designated.designation is not None and designated.unit.code == "justice"
+    from supervision.models import Bulletin
+
+    bulletin = Bulletin.objects.get()
+    assert bulletin.red == 1 and bulletin.recipients > 0
