@@ -14,6 +14,7 @@ from supervision.tasks import monthly_bulletin
 from tests.supervision.test_bulletin import items_with_lights
 
 from .conftest import broker_url_for_tests
+
 # The workers' harness and its fixtures (maildir, workers) are test_worker.py's own.
 from .test_worker import assert_each_mail_sent_once, mail_is_settled, maildir, wait_until, workers  # noqa: F401
 
