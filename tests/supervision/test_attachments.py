@@ -140,3 +140,23 @@ def test_the_item_page_queries_do_not_grow_with_feedback_files(org, client_for, 
         )
     with django_assert_max_num_queries(len(few)):
         assert client.get(f"/items/{item.pk}/").content.decode().count("data-feedback-file=") == 7
+
+
+def test_a_delegate_reports_with_files_and_a_stranger_cannot(org, client_for):
+    from tests.workflow.helpers import delegate
+
+    item = signed_item(org)
+    delegate(org.posts.dept1_head, org.dept1_clerk)
+    feedback = actions.supervision_item_feedback(
+        item.pk, actor=org.dept1_clerk, text="受委托报送", percent=20, files=[pdf()]
+    )
+    assert (feedback.author, feedback.unit, feedback.attachments.count()) == (org.dept1_clerk, org.units.dept1, 1)
+    # A unit not on the item: refused, and its file is not kept.
+    with pytest.raises(engine.WorkflowError):
+        actions.supervision_item_feedback(item.pk, actor=org.town1_head, text="冒报", percent=90, files=[pdf("x.pdf")])
+    response = client_for(org.town1_head).post(
+        f"/items/{item.pk}/transitions/feedback/",
+        {"comment": "冒报", "percent": "90", "state": "in_progress", "files": [pdf("y.pdf")]},
+    )
+    assert response.status_code in (403, 404)
+    assert Attachment.objects.count() == 1 and Feedback.objects.count() == 1
