@@ -26,7 +26,7 @@ WITH posts AS (
     SELECT p.id FROM {post} p JOIN {delegation} d ON d.post_id = p.id
     WHERE d.delegate_id = %(user)s AND d.start <= %(day)s AND d."end" >= %(day)s AND d.revoked_at IS NULL
       AND p.kind <> %(custodian)s
-)
+), counts AS (
 SELECT
     (SELECT count(*) FROM (SELECT 1 FROM {task} t
         WHERE t.status = %(open)s AND t.post_id IN (SELECT id FROM posts) LIMIT %(limit)s) s),
@@ -49,6 +49,8 @@ SELECT
         WHERE p.id IN (SELECT id FROM posts) AND d.starts_on <= %(day)s AND d.ends_on >= %(day)s),
     EXISTS (SELECT 1 FROM {post} p WHERE p.id IN (SELECT id FROM posts) AND p.kind IN ({reporting_kinds})),
     EXISTS (SELECT 1 FROM {post} p WHERE p.id IN (SELECT id FROM posts) AND p.kind IN ({gov_leader_kinds}))
+)
+SELECT counts.*, a.id, a.kind FROM counts LEFT JOIN {post} a ON a.id IN (SELECT id FROM posts) ORDER BY a.id
 """
 
 
@@ -68,6 +70,9 @@ def nav_counts(user: Any, today: dt.date | None = None) -> dict[str, Any]:
     for), ``custodian`` seal custodian posts held (the 待用印登记 queue is theirs alone), ``leader`` posts held that
     may be delegated from the portal (委托), ``dashboard`` whether the user may open the dashboard (acts for a
     leader's or the office's post today).
+
+    ``posts``: the (id, kind) of the posts acted for today — ``org.routing.acting_posts``, read by
+    ``workflow.views.viewer_posts`` from here so that a page does not ask for them again.
 
     And who the user is for the office-only menus, from the same statement: ``office`` acts today for the district
     government office as its director or a deputy, or as one of its 督查人员 (the group ``SUPERVISION_STAFF_GROUP``)
@@ -119,10 +124,13 @@ def nav_counts(user: Any, today: dt.date | None = None) -> dict[str, Any]:
     }
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        row = cursor.fetchone()
+        rows = cursor.fetchall()
+    # One row per acting post (the counts repeated on each), or one row without a post for nobody's.
+    row = rows[0]
     inbox, overdue, unread, copies, acting, held, custodian, leader, dashboard = row[:9]
-    office, designated, reporting, gov_leader = (bool(flag) for flag in row[9:])
+    office, designated, reporting, gov_leader = (bool(flag) for flag in row[9:13])
     return {
+        "posts": [(pk, kind) for *_counts, pk, kind in rows if pk is not None],
         "office": office or bool(getattr(user, "is_superuser", False)),
         "designated": designated,
         "reporting": reporting,

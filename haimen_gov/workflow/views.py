@@ -49,7 +49,11 @@ def viewer_posts(request: HttpRequest) -> list[tuple[int, str]]:
     """(id, kind) of the posts the user acts for today, looked up once per request."""
     posts: list[tuple[int, str]] | None = getattr(request, "_acting_posts", None)
     if posts is None:
-        posts = acting_posts(request.user)  # type: ignore[arg-type]
+        if request.user.is_authenticated:
+            # The navigation's one statement reads them too (every page renders it): one query for both.
+            posts = list(context_processors.request_nav_counts(request)["posts"])
+        else:
+            posts = acting_posts(request.user)  # type: ignore[arg-type]
         request._acting_posts = posts  # type: ignore[attr-defined]
     return posts
 
