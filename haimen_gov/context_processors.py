@@ -18,6 +18,9 @@ PORTAL_NAME = "海门区人民政府工作平台"
 # those of ``org.routing.acting_posts`` (held, or delegated today and not a seal custodian's), so the inbox count is
 # exactly the number of rows of ``workflow.selectors.inbox``. Each count reads at most ``limit`` entries of a partial
 # index (task_open_inbox, notification_unread) and never the heap for a vacuumed table.
+# The same statement returns those posts, one row each (the counts repeated; one row of NULLs for none), in the order
+# of acting_posts: a page's view (``workflow.views.viewer_posts``) and the leave menu take them from here instead of a
+# query of their own.
 _NAV_SQL = """
 WITH posts AS (
     SELECT p.id FROM {post} p WHERE p.holder_id = %(user)s
@@ -26,7 +29,7 @@ WITH posts AS (
     WHERE d.delegate_id = %(user)s AND d.start <= %(day)s AND d."end" >= %(day)s AND d.revoked_at IS NULL
       AND p.kind <> %(custodian)s
 )
-SELECT
+SELECT * FROM (SELECT
     (SELECT count(*) FROM (SELECT 1 FROM {task} t
         WHERE t.status = %(open)s AND t.post_id IN (SELECT id FROM posts) LIMIT %(limit)s) s),
     (SELECT count(*) FROM (SELECT 1 FROM {task} t
@@ -40,16 +43,24 @@ SELECT
     (SELECT count(*) FROM {post} p WHERE p.holder_id = %(user)s AND p.kind = %(custodian)s),
     (SELECT count(*) FROM {post} p WHERE p.holder_id = %(user)s AND p.kind IN ({delegating})),
     (SELECT count(*) FROM {post} p WHERE p.id IN (SELECT id FROM posts) AND p.kind IN ({dashboard_kinds}))
+) counts
+LEFT JOIN {post} ap ON ap.id IN (SELECT id FROM posts)
+ORDER BY ap."order", ap.id
 """
 
 
 def nav_counts(user: Any, today: dt.date | None = None) -> dict[str, int]:
+    return nav_counts_and_posts(user, today)[0]
+
+
+def nav_counts_and_posts(user: Any, today: dt.date | None = None) -> tuple[dict[str, int], list[tuple[int, str]]]:
     """The navigation's counts (待办, overdue, unread notices, unread copies) in one query. Each is exact up to
     NAV_COUNT_CAP; above it, the count is NAV_COUNT_CAP + 1 ("999+"). The same query tells what the menus offer:
     ``acting`` posts acted for today (none: no 待办 queue), ``held`` posts held in person (none: nothing to apply
     for), ``custodian`` seal custodian posts held (the 待用印登记 queue is theirs alone), ``leader`` posts held that
     may be delegated from the portal (委托), ``dashboard`` whether the user may open the dashboard (acts for a
-    leader's or the office's post today)."""
+    leader's or the office's post today). With them, (id, kind) of the posts acted for, as
+    ``org.routing.acting_posts`` gives them."""
     from haimen_gov.dashboard.scope import DASHBOARD_KINDS
     from haimen_gov.org.models import Delegation, Post, PostKind
     from haimen_gov.workflow.actions.delegations import DELEGATING_KINDS
@@ -75,8 +86,10 @@ def nav_counts(user: Any, today: dt.date | None = None) -> dict[str, int]:
     }
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        inbox, overdue, unread, copies, acting, held, custodian, leader, dashboard = cursor.fetchone()
-    return {
+        rows = cursor.fetchall()
+    inbox, overdue, unread, copies, acting, held, custodian, leader, dashboard = rows[0][:9]
+    posts = [(row[9], row[10]) for row in rows if row[9] is not None]
+    counts = {
         "inbox": inbox,
         "overdue": overdue,
         "unread": unread,
@@ -87,6 +100,7 @@ def nav_counts(user: Any, today: dt.date | None = None) -> dict[str, int]:
         "leader": leader,
         "dashboard": dashboard,
     }
+    return counts, posts
 
 
 def request_nav_counts(request: HttpRequest) -> dict[str, int]:
@@ -94,8 +108,10 @@ def request_nav_counts(request: HttpRequest) -> dict[str, int]:
     the navigation."""
     counts: dict[str, int] | None = getattr(request, "_nav_counts", None)
     if counts is None:
-        counts = nav_counts(request.user)
+        counts, posts = nav_counts_and_posts(request.user)
         request._nav_counts = counts  # type: ignore[attr-defined]
+        if getattr(request, "_acting_posts", None) is None:
+            request._acting_posts = posts  # type: ignore[attr-defined]
     return counts
 
 

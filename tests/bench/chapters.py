@@ -44,6 +44,9 @@ def _clone(obj: Any, n: int) -> Any:
             setattr(new, link.attname, None)
     if hasattr(new, "id"):
         new.id = None
+    for field in meta.concrete_fields:  # a one-to-one (an absence's delegation) belongs to the original only
+        if field.one_to_one and field.null and not field.primary_key and field not in meta.parents.values():
+            setattr(new, field.attname, None)
     for name in TITLE_FIELDS:
         try:
             field = meta.get_field(name)

@@ -19,6 +19,7 @@ BENCH_CHAPTER_ROWS     2000        200      rows of each chapter's list page mod
 BENCH_RATIO_ROUNDS     5           3        interleaved rounds of the side-by-side run (baseline, then each page)
 BENCH_RATIO_REQUESTS   400         150      requests per page per round in the side-by-side run
 BENCH_RATIO_CONCURRENCY 8          8        requests in flight in the side-by-side run (the issue's wrk -c 8)
+BENCH_PROFILE_REQUESTS 50          20       requests per page profiled in-process (profile.py)
 =====================  ==========  =======  ===================================================================
 
 The side-by-side run (issue 16) serves ``../shared/baseline`` (``BENCH_BASELINE_DIR`` to point elsewhere; see
@@ -50,6 +51,7 @@ SIZES = {
         "chapter_rows": 2_000,
         "ratio_rounds": 5,
         "ratio_requests": 400,
+        "profile_requests": 50,
     },
     "quick": {
         "items": 10_000,
@@ -59,6 +61,7 @@ SIZES = {
         "chapter_rows": 200,
         "ratio_rounds": 3,
         "ratio_requests": 150,
+        "profile_requests": 20,
     },
 }
 
@@ -123,6 +126,7 @@ class Config:
     ratio_rounds: int
     ratio_requests: int
     ratio_concurrency: int
+    profile_requests: int
     db_name: str
     database_url: str  # the bench database
     admin_database_url: str  # the same server's "postgres" database, to drop and create the bench one
@@ -188,6 +192,7 @@ def load() -> Config:
         ratio_rounds=max(1, _int("BENCH_RATIO_ROUNDS", preset["ratio_rounds"])),
         ratio_requests=max(10, _int("BENCH_RATIO_REQUESTS", preset["ratio_requests"])),
         ratio_concurrency=max(1, _int("BENCH_RATIO_CONCURRENCY", 8)),
+        profile_requests=max(1, _int("BENCH_PROFILE_REQUESTS", preset["profile_requests"])),
         db_name=db_name,
         database_url=_with_path(base_url, f"/{db_name}"),
         admin_database_url=_with_path(base_url, "/postgres"),

@@ -283,6 +283,37 @@ def queries(args: dict[str, Any]) -> dict[str, Any]:
     return results
 
 
+# ---------------------------------------------------------------------------------------------------------- profile
+
+
+def profile(args: dict[str, Any]) -> dict[str, Any]:
+    """Issue 16: where each hot page's time goes (tests.bench.profile), with the production settings of the bench's
+    gunicorn (the parent passes its environment: DEBUG off, the manifest static storage)."""
+    from django.test import Client
+
+    from haimen_gov.org.models import User
+
+    from .config import LIST_PAGES, LIST_PAGES_USER
+    from .profile import profile_page
+
+    fx, n, out_dir = args["fixtures"], args["requests"], Path(args["out_dir"])
+    first = fx["users"][0]
+    pages = [("inbox", first["username"], "/inbox/"), ("item", first["username"], f"/items/{first['items'][0]}/")]
+    pages += [(key, LIST_PAGES_USER, path) for key, _label, path in LIST_PAGES]
+    clients: dict[str, Any] = {}
+    results: dict[str, Any] = {}
+    for key, username, path in pages:
+        if username not in clients:
+            clients[username] = Client(SERVER_NAME="127.0.0.1")
+            clients[username].force_login(User.objects.get(username=username))
+        client = clients[username]
+        shares, top = profile_page(lambda client=client, path=path: client.get(path), n)
+        (out_dir / f"profile-{key}.txt").write_text(f"{path} as {username}, {n} requests under cProfile\n\n{top}")
+        results[key] = {"user": username, "path": path, **shares}
+        log(f"  {key}: {shares}")
+    return results
+
+
 # ---------------------------------------------------------------------------------------------------------- sweep
 
 
@@ -399,7 +430,7 @@ def sweep(args: dict[str, Any]) -> dict[str, Any]:
     return result
 
 
-PHASES = {"seed": seed, "fixtures": fixtures, "queries": queries, "sweep": sweep}
+PHASES = {"seed": seed, "fixtures": fixtures, "queries": queries, "profile": profile, "sweep": sweep}
 
 
 def main(argv: list[str]) -> int:

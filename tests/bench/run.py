@@ -87,12 +87,13 @@ class Bench:
             ).stdout.strip()
         return info
 
-    def phase(self, name: str, args: dict[str, Any] | None = None) -> dict[str, Any]:
-        """Run one of tests.bench.phases in a Django process on the bench database."""
+    def phase(self, name: str, args: dict[str, Any] | None = None, env: dict[str, str] | None = None) -> dict[str, Any]:
+        """Run one of tests.bench.phases in a Django process on the bench database (``env``: another environment
+        than the default DEBUG=1 one, e.g. the gunicorn's production settings)."""
         with tempfile.TemporaryDirectory(prefix="haimen-bench-") as tmp:
             out, inp = Path(tmp) / "out.json", Path(tmp) / "in.json"
             inp.write_text(json.dumps(args or {}, ensure_ascii=False))
-            env = self.cfg.child_env(DEBUG="1", ALLOWED_HOSTS="127.0.0.1,localhost")
+            env = env or self.cfg.child_env(DEBUG="1", ALLOWED_HOSTS="127.0.0.1,localhost")
             completed = subprocess.run(
                 [self.cfg.python, "-m", "tests.bench.phases", name, str(out), str(inp)], cwd=ROOT, env=env, check=False
             )
@@ -402,6 +403,50 @@ class Bench:
             "error_samples": errors[:5],
         }
         self.results["ratios"] = result
+        return result
+
+    PROFILE_COLUMNS = [
+        ("database_ms", "database"),
+        ("orm_ms", "ORM"),
+        ("templates_ms", "templates"),
+        ("view_ms", "view"),
+        ("middleware_and_rest_ms", "middleware, rest"),
+    ]
+
+    def profile(self) -> dict[str, Any]:
+        """Where each hot page's time goes, in-process under cProfile with the gunicorn's settings (profile.py)."""
+        assert self.server is not None  # its static files are collected: DEBUG=0 pages need the manifest
+        log(f"[bench] profile of each page, in-process, {self.cfg.profile_requests} requests each (cProfile)")
+        result = self.phase(
+            "profile",
+            {
+                "fixtures": self.fixtures,
+                "requests": self.cfg.profile_requests,
+                "out_dir": str(self.cfg.results_dir),
+            },
+            env=self.server.env,
+        )
+        header = ["page", "ms/request (profiled)", *(label for _k, label in self.PROFILE_COLUMNS), "Python calls"]
+        lines = [
+            "Milliseconds per request under cProfile (which slows Python calls, so the shares, not the times, are "
+            "what to read), split by where they were spent: the database driver; the ORM's Python (compiling "
+            "querysets, rows to objects); templates (rendering, context processors, less their ORM and database); "
+            "the view's own Python; middleware, URL resolving and the handler. Python function calls per request: "
+            "independent of the machine's load. Top functions: profile-<page>.txt.",
+            "",
+            "| " + " | ".join(header) + " |",
+            "|" + "|".join("---" for _ in header) + "|",
+        ]
+        for key, entry in result.items():
+            total = entry["ms_per_request_profiled"] or 1
+            cells = [f"{entry[k]:.1f} ({100 * entry[k] / total:.0f} %)" for k, _label in self.PROFILE_COLUMNS]
+            lines.append(
+                f"| {key} `{entry['path']}` | {total:.1f} | "
+                + " | ".join(cells)
+                + f" | {entry['python_calls_per_request']:,} |"
+            )
+        self.results["profile"] = lines
+        self.results["profile_data"] = result
         return result
 
     def transitions(self) -> dict[str, Any]:
@@ -789,6 +834,7 @@ def main() -> int:
         bench.item()
         bench.list_pages()
         bench.ratios()
+        bench.profile()
         bench.transitions()
         bench.dashboard()
         bench.stop_server()

@@ -89,6 +89,12 @@ def test_ratios(server: Bench) -> None:
         assert not missed, missed
 
 
+def test_profile(server: Bench) -> None:
+    """Issue 16: where each page's time goes (in-process, cProfile), into the results."""
+    result = server.profile()
+    assert set(result) >= {"inbox", "item", *(k for k, _l, _p in config.LIST_PAGES)}
+
+
 def test_transition(server: Bench) -> None:
     _no_errors(server.transitions())
 
