@@ -127,7 +127,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
         else:
             paginator = CountedPaginator(tasks, PAGE_SIZE, count=total)
     page = paginator.get_page(request.GET.get("page"))
-    rows = selectors.decorate_inbox_rows(list(page.object_list), today)
+    rows = selectors.decorate_inbox_rows(list(page.object_list), today, viewer_id=user.pk)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
