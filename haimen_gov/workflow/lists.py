@@ -77,6 +77,18 @@ class Column:
     pdf: bool = True
 
 
+class _FetchedChoices(forms.models.ModelChoiceIterator):
+    """A filter's choices (seals, units: a few dozen rows) read in one plain query. Django's own iterator reads them
+    through ``QuerySet.iterator()``, which on PostgreSQL is a server-side cursor: DECLARE … WITH HOLD, FETCH and
+    CLOSE, three round trips and a materialised result for each select on every list page (issue 16)."""
+
+    def __iter__(self) -> Iterator[Any]:
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in list(self.queryset):
+            yield self.choice(obj)
+
+
 class ListFilterForm(forms.Form):
     """The filters of a list page, declared by the chapter.
 
@@ -98,6 +110,10 @@ class ListFilterForm(forms.Form):
                 data.setlist(key, query.getlist(key))
         super().__init__(data, **kwargs)
         style_fields(self, small=True)
+        for field in self.fields.values():
+            if isinstance(field, forms.ModelChoiceField):
+                field.iterator = _FetchedChoices
+                field.widget.choices = field.choices  # the widget took its choices from the default iterator
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
