@@ -386,7 +386,7 @@ class Bench:
                 "ratio": round(median, 2),
                 "min": values[0],
                 "max": values[-1],
-                "rps_median": statistics.median(r["pages"][key] for r in rounds),
+                "rps_median": round(statistics.median(r["pages"][key] for r in rounds), 1),
                 "target": target,
                 "met": median >= target,
             }
@@ -395,7 +395,7 @@ class Bench:
             "requests_per_round": n,
             "baseline": {
                 "source": str(baseline.source),
-                "rps_median": statistics.median(x for r in rounds for x in r["baseline_rps"]),
+                "rps_median": round(statistics.median(x for r in rounds for x in r["baseline_rps"]), 1),
             },
             "rounds": rounds,
             "pages": summary,
