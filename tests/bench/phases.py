@@ -307,7 +307,11 @@ def profile(args: dict[str, Any]) -> dict[str, Any]:
             clients[username] = Client(SERVER_NAME="127.0.0.1")
             clients[username].force_login(User.objects.get(username=username))
         client = clients[username]
-        shares, top = profile_page(lambda client=client, path=path: client.get(path), n)
+
+        def get(client: Any = client, path: str = path) -> Any:
+            return client.get(path)
+
+        shares, top = profile_page(get, n)
         (out_dir / f"profile-{key}.txt").write_text(f"{path} as {username}, {n} requests under cProfile\n\n{top}")
         results[key] = {"user": username, "path": path, **shares}
         log(f"  {key}: {shares}")

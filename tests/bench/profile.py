@@ -96,7 +96,7 @@ def instrumented(split: Split) -> Iterator[None]:
 
     Template.render = split.timed("tpl", originals[0])  # type: ignore[method-assign]
     SQLCompiler.execute_sql = split.timed("orm", originals[1])  # type: ignore[method-assign]
-    BaseHandler.resolve_request = resolve_request  # type: ignore[method-assign]
+    BaseHandler.resolve_request = resolve_request  # type: ignore[method-assign,assignment]
     try:
         with connection.execute_wrapper(split.execute):
             yield
