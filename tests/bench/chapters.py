@@ -30,7 +30,7 @@ MODELS = [
 TITLE_FIELDS = ("title", "normalised_title", "name")
 
 
-def _clone(obj: Any, n: int) -> Any:
+def _clone(obj: Any, n: int, spread: dict[Any, list[int]]) -> Any:
     new = copy.copy(obj)
     new._state = copy.copy(obj._state)
     new._state.adding = True
@@ -47,6 +47,12 @@ def _clone(obj: Any, n: int) -> Any:
     for field in meta.concrete_fields:  # a one-to-one (an absence's delegation) belongs to the original only
         if field.one_to_one and field.null and not field.primary_key and field not in meta.parents.values():
             setattr(new, field.attname, None)
+    # A foreign key to a model copied before (a topic's meeting): spread over the copies, so that one demo meeting
+    # does not end up with a thousand topics on its agenda.
+    for field in meta.concrete_fields:
+        if field.many_to_one and field.related_model in spread and spread[field.related_model]:
+            choices = spread[field.related_model]
+            setattr(new, field.attname, choices[n % len(choices)])
     for name in TITLE_FIELDS:
         try:
             field = meta.get_field(name)
@@ -62,6 +68,7 @@ def multiply(rows: int, log: Callable[[str], None]) -> dict[str, int]:
     from django.apps import apps
 
     counts: dict[str, int] = {}
+    spread: dict[Any, list[int]] = {}
     for app_label, model_name in MODELS:
         try:
             model = apps.get_model(app_label, model_name)
@@ -79,8 +86,10 @@ def multiply(rows: int, log: Callable[[str], None]) -> dict[str, int]:
                 n += 1
                 try:
                     with transaction.atomic():
-                        _clone(obj, n).save()
+                        copy_ = _clone(obj, n, spread)
+                        copy_.save()
                     made += 1
+                    spread.setdefault(model, []).append(copy_.pk)
                 except (IntegrityError, ValueError):
                     skipped += 1
         counts[f"{app_label}.{model_name}"] = have + made
