@@ -238,6 +238,7 @@ def urls() -> list[Any]:
     router.register("meetings/topics", meetings_api.TopicViewSet, basename="topic")
     router.register("meetings/leave-requests", meetings_api.LeaveRequestViewSet, basename="leaverequest")
     router.register("meetings/press-releases", meetings_api.PressReleaseViewSet, basename="pressrelease")
+    router.register("meetings/district-meetings", meetings_api.DistrictMeetingViewSet, basename="districtmeeting")
     return [
         path("auth/token/", TokenView.as_view(), name="api-token"),
         path("me/", me, name="api-me"),

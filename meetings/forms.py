@@ -9,9 +9,19 @@ from django import forms
 from django.utils import timezone
 
 from haimen_gov.org.models import LEADER_KINDS, Post, PostKind, Unit, UnitKind
-from haimen_gov.workflow.forms import TransitionForm
+from haimen_gov.workflow.forms import MultipleFileField, TransitionForm
 
-from .models import OPEN_MEETING_STATES, LegalityResult, Meeting, MeetingKind, MeetingMode, Topic
+from .models import (
+    DECIDING_KINDS,
+    OPEN_MEETING_STATES,
+    DistrictBasis,
+    LegalityResult,
+    Meeting,
+    MeetingKind,
+    MeetingMode,
+    MeetingState,
+    Topic,
+)
 
 
 def _style(form: forms.Form) -> None:
@@ -110,14 +120,32 @@ class TopicForm(forms.Form):
     units_consulted = forms.CharField(label="征求意见单位", max_length=300, required=False)
     funding = forms.CharField(label="涉及资金", max_length=200, required=False)
     is_normative = forms.BooleanField(label="属于规范性文件（须经合法性审查，第二十八条）", required=False)
+    document = forms.ModelChoiceField(
+        queryset=None,  # type: ignore[arg-type]
+        label="关联的规范性文件（公文管理中本单位起草的，由区司法局审查）",
+        required=False,
+        empty_label="（无）",
+    )
     unit_opinion = forms.CharField(
         label="主办单位工作意见（专题研究，第十四条）", max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
     )
+    # 第十六条: the 申报表's materials; the input is named "files" like the API's.
+    files = MultipleFileField(label="议题申报材料", required=False)  # type: ignore[assignment]
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["meeting"].queryset = open_meetings()  # type: ignore[attr-defined]
+        self.fields["document"].queryset = normative_documents(user)  # type: ignore[attr-defined]
         _style(self)
+
+
+def normative_documents(user: Any) -> Any:
+    """The 规范性文件 of the user's own units, newest first: what a topic may name (第二十八条)."""
+    from documents.models import Category, OutgoingDocument
+    from haimen_gov.org.routing import units_of
+
+    units = [u.pk for u in units_of(user)] if user is not None else []
+    return OutgoingDocument.objects.filter(category=Category.NORMATIVE, unit_id__in=units).order_by("-id")
 
 
 class LeaveForm(forms.Form):
@@ -155,6 +183,53 @@ class DeptMeetingForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _style(self)
+
+
+class DecidingMeetingChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.date:%Y-%m-%d} {obj.title}"
+
+
+def deciding_meetings() -> Any:
+    """第二十一条: the 常务会议 and 区长办公会议 already held, newest first."""
+    return Meeting.objects.filter(
+        kind__in=DECIDING_KINDS, state__in=[MeetingState.HELD, MeetingState.ARCHIVED]
+    ).order_by("-date", "-id")
+
+
+class DistrictMeetingForm(forms.Form):
+    title = forms.CharField(label="会议名称", max_length=200)
+    date = forms.DateField(label="日期", widget=DATE, error_messages={"invalid": "日期格式错误（YYYY-MM-DD）。"})
+    start_time = forms.TimeField(label="开始时间", widget=TIME, error_messages={"invalid": "时间格式错误。"})
+    end_time = forms.TimeField(label="结束时间", widget=TIME, error_messages={"invalid": "时间格式错误。"})
+    place = forms.CharField(label="地点", max_length=100)
+    mode = forms.ChoiceField(
+        label="形式（第二十三条：尽可能采用视频会议）", choices=MeetingMode.choices, initial=MeetingMode.VIDEO
+    )
+    scale = forms.IntegerField(label="参会人数", min_value=1, max_value=5000)
+    convener = forms.ModelChoiceField(
+        Post.objects.filter(kind__in=LEADER_KINDS).select_related("holder").order_by("order", "id"),
+        label="召开会议的区政府领导",
+        empty_label="请选择",
+    )
+    basis = forms.ChoiceField(label="召开依据（第二十一条）", choices=DistrictBasis.choices, widget=forms.RadioSelect)
+    decision_meeting = DecidingMeetingChoice(
+        deciding_meetings(), label="作出决定的会议", required=False, empty_label="（依据会议决定时选择）"
+    )
+    decision_text = forms.CharField(label="会议决定事项", max_length=500, required=False)
+    summons_town_principals = forms.BooleanField(label="要求各区镇（街道）主要负责同志参加", required=False)
+    summons_reason = forms.CharField(
+        label="确需主要负责同志参加的理由",
+        max_length=300,
+        required=False,
+        help_text="副区长召开的全区性会议，原则上不得要求各区镇（街道）主要负责同志参加（第二十一条），确需参加须写明理由。",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["decision_meeting"].queryset = deciding_meetings()  # type: ignore[attr-defined]
+        _style(self)
+        self.fields["basis"].widget.attrs["class"] = "form-check-input"
 
 
 # --------------------------------------------------------------------- transition forms (the engine calls apply)

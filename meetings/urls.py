@@ -14,6 +14,8 @@ urlpatterns = [
     path("<int:pk>/seats/<int:seat>/confirm/", views.seat_confirm, name="seat_confirm"),
     path("<int:pk>/seats/<int:seat>/leave/", views.seat_leave, name="seat_leave"),
     path("topics/new/", views.topic_new, name="topic_new"),
+    path("topics/<int:pk>/edit/", views.topic_edit, name="topic_edit"),
+    path("district-meetings/new/", views.district_meeting_new, name="district_meeting_new"),
     path("press/new/", views.press_new, name="press_new"),
     path("dept-meetings/new/", views.dept_meeting_new, name="dept_meeting_new"),
 ]
