@@ -276,3 +276,92 @@ def test_notify_sends_one_notice_per_attendee_exactly_once(org):
     assert len(users) == len(set(users)) == len(seated)
     assert set(users) == seated and org.vice1.pk in users
     assert all(n.url == f"/meetings/{target.pk}/" and n.title.endswith(target.title) for n in notices)
+
+
+# ------------------------------------------------------------------------------ API
+
+
+@at(TODAY)
+def test_api_district_meetings_follow_the_engine_contract(org, api_client_for):
+    clerk = api_client_for(org.dept1_clerk)
+    body = {
+        "title": "全区安全生产工作会议",
+        "date": "2026-10-20",
+        "start_time": "09:00",
+        "end_time": "10:30",
+        "place": "行政中心大会堂",
+        "scale": 200,
+        "convener": org.posts.vice1.pk,
+        "basis": "approval",
+        "summons_town_principals": True,
+    }
+    refused = clerk.post("/api/v1/meetings/district-meetings/", body, format="json")
+    assert refused.status_code == 400 and "第二十一条" in refused.json()["summons_reason"][0]
+    too_big = clerk.post("/api/v1/meetings/district-meetings/", {**body, "scale": 5001}, format="json")
+    assert too_big.status_code == 400 and "scale" in too_big.json()
+    town = api_client_for(org.town1_clerk).post(
+        "/api/v1/meetings/district-meetings/", {**body, "summons_reason": "防汛"}, format="json"
+    )
+    assert town.status_code == 403
+    created = clerk.post("/api/v1/meetings/district-meetings/", {**body, "summons_reason": "部署防汛"}, format="json")
+    assert created.status_code == 201, created.json()
+    data = created.json()
+    assert data["state"] == "vice_review" and data["summons_warning"] is True and data["mode"] == "video"
+    pk = data["id"]
+    vice = api_client_for(org.vice1)
+    detail = vice.get(f"/api/v1/meetings/district-meetings/{pk}/").json()
+    assert set(detail["available_transitions"]) == {"approve", "return", "reject"}
+    assert [t["post"] for t in detail["tasks"]] == ["副区长"] and detail["history"]
+    url = f"/api/v1/meetings/district-meetings/{pk}/transitions/approve/"
+    assert api_client_for(org.vice2).post(url, {}, format="json").status_code == 404  # not theirs to see
+    assert vice.post(url, {"comment": "同意"}, format="json").json()["state"] == "head_approval"
+    stale = api_client_for(org.head).post(url, {"comment": "同意", "state": "vice_review"}, format="json")
+    assert stale.status_code == 409
+    done = api_client_for(org.head).post(url, {"comment": "同意", "state": "head_approval"}, format="json")
+    assert done.status_code == 200 and done.json()["state"] == "approved"
+
+
+@at(TODAY)
+def test_api_meeting_create_checks_the_documented_body(org, api_client_for):
+    office = api_client_for(org.office_clerk)
+    body = {
+        "kind": "executive",
+        "title": "区政府第21次常务会议",
+        "date": "2026-10-12",
+        "start_time": "09:00",
+        "end_time": "11:30",
+        "place": "行政中心1号会议室",
+        "mode": "hybrid",
+        "invited": ["区政协副主席 沈丽华"],
+    }
+    assert office.post("/api/v1/meetings/meetings/", {**body, "mode": "tv"}, format="json").status_code == 400
+    many = office.post("/api/v1/meetings/meetings/", {**body, "invited": ["x"] * 31}, format="json")
+    assert many.status_code == 400 and "invited" in many.json()
+    late = office.post("/api/v1/meetings/meetings/", {**body, "date": "2026-09-20"}, format="json")
+    assert late.status_code == 400 and "date" in late.json()
+    assert api_client_for(org.dept1_clerk).post("/api/v1/meetings/meetings/", body, format="json").status_code == 403
+    created = office.post("/api/v1/meetings/meetings/", body, format="json")
+    assert created.status_code == 201 and created.json()["cutoff"] == "2026-09-29"
+    schema = office.get("/api/schema/", {"format": "json"}).json()
+    request = schema["paths"]["/api/v1/meetings/meetings/"]["post"]["requestBody"]["content"]["application/json"]
+    assert request["schema"]["$ref"].endswith("/MeetingCreateRequest")
+
+
+@at(TODAY)
+def test_api_district_meeting_list_costs_the_same_however_long(org, api_client_for, django_assert_max_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    head = api_client_for(org.head)
+
+    def cost() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert head.get("/api/v1/meetings/district-meetings/").status_code == 200
+        return len(ctx.captured_queries)
+
+    for n in range(3):
+        district(org, title=f"会议{n}")
+    three = cost()
+    for n in range(27):
+        district(org, title=f"会议{n + 3}")
+    assert cost() == three
