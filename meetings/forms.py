@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from haimen_gov.org.models import LEADER_KINDS, Post, PostKind, Unit, UnitKind
 from haimen_gov.workflow.forms import MultipleFileField, TransitionForm
+from haimen_gov.workflow.lists import ListFilterForm
 
 from .models import (
     DECIDING_KINDS,
@@ -271,3 +272,55 @@ class LegalityForm(TransitionForm):
         topic: Topic = self.item  # type: ignore[assignment]
         topic.legality_result = self.cleaned_data["result"]
         topic.legality_note = self.cleaned_data.get("note") or ""
+
+
+# --------------------------------------------------------------------- 会议台账 (the dashboard's figures link here)
+
+
+def _held(qs: Any, value: str) -> Any:
+    if value == "held":
+        return qs.filter(state__in=[MeetingState.HELD, MeetingState.ARCHIVED])
+    return qs.filter(state=value)
+
+
+def _video(qs: Any, value: str) -> Any:
+    return qs.exclude(mode=MeetingMode.ONSITE) if value == "1" else qs.filter(mode=MeetingMode.ONSITE)
+
+
+def _concerning(qs: Any, unit: Unit) -> Any:
+    from django.db.models import Exists, OuterRef
+
+    from .models import Attendee, TopicState
+
+    topics = Topic.objects.filter(meeting=OuterRef("pk"), unit=unit).exclude(
+        state__in=[TopicState.WITHDRAWN, TopicState.DRAFT]
+    )
+    seats = Attendee.objects.filter(meeting=OuterRef("pk"), post__unit=unit)
+    return qs.filter(Exists(topics) | Exists(seats))
+
+
+class MeetingListFilter(ListFilterForm):
+    q = forms.CharField(label="搜索", required=False, max_length=100)
+    kind = forms.ChoiceField(label="会议类别", required=False, choices=[("", "全部类别"), *MeetingKind.choices])
+    year = forms.IntegerField(label="年度", required=False, min_value=2000, max_value=2100)
+    month = forms.IntegerField(label="月份", required=False, min_value=1, max_value=12)
+    through = forms.IntegerField(label="截至月份", required=False, min_value=1, max_value=12)
+    video = forms.ChoiceField(
+        label="形式", required=False, choices=[("", "全部"), ("1", "视频（含现场+视频）"), ("0", "现场")]
+    )
+    state = forms.ChoiceField(
+        label="状态", required=False, choices=[("", "全部状态"), ("held", "已召开（含归档）"), *MeetingState.choices]
+    )
+    unit = forms.ModelChoiceField(Unit.objects.all(), label="涉及单位", required=False, empty_label="全部单位")
+
+    lookups = {
+        "q": ("title", "place"),
+        "kind": "kind",
+        "year": "date__year",
+        "month": "date__month",
+        "through": "date__month__lte",
+        "video": _video,
+        "state": _held,
+        "unit": _concerning,
+    }
+    defaults = {"state": "held"}

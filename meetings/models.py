@@ -120,6 +120,11 @@ class Meeting(FSMModelMixin, models.Model):
     def is_open(self) -> bool:
         return self.state in OPEN_MEETING_STATES
 
+    @property
+    def length_minutes(self) -> int:
+        """How long it lasts, in minutes (第二十三条: 开短会)."""
+        return (self.end_time.hour * 60 + self.end_time.minute) - (self.start_time.hour * 60 + self.start_time.minute)
+
     # ----------------------------------------------------------------- transitions: check and set state only
 
     @transition(field=state, source=MeetingState.PREPARING, target=MeetingState.NOTIFIED)

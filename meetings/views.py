@@ -13,7 +13,7 @@ from django.contrib import messages
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.forms import Form
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 
 from haimen_gov.org.models import User
 from haimen_gov.workflow import actions as engine
+from haimen_gov.workflow.lists import Column, ListPage
 from haimen_gov.workflow.views import client_ip, errors_to_form, viewer_posts
 
 from . import actions, composition, selectors
@@ -30,6 +31,7 @@ from .forms import (
     DistrictMeetingForm,
     LeaveForm,
     MeetingForm,
+    MeetingListFilter,
     PressForm,
     ReasonForm,
     RescheduleForm,
@@ -398,3 +400,65 @@ def district_meeting_new(request: HttpRequest) -> HttpResponse:
             "理由随申请送审。"
         },
     )
+
+
+# ------------------------------------------------------------------ 会议台账 (the dashboard's figures link here)
+
+
+def _list_rows(request: HttpRequest) -> Any:
+    """The meetings the viewer sees, with their seats counted in the same query (one query per page). From a vice
+    head's dashboard (``portfolio=1``) only those its panel counts: concerning their portfolio."""
+    from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
+    from django.db.models.functions import Coalesce
+
+    from haimen_gov.dashboard.scope import Query, scope_for
+
+    from .dashboard import scoped
+    from .models import Attendee
+
+    user, posts = _user(request), viewer_posts(request)
+    seats = Attendee.objects.filter(meeting=OuterRef("pk")).order_by().values("meeting").annotate(n=Count("pk"))
+    qs = selectors.meetings_for(user, posts).annotate(
+        seat_count=Coalesce(Subquery(seats.values("n"), output_field=IntegerField()), Value(0))
+    )
+    if request.GET.get("portfolio") == "1":
+        scope = scope_for(user, posts)
+        if scope is not None and scope.role == "vice":
+            qs = scoped(Query(scope=scope), qs)
+    return qs
+
+
+MEETING_LIST = ListPage(
+    title="会议台账",
+    url_name="meetings:list",
+    ascii_name="meetings",
+    filter_form=MeetingListFilter,
+    queryset=_list_rows,
+    table_template="meetings/_list_table.html",
+    ordering=("-date", "-start_time", "-id"),
+    columns=(
+        Column("日期", lambda m: m.date, width="6em", nowrap=True),
+        Column("开始", lambda m: m.start_time.strftime("%H:%M"), width="3.5em", nowrap=True),
+        Column("会议", lambda m: m.title),
+        Column("类别", lambda m: m.get_kind_display(), width="8em", nowrap=True),
+        Column("时长（分钟）", lambda m: m.length_minutes, width="4em", nowrap=True),
+        Column("形式", lambda m: m.get_mode_display(), width="5em", nowrap=True),
+        Column("参会人数", lambda m: m.seat_count, width="4em", nowrap=True),
+        Column("地点", lambda m: m.place, pdf=False),
+        Column("主持", lambda m: f"{m.chair_label} {m.chair.display_name}", width="9em"),
+        Column("状态", lambda m: m.get_state_display(), width="4.5em", nowrap=True),
+    ),
+    note="依据《南通市海门区人民政府工作规则》第二十三条统计。",
+)
+
+
+def meeting_list(request: HttpRequest) -> HttpResponse:
+    return MEETING_LIST.page(request)
+
+
+def meeting_list_csv(request: HttpRequest) -> StreamingHttpResponse:
+    return MEETING_LIST.csv(request)
+
+
+def meeting_list_pdf(request: HttpRequest) -> HttpResponse:
+    return MEETING_LIST.pdf(request)
