@@ -37,7 +37,7 @@ from haimen_gov.dashboard.registry import Cell, Panel, Table, chart, register
 from haimen_gov.dashboard.scope import Query
 
 from . import composition
-from .models import Attendee, Meeting, MeetingKind, MeetingMode, MeetingState, Topic, TopicState
+from .models import Attendee, AttendeeRole, Meeting, MeetingKind, MeetingMode, MeetingState, Topic, TopicState
 
 HELD = (MeetingState.HELD, MeetingState.ARCHIVED)
 OPEN = (MeetingState.PREPARING, MeetingState.NOTIFIED)
@@ -65,9 +65,10 @@ def scoped(q: Query, qs: QuerySet[Meeting]) -> QuerySet[Meeting]:
     units = q.unit_ids
     if units is None:
         return qs
-    concerned = Q(Exists(Topic.objects.filter(meeting=OuterRef("pk"), unit_id__in=units).exclude(state__in=GONE))) | Q(
-        Exists(Attendee.objects.filter(meeting=OuterRef("pk"), post__unit_id__in=units))
-    )
+    topics = Topic.objects.filter(meeting=OuterRef("pk"), unit_id__in=units).exclude(state__in=GONE)
+    # 固定列席 (the justice and finance heads at every 常务会议) sit there whatever the agenda: not a concern.
+    seats = Attendee.objects.filter(meeting=OuterRef("pk"), post__unit_id__in=units).exclude(role=AttendeeRole.FIXED)
+    concerned = Q(Exists(topics)) | Q(Exists(seats))
     if q.scope.role == "vice":
         if q.unit is None:
             concerned |= Q(convener_id__in=q.scope.post_ids)

@@ -290,12 +290,12 @@ def _video(qs: Any, value: str) -> Any:
 def _concerning(qs: Any, unit: Unit) -> Any:
     from django.db.models import Exists, OuterRef
 
-    from .models import Attendee, TopicState
+    from .models import Attendee, AttendeeRole, TopicState
 
     topics = Topic.objects.filter(meeting=OuterRef("pk"), unit=unit).exclude(
         state__in=[TopicState.WITHDRAWN, TopicState.DRAFT]
     )
-    seats = Attendee.objects.filter(meeting=OuterRef("pk"), post__unit=unit)
+    seats = Attendee.objects.filter(meeting=OuterRef("pk"), post__unit=unit).exclude(role=AttendeeRole.FIXED)
     return qs.filter(Exists(topics) | Exists(seats))
 
 
