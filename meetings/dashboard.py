@@ -51,6 +51,12 @@ ON_THE_WAY = (
 )
 GONE = (TopicState.WITHDRAWN, TopicState.DRAFT)
 UPCOMING = 5
+SHORT_LABELS = {
+    MeetingKind.PLENARY: "全体会议",
+    MeetingKind.EXECUTIVE: "常务会议",
+    MeetingKind.HEAD_OFFICE: "办公会议",
+    MeetingKind.TOPICAL: "专题会议",
+}
 KIND_COLORS = {
     MeetingKind.PLENARY: "#6a1b9a",
     MeetingKind.EXECUTIVE: "#c62828",
@@ -220,7 +226,7 @@ def meeting_tables(f: dict[str, Any]) -> list[Table]:
     by_kind = Table(
         "meetings_by_kind",
         f"会议情况（按类别，{f['period']}，第二十三条）",
-        ["会议类别", "本年召开", "上年同期", "平均时长（分钟）", "平均参会人数", "视频会议占比（%）"],
+        ["会议类别", "本年召开", "上年同期", "平均时长（分）", "平均人数", "视频占比（%）"],
         [
             [
                 Cell(r["label"]),
@@ -244,7 +250,7 @@ def meeting_tables(f: dict[str, Any]) -> list[Table]:
         ],
         note="视频会议含“现场+视频”。",
     )
-    labels = [str(MeetingKind(k).label).replace("区政府", "") for k in MeetingKind.values]
+    labels = [SHORT_LABELS[MeetingKind(k)] for k in MeetingKind.values]
     by_month = Table(
         "meetings_by_month",
         f"会议数量（按月，{f['period']}）",
@@ -262,7 +268,7 @@ def meeting_tables(f: dict[str, Any]) -> list[Table]:
     upcoming = Table(
         "meetings_upcoming",
         "近期会议与议题申报截止（第十六条）",
-        ["会议", "日期", "申报截止", "议题", "已送达办公室", "尚未送达"],
+        ["会议", "日期", "申报截止", "议题", "已送达", "尚未送达"],
         [
             [
                 Cell(r["title"], r["url"]),

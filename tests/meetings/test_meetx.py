@@ -365,3 +365,53 @@ def test_api_district_meeting_list_costs_the_same_however_long(org, api_client_f
     for n in range(27):
         district(org, title=f"会议{n + 3}")
     assert cost() == three
+
+
+# ------------------------------------------------------------------------------ pages
+
+
+def test_the_sponsor_amends_a_returned_topic_on_its_page(org, client_for, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    with at(TODAY):
+        target = meeting(org, MEETING_DAY)
+        topic = propose(org, target)
+        url = f"/meetings/topics/{topic.pk}/edit/"
+        assert client_for(org.dept1_clerk).get(url).status_code == 409  # at the unit head: not theirs to edit
+        fire(topic, "return", org.dept1_head, "请补充材料。")
+        assert client_for(org.dept2_clerk).get(url).status_code == 404
+        clerk = client_for(org.dept1_clerk)
+        page = clerk.get(topic.get_absolute_url()).content.decode()
+        assert url in page  # the item page offers the amendment
+        form = {**_amend(target), "meeting": target.pk, "files": pdf_upload("补充材料.pdf")}
+        bad = clerk.post(url, {**form, "files": upload("x.pdf", b"not a pdf at all")})
+        assert bad.status_code == 200 and "文件类型不受支持" in bad.content.decode()
+        done = clerk.post(url, form)
+        assert done.status_code == 302
+        topic = fresh(topic)
+        assert topic.state == TopicState.UNIT_CONFIRM and topic.units_consulted == "区财政局"
+        assert list(topic.attachments.values_list("original_name", flat=True)) == ["补充材料.pdf"]
+
+
+def test_the_district_meeting_page_refuses_a_town_and_keeps_the_form(org, client_for):
+    with at(TODAY):
+        town = client_for(org.town1_clerk).post(
+            "/meetings/district-meetings/new/",
+            {
+                "title": "全区会议",
+                "date": "2026-10-20",
+                "start_time": "09:00",
+                "end_time": "10:00",
+                "place": "x",
+                "mode": "video",
+                "scale": "10",
+                "convener": org.posts.head.pk,
+                "basis": "approval",
+            },
+        )
+        assert town.status_code == 200 and "由区政府办公室或承办部门提出申请" in town.content.decode()
+        assert not DistrictMeeting.objects.exists()
+        long_reason = client_for(org.dept1_clerk).post(
+            "/meetings/district-meetings/new/", {"title": "x" * 201, "scale": "0", "summons_reason": "y" * 301}
+        )
+        body = long_reason.content.decode()
+        assert long_reason.status_code == 200 and "200" in body and "300" in body
