@@ -304,7 +304,7 @@ def meeting_charts(f: dict[str, Any]) -> dict[str, dict[str, Any]]:
 
 class _ByKind(serializers.Serializer):
     kind = serializers.CharField()
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]
     count = serializers.IntegerField(help_text="本年召开（1月至所选月份）")
     last = serializers.IntegerField(help_text="上年同期")
     average_minutes = serializers.IntegerField()

@@ -121,7 +121,7 @@ class TopicForm(forms.Form):
     units_consulted = forms.CharField(label="征求意见单位", max_length=300, required=False)
     funding = forms.CharField(label="涉及资金", max_length=200, required=False)
     is_normative = forms.BooleanField(label="属于规范性文件（须经合法性审查，第二十八条）", required=False)
-    document = forms.ModelChoiceField(
+    document: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
         queryset=None,  # type: ignore[arg-type]
         label="关联的规范性文件（公文管理中本单位起草的，由区司法局审查）",
         required=False,

@@ -418,7 +418,7 @@ def _list_rows(request: HttpRequest) -> Any:
 
     user, posts = _user(request), viewer_posts(request)
     seats = Attendee.objects.filter(meeting=OuterRef("pk")).order_by().values("meeting").annotate(n=Count("pk"))
-    qs = selectors.meetings_for(user, posts).annotate(
+    qs: Any = selectors.meetings_for(user, posts).annotate(
         seat_count=Coalesce(Subquery(seats.values("n"), output_field=IntegerField()), Value(0))
     )
     if request.GET.get("portfolio") == "1":
