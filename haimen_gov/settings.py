@@ -344,6 +344,7 @@ SPECTACULAR_SETTINGS = {
         "OutgoingUrgencyEnum": "documents.models.OUTGOING_URGENCY",
         "IncomingChannelEnum": "documents.models.Channel.choices",
         "RegisteredChannelEnum": "documents.models.REGISTERED_CHANNELS",
+        "MeetingKindEnum": "meetings.models.MeetingKind.choices",
     },
 }
 
