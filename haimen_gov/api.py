@@ -222,6 +222,7 @@ def urls() -> list[Any]:
     from haimen_gov.workflow import api as workflow_api
     from leave import api as leave_api
     from meetings import api as meetings_api
+    from meetings import api_minutes as minutes_api
     from seals import api as seals_api
     from supervision import api as supervision_api
 
@@ -233,12 +234,15 @@ def urls() -> list[Any]:
     router.register("leave/absences", leave_api.AbsenceViewSet, basename="absence")
     router.register("leave/exceptions", leave_api.ExceptionViewSet, basename="exceptionrequest")
     router.register("leave/research", leave_api.ResearchTripViewSet, basename="researchtrip")
+    router.register("leave/visits", leave_api.VisitViewSet, basename="visit")
+    router.register("leave/visit-plan", leave_api.VisitPlanViewSet, basename="visitplanentry")
     router.register("supervision/items", supervision_api.SupervisionItemViewSet, basename="supervisionitem")
     router.register("meetings/meetings", meetings_api.MeetingViewSet, basename="meeting")
     router.register("meetings/topics", meetings_api.TopicViewSet, basename="topic")
     router.register("meetings/leave-requests", meetings_api.LeaveRequestViewSet, basename="leaverequest")
     router.register("meetings/press-releases", meetings_api.PressReleaseViewSet, basename="pressrelease")
     router.register("meetings/district-meetings", meetings_api.DistrictMeetingViewSet, basename="districtmeeting")
+    router.register("meetings/minutes", minutes_api.MinutesViewSet, basename="minutes")
     return [
         path("auth/token/", TokenView.as_view(), name="api-token"),
         path("me/", me, name="api-me"),

@@ -5,6 +5,7 @@ ends (第六条, 第四十四条), and the research log (第四十六条)."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -25,13 +26,19 @@ from .models import (
     APPROVED_STATES,
     AWAY_STATES,
     GOVERNMENT_LEADER_KINDS,
+    HEAD_DELEGATE_KINDS,
+    HEAD_KINDS,
     REPORTING_KINDS,
+    VISIT_CHAIN_OF_KIND,
+    VISIT_LIVE_STATES,
     WRITING_KINDS,
     Absence,
     AbsenceKind,
     AbsenceState,
     ExceptionRequest,
     ResearchTrip,
+    Visit,
+    VisitPlanEntry,
 )
 from .selectors import is_office, warnings_for
 
@@ -78,10 +85,7 @@ def _check_absence(
     amending: int | None = None,
 ) -> None:
     errors: dict[str, str] = {}
-    if leader_post.kind == PostKind.DISTRICT_HEAD:
-        # 第四十四条: 区长离开海门，由区政府办公室分别向市政府办公室、区委办公室请示和报备 — not built yet.
-        errors["leader_post"] = "区长外出须由区政府办公室向市政府办公室请示，本平台暂未开通该流程。"
-    elif leader_post.kind not in REPORTING_KINDS:
+    if leader_post.kind not in REPORTING_KINDS and leader_post.kind not in HEAD_KINDS:
         errors["leader_post"] = "只有副区长、区政府办公室主任和各单位主要负责同志需要报备外出（第四十四条）。"
     elif leader_post.holder_id is None:
         errors["leader_post"] = "该职务目前无人任职。"
@@ -107,6 +111,12 @@ def _check_absence(
             errors["acting"] = "代行工作的人须是在职的领导干部。"
         elif not leader_post.delegable:
             errors["acting"] = "该职务不得委托他人代行。"
+        elif (
+            leader_post.kind in HEAD_KINDS
+            and not Post.objects.filter(holder=acting, kind__in=HEAD_DELEGATE_KINDS).exists()
+        ):
+            # 第六条: 可委托负责常务工作的副区长或其他副区长主持区政府工作.
+            errors["acting"] = "区长外出期间只能委托常务副区长或其他副区长主持区政府工作（第六条）。"
     if errors:
         raise ValidationError(errors)
 
@@ -131,6 +141,11 @@ def absence_create(
 ) -> Absence:
     """外出请示报备 (第四十四条): the leader, or the office for them, reports an absence; submitted unless ``submit`` is
     False."""
+    for_head = leader_post.kind in HEAD_KINDS
+    if for_head and acting is None:
+        # 第六条: while the head is away the executive vice head presides unless the head names another vice head.
+        exec_vice = post_of_kind(PostKind.EXEC_VICE_HEAD)
+        acting = exec_vice.holder if exec_vice is not None else None
     _check_absence(
         actor=actor, leader_post=leader_post, start=start, end=end, acting=acting, today=timezone.localdate()
     )
@@ -151,6 +166,7 @@ def absence_create(
             reason=reason,
             contact=contact,
             acting=acting,
+            for_head=for_head,
         )
         _share(absence, leader)
         _share_with_office(absence)
@@ -216,9 +232,24 @@ def absence_approve(
     )
 
 
-def absence_record(pk: int, *, actor: User, comment: str, ip: str | None = None) -> Absence:
-    """报区委办备案: the office records how and when it reported the absence to the district party committee."""
-    return engine.item_fire(Absence, pk, verb="record", actor=actor, comment=comment, ip=ip)
+def absence_record(
+    pk: int, *, actor: User, comment: str = "", data: dict[str, Any] | None = None, ip: str | None = None
+) -> Absence:
+    """报区委办备案: the office records how and when it reported the absence to the district party committee. For the
+    head's absence at 待市政府批准: the office records the city's approval (``data``: the ExternalDecisionForm's
+    fields — who approved, when, how, the document number)."""
+    return engine.item_fire(Absence, pk, verb="record", actor=actor, comment=comment, data=data, ip=ip)
+
+
+def absence_send(pk: int, *, actor: User, comment: str, ip: str | None = None) -> Absence:
+    """第四十四条, the head's absence: the office has asked the city government office and reported to the district
+    party committee office (the comment says how and when)."""
+    return engine.item_fire(Absence, pk, verb="send", actor=actor, comment=comment, ip=ip)
+
+
+def absence_report_city(pk: int, *, actor: User, comment: str, ip: str | None = None) -> Absence:
+    """第四十四条: 经市政府主要领导批准后，再按要求向市委报备 — the office records the report to the city committee."""
+    return engine.item_fire(Absence, pk, verb="report", actor=actor, comment=comment, ip=ip)
 
 
 def absence_return(pk: int, *, actor: User, comment: str, ip: str | None = None) -> Absence:
@@ -491,3 +522,217 @@ def research_trip_update(
         trip.full_clean()
         trip.save()
         return trip
+
+
+# ------------------------------------------------------------------------------------------------- 出访 (第三十五条)
+
+# Bounds at the edge: a visit is planned for this year or the next; one lasts at most 30 days (longer stays abroad
+# are training, not 出访); the plan's window is matched with a month's slack either side.
+VISIT_MAX_DAYS = 30
+PLAN_SLACK_DAYS = 31
+
+
+def acts_for_head(actor: User) -> bool:
+    """The head, in person or by delegation (第六条): approves the year's visit plan."""
+    from haimen_gov.org.routing import acting_posts
+
+    return any(kind == PostKind.DISTRICT_HEAD for _pk, kind in acting_posts(actor))
+
+
+def _check_plan_entry(
+    *, actor: User, traveller_post: Post, year: int, approx_start: dt.date, approx_end: dt.date, today: dt.date
+) -> None:
+    errors: dict[str, str] = {}
+    if not is_office(actor):
+        raise engine.Forbidden("出访计划由区政府办公室汇总填报（第三十五条）。")
+    if traveller_post.kind not in VISIT_CHAIN_OF_KIND or traveller_post.holder_id is None:
+        errors["traveller_post"] = "请选择在任的区政府领导或单位主要负责同志。"
+    if year not in (today.year, today.year + 1):
+        errors["year"] = "只能编制今年或明年的出访计划。"
+    if approx_end < approx_start:
+        errors["approx_end"] = "预计结束时间不能早于开始时间。"
+    elif approx_start.year != year or approx_end.year != year:
+        errors["approx_start"] = "预计出访时间须在计划年度内。"
+    if errors:
+        raise ValidationError(errors)
+
+
+def visit_plan_add(
+    *,
+    actor: User,
+    year: int,
+    traveller_post: Post,
+    countries: str,
+    purpose: str,
+    approx_start: dt.date,
+    approx_end: dt.date,
+) -> VisitPlanEntry:
+    """计划管理 (第三十五条): the office lists a planned visit in the year's plan (pending the head's approval)."""
+    _check_plan_entry(
+        actor=actor,
+        traveller_post=traveller_post,
+        year=year,
+        approx_start=approx_start,
+        approx_end=approx_end,
+        today=timezone.localdate(),
+    )
+    entry = VisitPlanEntry(
+        year=year,
+        traveller_post=traveller_post,
+        countries=countries,
+        purpose=purpose,
+        approx_start=approx_start,
+        approx_end=approx_end,
+        created_by=actor,
+    )
+    entry.full_clean()
+    entry.save()
+    return entry
+
+
+def visit_plan_remove(pk: int, *, actor: User) -> None:
+    """An entry not yet approved can be taken out of the plan by the office."""
+    with transaction.atomic():
+        entry = VisitPlanEntry.objects.select_for_update().filter(pk=pk).first()
+        if entry is None:
+            raise engine.Conflict("该计划已不存在，请刷新后查看。")
+        if not is_office(actor):
+            raise engine.Forbidden("出访计划由区政府办公室汇总填报（第三十五条）。")
+        if entry.approved_at is not None:
+            raise engine.Conflict("计划已经批准，不能删除。")
+        entry.delete()
+
+
+def visit_plan_approve(year: int, *, actor: User) -> int:
+    """The head (or whoever acts for the head) approves the year's pending plan entries; returns how many."""
+    if not acts_for_head(actor):
+        raise engine.Forbidden("年度出访计划由区长批准（第三十五条）。")
+    with transaction.atomic():
+        # The conditional update is the lock: two approvals at once approve each entry once.
+        return VisitPlanEntry.objects.filter(year=year, approved_at__isnull=True).update(
+            approved_by=actor, approved_at=timezone.now()
+        )
+
+
+def _check_visit(
+    *,
+    actor: User,
+    traveller_post: Post,
+    start: dt.date,
+    end: dt.date,
+    plan_entry: VisitPlanEntry | None,
+    out_of_plan_reason: str,
+    today: dt.date,
+    amending: int | None = None,
+) -> None:
+    errors: dict[str, str] = {}
+    if traveller_post.kind not in VISIT_CHAIN_OF_KIND:
+        errors["traveller_post"] = "出访审批适用于区政府领导和各单位主要负责同志（第三十五条）。"
+    elif traveller_post.holder_id is None:
+        errors["traveller_post"] = "该职务目前无人任职。"
+    elif traveller_post.holder_id != actor.pk and not is_office(actor):
+        errors["traveller_post"] = "只能报批本人出访；代为报批须由区政府办公室办理。"
+    if end < start:
+        errors["end"] = "返回日期不能早于出发日期。"
+    elif (end - start).days + 1 > VISIT_MAX_DAYS:
+        errors["end"] = f"一次出访不能超过 {VISIT_MAX_DAYS} 天。"
+    if start < today:
+        # 第三十五条: 出访须事先审批 — there is no 补报 of a visit abroad.
+        errors["start"] = "出访须事先报批，出发日期不能早于今天。"
+    elif start > today + dt.timedelta(days=MAX_AHEAD_DAYS):
+        errors["start"] = "出发日期不能晚于一年以后。"
+    if plan_entry is not None:
+        # 第三十五条: 因公出访实行计划管理 — the entry must be the traveller's, approved, and for about these dates.
+        if plan_entry.traveller_post_id != traveller_post.pk:
+            errors["plan_entry"] = "所选计划不是该出访人的计划。"
+        elif plan_entry.approved_at is None:
+            errors["plan_entry"] = "所选计划尚未经区长批准，请按计划外出访报批并说明理由。"
+        elif not (
+            plan_entry.approx_start - dt.timedelta(days=PLAN_SLACK_DAYS)
+            <= start
+            <= plan_entry.approx_end + dt.timedelta(days=PLAN_SLACK_DAYS)
+        ):
+            errors["plan_entry"] = "出访时间与计划相差一个月以上，请按计划外出访报批并说明理由。"
+        elif (
+            Visit.objects.filter(plan_entry=plan_entry, state__in=VISIT_LIVE_STATES).exclude(pk=amending or 0).exists()
+        ):
+            errors["plan_entry"] = "该计划已有出访在报批或已批准。"
+    elif not out_of_plan_reason.strip():
+        errors["out_of_plan_reason"] = "未列入年度出访计划的，须说明计划外出访的理由（第三十五条）。"
+    if errors:
+        raise ValidationError(errors)
+
+
+def visit_create(
+    *,
+    actor: User,
+    traveller_post: Post,
+    countries: str,
+    purpose: str,
+    members: str,
+    start: dt.date,
+    end: dt.date,
+    plan_entry: VisitPlanEntry | None,
+    out_of_plan_reason: str = "",
+    submit: bool = True,
+    ip: str | None = None,
+) -> Visit:
+    """出访报批 (第三十五条): the traveller, or the office for them, files a visit; the chain follows the post."""
+    if plan_entry is not None:
+        # As the database has it now (approved since the caller loaded it, or not).
+        plan_entry = VisitPlanEntry.objects.get(pk=plan_entry.pk)
+    _check_visit(
+        actor=actor,
+        traveller_post=traveller_post,
+        start=start,
+        end=end,
+        plan_entry=plan_entry,
+        out_of_plan_reason=out_of_plan_reason,
+        today=timezone.localdate(),
+    )
+    traveller = traveller_post.holder
+    assert traveller is not None
+    with transaction.atomic():
+        visit = engine.item_create(
+            Visit,
+            actor=actor,
+            title=f"{traveller.display_name}出访{countries}（{start:%m月%d日}—{end:%m月%d日}）"[:200],
+            unit=traveller_post.unit,
+            traveller_post=traveller_post,
+            traveller=traveller,
+            chain=VISIT_CHAIN_OF_KIND[PostKind(traveller_post.kind)],
+            countries=countries,
+            purpose=purpose,
+            members=members,
+            start=start,
+            end=end,
+            plan_entry=plan_entry,
+            out_of_plan=plan_entry is None,
+            out_of_plan_reason="" if plan_entry is not None else out_of_plan_reason.strip(),
+        )
+        _share(visit, traveller)
+        _share_with_office(visit)
+        if submit:
+            visit = visit_fire(visit.pk, verb="submit", actor=actor, ip=ip)
+        return visit
+
+
+def visit_fire(
+    pk: int,
+    *,
+    verb: str,
+    actor: User,
+    comment: str = "",
+    data: dict[str, Any] | None = None,
+    ip: str | None = None,
+) -> Visit:
+    """Every step of a visit's chain goes through the engine (the order of 第三十五条 is the state machine's)."""
+    return engine.item_fire(Visit, pk, verb=verb, actor=actor, comment=comment, data=data, ip=ip)
+
+
+def visit_submitted(visit: Visit) -> None:
+    """Runs in the submission's transaction: the plan entry may have been taken since the draft was written."""
+    if visit.plan_entry_id is not None:
+        taken = Visit.objects.filter(plan_entry_id=visit.plan_entry_id, state__in=VISIT_LIVE_STATES)
+        if taken.exclude(pk=visit.pk).exists():
+            raise ValidationError({"plan_entry": "该计划已有出访在报批或已批准。"})

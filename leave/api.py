@@ -1,5 +1,6 @@
-"""/api/v1/leave/: absences (外出报备), 第三十四条 exceptions — both with the engine's contract (create, list, read
-with state, available_transitions, tasks, history; POST {id}/transitions/{name}/) — and the research log."""
+"""/api/v1/leave/: absences (外出报备), visits abroad (出访, 第三十五条), 第三十四条 exceptions — all with the
+engine's contract (create, list, read with state, available_transitions, tasks, history; POST
+{id}/transitions/{name}/) — the yearly visit plan and the research log."""
 
 from __future__ import annotations
 
@@ -18,7 +19,16 @@ from haimen_gov.org.models import Post, Unit, User
 from haimen_gov.workflow.api import WorkflowItemSerializer, WorkflowViewSet
 
 from . import actions, selectors
-from .models import REPORTING_KINDS, Absence, ExceptionRequest, ResearchTrip
+from .models import (
+    HEAD_KINDS,
+    REPORTING_KINDS,
+    VISIT_CHAIN_OF_KIND,
+    Absence,
+    ExceptionRequest,
+    ResearchTrip,
+    Visit,
+    VisitPlanEntry,
+)
 
 
 def _bounded_date(**kwargs: Any) -> serializers.DateField:
@@ -26,7 +36,9 @@ def _bounded_date(**kwargs: Any) -> serializers.DateField:
 
 
 class AbsenceSerializer(WorkflowItemSerializer):
-    leader_post = serializers.PrimaryKeyRelatedField(queryset=Post.objects.filter(kind__in=REPORTING_KINDS))
+    leader_post = serializers.PrimaryKeyRelatedField(
+        queryset=Post.objects.filter(kind__in=(*HEAD_KINDS, *REPORTING_KINDS))
+    )
     leader_name = serializers.CharField(source="leader.display_name", read_only=True)
     acting = serializers.PrimaryKeyRelatedField(
         queryset=User.objects.filter(is_active=True), required=False, allow_null=True
@@ -52,10 +64,11 @@ class AbsenceSerializer(WorkflowItemSerializer):
             "acting",
             "acting_name",
             "late",
+            "for_head",
             "delegation",
             "submit",
         ]
-        read_only_fields = ["title", "unit", "late"]
+        read_only_fields = ["title", "unit", "late", "for_head"]
 
     def get_delegation(self, absence: Absence) -> dict[str, Any] | None:
         d = absence.delegation
@@ -252,3 +265,140 @@ class ResearchTripViewSet(
                 for r in rows
             ]
         )
+
+
+# ------------------------------------------------------------------------------------------------- 出访 (第三十五条)
+
+
+class VisitSerializer(WorkflowItemSerializer):
+    traveller_post = serializers.PrimaryKeyRelatedField(
+        queryset=Post.objects.filter(kind__in=list(VISIT_CHAIN_OF_KIND))
+    )
+    traveller_name = serializers.CharField(source="traveller.display_name", read_only=True)
+    countries = serializers.CharField(max_length=100)
+    purpose = serializers.CharField(max_length=300)
+    members = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+    start = _bounded_date()
+    end = _bounded_date()
+    plan_entry = serializers.PrimaryKeyRelatedField(
+        queryset=VisitPlanEntry.objects.all(), required=False, allow_null=True, default=None
+    )
+    out_of_plan_reason = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+    submit = serializers.BooleanField(write_only=True, default=True, help_text="false 则仅保存草稿")
+
+    class Meta:
+        model = Visit
+        fields = [
+            *WorkflowItemSerializer.ENGINE_FIELDS,
+            "traveller_post",
+            "traveller_name",
+            "chain",
+            "countries",
+            "purpose",
+            "members",
+            "start",
+            "end",
+            "plan_entry",
+            "out_of_plan",
+            "out_of_plan_reason",
+            "submit",
+        ]
+        read_only_fields = ["title", "unit", "chain", "out_of_plan"]
+
+
+class VisitViewSet(mixins.CreateModelMixin, WorkflowViewSet):
+    """因公出访 (第三十五条). Transitions: ``submit``, ``approve`` (分管区领导/区长/区委书记), ``record`` (the office
+    records the city's or the approving body's decision: decided_by, decided_on, means, reference, decision,
+    evidence), ``return``, ``reject``, ``withdraw``, ``cancel``."""
+
+    queryset = Visit.objects.select_related("traveller_post", "traveller", "unit", "submitter", "plan_entry").order_by(
+        "-start", "-id"
+    )
+    serializer_class = VisitSerializer
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        body = self.get_serializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        return self.created(
+            lambda: actions.visit_create(
+                actor=request.user,  # type: ignore[arg-type]
+                traveller_post=data["traveller_post"],
+                countries=data["countries"],
+                purpose=data["purpose"],
+                members=data.get("members", ""),
+                start=data["start"],
+                end=data["end"],
+                plan_entry=data.get("plan_entry"),
+                out_of_plan_reason=data.get("out_of_plan_reason", ""),
+                submit=data.get("submit", True),
+                ip=client_ip(request),
+            )
+        )
+
+
+class VisitPlanEntrySerializer(serializers.ModelSerializer):
+    year = serializers.IntegerField(min_value=2020, max_value=2100)
+    traveller_post = serializers.PrimaryKeyRelatedField(
+        queryset=Post.objects.filter(kind__in=list(VISIT_CHAIN_OF_KIND))
+    )
+    traveller_name = serializers.CharField(source="traveller_post.holder.display_name", read_only=True, default=None)
+    approx_start = _bounded_date()
+    approx_end = _bounded_date()
+    approved = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = VisitPlanEntry
+        fields = [
+            "id",
+            "year",
+            "traveller_post",
+            "traveller_name",
+            "countries",
+            "purpose",
+            "approx_start",
+            "approx_end",
+            "approved",
+            "approved_at",
+        ]
+        read_only_fields = ["approved_at"]
+
+
+class YearSerializer(serializers.Serializer):
+    year = serializers.IntegerField(min_value=2020, max_value=2100)
+
+
+class VisitPlanViewSet(
+    mixins.CreateModelMixin,
+    mixins.DestroyModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.ListModelMixin,
+    viewsets.GenericViewSet,
+):
+    """年度出访计划 (第三十五条: 计划管理). Everyone signed in reads it; the office adds and removes entries not yet
+    approved; ``POST approve/ {"year": 2027}``: the head (or whoever acts for the head) approves the year's pending
+    entries."""
+
+    serializer_class = VisitPlanEntrySerializer
+    queryset = VisitPlanEntry.objects.select_related("traveller_post", "traveller_post__holder").order_by(
+        "year", "approx_start", "id"
+    )
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        body = self.get_serializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        entry = actions.visit_plan_add(actor=request.user, **body.validated_data)  # type: ignore[arg-type]
+        return Response(self.get_serializer(entry).data, status=status.HTTP_201_CREATED)
+
+    def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        entry = self.get_object()
+        actions.visit_plan_remove(entry.pk, actor=request.user)  # type: ignore[arg-type]
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(request=YearSerializer, responses={200: OpenApiResponse(description="批准的项数 {approved: n}")})
+    @action(detail=False, methods=["post"])
+    def approve(self, request: Request) -> Response:
+        body = YearSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        count = actions.visit_plan_approve(body.validated_data["year"], actor=request.user)  # type: ignore[arg-type]
+        return Response({"approved": count})

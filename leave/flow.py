@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from haimen_gov.org.models import Post, PostKind
-from haimen_gov.org.routing import post_of_kind
+from haimen_gov.org.models import PortfolioRole, Post, PostKind
+from haimen_gov.org.routing import in_charge, post_of_kind
 from haimen_gov.workflow.flows import Flow, Step, register
 
-from .models import Absence, AbsenceState, ExceptionRequest, ExceptionState
+from .forms import RecordForm
+from .models import Absence, AbsenceState, ExceptionRequest, ExceptionState, Visit, VisitState
 
 
 def _head(item: Absence | ExceptionRequest) -> list[Post | None]:
@@ -14,7 +15,7 @@ def _head(item: Absence | ExceptionRequest) -> list[Post | None]:
     return [post_of_kind(PostKind.DISTRICT_HEAD)]
 
 
-def _office(item: Absence) -> list[Post | None]:
+def _office(item: Absence | Visit) -> list[Post | None]:
     # 第四十四条: 再按要求向区委报备 — the office reports it; its director or any deputy records that (或签).
     return [
         post_of_kind(PostKind.OFFICE_DIRECTOR),
@@ -47,6 +48,23 @@ ABSENCE_FLOW = register(
         steps={
             AbsenceState.APPROVAL: Step("approval", "区长批准", _head, due_days=1),
             AbsenceState.FILING: Step("filing", "报区委办备案", _office, mode="any", due_days=1, verbs=("record",)),
+            # 第四十四条: 区长离开海门，由区政府办公室分别向市政府办公室、区委办公室请示和报备。经市政府主要领导批准
+            # 后，再按要求向市委报备.
+            AbsenceState.REQUEST: Step(
+                "request", "向市政府办请示、报区委办", _office, mode="any", due_days=1, verbs=("send", "return")
+            ),
+            AbsenceState.CITY: Step(
+                "city",
+                "市政府主要领导批准",
+                _office,
+                mode="any",
+                due_days=3,
+                verbs=("record", "reject"),
+                records_for="市政府",
+            ),
+            AbsenceState.CITY_FILING: Step(
+                "city_filing", "报市委备案", _office, mode="any", due_days=1, verbs=("report",)
+            ),
         },
         closed_states=frozenset(
             {
@@ -57,12 +75,20 @@ ABSENCE_FLOW = register(
             }
         ),
         state_labels={str(value): str(label) for value, label in AbsenceState.choices},
-        path=lambda item: [AbsenceState.APPROVAL, AbsenceState.FILING, AbsenceState.FILED],
+        path=lambda item: (
+            [AbsenceState.REQUEST, AbsenceState.CITY, AbsenceState.CITY_FILING, AbsenceState.FILED]
+            if item.for_head
+            else [AbsenceState.APPROVAL, AbsenceState.FILING, AbsenceState.FILED]
+        ),
         on_enter={
             AbsenceState.APPROVAL: _on_submitted,
+            AbsenceState.REQUEST: _on_submitted,
             AbsenceState.FILING: _on_approved,
+            # The head's absence is approved when the city's approval is recorded: the delegation opens then.
+            AbsenceState.CITY_FILING: _on_approved,
             AbsenceState.CANCELLED: _on_cancelled,
         },
+        action_forms={"record": RecordForm},
         detail_template="leave/_absence_detail.html",
         page_related=("leader_post", "leader", "acting", "delegation"),
         labels={"unit": "外出领导所在单位", "submitter": "报告人", "submit": "报送区政府"},
@@ -81,5 +107,72 @@ EXCEPTION_FLOW = register(
         detail_template="leave/_exception_detail.html",
         page_related=("leader_post", "leader"),
         labels={"unit": "邀请单位", "submitter": "经办人", "submit": "报区长审批"},
+    )
+)
+
+
+# ------------------------------------------------------------------------------------------------- 出访 (第三十五条)
+
+
+def _traveller_in_charge(item: Visit) -> list[Post | None]:
+    # 第三十五条: 各单位主要负责同志出访，逐级报相关区领导同意 — first the vice head in charge of the unit (the
+    # executive vice head where no vice head is).
+    return [in_charge(item.traveller_post.unit, PortfolioRole.VICE_HEAD) or post_of_kind(PostKind.EXEC_VICE_HEAD)]
+
+
+def _secretary(item: Visit) -> list[Post | None]:
+    # 第三十五条: 区长出访，经区委书记同意; 副区长出访 … 报区委书记批准.
+    return [post_of_kind(PostKind.PARTY_SECRETARY)]
+
+
+# 第三十五条: the order of each chain.
+VISIT_PATHS: dict[str, list[str]] = {
+    "head": [VisitState.SECRETARY, VisitState.CITY, VisitState.APPROVED],
+    "vice": [VisitState.HEAD, VisitState.SECRETARY, VisitState.CITY, VisitState.APPROVED],
+    "unit": [VisitState.IN_CHARGE, VisitState.HEAD, VisitState.PROCEDURE, VisitState.APPROVED],
+}
+
+
+def _on_visit_submitted(item: Visit) -> None:
+    from .actions import visit_submitted
+
+    visit_submitted(item)
+
+
+VISIT_FLOW = register(
+    Flow(
+        key="leave.visit",
+        model=Visit,
+        steps={
+            VisitState.IN_CHARGE: Step("in_charge", "分管区领导同意", _traveller_in_charge, due_days=2),
+            VisitState.HEAD: Step("head", "区长同意", _head, due_days=2),
+            VisitState.SECRETARY: Step("secretary", "区委书记批准", _secretary, due_days=3),
+            VisitState.CITY: Step(
+                "city", "市政府审批", _office, mode="any", due_days=10, verbs=("record", "reject"), records_for="市政府"
+            ),
+            VisitState.PROCEDURE: Step(
+                "procedure",
+                "按程序审批",
+                _office,
+                mode="any",
+                due_days=10,
+                verbs=("record", "reject"),
+                records_for="外事审批机关",
+            ),
+        },
+        closed_states=frozenset({VisitState.APPROVED, VisitState.WITHDRAWN, VisitState.REJECTED, VisitState.CANCELLED}),
+        state_labels={str(value): str(label) for value, label in VisitState.choices},
+        path=lambda item: VISIT_PATHS[item.chain],
+        # Entering the chain's first state (and re-entering it after a return) checks the plan entry is still free.
+        on_enter={
+            VisitState.IN_CHARGE: _on_visit_submitted,
+            VisitState.HEAD: _on_visit_submitted,
+            VisitState.SECRETARY: _on_visit_submitted,
+        },
+        action_forms={"record": RecordForm},
+        detail_template="leave/_visit_detail.html",
+        page_related=("traveller_post", "traveller", "plan_entry"),
+        labels={"unit": "出访人所在单位", "submitter": "经办人", "submit": "报批"},
+        filed_for=lambda item: item.traveller_id,
     )
 )

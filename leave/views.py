@@ -7,18 +7,34 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from haimen_gov.org.models import User
 from haimen_gov.org.routing import units_of
+from haimen_gov.workflow import actions as engine
+from haimen_gov.workflow.lists import Column, ListPage
+from haimen_gov.workflow.selectors import visible_items
 from haimen_gov.workflow.views import client_ip, form_action, get_visible_item, viewer_posts
 
 from . import actions, selectors
-from .forms import AbsenceForm, BoardFilter, ExceptionForm, ResearchTripForm, ShortenForm, YearForm
-from .models import REPORTING_KINDS, Absence, ResearchTrip
+from .forms import (
+    AbsenceFilter,
+    AbsenceForm,
+    BoardFilter,
+    ExceptionForm,
+    PlanEntryForm,
+    ResearchTripForm,
+    ShortenForm,
+    VisitFilter,
+    VisitForm,
+    YearForm,
+)
+from .models import HEAD_KINDS, REPORTING_KINDS, VISIT_CHAIN_OF_KIND, Absence, ResearchTrip, Visit, VisitPlanEntry
 
 PAGE_SIZE = 20
 
@@ -35,7 +51,8 @@ def _office(request: HttpRequest) -> bool:
 
 
 def _may_report(request: HttpRequest) -> bool:
-    return _office(request) or any(kind in REPORTING_KINDS for _pk, kind in viewer_posts(request))
+    kinds = (*HEAD_KINDS, *REPORTING_KINDS)
+    return _office(request) or any(kind in kinds for _pk, kind in viewer_posts(request))
 
 
 def _refuse(request: HttpRequest, message: str) -> HttpResponse:
@@ -46,7 +63,7 @@ def absence_new(request: HttpRequest) -> HttpResponse:
     """外出请示报备 (第四十四条)."""
     user = _user(request)
     if not _may_report(request):
-        return _refuse(request, "外出报备由副区长、区政府办公室主任、各单位主要负责同志本人或区政府办公室填报。")
+        return _refuse(request, "外出报备由区政府领导、区政府办公室主任、各单位主要负责同志本人或区政府办公室填报。")
     form = AbsenceForm(request.POST or None, user=user, office=_office(request))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -61,6 +78,8 @@ def absence_new(request: HttpRequest) -> HttpResponse:
             ),
         )
         if item is not None:
+            if item.for_head and item.submitted_at:
+                messages.info(request, "区长外出报告已交区政府办公室，由其向市政府办公室请示、向区委办公室报备。")
             if item.late:
                 messages.warning(request, "离开日期已过，本报告记为补报（第四十四条要求事先报告）。")
             messages.success(request, "已报送区政府，等待区长批准。" if item.submitted_at else "已保存草稿。")
@@ -147,6 +166,48 @@ def board(request: HttpRequest) -> HttpResponse:
     return render(request, "leave/board.html", context)
 
 
+def _absence_rows(request: HttpRequest) -> QuerySet[Absence]:
+    qs = selectors.absences().exclude(state="draft")
+    return visible_items(_user(request), qs, posts=viewer_posts(request))  # type: ignore[return-value]
+
+
+ABSENCES = ListPage(
+    title="外出报备台账",
+    url_name="leave:absences",
+    ascii_name="absences",
+    filter_form=AbsenceFilter,
+    queryset=_absence_rows,
+    table_template="leave/_absence_table.html",
+    ordering=("-start", "-id"),
+    columns=(
+        Column("外出领导", lambda r: r.leader.display_name, width="5em", nowrap=True),
+        Column("职务", lambda r: r.leader_post.title, width="8em"),
+        Column("类别", lambda r: r.get_category_display(), width="4.5em", nowrap=True),
+        Column("前往地点", lambda r: r.destination, width="8em"),
+        Column("离开", lambda r: r.start, width="6em", nowrap=True),
+        Column("返回", lambda r: r.end, width="6em", nowrap=True),
+        Column("主持（代行）工作", lambda r: r.acting.display_name if r.acting else "", width="5em", nowrap=True),
+        Column("补报", lambda r: r.late, width="3em", nowrap=True),
+        Column("外出事由", lambda r: r.reason, pdf=False),
+        Column("状态", lambda r: r.stage_label, width="7em", nowrap=True),
+    ),
+    note="依据《南通市海门区人民政府工作规则》第六条、第四十四条登记。",
+)
+
+
+def absences_list(request: HttpRequest) -> HttpResponse:
+    """外出报备台账: the reports the viewer may see (the office: every one), filtered by the days away."""
+    return ABSENCES.page(request)
+
+
+def absences_csv(request: HttpRequest) -> StreamingHttpResponse:
+    return ABSENCES.csv(request)
+
+
+def absences_pdf(request: HttpRequest) -> HttpResponse:
+    return ABSENCES.pdf(request)
+
+
 # ----------------------------------------------------------------------------------------- 第三十四条 exceptions
 
 
@@ -180,12 +241,27 @@ def _research_leaders(request: HttpRequest) -> Any:
     return leaders if _office(request) else leaders.filter(pk=_user(request).pk)
 
 
+def _research_readers(request: HttpRequest) -> Any:
+    """Whose trips the viewer reads: the office's and the head's (who leads the government) every leader's."""
+    if any(kind in HEAD_KINDS for _pk, kind in viewer_posts(request)):
+        return selectors.research_leaders()
+    return _research_leaders(request)
+
+
 def research_list(request: HttpRequest) -> HttpResponse:
-    """The research log (第四十六条): a leader's own trips; the office sees every leader's."""
-    leaders = _research_leaders(request)
+    """The research log (第四十六条): a leader's own trips; the office and the head see every leader's
+    (``?leader=<id>``: one leader's, the dashboard's link)."""
+    leaders = _research_readers(request)
     qs = ResearchTrip.objects.filter(leader__in=leaders).select_related("leader").order_by("-start", "-id")
+    leader = request.GET.get("leader", "")
+    if leader.isdigit() and len(leader) < 10:
+        qs = qs.filter(leader_id=int(leader))
+    year = request.GET.get("year", "")
+    if year.isdigit() and 2020 <= int(year) <= 2100:
+        qs = qs.filter(start__year__lte=int(year), end__year__gte=int(year))
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "leave/research_list.html", {"page": page, "may_log": leaders.exists()})
+    may_log = _research_leaders(request).exists()
+    return render(request, "leave/research_list.html", {"page": page, "may_log": may_log})
 
 
 def research_new(request: HttpRequest) -> HttpResponse:
@@ -222,9 +298,141 @@ def research_progress(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     form = YearForm(request.GET or None)
     year = (form.cleaned_data.get("year") if form.is_valid() else None) or today.year
-    rows = selectors.research_progress(year, today, _research_leaders(request))
+    rows = selectors.research_progress(year, today, _research_readers(request))
     return render(
         request,
         "leave/research_progress.html",
         {"rows": rows, "year": year, "target": selectors.research_target_days(), "today": today},
     )
+
+
+# ------------------------------------------------------------------------------------------------- 出访 (第三十五条)
+
+
+def _may_file_visit(request: HttpRequest) -> bool:
+    return _office(request) or any(kind in VISIT_CHAIN_OF_KIND for _pk, kind in viewer_posts(request))
+
+
+def visit_new(request: HttpRequest) -> HttpResponse:
+    """出访报批: the traveller (or the office for them) files a visit, in the plan or out of it with a reason."""
+    user = _user(request)
+    if not _may_file_visit(request):
+        return _refuse(request, "出访报批由区政府领导、各单位主要负责同志本人或区政府办公室填报。")
+    form = VisitForm(request.POST or None, user=user, office=_office(request))
+    if request.method == "POST" and form.is_valid():
+        item = form_action(
+            form,
+            lambda: actions.visit_create(
+                actor=user,
+                **form.cleaned_data,
+                submit=request.POST.get("action") != "draft",
+                ip=client_ip(request),
+            ),
+        )
+        if item is not None:
+            if item.out_of_plan:
+                messages.warning(request, "本次出访未列入年度计划，已标记为计划外（第三十五条）。")
+            messages.success(request, "已报批。" if item.submitted_at else "已保存草稿。")
+            return redirect(item.get_absolute_url())
+    return render(request, "leave/visit_form.html", {"form": form})
+
+
+def _visit_rows(request: HttpRequest) -> QuerySet[Visit]:
+    qs = Visit.objects.select_related("traveller_post", "traveller", "unit", "plan_entry").exclude(state="draft")
+    return visible_items(_user(request), qs, posts=viewer_posts(request))  # type: ignore[return-value]
+
+
+VISITS = ListPage(
+    title="因公出访",
+    url_name="leave:visits",
+    ascii_name="visits",
+    filter_form=VisitFilter,
+    queryset=_visit_rows,
+    table_template="leave/_visit_table.html",
+    ordering=("-start", "-id"),
+    columns=(
+        Column("出访人", lambda r: r.traveller.display_name, width="5em", nowrap=True),
+        Column("职务", lambda r: r.traveller_post.title, width="8em"),
+        Column("国家（地区）", lambda r: r.countries, width="8em"),
+        Column("出访任务", lambda r: r.purpose),
+        Column("出发", lambda r: r.start, width="6em", nowrap=True),
+        Column("返回", lambda r: r.end, width="6em", nowrap=True),
+        Column("计划", lambda r: "计划外" if r.out_of_plan else "列入计划", width="4.5em", nowrap=True),
+        Column("计划外理由", lambda r: r.out_of_plan_reason, pdf=False),
+        Column("状态", lambda r: r.stage_label, width="7em", nowrap=True),
+    ),
+    note="依据《南通市海门区人民政府工作规则》第三十五条，因公出访实行计划管理。",
+)
+
+
+def visits(request: HttpRequest) -> HttpResponse:
+    """因公出访台账: the visits the viewer may see (the office: every one)."""
+    return VISITS.page(request)
+
+
+def visits_csv(request: HttpRequest) -> StreamingHttpResponse:
+    return VISITS.csv(request)
+
+
+def visits_pdf(request: HttpRequest) -> HttpResponse:
+    return VISITS.pdf(request)
+
+
+def visit_plan(request: HttpRequest) -> HttpResponse:
+    """年度出访计划 (第三十五条: 计划管理): the office lists planned visits, the head approves the year's plan."""
+    today = timezone.localdate()
+    year_form = YearForm(request.GET or None)
+    year = (year_form.cleaned_data.get("year") if year_form.is_valid() else None) or today.year
+    office = _office(request)
+    form = PlanEntryForm(request.POST or None, initial={"year": year}) if office else None
+    if request.method == "POST":
+        if form is None:
+            return _refuse(request, "出访计划由区政府办公室汇总填报（第三十五条）。")
+        data = form.cleaned_data if form.is_valid() else None
+        entry = form_action(form, lambda: actions.visit_plan_add(actor=_user(request), **data)) if data else None
+        if entry is not None:
+            messages.success(request, "已列入出访计划，待区长批准。")
+            return redirect(f"{request.path}?year={form.cleaned_data['year']}")
+    entries = list(
+        VisitPlanEntry.objects.filter(year=year)
+        .select_related("traveller_post", "traveller_post__holder", "approved_by")
+        .order_by("approx_start", "id")
+    )
+    context = {
+        "form": form,
+        "year": year,
+        "years": [today.year - 1, today.year, today.year + 1],
+        "entries": entries,
+        "pending": sum(1 for e in entries if not e.approved),
+        "may_approve": actions.acts_for_head(_user(request)),
+        "office": office,
+    }
+    return render(request, "leave/visit_plan.html", context)
+
+
+@require_POST
+def visit_plan_approve(request: HttpRequest) -> HttpResponse:
+    form = YearForm(request.POST)
+    if not form.is_valid() or not form.cleaned_data.get("year"):
+        messages.error(request, "年度无效。")
+        return redirect("leave:visit_plan")
+    year = form.cleaned_data["year"]
+    try:
+        count = actions.visit_plan_approve(year, actor=_user(request))
+    except engine.WorkflowError as exc:
+        return _refuse(request, exc.message)
+    messages.success(request, f"已批准 {year} 年出访计划 {count} 项。" if count else "没有待批准的计划。")
+    return redirect(f"{reverse('leave:visit_plan')}?year={year}")
+
+
+@require_POST
+def visit_plan_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        actions.visit_plan_remove(pk, actor=_user(request))
+    except engine.Forbidden as exc:
+        return _refuse(request, exc.message)
+    except engine.WorkflowError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "已移出计划。")
+    return redirect("leave:visit_plan")

@@ -6,4 +6,4 @@ class MeetingsConfig(AppConfig):
     verbose_name = "会议"
 
     def ready(self) -> None:
-        from . import flow  # noqa: F401  (registers the chains with the workflow engine)
+        from . import flow, flow_minutes  # noqa: F401  (registers the chains with the workflow engine)

@@ -364,6 +364,6 @@ register(
         tables=meeting_tables,
         serializer=MeetingPanelSerializer,
         charts=meeting_charts,
-        order=70,
+        order=65,
     )
 )

@@ -845,3 +845,7 @@ class DistrictMeeting(Item):
     )
     def withdraw(self) -> None:
         pass
+
+
+# 会议纪要 (第十九条) lives in its own module; imported here so that Django registers its models with the app.
+from .models_minutes import Minutes, MinutesDecision  # noqa: E402, F401

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_minutes
 
 app_name = "meetings"
 
@@ -21,4 +21,16 @@ urlpatterns = [
     path("district-meetings/new/", views.district_meeting_new, name="district_meeting_new"),
     path("press/new/", views.press_new, name="press_new"),
     path("dept-meetings/new/", views.dept_meeting_new, name="dept_meeting_new"),
+    # 会议纪要 (第十九条)
+    path("minutes/", views_minutes.minutes_list, name="minutes_list"),
+    path("<int:pk>/minutes/new/", views_minutes.minutes_new, name="minutes_new"),
+    path("minutes/<int:pk>/edit/", views_minutes.minutes_edit, name="minutes_edit"),
+    path("minutes/<int:pk>/pdf/", views_minutes.minutes_pdf, name="minutes_pdf"),
+    path("minutes/<int:pk>/decisions/add/", views_minutes.decision_add, name="decision_add"),
+    path("minutes/<int:pk>/decisions/<int:decision>/remove/", views_minutes.decision_remove, name="decision_remove"),
+    path(
+        "minutes/<int:pk>/decisions/<int:decision>/supervise/",
+        views_minutes.decision_supervise,
+        name="decision_supervise",
+    ),
 ]

@@ -97,13 +97,26 @@ VALID_SHAPE_MAY_BE_REFUSED = {
     "/api/v1/workdays/add": "the start date must lie in 1900—2200",
     "/api/v1/meetings/leave-requests/": "the attendee must exist and be the requester",
     "/api/v1/meetings/topics/": "the meeting must exist and take topics",
+    "/api/v1/meetings/minutes/": "only the office drafts, from a held 常务会议/区长办公会议/专题会议, once (第十九条)",
+    "/api/v1/meetings/minutes/{id}/transitions/{name}/": "a return needs a comment, an opinion its text; submitting "
+    "needs a decision (第十九条)",
+    "/api/v1/meetings/minutes/{id}/decisions/{decision_id}/supervise/": "only the office, after 签发, once per "
+    "decision (第三十七、三十九条)",
     "/api/v1/leave/absences/": "the leader's post must exist and report to the district (第四十四条), the dates lie "
     "within a year and a report filed late at most 30 days after leaving",
-    "/api/v1/leave/absences/{id}/transitions/{name}/": "a return, refusal, cancellation or 备案 needs a comment",
+    "/api/v1/leave/absences/{id}/transitions/{name}/": "a return, refusal, cancellation or 备案 needs a comment; the "
+    "city's approval of the head's absence needs who decided, when and how (第四十四条)",
     "/api/v1/leave/absences/{id}/shorten/": "the new end must lie within the approved absence",
     "/api/v1/leave/exceptions/": "the unit and the leader's post must exist; a leader holding a post in the unit is "
     "exempt (第三十四条)",
     "/api/v1/leave/exceptions/{id}/transitions/{name}/": "a return or refusal needs a comment",
+    "/api/v1/leave/visits/": "the traveller's post must exist and be a leader's or a unit head's; the visit is filed "
+    "beforehand, lasts at most 30 days, and is in the approved plan or says why not (第三十五条)",
+    "/api/v1/leave/visits/{id}/transitions/{name}/": "a return, refusal or cancellation needs a comment; a recorded "
+    "decision needs who decided, when and how",
+    "/api/v1/leave/visit-plan/": "only the office adds to the plan, for this year or the next (第三十五条)",
+    "/api/v1/leave/visit-plan/{id}/": "only the office removes an entry, and not an approved one",
+    "/api/v1/leave/visit-plan/approve/": "only the head (or the head's delegate) approves the year's plan",
     "/api/v1/leave/research/": "the leader must be a district leader the caller may log for; dates within the year",
     "/api/v1/leave/research/{id}/": "the leader must be a district leader the caller may log for; dates within the "
     "year",

@@ -143,7 +143,7 @@ def test_a_leader_may_not_approve_their_own_report_even_acting_for_the_head(org)
     [
         ("vice2", "vice1", "leader_post"),  # a leader reports only for themselves
         ("vice1", "dept1_clerk", "leader_post"),  # a unit's clerk is not the office
-        ("head", "office_clerk", "leader_post"),  # the head's absence goes to the city (not built)
+        ("head", "exec_vice", "leader_post"),  # only the office files for the head
         ("dept1_clerk", "dept1_clerk", "leader_post"),  # clerks do not report absences
     ],
 )

@@ -155,7 +155,7 @@ def test_research_through_the_api(org, api_client_for):
 
 def test_a_post_that_does_not_report_is_refused_in_chinese(org, api_client_for):
     response = api_client_for(org.office_clerk).post(
-        "/api/v1/leave/absences/", absence_body(org, leader_post=org.posts.head.pk), format="json"
+        "/api/v1/leave/absences/", absence_body(org, leader_post=org.posts.secretary.pk), format="json"
     )
     assert response.status_code == 400
     assert "无效" in str(response.data["leader_post"])

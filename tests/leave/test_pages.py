@@ -21,7 +21,7 @@ def test_a_vice_head_reports_an_absence_from_the_form(org, client_for):
     assert page.status_code == 200
     body = page.content.decode()
     assert "外出请示报备" in body
-    assert "区长外出须报市政府批准" in body
+    assert "由区政府办公室向市政府办公室请示" in body
     response = client.post(
         "/leave/absences/new/",
         {

@@ -189,7 +189,8 @@ def test_seed_demo_adds_the_three_items_one_of_them_red_and_is_idempotent(db, mo
     call_command("seed_demo", "--force", stdout=StringIO())
     call_command("seed_demo", "--force", stdout=StringIO())
     rows = list(selectors.items())
-    assert sorted(r.source for r in rows) == ["leader", "public", "special"]
+    # The three of the supervision demo, and the 区长办公会议纪要's decision the office turned into one (第十九条).
+    assert sorted(r.source for r in rows) == ["leader", "meeting", "public", "special"]
     red = [r.title for r in rows if r.light == selectors.RED]  # type: ignore[attr-defined]
     assert red == ["校园食品安全专项督查"]
     assert Feedback.objects.count() == 1

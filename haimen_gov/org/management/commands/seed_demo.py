@@ -12,6 +12,7 @@ from haimen_gov.dashboard.summary import refresh as refresh_dashboard
 from haimen_gov.org import demo
 from leave.demo import seed_leave
 from meetings.demo import seed_meetings
+from meetings.demo_minutes import seed_minutes
 from seals.demo import seed_requests, seed_seals
 from supervision.demo import seed_supervision
 
@@ -59,6 +60,8 @@ class Command(BaseCommand):
             seed_leave()
             # 第三十七、三十八条: supervision items from a 批示, a public complaint and a 专项督查, one of them red.
             supervision = seed_supervision()
+            # 第十九条: last month's 区长办公会议 with signed, numbered minutes; one decision under supervision.
+            seed_minutes()
         # The dashboard's summary tables, so that its figures include the demo at once (beat refreshes them later).
         refresh_dashboard()
 
@@ -77,6 +80,8 @@ class Command(BaseCommand):
                 f"督办事项 {len(supervision)} 件（区政府办公室文书 office_clerk 为督查人员）。"
                 f"演示会议：{'、'.join(m.title for m in meetings)}。"
                 + (f"新增演示用印申请 {requests} 件。" if requests else "")
-                + "外出报备：vice1 下周外出（已批准，委托 vice2 代行），领导基层调研记录若干。"
+                + "外出报备：vice1 下周外出（已批准，委托 vice2 代行）；"
+                + "区长下周赴京（市政府已批准，exec_vice 受区长委托主持工作）；"
+                + "出访：vice2 赴德国（列入年度计划，待 secretary 批准）；领导基层调研记录若干。"
             )
         )
