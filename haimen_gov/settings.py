@@ -276,6 +276,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": DASHBOARD_REFRESH_SECONDS,
         "options": {"expires": DASHBOARD_REFRESH_SECONDS - min(10, DASHBOARD_REFRESH_SECONDS / 2)},
     },
+    "meetings-cutoff-reminders": {
+        "task": "meetings.tasks.cutoff_reminders",
+        # 第十六条: sponsors of topics not yet at the office, two working days before the cut-off (each topic once).
+        "schedule": crontab(hour=8, minute=0),
+        "options": {"expires": 6 * 3600},
+    },
     "workflow-prune-reminders": {
         "task": "haimen_gov.workflow.tasks.prune_reminders",
         "schedule": crontab(hour=2, minute=30),
@@ -345,6 +351,7 @@ SPECTACULAR_SETTINGS = {
         "OutgoingUrgencyEnum": "documents.models.OUTGOING_URGENCY",
         "IncomingChannelEnum": "documents.models.Channel.choices",
         "RegisteredChannelEnum": "documents.models.REGISTERED_CHANNELS",
+        "MeetingKindEnum": "meetings.models.MeetingKind.choices",
     },
 }
 

@@ -253,6 +253,7 @@ class NotificationKind(models.TextChoices):
     NUDGE = "nudge", _("催办")
     DELEGATED = "delegated", _("受托办理日报")
     VACANT = "vacant", _("职务空缺")
+    MEETING = "meeting", _("会议通知")
 
 
 REMINDER_KINDS = (

@@ -72,6 +72,9 @@ def test_the_csv_has_every_table(data, client_for):
         "红灯事项最多的牵头单位",
         "用印情况",
         "用印情况",
+        "会议情况",
+        "会议数量",
+        "近期会议与议题申报截止",
         "领导外出",
         "基层调研天数",
     ]
@@ -110,4 +113,15 @@ def test_the_schema_documents_the_dashboard(org, client_for):
     dashboard = schema["components"]["schemas"][ref.rsplit("/", 1)[1]]
     panels_ref = dashboard["properties"]["panels"]["$ref"].rsplit("/", 1)[1]
     panels = schema["components"]["schemas"][panels_ref]["properties"]
-    assert set(panels) == {"queue", "work", "ageing", "overdue", "slow", "stuck", "seals", "people", "supervision"}
+    assert set(panels) == {
+        "queue",
+        "work",
+        "ageing",
+        "overdue",
+        "slow",
+        "stuck",
+        "seals",
+        "people",
+        "supervision",
+        "meetings",
+    }

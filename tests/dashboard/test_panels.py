@@ -122,7 +122,7 @@ def test_a_vice_head_sees_only_the_units_in_their_portfolio(data, api_client_for
     assert body["role"] == "vice"
     assert sorted(body["units"]) == sorted([data.org.units.dept1.pk, data.org.units.town1.pk])
     panels = body["panels"]
-    assert set(panels) == {"queue", "work", "ageing", "overdue", "seals", "people", "supervision"}
+    assert set(panels) == {"queue", "work", "ageing", "overdue", "seals", "people", "supervision", "meetings"}
     assert panels["work"]["count"] == 3  # late, soon (dept1), today (town1)
     assert [r["unit"] for r in panels["overdue"]["by_unit"]] == ["区发改委"]
     assert panels["seals"]["uses"] == 1
