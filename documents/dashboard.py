@@ -368,6 +368,6 @@ register(
         serializer=DocumentsPanelSerializer,
         charts=document_charts,
         counts=document_counts,
-        order=55,
+        order=57,
     )
 )

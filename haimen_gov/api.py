@@ -241,6 +241,7 @@ def urls() -> list[Any]:
     router.register("meetings/topics", meetings_api.TopicViewSet, basename="topic")
     router.register("meetings/leave-requests", meetings_api.LeaveRequestViewSet, basename="leaverequest")
     router.register("meetings/press-releases", meetings_api.PressReleaseViewSet, basename="pressrelease")
+    router.register("meetings/district-meetings", meetings_api.DistrictMeetingViewSet, basename="districtmeeting")
     router.register("meetings/minutes", minutes_api.MinutesViewSet, basename="minutes")
     return [
         path("auth/token/", TokenView.as_view(), name="api-token"),

@@ -3,6 +3,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.conf import settings
 from django.db import connection
 from django.http import HttpRequest
 from django.utils import timezone
@@ -25,7 +26,7 @@ WITH posts AS (
     SELECT p.id FROM {post} p JOIN {delegation} d ON d.post_id = p.id
     WHERE d.delegate_id = %(user)s AND d.start <= %(day)s AND d."end" >= %(day)s AND d.revoked_at IS NULL
       AND p.kind <> %(custodian)s
-)
+), counts AS (
 SELECT
     (SELECT count(*) FROM (SELECT 1 FROM {task} t
         WHERE t.status = %(open)s AND t.post_id IN (SELECT id FROM posts) LIMIT %(limit)s) s),
@@ -39,30 +40,73 @@ SELECT
     (SELECT count(*) FROM {post} p WHERE p.holder_id = %(user)s),
     (SELECT count(*) FROM {post} p WHERE p.holder_id = %(user)s AND p.kind = %(custodian)s),
     (SELECT count(*) FROM {post} p WHERE p.holder_id = %(user)s AND p.kind IN ({delegating})),
-    (SELECT count(*) FROM {post} p WHERE p.id IN (SELECT id FROM posts) AND p.kind IN ({dashboard_kinds}))
+    (SELECT count(*) FROM {post} p WHERE p.id IN (SELECT id FROM posts) AND p.kind IN ({dashboard_kinds})),
+    EXISTS (SELECT 1 FROM {post} p JOIN {unit} u ON u.id = p.unit_id
+        WHERE p.id IN (SELECT id FROM posts) AND u.kind = %(gov_office)s
+          AND (p.kind IN ({office_kinds}) OR EXISTS (SELECT 1 FROM {user_groups} ug JOIN {group} g ON g.id = ug.group_id
+               WHERE ug.user_id = %(user)s AND g.name = %(staff_group)s))),
+    EXISTS (SELECT 1 FROM {designation} d JOIN {post} p ON p.unit_id = d.unit_id
+        WHERE p.id IN (SELECT id FROM posts) AND d.starts_on <= %(day)s AND d.ends_on >= %(day)s),
+    EXISTS (SELECT 1 FROM {post} p WHERE p.id IN (SELECT id FROM posts) AND p.kind IN ({reporting_kinds})),
+    EXISTS (SELECT 1 FROM {post} p WHERE p.id IN (SELECT id FROM posts) AND p.kind IN ({gov_leader_kinds}))
+)
+SELECT counts.*, a.id, a.kind FROM counts LEFT JOIN {post} a ON a.id IN (SELECT id FROM posts) ORDER BY a.id
 """
 
 
-def nav_counts(user: Any, today: dt.date | None = None) -> dict[str, int]:
+def _placeholders(name: str, values: Any) -> tuple[str, dict[str, str]]:
+    """``%(name0)s, %(name1)s …`` and their parameters, for ``IN (…)`` over a list of kinds."""
+    values = list(values)
+    return (
+        ", ".join(f"%({name}{n})s" for n in range(len(values))),
+        {f"{name}{n}": str(value) for n, value in enumerate(values)},
+    )
+
+
+def nav_counts(user: Any, today: dt.date | None = None) -> dict[str, Any]:
     """The navigation's counts (待办, overdue, unread notices, unread copies) in one query. Each is exact up to
     NAV_COUNT_CAP; above it, the count is NAV_COUNT_CAP + 1 ("999+"). The same query tells what the menus offer:
     ``acting`` posts acted for today (none: no 待办 queue), ``held`` posts held in person (none: nothing to apply
     for), ``custodian`` seal custodian posts held (the 待用印登记 queue is theirs alone), ``leader`` posts held that
     may be delegated from the portal (委托), ``dashboard`` whether the user may open the dashboard (acts for a
-    leader's or the office's post today)."""
+    leader's or the office's post today).
+
+    ``posts``: the (id, kind) of the posts acted for today — ``org.routing.acting_posts``, read by
+    ``workflow.views.viewer_posts`` from here so that a page does not ask for them again.
+
+    And who the user is for the office-only menus, from the same statement: ``office`` acts today for the district
+    government office as its director or a deputy, or as one of its 督查人员 (the group ``SUPERVISION_STAFF_GROUP``)
+    — a superuser counts as the office; ``designated`` acts for a unit the district designated for supervision today
+    (第三十九条, ``supervision.Designation``); ``reporting`` holds or acts for a post that reports its absences
+    (外出报备, 第四十四条); ``gov_leader`` for a head's or vice head's post (基层调研, 第四十六条)."""
+    from django.contrib.auth.models import Group
+
     from haimen_gov.dashboard.scope import DASHBOARD_KINDS
-    from haimen_gov.org.models import Delegation, Post, PostKind
+    from haimen_gov.org.models import Delegation, Post, PostKind, Unit, UnitKind
     from haimen_gov.workflow.actions.delegations import DELEGATING_KINDS
     from haimen_gov.workflow.models import CarbonCopy, Notification, Task, TaskStatus
+    from leave.models import GOVERNMENT_LEADER_KINDS, REPORTING_KINDS
+    from supervision.actions import OFFICE_LEAD_KINDS
+    from supervision.models import Designation
 
+    office_kinds, office_params = _placeholders("office", OFFICE_LEAD_KINDS)
+    reporting_kinds, reporting_params = _placeholders("reporting", REPORTING_KINDS)
+    gov_leader_kinds, gov_leader_params = _placeholders("gov_leader", GOVERNMENT_LEADER_KINDS)
     sql = _NAV_SQL.format(
         post=Post._meta.db_table,
+        unit=Unit._meta.db_table,
         delegation=Delegation._meta.db_table,
         task=Task._meta.db_table,
         notification=Notification._meta.db_table,
         copy=CarbonCopy._meta.db_table,
+        user_groups=user._meta.get_field("groups").remote_field.through._meta.db_table,
+        group=Group._meta.db_table,
+        designation=Designation._meta.db_table,
         delegating=", ".join(f"%(delegating{n})s" for n in range(len(DELEGATING_KINDS))),
         dashboard_kinds=", ".join(f"%(dashboard{n})s" for n in range(len(DASHBOARD_KINDS))),
+        office_kinds=office_kinds,
+        reporting_kinds=reporting_kinds,
+        gov_leader_kinds=gov_leader_kinds,
     )
     params = {
         "user": user.pk,
@@ -70,13 +114,27 @@ def nav_counts(user: Any, today: dt.date | None = None) -> dict[str, int]:
         "custodian": PostKind.SEAL_CUSTODIAN.value,
         "open": TaskStatus.OPEN.value,
         "limit": NAV_COUNT_CAP + 1,
+        "gov_office": UnitKind.GOV_OFFICE.value,
+        "staff_group": settings.SUPERVISION_STAFF_GROUP,
         **{f"dashboard{n}": kind.value for n, kind in enumerate(sorted(DASHBOARD_KINDS))},
         **{f"delegating{n}": kind.value for n, kind in enumerate(DELEGATING_KINDS)},
+        **office_params,
+        **reporting_params,
+        **gov_leader_params,
     }
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        inbox, overdue, unread, copies, acting, held, custodian, leader, dashboard = cursor.fetchone()
+        rows = cursor.fetchall()
+    # One row per acting post (the counts repeated on each), or one row without a post for nobody's.
+    row = rows[0]
+    inbox, overdue, unread, copies, acting, held, custodian, leader, dashboard = row[:9]
+    office, designated, reporting, gov_leader = (bool(flag) for flag in row[9:13])
     return {
+        "posts": [(pk, kind) for *_counts, pk, kind in rows if pk is not None],
+        "office": office or bool(getattr(user, "is_superuser", False)),
+        "designated": designated,
+        "reporting": reporting,
+        "gov_leader": gov_leader,
         "inbox": inbox,
         "overdue": overdue,
         "unread": unread,
@@ -89,10 +147,10 @@ def nav_counts(user: Any, today: dt.date | None = None) -> dict[str, int]:
     }
 
 
-def request_nav_counts(request: HttpRequest) -> dict[str, int]:
+def request_nav_counts(request: HttpRequest) -> dict[str, Any]:
     """The user's nav counts, queried once per request: a view that needs them (the inbox's pager) shares them with
     the navigation."""
-    counts: dict[str, int] | None = getattr(request, "_nav_counts", None)
+    counts: dict[str, Any] | None = getattr(request, "_nav_counts", None)
     if counts is None:
         counts = nav_counts(request.user)
         request._nav_counts = counts  # type: ignore[attr-defined]

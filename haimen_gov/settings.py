@@ -276,10 +276,23 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": DASHBOARD_REFRESH_SECONDS,
         "options": {"expires": DASHBOARD_REFRESH_SECONDS - min(10, DASHBOARD_REFRESH_SECONDS / 2)},
     },
+    "meetings-cutoff-reminders": {
+        "task": "meetings.tasks.cutoff_reminders",
+        # 第十六条: sponsors of topics not yet at the office, two working days before the cut-off (each topic once).
+        "schedule": crontab(hour=8, minute=0),
+        "options": {"expires": 6 * 3600},
+    },
     "workflow-prune-reminders": {
         "task": "haimen_gov.workflow.tasks.prune_reminders",
         "schedule": crontab(hour=2, minute=30),
         "options": {"expires": 6 * 3600},
+    },
+    # 督查通报 (第三十八条): last month's red and amber items, on the 1st at 08:30; issued once per month whatever
+    # beat does (supervision.Bulletin is unique per period).
+    "supervision-monthly-bulletin": {
+        "task": "supervision.tasks.monthly_bulletin",
+        "schedule": crontab(day_of_month=1, hour=8, minute=30),
+        "options": {"expires": 12 * 3600},
     },
 }
 # How long the sweep's per-task reminder claims are kept (workflow.Reminder); the notices themselves stay.
@@ -338,6 +351,7 @@ SPECTACULAR_SETTINGS = {
         "OutgoingUrgencyEnum": "documents.models.OUTGOING_URGENCY",
         "IncomingChannelEnum": "documents.models.Channel.choices",
         "RegisteredChannelEnum": "documents.models.REGISTERED_CHANNELS",
+        "MeetingKindEnum": "meetings.models.MeetingKind.choices",
     },
 }
 

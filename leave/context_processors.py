@@ -1,5 +1,6 @@
-"""The 外出报备 menu, shown to those who can use it. It reads the posts the user acts for today, which every item page
-and the inbox look up anyway (``viewer_posts`` keeps them for the request): no query of its own there."""
+"""The 外出报备 menu, shown to those who can use it. What it needs (office, reporting, gov_leader) comes from the
+navigation's one counting statement (``haimen_gov.context_processors.nav_counts``), shared for the request: the
+menu adds no query of its own to any page."""
 
 from __future__ import annotations
 
@@ -10,19 +11,16 @@ from django.utils.functional import SimpleLazyObject
 
 
 def _menu(request: HttpRequest) -> dict[str, bool]:
-    from haimen_gov.workflow.views import viewer_posts
+    from haimen_gov.context_processors import request_nav_counts
 
-    from .models import GOVERNMENT_LEADER_KINDS, REPORTING_KINDS
-    from .selectors import OFFICE_KINDS
-
-    kinds = {kind for _pk, kind in viewer_posts(request)}
-    office = request.user.is_superuser or bool(kinds & set(OFFICE_KINDS))
-    if not kinds and not office:
+    nav = request_nav_counts(request)
+    office = bool(nav["office"])
+    if not nav["acting"] and not office:
         return {}
     return {
         "office": office,
-        "report": office or bool(kinds & set(REPORTING_KINDS)),
-        "research": office or bool(kinds & set(GOVERNMENT_LEADER_KINDS)),
+        "report": office or bool(nav["reporting"]),
+        "research": office or bool(nav["gov_leader"]),
     }
 
 

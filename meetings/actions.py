@@ -8,21 +8,29 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from haimen_gov import workdays
 from haimen_gov.org.models import LEADER_KINDS, Post, PostKind, Unit, UnitKind, User
-from haimen_gov.org.routing import acting_post_ids, units_of
+from haimen_gov.org.routing import acting_post_ids, units_of, who_acts_for
 from haimen_gov.workflow import actions as engine
+from haimen_gov.workflow.actions import notifications as notices
+from haimen_gov.workflow.models import NotificationKind, Task, TaskStatus
 
 from . import composition
+from .flow import TOPIC_MATERIAL
 from .models import (
+    DECIDING_KINDS,
     DEPT_MEETING_LIVE,
     OPEN_MEETING_STATES,
     Attendance,
     Attendee,
     AttendeeRole,
     DeptMeeting,
+    DistrictBasis,
+    DistrictMeeting,
     LeaveRequest,
     LegalityResult,
     Meeting,
@@ -169,7 +177,33 @@ def _fire_meeting(pk: int, *, actor: User, verb: str, label: str, comment: str =
         method()
         meeting.save()
         _log(meeting, actor, verb, label, comment)
+        if verb == "notify":
+            _notify_attendees(meeting, actor)
     return meeting
+
+
+def _notify_attendees(meeting: Meeting, actor: User) -> None:
+    """发出会议通知: one notice (and e-mail) per person with a seat — a person holding two seats is told once; an
+    invitee without an account is notified by the office outside the portal. Runs in the transaction of the
+    transition, which happens once (筹备中 → 已通知 under the meeting's row lock), so nobody is told twice."""
+    seat_users = (
+        meeting.attendees.filter(user__isnull=False, user__is_active=True).values_list("user_id", flat=True).distinct()
+    )
+    users = list(User.objects.filter(pk__in=seat_users).order_by("pk"))
+    body = (
+        f"{meeting.get_kind_display()}：{meeting.date:%Y年%m月%d日} {meeting.start_time:%H:%M}—"
+        f"{meeting.end_time:%H:%M}，{meeting.place}（{meeting.get_mode_display()}），{meeting.chair_label}"
+        f"{meeting.chair.display_name}主持。请确认参会；不能出席的，请向区长或会议主持人请假（第二十二条）。"
+    )
+    notices.notify(
+        users,
+        kind=NotificationKind.MEETING,
+        item=None,
+        title=f"【会议通知】{meeting.title}",
+        body=body,
+        url=meeting.get_absolute_url(),
+    )
+    notices.deliver_emails_on_commit()
 
 
 def meeting_notify(pk: int, *, actor: User) -> Meeting:
@@ -230,6 +264,8 @@ def meeting_reschedule(
         meeting.chair, meeting.chair_post, meeting.chair_label = chair.user, chair.post, chair.label
         meeting.full_clean(exclude=["state"])
         meeting.save()
+        # 第十六条: the cut-off moved with the date; the sponsors are reminded of the new one.
+        meeting.topics.update(cutoff_reminded_on=None)
         _log(
             meeting, actor, "reschedule", "改期", f"由{before}改至{date:%Y-%m-%d} {start_time:%H:%M}。{reason.strip()}"
         )
@@ -263,6 +299,27 @@ def _is_seat_of(seat: Attendee, user: User) -> bool:
 # ----------------------------------------------------------------------------------------- 议题 (第十四、十六条)
 
 
+def _check_document(unit: Unit, is_normative: bool, document: Any) -> Any:
+    """第二十八条: a 规范性文件 topic names the document, drafted by its own unit in the documents app, whose legality
+    review the justice bureau records there. Another unit's document, or one of another category, is refused."""
+    from documents.models import Category
+
+    if not is_normative:
+        if document is not None:
+            raise ValidationError({"document": "只有规范性文件议题需关联公文。"})
+        return None
+    if document is None:
+        raise ValidationError(
+            {
+                "document": "规范性文件议题须关联本单位在公文管理中起草的规范性文件，"
+                "由区司法局在公文流程中进行合法性审查（第二十八条）。"
+            }
+        )
+    if document.category != Category.NORMATIVE or document.unit_id != unit.pk:
+        raise ValidationError({"document": "只能关联本单位起草的规范性文件。"})
+    return document
+
+
 def topic_create(
     *,
     actor: User,
@@ -274,10 +331,13 @@ def topic_create(
     units_consulted: str = "",
     funding: str = "",
     is_normative: bool = False,
+    document: Any = None,
+    files: Iterable[UploadedFile] = (),
     submit: bool = True,
     ip: str | None = None,
 ) -> Topic:
-    """第十四条: a unit's clerk drafts a topic (its head confirms it next), or a vice head proposes one."""
+    """第十四条: a unit's clerk drafts a topic (its head confirms it next), or a vice head proposes one; the
+    议题申报表's materials go with it (第十六条), each checked by content."""
     leader_post = Post.objects.filter(holder=actor, kind__in=[PostKind.VICE_HEAD, PostKind.EXEC_VICE_HEAD]).first()
     clerk_post = Post.objects.filter(holder=actor, kind=PostKind.UNIT_CLERK).select_related("unit").first()
     if leader_post is None and clerk_post is None:
@@ -285,6 +345,8 @@ def topic_create(
     if not meeting.is_open or meeting.date <= timezone.localdate():
         raise ValidationError({"meeting": "只能向尚未召开的会议申报议题。"})
     unit = leader_post.unit if leader_post is not None else clerk_post.unit  # type: ignore[union-attr]
+    document = _check_document(unit, is_normative, document)
+    checked = engine.attachments_check(Topic, files)
     with transaction.atomic():
         topic = engine.item_create(
             Topic,
@@ -299,10 +361,70 @@ def topic_create(
             units_consulted=units_consulted,
             funding=funding,
             is_normative=is_normative,
+            document=document,
         )
+        engine.attachments_store(topic, actor=actor, uploads=checked, role=TOPIC_MATERIAL)
         if submit:
             topic = engine.item_fire(Topic, topic.pk, verb="submit", actor=actor, ip=ip)
         return topic
+
+
+TOPIC_EDITABLE = frozenset({TopicState.DRAFT, TopicState.RETURNED})
+
+
+def topic_update(
+    pk: int,
+    *,
+    actor: User,
+    meeting: Meeting,
+    title: str,
+    background: str,
+    proposed_decision: str,
+    unit_opinion: str,
+    units_consulted: str = "",
+    funding: str = "",
+    is_normative: bool = False,
+    document: Any = None,
+    files: Iterable[UploadedFile] = (),
+    submit: bool = False,
+    ip: str | None = None,
+) -> Topic:
+    """Amend one's own draft or returned topic (its 申报表 and materials), and resubmit it when ``submit``."""
+    checked = engine.attachments_check(Topic, files)
+    with transaction.atomic():
+        topic = Topic.objects.select_for_update().filter(pk=pk).first()
+        if topic is None:
+            raise engine.Conflict("该议题不存在。")
+        engine.require_amendable(
+            topic,
+            actor=actor,
+            states=TOPIC_EDITABLE,
+            forbidden="只有申报人可以修改议题。",
+            conflict="议题已在办理中，不能修改。",
+        )
+        if not meeting.is_open or meeting.date <= timezone.localdate():
+            raise ValidationError({"meeting": "只能向尚未召开的会议申报议题。"})
+        document = _check_document(topic.unit, is_normative, document)
+        topic.meeting, topic.title, topic.background = meeting, title, background
+        topic.proposed_decision, topic.unit_opinion = proposed_decision, unit_opinion
+        topic.units_consulted, topic.funding = units_consulted, funding
+        topic.is_normative, topic.document = is_normative, document
+        topic.save()
+        engine.attachments_store(topic, actor=actor, uploads=checked, role=TOPIC_MATERIAL)
+        if submit:
+            topic = engine.item_fire(Topic, topic.pk, verb="submit", actor=actor, ip=ip)
+        return topic
+
+
+def legality_passed(topic: Topic) -> bool:
+    """第二十八条: whether the topic's 规范性文件 passed the justice bureau's legality review — as the documents app
+    records it for the document the topic names; a topic proposed before that (no document) by the review recorded
+    on the topic itself."""
+    if topic.document_id is not None:
+        from documents.selectors import legality_review_passed
+
+        return legality_review_passed(topic.document_id)
+    return topic.legality_result == LegalityResult.PASS
 
 
 def schedule_apply(topic: Topic, *, meeting: Meeting) -> None:
@@ -320,7 +442,7 @@ def schedule_apply(topic: Topic, *, meeting: Meeting) -> None:
             f"{topic.reached_office_on:%Y年%m月%d日}送达；如确需上会，请区政府办公室报区长特批。"
         )
     # 第二十八条: a 规范性文件 goes on a 常务会议 agenda only after a passing legality review.
-    if meeting.kind == MeetingKind.EXECUTIVE and topic.is_normative and topic.legality_result != LegalityResult.PASS:
+    if meeting.kind == MeetingKind.EXECUTIVE and topic.is_normative and not legality_passed(topic):
         raise ValidationError("规范性文件未经合法性审查或审查未通过，不得提交区政府常务会议（第二十八条）。")
     topic.meeting = meeting
     _seat_topic_unit(meeting, topic)
@@ -468,3 +590,153 @@ def _first_of_year(unit: Unit, year: int) -> DeptMeeting | None:
 def _one_a_year(first: Any) -> str:
     when = f"（{first.date:%Y年%m月%d日}，{first.title}）" if first is not None else ""
     return f"各部门召开本系统全区性会议每年不超过1次（第二十一条），本年度已申报{when}。"
+
+
+# ------------------------------------------------------------------ 第十六条: reminding sponsors of the cut-off
+
+# Working days before the cut-off on which the sponsors of topics not yet at the office are reminded.
+REMIND_WORKDAYS_BEFORE = 2
+# The topic states before the office: the sponsor (or the chain before the office) still has to act.
+BEFORE_OFFICE = (
+    TopicState.DRAFT,
+    TopicState.UNIT_CONFIRM,
+    TopicState.VICE_STUDY,
+    TopicState.LEGALITY,
+    TopicState.RETURNED,
+)
+
+
+def remind_day(cutoff_day: dt.date) -> dt.date:
+    """The working day two working days before the cut-off (calendar working days, 调休 included)."""
+    return workdays.workdays_before(cutoff_day, REMIND_WORKDAYS_BEFORE)
+
+
+def cutoff_reminders(today: dt.date | None = None) -> int:
+    """第十六条: remind the sponsors of every topic that has not reached the office two working days before its
+    meeting's cut-off — the submitter and whoever holds the topic's open step (the unit head, the vice head).
+    A run on any day from the reminder day up to the cut-off itself catches a missed day. Each topic is claimed
+    once (``cutoff_reminded_on``, a conditional update): two runs at once, or a rerun, remind nobody twice; a 改期
+    clears the claim for the new cut-off. Returns how many topics were reminded."""
+    today = today or timezone.localdate()
+    reminded = 0
+    meetings = Meeting.objects.filter(
+        kind__in=[str(k) for k in composition.CUTOFF_WORKDAYS], state__in=OPEN_MEETING_STATES, date__gt=today
+    ).select_related("chair")
+    for meeting in meetings:
+        last = composition.cutoff(meeting.kind, meeting.date)
+        if last is None or not remind_day(last) <= today <= last:
+            continue
+        topic_ids = list(
+            meeting.topics.filter(state__in=BEFORE_OFFICE, cutoff_reminded_on__isnull=True).values_list("pk", flat=True)
+        )
+        for pk in topic_ids:
+            with transaction.atomic():
+                if not Topic.objects.filter(pk=pk, cutoff_reminded_on__isnull=True).update(cutoff_reminded_on=today):
+                    continue  # another run claimed it
+                topic = Topic.objects.select_related("submitter").get(pk=pk)
+                people = {topic.submitter_id: topic.submitter}
+                for task in Task.objects.filter(item_id=pk, status=TaskStatus.OPEN).select_related("post"):
+                    acting = who_acts_for(task.post, today)
+                    if acting is not None:
+                        people.setdefault(acting.pk, acting)
+                notices.notify(
+                    list(people.values()),
+                    kind=NotificationKind.DUE_SOON,
+                    item=topic,
+                    title=f"【议题申报截止提醒】{topic.title}",
+                    body=f"拟提交的{meeting.title}（{meeting.date:%Y年%m月%d日}）议题申报截止日为{last:%Y年%m月%d日}"
+                    f"（第十六条：会前5个工作日送达区政府办公室），本议题尚未送达办公室，请抓紧办理。",
+                )
+                notices.deliver_emails_on_commit()
+                reminded += 1
+    return reminded
+
+
+# ------------------------------------------------------------------ 全区性会议 (第二十一条第一款)
+
+DISTRICT_UNIT_KINDS = (UnitKind.GOV_OFFICE, UnitKind.DEPARTMENT, UnitKind.AFFILIATED, UnitKind.VERTICAL)
+
+
+def district_meeting_create(
+    *,
+    actor: User,
+    title: str,
+    date: dt.date,
+    start_time: dt.time,
+    end_time: dt.time,
+    place: str,
+    mode: str,
+    scale: int,
+    convener: Post,
+    basis: str,
+    decision_meeting: Meeting | None = None,
+    decision_text: str = "",
+    summons_town_principals: bool = False,
+    summons_reason: str = "",
+    ip: str | None = None,
+) -> DistrictMeeting:
+    """A unit (or the office) asks to hold a district-wide meeting in the government's name (第二十一条)."""
+    unit = next((u for u in units_of(actor) if u.kind in DISTRICT_UNIT_KINDS), None)
+    if unit is None:
+        raise engine.Forbidden("以区政府名义召开全区性会议，由区政府办公室或承办部门提出申请。")
+    errors: dict[str, str] = {}
+    today = timezone.localdate()
+    if date < today or date > today + MAX_AHEAD:
+        errors["date"] = "会议日期须在今天至两年之内。"
+    if end_time <= start_time:
+        errors["end_time"] = "结束时间须晚于开始时间。"
+    if convener.kind not in LEADER_KINDS:
+        errors["convener"] = "全区性会议须由区长或副区长召开。"
+    summons_reason = summons_reason.strip()
+    decision_text = decision_text.strip()
+    # 第二十一条: 副区长召开的全区性会议，原则上不得要求各区镇（街道）主要负责同志参加 — a recorded reason to proceed.
+    if summons_town_principals and convener.kind in (PostKind.VICE_HEAD, PostKind.EXEC_VICE_HEAD):
+        if not summons_reason:
+            errors["summons_reason"] = (
+                "副区长召开的全区性会议，原则上不得要求各区镇（街道）主要负责同志参加（第二十一条）；确需参加的，请填写理由。"
+            )
+    elif not summons_town_principals:
+        summons_reason = ""
+    if basis == DistrictBasis.DECISION:
+        # 第二十一条: 须经区政府常务会议或区长办公会议讨论决定 — a meeting of those kinds, already held.
+        if decision_meeting is None:
+            errors["decision_meeting"] = "请选择作出决定的区政府常务会议或区长办公会议。"
+        elif decision_meeting.kind not in DECIDING_KINDS:
+            errors["decision_meeting"] = "只能依据区政府常务会议或区长办公会议的决定。"
+        elif decision_meeting.state not in (MeetingState.HELD, MeetingState.ARCHIVED) or decision_meeting.date > today:
+            errors["decision_meeting"] = "所选会议尚未召开，不能作为依据。"
+        if not decision_text:
+            errors["decision_text"] = "请填写会议决定事项。"
+    elif basis == DistrictBasis.APPROVAL:
+        decision_meeting, decision_text = None, ""
+    else:
+        errors["basis"] = "召开依据无效。"
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        meeting = engine.item_create(
+            DistrictMeeting,
+            actor=actor,
+            title=title,
+            unit=unit,
+            date=date,
+            start_time=start_time,
+            end_time=end_time,
+            place=place,
+            mode=mode,
+            scale=scale,
+            convener=convener,
+            basis=basis,
+            decision_meeting=decision_meeting,
+            decision_text=decision_text,
+            summons_town_principals=summons_town_principals,
+            summons_reason=summons_reason,
+        )
+        return engine.item_fire(
+            DistrictMeeting,
+            meeting.pk,
+            verb="submit",
+            actor=actor,
+            ip=ip,
+            comment=f"确需区镇（街道）主要负责同志参加：{summons_reason}" if summons_reason else "",
+        )

@@ -1,26 +1,53 @@
-"""/api/v1/meetings/: meetings (the office's record), topics, leave requests and press releases. The three items
-follow the engine's contract (state, available_transitions, tasks, history, ``transitions/{verb}/``)."""
+"""/api/v1/meetings/: meetings (the office's record), topics, leave requests, press releases and requests for
+district-wide meetings. The items follow the engine's contract (state, available_transitions, tasks, history,
+``transitions/{verb}/``). Every create operation documents the request body it checks (its own serializer, bounded
+as the page's form is); the rules behind it are the actions'."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django_fsm import can_proceed
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from haimen_gov.middleware import client_ip
-from haimen_gov.org.models import Post
+from haimen_gov.org.models import LEADER_KINDS, Post, PostKind, Unit, UnitKind
 from haimen_gov.workflow.api import (
+    AttachmentSerializer,
+    AttachmentsMixin,
     WorkflowItemSerializer,
     WorkflowViewSet,
 )
 
 from . import actions, composition, selectors
-from .forms import MeetingForm, RescheduleForm
-from .models import Attendee, LeaveRequest, Meeting, MeetingLog, PressRelease, Topic
+from .forms import RescheduleForm
+from .models import (
+    Attendee,
+    DistrictBasis,
+    DistrictMeeting,
+    LeaveRequest,
+    Meeting,
+    MeetingKind,
+    MeetingLog,
+    MeetingMode,
+    PressRelease,
+    Topic,
+)
+
+CREATE_ERRORS = {
+    400: OpenApiResponse(description="字段不合要求或不符合会议制度（中文说明）"),
+    403: OpenApiResponse(description="无权申报或筹备"),
+}
+
+
+def _normative_documents() -> Any:
+    from documents.models import Category, OutgoingDocument
+
+    return OutgoingDocument.objects.filter(category=Category.NORMATIVE)
 
 
 def _form_errors(errors: Any) -> Response:
@@ -114,6 +141,45 @@ class MeetingSerializer(serializers.ModelSerializer):
         return MeetingLogSerializer(meeting.log.select_related("actor"), many=True).data  # type: ignore[return-value]
 
 
+class MeetingCreateSerializer(serializers.Serializer):
+    """What the office sends to prepare a meeting: the page's form, field for field, with the same bounds."""
+
+    kind = serializers.ChoiceField(choices=MeetingKind.choices)
+    title = serializers.CharField(max_length=120)
+    date = serializers.DateField(help_text="今天至两年之内（补录不在此接口）")
+    start_time = serializers.TimeField(format="%H:%M", input_formats=["%H:%M", "%H:%M:%S"])
+    end_time = serializers.TimeField(format="%H:%M", input_formats=["%H:%M", "%H:%M:%S"])
+    place = serializers.CharField(max_length=100)
+    mode = serializers.ChoiceField(choices=MeetingMode.choices, help_text="第二十三条：提倡视频会议")
+    convener = serializers.PrimaryKeyRelatedField(
+        queryset=Post.objects.filter(kind__in=LEADER_KINDS),
+        required=False,
+        allow_null=True,
+        help_text="专题会议的召集领导（区长或副区长的职务）",
+    )
+    vice_posts = serializers.PrimaryKeyRelatedField(
+        queryset=Post.objects.filter(kind=PostKind.VICE_HEAD),
+        many=True,
+        required=False,
+        help_text="区长办公会议的相关副区长（职务）",
+    )
+    units = serializers.PrimaryKeyRelatedField(
+        queryset=Unit.objects.filter(
+            kind__in=[UnitKind.DEPARTMENT, UnitKind.TOWN, UnitKind.AFFILIATED, UnitKind.VERTICAL]
+        ),
+        many=True,
+        required=False,
+        help_text="专题会议的参加单位",
+    )
+    invited = serializers.ListField(
+        child=serializers.CharField(max_length=100),
+        required=False,
+        max_length=30,
+        help_text="邀请列席（区人大、区政协等）",
+    )
+    note = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+
+
 class MeetingViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = MeetingSerializer
 
@@ -125,11 +191,11 @@ class MeetingViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         context["detail"] = self.action != "list"
         return context
 
+    @extend_schema(request=MeetingCreateSerializer, responses={201: MeetingSerializer, **CREATE_ERRORS})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        form = MeetingForm(request.data)
-        if not form.is_valid():
-            return _form_errors(form.errors)
-        meeting = actions.meeting_create(actor=request.user, **form.cleaned_data)  # type: ignore[arg-type]
+        body = MeetingCreateSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        meeting = actions.meeting_create(actor=request.user, **body.validated_data)  # type: ignore[arg-type]
         return Response(self.get_serializer(meeting).data, status=status.HTTP_201_CREATED)
 
     @action(detail=True, methods=["post"], url_path=r"transitions/(?P<name>[a-z_]+)")
@@ -153,7 +219,14 @@ class MeetingViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
 
 class TopicSerializer(WorkflowItemSerializer):
     meeting = serializers.PrimaryKeyRelatedField(queryset=Meeting.objects.all())
-    submit = serializers.BooleanField(write_only=True, default=True)
+    submit = serializers.BooleanField(write_only=True, default=True, help_text="false 则仅保存草稿（再上传材料）")
+    attachments = AttachmentSerializer(many=True, read_only=True)
+    document = serializers.PrimaryKeyRelatedField(
+        queryset=_normative_documents(),
+        required=False,
+        allow_null=True,
+        help_text="规范性文件议题：本单位在公文管理中起草的规范性文件（第二十八条）",
+    )
 
     class Meta:
         model = Topic
@@ -166,19 +239,21 @@ class TopicSerializer(WorkflowItemSerializer):
             "units_consulted",
             "funding",
             "is_normative",
+            "document",
             "unit_opinion",
             "reached_office_on",
             "exception_granted",
             "exception_reason",
             "legality_result",
             "legality_note",
+            "attachments",
             "submit",
         ]
         read_only_fields = ["unit", "by_leader"]
 
 
-class TopicViewSet(mixins.CreateModelMixin, WorkflowViewSet):
-    queryset = Topic.objects.select_related("unit", "submitter", "meeting")
+class TopicViewSet(AttachmentsMixin, mixins.CreateModelMixin, WorkflowViewSet):
+    queryset = Topic.objects.select_related("unit", "submitter", "meeting").prefetch_related("attachments")
     serializer_class = TopicSerializer
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -227,12 +302,25 @@ class PressReleaseSerializer(WorkflowItemSerializer):
         read_only_fields = ["unit"]
 
 
+class PressReleaseCreateSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=200)
+    body = serializers.CharField(max_length=10000)
+    meeting = serializers.PrimaryKeyRelatedField(queryset=Meeting.objects.all(), required=False, allow_null=True)
+    leader = serializers.PrimaryKeyRelatedField(
+        queryset=Post.objects.filter(kind__in=LEADER_KINDS),
+        required=False,
+        allow_null=True,
+        help_text="需要时报区长或副区长审定（职务）",
+    )
+
+
 class PressReleaseViewSet(mixins.CreateModelMixin, WorkflowViewSet):
     queryset = PressRelease.objects.select_related("unit", "submitter")
     serializer_class = PressReleaseSerializer
 
+    @extend_schema(request=PressReleaseCreateSerializer, responses={201: PressReleaseSerializer, **CREATE_ERRORS})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        serializer = self.get_serializer(data=request.data)
+        serializer = PressReleaseCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         return self.created(
@@ -243,5 +331,84 @@ class PressReleaseViewSet(mixins.CreateModelMixin, WorkflowViewSet):
                 meeting=data.get("meeting"),
                 leader=data.get("leader"),
                 ip=client_ip(request),
+            )
+        )
+
+
+# ------------------------------------------------------------------ 全区性会议 (第二十一条第一款)
+
+
+class DistrictMeetingSerializer(WorkflowItemSerializer):
+    convener_title = serializers.CharField(source="convener.title", read_only=True)
+    basis_display = serializers.CharField(source="get_basis_display", read_only=True)
+    mode_display = serializers.CharField(source="get_mode_display", read_only=True)
+    summons_warning = serializers.BooleanField(read_only=True, help_text="副区长召开且要求区镇（街道）主要负责同志参加")
+
+    class Meta:
+        model = DistrictMeeting
+        fields = [
+            *WorkflowItemSerializer.ENGINE_FIELDS,
+            "date",
+            "start_time",
+            "end_time",
+            "place",
+            "mode",
+            "mode_display",
+            "scale",
+            "convener",
+            "convener_title",
+            "basis",
+            "basis_display",
+            "decision_meeting",
+            "decision_text",
+            "summons_town_principals",
+            "summons_reason",
+            "summons_warning",
+        ]
+        read_only_fields = fields
+
+
+class DistrictMeetingCreateSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=200)
+    date = serializers.DateField(help_text="今天至两年之内")
+    start_time = serializers.TimeField(format="%H:%M", input_formats=["%H:%M", "%H:%M:%S"])
+    end_time = serializers.TimeField(format="%H:%M", input_formats=["%H:%M", "%H:%M:%S"])
+    place = serializers.CharField(max_length=100)
+    mode = serializers.ChoiceField(choices=MeetingMode.choices, default=MeetingMode.VIDEO)
+    scale = serializers.IntegerField(min_value=1, max_value=5000)
+    convener = serializers.PrimaryKeyRelatedField(
+        queryset=Post.objects.filter(kind__in=LEADER_KINDS), help_text="召开会议的区长或副区长（职务）"
+    )
+    basis = serializers.ChoiceField(choices=DistrictBasis.choices)
+    decision_meeting = serializers.PrimaryKeyRelatedField(
+        queryset=Meeting.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text="依据会议决定时：常务会议或区长办公会议",
+    )
+    decision_text = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+    summons_town_principals = serializers.BooleanField(required=False, default=False)
+    summons_reason = serializers.CharField(
+        max_length=300,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="副区长召开并要求区镇（街道）主要负责同志参加时必填（第二十一条）",
+    )
+
+
+class DistrictMeetingViewSet(mixins.CreateModelMixin, WorkflowViewSet):
+    queryset = DistrictMeeting.objects.select_related("unit", "submitter", "convener")
+    serializer_class = DistrictMeetingSerializer
+
+    @extend_schema(request=DistrictMeetingCreateSerializer, responses={201: DistrictMeetingSerializer, **CREATE_ERRORS})
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        body = DistrictMeetingCreateSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        return self.created(
+            lambda: actions.district_meeting_create(
+                actor=request.user,  # type: ignore[arg-type]
+                ip=client_ip(request),
+                **body.validated_data,
             )
         )

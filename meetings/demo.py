@@ -91,4 +91,92 @@ def seed_meetings() -> list[Meeting]:
             vice_posts=list(Post.objects.filter(kind=PostKind.VICE_HEAD).order_by("order")[:2]),
             held=True,
         )
+    seed_history(clerk, today)
+    seed_district_meeting(users)
     return [executive, held]
+
+
+# 第二十三条 figures for the dashboard: this year's meetings so far, and last year's (more of them, longer, fewer by
+# video), so the director's panel compares the two. Titles carry the year and month: idempotent, and distinct from the
+# meetings above.
+HISTORY = (
+    # (month, day, kind, minutes, mode) this year; last year the same, 30% longer and onsite
+    (1, 13, MeetingKind.EXECUTIVE, 150, MeetingMode.ONSITE),
+    (2, 10, MeetingKind.PLENARY, 120, MeetingMode.HYBRID),
+    (3, 10, MeetingKind.EXECUTIVE, 120, MeetingMode.HYBRID),
+    (3, 24, MeetingKind.HEAD_OFFICE, 90, MeetingMode.ONSITE),
+    (4, 14, MeetingKind.EXECUTIVE, 120, MeetingMode.VIDEO),
+    (5, 12, MeetingKind.TOPICAL, 60, MeetingMode.VIDEO),
+    (6, 9, MeetingKind.EXECUTIVE, 110, MeetingMode.HYBRID),
+    (6, 23, MeetingKind.HEAD_OFFICE, 75, MeetingMode.ONSITE),
+    (7, 14, MeetingKind.EXECUTIVE, 100, MeetingMode.HYBRID),
+    (8, 11, MeetingKind.TOPICAL, 60, MeetingMode.VIDEO),
+    (9, 8, MeetingKind.EXECUTIVE, 120, MeetingMode.VIDEO),
+    (10, 13, MeetingKind.EXECUTIVE, 100, MeetingMode.HYBRID),
+    (10, 27, MeetingKind.HEAD_OFFICE, 60, MeetingMode.VIDEO),
+    (11, 10, MeetingKind.EXECUTIVE, 90, MeetingMode.HYBRID),
+)
+
+
+def seed_history(clerk: User, today: dt.date) -> int:
+    """Held meetings of this year before today, and of last year (each month's also a 区长办公会议, longer)."""
+    from haimen_gov.org.models import Unit, UnitKind
+
+    vice = Post.objects.filter(kind=PostKind.VICE_HEAD).order_by("order", "id").first()
+    units = list(Unit.objects.filter(kind=UnitKind.DEPARTMENT).order_by("order", "id")[:2])
+    made = 0
+    plan = [(today.year, *row) for row in HISTORY]
+    plan += [(today.year - 1, m, d, k, int(minutes * 1.3), MeetingMode.ONSITE) for m, d, k, minutes, _mode in HISTORY]
+    plan += [(today.year - 1, m, 20, MeetingKind.HEAD_OFFICE, 120, MeetingMode.ONSITE) for m in range(1, 12, 2)]
+    existing = set(Meeting.objects.filter(title__startswith="（补录）").values_list("title", flat=True))
+    for year, month, day, kind, minutes, mode in plan:
+        date = _weekday_on_or_after(dt.date(year, month, day))
+        title = f"（补录）{year}年{month}月{MeetingKind(kind).label}（{date:%d}日）"
+        if date >= today or today - date > actions.MAX_AHEAD or title in existing:
+            continue
+        end = dt.datetime.combine(date, dt.time(9)) + dt.timedelta(minutes=minutes)
+        actions.meeting_create(
+            actor=clerk,
+            kind=kind,
+            title=title,
+            date=date,
+            start_time=dt.time(9, 0),
+            end_time=end.time(),
+            place="行政中心1号会议室" if mode != MeetingMode.VIDEO else "区政府视频会议室",
+            mode=mode,
+            convener=vice if kind == MeetingKind.TOPICAL else None,
+            units=units if kind == MeetingKind.TOPICAL else (),
+            held=True,
+        )
+        made += 1
+    return made
+
+
+DISTRICT_TITLE = "全区安全生产暨防汛防台工作会议"
+
+
+def seed_district_meeting(users: dict[str, User]) -> None:
+    """A request to hold a district-wide meeting in the government's name (第二十一条), waiting on the vice head in
+    charge: called by a vice head, it summons the towns' principal leaders with a recorded reason."""
+    from .models import DistrictBasis, DistrictMeeting
+
+    if DistrictMeeting.objects.filter(title=DISTRICT_TITLE).exists():
+        return
+    today = timezone.localdate()
+    vice = Post.objects.filter(kind=PostKind.VICE_HEAD).order_by("order", "id").first()
+    if vice is None:
+        return
+    actions.district_meeting_create(
+        actor=users["dept1_clerk"],
+        title=DISTRICT_TITLE,
+        date=_weekday_on_or_after(today + dt.timedelta(days=14)),
+        start_time=dt.time(9, 0),
+        end_time=dt.time(10, 30),
+        place="区政府视频会议室（各区镇设分会场）",
+        mode=MeetingMode.VIDEO,
+        scale=260,
+        convener=vice,
+        basis=DistrictBasis.APPROVAL,
+        summons_town_principals=True,
+        summons_reason="汛期临近，防汛防台责任须由各区镇（街道）主要负责同志当面领受。",
+    )

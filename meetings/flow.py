@@ -8,13 +8,15 @@ from django.utils import timezone
 
 from haimen_gov.org.models import PortfolioRole, Post, PostKind
 from haimen_gov.org.routing import in_charge, post_of_kind
-from haimen_gov.workflow.flows import Flow, Step, register
+from haimen_gov.workflow.flows import Attachments, Flow, Step, register
 
 from .forms import ExceptionForm, LegalityForm, ScheduleForm
 from .models import (
     Attendance,
     DeptMeeting,
     DeptMeetingState,
+    DistrictMeeting,
+    DistrictMeetingState,
     LeaveRequest,
     LeaveState,
     PressRelease,
@@ -57,7 +59,7 @@ def _office(item: Any) -> list[Post | None]:
 
 def _topic_path(topic: Topic) -> list[str]:
     path = [] if topic.by_leader else [TopicState.UNIT_CONFIRM, TopicState.VICE_STUDY]
-    if topic.is_normative:
+    if topic.own_legality_review:
         path.append(TopicState.LEGALITY)
     return [*path, TopicState.OFFICE_CHECK, TopicState.HEAD_DECISION, TopicState.SCHEDULED]
 
@@ -75,6 +77,8 @@ def _returned(topic: Topic) -> None:
     topic.reached_office_on = None
     topic.save(update_fields=["reached_office_on"])
 
+
+TOPIC_MATERIAL = "material"
 
 TOPIC_FLOW = register(
     Flow(
@@ -105,7 +109,15 @@ TOPIC_FLOW = register(
         on_enter={TopicState.OFFICE_CHECK: _reached_office, TopicState.RETURNED: _returned},
         detail_template="meetings/_topic_detail.html",
         action_forms={"schedule": ScheduleForm, "grant": ExceptionForm, "review": LegalityForm},
-        page_related=("meeting",),
+        # 第十六条: the 议题申报表's materials, checked by content as every upload is; added while the sponsor
+        # drafts or amends the topic.
+        attachments=Attachments(
+            roles={TOPIC_MATERIAL: "议题申报材料"},
+            upload_role=TOPIC_MATERIAL,
+            editable_states=frozenset({TopicState.DRAFT, TopicState.RETURNED}),
+        ),
+        page_related=("meeting", "document"),
+        page_prefetch=("attachments",),
     )
 )
 
@@ -198,5 +210,39 @@ DEPT_MEETING_FLOW = register(
         path=_dept_path,
         detail_template="meetings/_dept_meeting_detail.html",
         page_related=("leader_attending",),
+    )
+)
+
+
+# ------------------------------------------------------------------ 以区政府名义召开的全区性会议 (第二十一条)
+
+
+def _district_path(meeting: DistrictMeeting) -> list[str]:
+    if meeting.basis == "decision":
+        return [DistrictMeetingState.OFFICE_CHECK, DistrictMeetingState.APPROVED]
+    return [DistrictMeetingState.VICE_REVIEW, DistrictMeetingState.HEAD_APPROVAL, DistrictMeetingState.APPROVED]
+
+
+DISTRICT_MEETING_FLOW = register(
+    Flow(
+        key="meetings.district_meeting",
+        model=DistrictMeeting,
+        steps={
+            # Founded on a 常务会议/区长办公会议 decision: the office checks the decision it names.
+            DistrictMeetingState.OFFICE_CHECK: Step(
+                "office_check", "区政府办公室核对会议决定", _office, mode="any", due_days=1
+            ),
+            # Otherwise: 分管副区长审核同意、报区长批准.
+            DistrictMeetingState.VICE_REVIEW: Step("vice_review", "分管副区长审核", _vice_in_charge, due_days=2),
+            DistrictMeetingState.HEAD_APPROVAL: Step("head_approval", "区长批准", _head, due_days=2),
+        },
+        closed_states=frozenset(
+            {DistrictMeetingState.APPROVED, DistrictMeetingState.REJECTED, DistrictMeetingState.WITHDRAWN}
+        ),
+        state_labels=_labels(DistrictMeetingState.choices),
+        path=_district_path,
+        detail_template="meetings/_district_meeting_detail.html",
+        page_related=("convener", "decision_meeting"),
+        labels={"unit": "承办单位", "submit": "提交申请"},
     )
 )

@@ -9,9 +9,20 @@ from django import forms
 from django.utils import timezone
 
 from haimen_gov.org.models import LEADER_KINDS, Post, PostKind, Unit, UnitKind
-from haimen_gov.workflow.forms import TransitionForm
+from haimen_gov.workflow.forms import MultipleFileField, TransitionForm
+from haimen_gov.workflow.lists import ListFilterForm
 
-from .models import OPEN_MEETING_STATES, LegalityResult, Meeting, MeetingKind, MeetingMode, Topic
+from .models import (
+    DECIDING_KINDS,
+    OPEN_MEETING_STATES,
+    DistrictBasis,
+    LegalityResult,
+    Meeting,
+    MeetingKind,
+    MeetingMode,
+    MeetingState,
+    Topic,
+)
 
 
 def _style(form: forms.Form) -> None:
@@ -110,14 +121,32 @@ class TopicForm(forms.Form):
     units_consulted = forms.CharField(label="征求意见单位", max_length=300, required=False)
     funding = forms.CharField(label="涉及资金", max_length=200, required=False)
     is_normative = forms.BooleanField(label="属于规范性文件（须经合法性审查，第二十八条）", required=False)
+    document: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        queryset=None,  # type: ignore[arg-type]
+        label="关联的规范性文件（公文管理中本单位起草的，由区司法局审查）",
+        required=False,
+        empty_label="（无）",
+    )
     unit_opinion = forms.CharField(
         label="主办单位工作意见（专题研究，第十四条）", max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
     )
+    # 第十六条: the 申报表's materials; the input is named "files" like the API's.
+    files = MultipleFileField(label="议题申报材料", required=False)  # type: ignore[assignment]
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["meeting"].queryset = open_meetings()  # type: ignore[attr-defined]
+        self.fields["document"].queryset = normative_documents(user)  # type: ignore[attr-defined]
         _style(self)
+
+
+def normative_documents(user: Any) -> Any:
+    """The 规范性文件 of the user's own units, newest first: what a topic may name (第二十八条)."""
+    from documents.models import Category, OutgoingDocument
+    from haimen_gov.org.routing import units_of
+
+    units = [u.pk for u in units_of(user)] if user is not None else []
+    return OutgoingDocument.objects.filter(category=Category.NORMATIVE, unit_id__in=units).order_by("-id")
 
 
 class LeaveForm(forms.Form):
@@ -155,6 +184,53 @@ class DeptMeetingForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _style(self)
+
+
+class DecidingMeetingChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.date:%Y-%m-%d} {obj.title}"
+
+
+def deciding_meetings() -> Any:
+    """第二十一条: the 常务会议 and 区长办公会议 already held, newest first."""
+    return Meeting.objects.filter(
+        kind__in=DECIDING_KINDS, state__in=[MeetingState.HELD, MeetingState.ARCHIVED]
+    ).order_by("-date", "-id")
+
+
+class DistrictMeetingForm(forms.Form):
+    title = forms.CharField(label="会议名称", max_length=200)
+    date = forms.DateField(label="日期", widget=DATE, error_messages={"invalid": "日期格式错误（YYYY-MM-DD）。"})
+    start_time = forms.TimeField(label="开始时间", widget=TIME, error_messages={"invalid": "时间格式错误。"})
+    end_time = forms.TimeField(label="结束时间", widget=TIME, error_messages={"invalid": "时间格式错误。"})
+    place = forms.CharField(label="地点", max_length=100)
+    mode = forms.ChoiceField(
+        label="形式（第二十三条：尽可能采用视频会议）", choices=MeetingMode.choices, initial=MeetingMode.VIDEO
+    )
+    scale = forms.IntegerField(label="参会人数", min_value=1, max_value=5000)
+    convener = forms.ModelChoiceField(
+        Post.objects.filter(kind__in=LEADER_KINDS).select_related("holder").order_by("order", "id"),
+        label="召开会议的区政府领导",
+        empty_label="请选择",
+    )
+    basis = forms.ChoiceField(label="召开依据（第二十一条）", choices=DistrictBasis.choices, widget=forms.RadioSelect)
+    decision_meeting = DecidingMeetingChoice(
+        deciding_meetings(), label="作出决定的会议", required=False, empty_label="（依据会议决定时选择）"
+    )
+    decision_text = forms.CharField(label="会议决定事项", max_length=500, required=False)
+    summons_town_principals = forms.BooleanField(label="要求各区镇（街道）主要负责同志参加", required=False)
+    summons_reason = forms.CharField(
+        label="确需主要负责同志参加的理由",
+        max_length=300,
+        required=False,
+        help_text="副区长召开的全区性会议，原则上不得要求各区镇（街道）主要负责同志参加（第二十一条），确需参加须写明理由。",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["decision_meeting"].queryset = deciding_meetings()  # type: ignore[attr-defined]
+        _style(self)
+        self.fields["basis"].widget.attrs["class"] = "form-check-input"
 
 
 # --------------------------------------------------------------------- transition forms (the engine calls apply)
@@ -196,3 +272,55 @@ class LegalityForm(TransitionForm):
         topic: Topic = self.item  # type: ignore[assignment]
         topic.legality_result = self.cleaned_data["result"]
         topic.legality_note = self.cleaned_data.get("note") or ""
+
+
+# --------------------------------------------------------------------- 会议台账 (the dashboard's figures link here)
+
+
+def _held(qs: Any, value: str) -> Any:
+    if value == "held":
+        return qs.filter(state__in=[MeetingState.HELD, MeetingState.ARCHIVED])
+    return qs.filter(state=value)
+
+
+def _video(qs: Any, value: str) -> Any:
+    return qs.exclude(mode=MeetingMode.ONSITE) if value == "1" else qs.filter(mode=MeetingMode.ONSITE)
+
+
+def _concerning(qs: Any, unit: Unit) -> Any:
+    from django.db.models import Exists, OuterRef
+
+    from .models import Attendee, AttendeeRole, TopicState
+
+    topics = Topic.objects.filter(meeting=OuterRef("pk"), unit=unit).exclude(
+        state__in=[TopicState.WITHDRAWN, TopicState.DRAFT]
+    )
+    seats = Attendee.objects.filter(meeting=OuterRef("pk"), post__unit=unit).exclude(role=AttendeeRole.FIXED)
+    return qs.filter(Exists(topics) | Exists(seats))
+
+
+class MeetingListFilter(ListFilterForm):
+    q = forms.CharField(label="搜索", required=False, max_length=100)
+    kind = forms.ChoiceField(label="会议类别", required=False, choices=[("", "全部类别"), *MeetingKind.choices])
+    year = forms.IntegerField(label="年度", required=False, min_value=2000, max_value=2100)
+    month = forms.IntegerField(label="月份", required=False, min_value=1, max_value=12)
+    through = forms.IntegerField(label="截至月份", required=False, min_value=1, max_value=12)
+    video = forms.ChoiceField(
+        label="形式", required=False, choices=[("", "全部"), ("1", "视频（含现场+视频）"), ("0", "现场")]
+    )
+    state = forms.ChoiceField(
+        label="状态", required=False, choices=[("", "全部状态"), ("held", "已召开（含归档）"), *MeetingState.choices]
+    )
+    unit = forms.ModelChoiceField(Unit.objects.all(), label="涉及单位", required=False, empty_label="全部单位")
+
+    lookups = {
+        "q": ("title", "place"),
+        "kind": "kind",
+        "year": "date__year",
+        "month": "date__month",
+        "through": "date__month__lte",
+        "video": _video,
+        "state": _held,
+        "unit": _concerning,
+    }
+    defaults = {"state": "held"}

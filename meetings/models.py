@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import RETURN_VALUE, FSMField, FSMModelMixin, transition
 
-from haimen_gov.org.models import Post, Unit
+from haimen_gov.org.models import Post, PostKind, Unit
 from haimen_gov.workflow.models import Item
 
 
@@ -119,6 +119,11 @@ class Meeting(FSMModelMixin, models.Model):
     @property
     def is_open(self) -> bool:
         return self.state in OPEN_MEETING_STATES
+
+    @property
+    def length_minutes(self) -> int:
+        """How long it lasts, in minutes (第二十三条: 开短会)."""
+        return (self.end_time.hour * 60 + self.end_time.minute) - (self.start_time.hour * 60 + self.start_time.minute)
 
     # ----------------------------------------------------------------- transitions: check and set state only
 
@@ -241,6 +246,18 @@ class Topic(Item):
     units_consulted = models.CharField(_("征求意见单位"), max_length=300, blank=True)
     funding = models.CharField(_("涉及资金"), max_length=200, blank=True, help_text=_("如“区财政安排1200万元”"))
     is_normative = models.BooleanField(_("属于规范性文件"), default=False)
+    # 第二十八条: the 规范性文件 itself, drafted in the documents app, whose legality review (recorded there by the
+    # justice bureau) decides whether the topic may go on a 常务会议 agenda.
+    document = models.ForeignKey(
+        "documents.OutgoingDocument",
+        verbose_name=_("规范性文件（公文）"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    # 第十六条: the day the sponsor was reminded of the cut-off (claimed once; a 改期 clears it for the new date).
+    cutoff_reminded_on = models.DateField(_("截止提醒日期"), null=True, blank=True, editable=False)
     # 第十四条: 相关副区长和工作部门会前都要专题研究，形成具体的工作意见.
     unit_opinion = models.TextField(_("主办单位工作意见"), max_length=2000)
     # When the topic reached the office (entered 办公室审核): what 第十六条's cut-off is measured on.
@@ -271,6 +288,12 @@ class Topic(Item):
         return cutoff(self.meeting.kind, self.meeting.date)
 
     @property
+    def own_legality_review(self) -> bool:
+        """A 规范性文件 topic without a document in the documents app: the justice bureau records its review on the
+        topic itself (the fallback of topics proposed before the documents app recorded reviews)."""
+        return self.is_normative and self.document_id is None
+
+    @property
     def late(self) -> bool:
         """Reached (or, not there yet, would reach today) the office after the cut-off, without an exception."""
         last = self.cutoff
@@ -287,7 +310,7 @@ class Topic(Item):
         # 第十四条: a unit's clerk drafts and its head confirms; a vice head's own topic carries their opinion.
         if not self.by_leader:
             return TopicState.UNIT_CONFIRM
-        return TopicState.LEGALITY if self.is_normative else TopicState.OFFICE_CHECK
+        return TopicState.LEGALITY if self.own_legality_review else TopicState.OFFICE_CHECK
 
     @transition(
         field=state,
@@ -311,7 +334,7 @@ class Topic(Item):
     def approve(self) -> str:
         if self.state == TopicState.UNIT_CONFIRM:
             return TopicState.VICE_STUDY
-        if self.state == TopicState.VICE_STUDY and self.is_normative:
+        if self.state == TopicState.VICE_STUDY and self.own_legality_review:
             return TopicState.LEGALITY
         if self.state == TopicState.OFFICE_CHECK:
             return TopicState.HEAD_DECISION
@@ -663,6 +686,161 @@ class DeptMeeting(Item):
         field=state,
         source=DeptMeetingState.VICE_REVIEW,
         target=DeptMeetingState.WITHDRAWN,
+        custom={"verb": "withdraw", "by": "submitter", "label": "撤回", "style": "outline-secondary"},
+    )
+    def withdraw(self) -> None:
+        pass
+
+
+# ------------------------------------------------------------------ 以区政府名义召开的全区性会议 (第二十一条第一款)
+
+
+class DistrictMeetingState(models.TextChoices):
+    DRAFT = "draft", _("草稿")
+    OFFICE_CHECK = "office_check", _("待区政府办公室核对会议决定")
+    VICE_REVIEW = "vice_review", _("待分管副区长审核")
+    HEAD_APPROVAL = "head_approval", _("待区长批准")
+    APPROVED = "approved", _("已同意召开")
+    RETURNED = "returned", _("已退回")
+    WITHDRAWN = "withdrawn", _("已撤回")
+    REJECTED = "rejected", _("不同意")
+
+
+class DistrictBasis(models.TextChoices):
+    # 第二十一条: 须经区政府常务会议或区长办公会议讨论决定，根据需要也可经分管副区长审核同意、报区长批准.
+    DECISION = "decision", _("经区政府常务会议或区长办公会议讨论决定")
+    APPROVAL = "approval", _("经分管副区长审核同意、报区长批准")
+
+
+# The meetings whose decision may found a district-wide meeting (第二十一条).
+DECIDING_KINDS = (MeetingKind.EXECUTIVE, MeetingKind.HEAD_OFFICE)
+
+
+class DistrictMeeting(Item):
+    """以区政府名义召开的全区性会议 (第二十一条第一款): founded on a decision of a 常务会议 or 区长办公会议, or on the
+    vice head in charge's review and the head's approval. A vice head's district-wide meeting does not summon the
+    towns' principal leaders unless a recorded reason says why."""
+
+    date = models.DateField(_("会议日期"))
+    start_time = models.TimeField(_("开始时间"))
+    end_time = models.TimeField(_("结束时间"))
+    place = models.CharField(_("地点"), max_length=100)
+    # 第二十三条: 全区性会议应尽可能采用电视电话、网络视频会议形式召开.
+    mode = models.CharField(_("形式"), max_length=10, choices=MeetingMode.choices, default=MeetingMode.VIDEO)
+    scale = models.PositiveIntegerField(_("参会人数"))
+    convener = models.ForeignKey(
+        Post, verbose_name=_("召开会议的区政府领导"), on_delete=models.PROTECT, related_name="+"
+    )
+    summons_town_principals = models.BooleanField(_("要求各区镇（街道）主要负责同志参加"), default=False)
+    summons_reason = models.CharField(_("确需主要负责同志参加的理由"), max_length=300, blank=True)
+    basis = models.CharField(_("召开依据"), max_length=10, choices=DistrictBasis.choices)
+    # The 常务会议 / 区长办公会议 that decided it, and its decision. (To become a link to the minutes' 议定事项 once
+    # the minutes are built.)
+    decision_meeting = models.ForeignKey(
+        Meeting,
+        verbose_name=_("作出决定的会议"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="district_meetings",
+    )
+    decision_text = models.CharField(_("会议决定事项"), max_length=500, blank=True)
+    state = FSMField(
+        _("流程状态"), default=DistrictMeetingState.DRAFT, choices=DistrictMeetingState.choices, protected=True
+    )
+
+    class Meta:
+        verbose_name = _("全区性会议")
+        verbose_name_plural = _("全区性会议")
+        indexes = [models.Index(fields=["date"])]
+        constraints = [
+            models.CheckConstraint(condition=Q(scale__gte=1) & Q(scale__lte=5000), name="district_meeting_scale"),
+            models.CheckConstraint(
+                condition=Q(end_time__gt=models.F("start_time")), name="district_meeting_ends_after_start"
+            ),
+            # 第二十一条: a decision basis names its meeting and decision.
+            models.CheckConstraint(
+                condition=~Q(basis="decision") | (Q(decision_meeting__isnull=False) & ~Q(decision_text="")),
+                name="district_meeting_decision_named",
+            ),
+        ]
+
+    def get_absolute_url(self) -> str:
+        return reverse("workflow:item", args=[self.pk])
+
+    @property
+    def by_vice_head(self) -> bool:
+        return self.convener.kind in (PostKind.VICE_HEAD, PostKind.EXEC_VICE_HEAD)
+
+    @property
+    def summons_warning(self) -> bool:
+        """第二十一条: 副区长召开的全区性会议，原则上不得要求各区镇（街道）主要负责同志参加."""
+        return self.summons_town_principals and self.by_vice_head
+
+    @transition(
+        field=state,
+        source=[DistrictMeetingState.DRAFT, DistrictMeetingState.RETURNED],
+        target=RETURN_VALUE(DistrictMeetingState.OFFICE_CHECK, DistrictMeetingState.VICE_REVIEW),
+        custom={"verb": "submit", "by": "submitter", "label": "提交"},
+    )
+    def submit(self) -> str:
+        if self.basis == DistrictBasis.DECISION:
+            return DistrictMeetingState.OFFICE_CHECK
+        return DistrictMeetingState.VICE_REVIEW
+
+    @transition(
+        field=state,
+        source=DistrictMeetingState.OFFICE_CHECK,
+        target=DistrictMeetingState.APPROVED,
+        custom={"verb": "approve", "label": "核对无误，同意召开", "style": "success"},
+    )
+    @transition(
+        field=state,
+        source=DistrictMeetingState.VICE_REVIEW,
+        target=DistrictMeetingState.HEAD_APPROVAL,
+        custom={"verb": "approve", "label": "审核同意，报区长批准", "style": "success"},
+    )
+    @transition(
+        field=state,
+        source=DistrictMeetingState.HEAD_APPROVAL,
+        target=DistrictMeetingState.APPROVED,
+        custom={"verb": "approve", "label": "批准召开", "style": "success"},
+    )
+    def approve(self) -> str:
+        if self.state == DistrictMeetingState.VICE_REVIEW:
+            return DistrictMeetingState.HEAD_APPROVAL
+        return DistrictMeetingState.APPROVED
+
+    @transition(
+        field=state,
+        source=[
+            DistrictMeetingState.OFFICE_CHECK,
+            DistrictMeetingState.VICE_REVIEW,
+            DistrictMeetingState.HEAD_APPROVAL,
+        ],
+        target=DistrictMeetingState.RETURNED,
+        custom={"verb": "return", "label": "退回修改", "style": "warning"},
+    )
+    def return_(self) -> None:
+        pass
+
+    @transition(
+        field=state,
+        source=[
+            DistrictMeetingState.OFFICE_CHECK,
+            DistrictMeetingState.VICE_REVIEW,
+            DistrictMeetingState.HEAD_APPROVAL,
+        ],
+        target=DistrictMeetingState.REJECTED,
+        custom={"verb": "reject", "label": "不同意", "style": "danger"},
+    )
+    def reject(self) -> None:
+        pass
+
+    @transition(
+        field=state,
+        source=[DistrictMeetingState.OFFICE_CHECK, DistrictMeetingState.VICE_REVIEW],
+        target=DistrictMeetingState.WITHDRAWN,
         custom={"verb": "withdraw", "by": "submitter", "label": "撤回", "style": "outline-secondary"},
     )
     def withdraw(self) -> None:

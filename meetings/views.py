@@ -13,7 +13,7 @@ from django.contrib import messages
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.forms import Form
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -22,11 +22,22 @@ from django.views.decorators.http import require_POST
 
 from haimen_gov.org.models import User
 from haimen_gov.workflow import actions as engine
+from haimen_gov.workflow.lists import Column, ListPage
 from haimen_gov.workflow.views import client_ip, errors_to_form, viewer_posts
 
 from . import actions, composition, selectors
-from .forms import DeptMeetingForm, LeaveForm, MeetingForm, PressForm, ReasonForm, RescheduleForm, TopicForm
-from .models import Meeting
+from .forms import (
+    DeptMeetingForm,
+    DistrictMeetingForm,
+    LeaveForm,
+    MeetingForm,
+    MeetingListFilter,
+    PressForm,
+    ReasonForm,
+    RescheduleForm,
+    TopicForm,
+)
+from .models import Meeting, Topic
 
 T = TypeVar("T")
 
@@ -317,7 +328,7 @@ def topic_new(request: HttpRequest) -> HttpResponse:
     upcoming = [(m, composition.cutoff(m.kind, m.date)) for m in selectors.open_for_topics(today)]
     return _item_form(
         request,
-        TopicForm(request.POST or None),
+        TopicForm(request.POST or None, request.FILES or None, user=_user(request)),
         "申报议题",
         actions.topic_create,
         "议题已提交，请在“我发起的”中查看进度。",
@@ -347,3 +358,107 @@ def dept_meeting_new(request: HttpRequest) -> HttpResponse:
         "已提交。",
         "第二十一条：各部门召开本系统全区性会议每年不超过1次；邀请区镇（街道）负责同志或请区政府领导出席须报区政府批准。",
     )
+
+
+def topic_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """The sponsor amends their draft or returned topic — its 申报表 and materials — and submits it again."""
+    user = _user(request)
+    topic = Topic.objects.select_related("meeting", "unit").filter(pk=pk, submitter=user).first()
+    if topic is None:
+        raise Http404("未找到该议题，或您不是申报人。")
+    if topic.state not in actions.TOPIC_EDITABLE:
+        return render(request, "meetings/forbidden.html", {"reason": "议题已在办理中，不能修改。"}, status=409)
+    initial = {
+        f: getattr(topic, f)
+        for f in ("title", "background", "proposed_decision", "units_consulted", "funding", "is_normative")
+    }
+    initial.update(meeting=topic.meeting_id, document=topic.document_id, unit_opinion=topic.unit_opinion)
+    form = TopicForm(request.POST or None, request.FILES or None, user=user, initial=initial)
+    return _item_form(
+        request,
+        form,
+        "修改议题申报表",
+        partial(actions.topic_update, topic.pk, submit=True),
+        "议题已修改并重新提交。",
+        "修改后提交，议题重新进入申报流程；已上传的材料可删除，新选择的材料一并上传。",
+        {"item": topic},
+    )
+
+
+def district_meeting_new(request: HttpRequest) -> HttpResponse:
+    """以区政府名义召开全区性会议的申请 (第二十一条)."""
+    return _item_form(
+        request,
+        DistrictMeetingForm(request.POST or None),
+        "申请以区政府名义召开全区性会议",
+        actions.district_meeting_create,
+        "申请已提交。",
+        "第二十一条：以区政府名义召开的全区性会议，须经区政府常务会议或区长办公会议讨论决定，根据需要也可经分管副区长"
+        "审核同意、报区长批准。第二十三条：全区性会议应尽可能采用电视电话、网络视频会议形式召开。",
+        {
+            "warning": "副区长召开的全区性会议，原则上不得要求各区镇（街道）主要负责同志参加；确需参加的，须写明理由，"
+            "理由随申请送审。"
+        },
+    )
+
+
+# ------------------------------------------------------------------ 会议台账 (the dashboard's figures link here)
+
+
+def _list_rows(request: HttpRequest) -> Any:
+    """The meetings the viewer sees, with their seats counted in the same query (one query per page). From a vice
+    head's dashboard (``portfolio=1``) only those its panel counts: concerning their portfolio."""
+    from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
+    from django.db.models.functions import Coalesce
+
+    from haimen_gov.dashboard.scope import Query, scope_for
+
+    from .dashboard import scoped
+    from .models import Attendee
+
+    user, posts = _user(request), viewer_posts(request)
+    seats = Attendee.objects.filter(meeting=OuterRef("pk")).order_by().values("meeting").annotate(n=Count("pk"))
+    qs: Any = selectors.meetings_for(user, posts).annotate(
+        seat_count=Coalesce(Subquery(seats.values("n"), output_field=IntegerField()), Value(0))
+    )
+    if request.GET.get("portfolio") == "1":
+        scope = scope_for(user, posts)
+        if scope is not None and scope.role == "vice":
+            qs = scoped(Query(scope=scope), qs)
+    return qs
+
+
+MEETING_LIST = ListPage(
+    title="会议台账",
+    url_name="meetings:list",
+    ascii_name="meetings",
+    filter_form=MeetingListFilter,
+    queryset=_list_rows,
+    table_template="meetings/_list_table.html",
+    ordering=("-date", "-start_time", "-id"),
+    columns=(
+        Column("日期", lambda m: m.date, width="6em", nowrap=True),
+        Column("开始", lambda m: m.start_time.strftime("%H:%M"), width="3.5em", nowrap=True),
+        Column("会议", lambda m: m.title),
+        Column("类别", lambda m: m.get_kind_display(), width="8em", nowrap=True),
+        Column("时长（分钟）", lambda m: m.length_minutes, width="4em", nowrap=True),
+        Column("形式", lambda m: m.get_mode_display(), width="5em", nowrap=True),
+        Column("参会人数", lambda m: m.seat_count, width="4em", nowrap=True),
+        Column("地点", lambda m: m.place, pdf=False),
+        Column("主持", lambda m: f"{m.chair_label} {m.chair.display_name}", width="9em"),
+        Column("状态", lambda m: m.get_state_display(), width="4.5em", nowrap=True),
+    ),
+    note="依据《南通市海门区人民政府工作规则》第二十三条统计。",
+)
+
+
+def meeting_list(request: HttpRequest) -> HttpResponse:
+    return MEETING_LIST.page(request)
+
+
+def meeting_list_csv(request: HttpRequest) -> StreamingHttpResponse:
+    return MEETING_LIST.csv(request)
+
+
+def meeting_list_pdf(request: HttpRequest) -> HttpResponse:
+    return MEETING_LIST.pdf(request)

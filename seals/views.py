@@ -12,6 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpRespons
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from haimen_gov.context_processors import NAV_COUNT_CAP
 from haimen_gov.org.models import User
 from haimen_gov.org.routing import units_of
 from haimen_gov.pdf import pdf_response
@@ -151,6 +152,7 @@ LEDGER = ListPage(
         Column("实际份数", lambda r: r.stamped_copies, width="3.5em", nowrap=True),
     ),
     note="依据《南通市海门区人民政府工作规则》第三十二条登记。",
+    count_cap=NAV_COUNT_CAP,  # tens of thousands of uses: "共 999+ 条" past the cap, as the inbox
 )
 
 

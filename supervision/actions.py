@@ -10,16 +10,30 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
-from haimen_gov.org.models import Post, PostKind, Unit, UnitKind, User
+from haimen_gov.org.models import LEADER_KINDS, Post, PostKind, Unit, UnitKind, User
 from haimen_gov.org.routing import acting_post_ids
 from haimen_gov.workdays.calendar import add_workdays
 from haimen_gov.workflow import actions as engine
-from haimen_gov.workflow.models import Item, LinkKind, Task, TaskStatus
+from haimen_gov.workflow.actions.notifications import deliver_emails_on_commit
+from haimen_gov.workflow.models import EmailStatus, Item, LinkKind, Notification, NotificationKind, Task, TaskStatus
 
-from .models import Designation, Feedback, Source, State, SupervisionItem, normalise_title
+from .models import (
+    DESIGNATED_SOURCES,
+    Bulletin,
+    Designation,
+    Feedback,
+    Source,
+    State,
+    SupervisionItem,
+    normalise_title,
+    scope_terms,
+)
 
 ARTICLE_39 = "区政府各工作部门未经区政府指定不得开展政府督查（第三十九条）。"
 OFFICE_LEAD_KINDS = (PostKind.OFFICE_DIRECTOR, PostKind.OFFICE_DEPUTY_DIRECTOR)
@@ -114,6 +128,14 @@ def supervision_item_open(
         # A designated unit only within the matter and dates it was designated for.
         if designation is None or designation.pk not in {d.pk for d in opener.designations}:
             raise engine.Forbidden("请选择本单位在有效期内的督查指定依据：" + ARTICLE_39)
+        # 第三十九条 严禁越权督查: the matter must be within the designation's scope (models.scope_covers).
+        if source not in DESIGNATED_SOURCES:
+            raise engine.Forbidden(
+                "领导交办事项和会议议定事项由区政府办公室督办，被指定单位只能开展专项督查、上级决策部署落实督查"
+                "和群众反映问题督查（第三十七、三十九条）。"
+            )
+        if not designation.covers(source=source, title=title, requirement=requirement):
+            raise engine.Forbidden(f"该事项不在指定的督查范围（{designation.scope}）内，严禁越权督查（第三十九条）。")
     else:
         designation = None
     co = [u for u in co_units if u.pk != lead_unit.pk]
@@ -162,13 +184,22 @@ def supervision_item_open(
         return engine.item_fire(SupervisionItem, item.pk, verb="submit", actor=actor, ip=ip)
 
 
+def default_source(source_item: Item) -> str:
+    """The kind of supervision a source item starts: a meeting's decision (议定事项, the meetings app) is a
+    会议议定事项; a leader's 批示 (the documents app) or anything else a leader handed over is a 领导交办事项."""
+    app_label = source_item.kind.app_label if source_item.kind_id else ""
+    return Source.MEETING if app_label == "meetings" else Source.LEADER
+
+
 def supervision_item_open_from_source(source_item: Item, *, actor: User, **fields: Any) -> SupervisionItem:
     """One click from a minutes decision (议定事项) or a leader's 批示: the new item names its source, and the two are
-    linked (来源). Called by the meetings and documents apps."""
-    kind = source_item.kind.model if source_item.kind_id else ""
-    default_source = Source.MEETING if "minute" in kind or "meeting" in kind else Source.LEADER
-    fields.setdefault("source", default_source)
-    fields.setdefault("title", source_item.title)
+    linked (来源, shown on both pages; ``selectors.light_for_sources`` gives the source's pages the item's light).
+    Called by the meetings and documents apps. ``fields`` are those of :func:`supervision_item_open`; by default the
+    source's kind (``default_source``), its title as the matter and the requirement, and its number (or title) as the
+    reference. Refused like any opening (第三十九条, duplicates, bounds); the actor must be able to see the source."""
+    fields.setdefault("source", default_source(source_item))
+    fields.setdefault("title", source_item.title[:200])
+    fields.setdefault("requirement", source_item.title)
     fields.setdefault("source_reference", (source_item.number or source_item.title)[:200])
     return supervision_item_open(actor=actor, source_item=source_item, **fields)
 
@@ -186,7 +217,13 @@ def transition_apply(item: SupervisionItem, *, actor: User, verb: str, data: dic
     """The fields and checks of a transition, inside the engine's lock (from the item page, the API and the actions
     below alike)."""
     if verb == "feedback":
-        _record_feedback(item, actor=actor, text=(data.get("text") or "").strip(), percent=data.get("percent"))
+        _record_feedback(
+            item,
+            actor=actor,
+            text=(data.get("text") or "").strip(),
+            percent=data.get("percent"),
+            files=data.get("files") or (),
+        )
         return
     if verb in ("extend", "finish") and _lead_unit_task(item, actor) is None:
         # 第三十八条: the lead unit asks for an extension and applies for closure; co-units report to it.
@@ -224,16 +261,29 @@ def supervision_item_sign(pk: int, *, actor: User, comment: str = "", ip: str | 
     return _fire(pk, "approve", actor=actor, comment=comment or "已签收", ip=ip)
 
 
-def supervision_item_feedback(pk: int, *, actor: User, text: str, percent: int, ip: str | None = None) -> Feedback:
-    """反馈 (第三十八条): a unit's progress report; its next falls due ``cadence_days`` working days later. A co-unit
-    reports to the lead unit; the lead unit's report takes up the co-units' reports since its last one."""
+def supervision_item_feedback(
+    pk: int,
+    *,
+    actor: User,
+    text: str,
+    percent: int,
+    files: Iterable[UploadedFile] = (),
+    ip: str | None = None,
+) -> Feedback:
+    """反馈 (第三十八条): a unit's progress report (text, percentage, attachments); its next falls due
+    ``cadence_days`` working days later. A co-unit reports to the lead unit; the lead unit's report takes up the
+    co-units' reports since its last one. The files are checked by the flow's form (type by content, size, count)."""
     text = (text or "").strip()
     data = {"comment": text, "percent": percent}
-    engine.item_fire(SupervisionItem, pk, verb="feedback", actor=actor, comment=text, ip=ip, data=data)
+    engine.item_fire(
+        SupervisionItem, pk, verb="feedback", actor=actor, comment=text, ip=ip, data=data, files={"files": list(files)}
+    )
     return Feedback.objects.filter(item_id=pk, author=actor).latest("created_at", "id")
 
 
-def _record_feedback(item: SupervisionItem, *, actor: User, text: str, percent: Any) -> None:
+def _record_feedback(
+    item: SupervisionItem, *, actor: User, text: str, percent: Any, files: Iterable[UploadedFile] = ()
+) -> None:
     if not text or len(text) > 2000:
         raise ValidationError({"text": "请填写进展情况（不超过 2000 字）。"})
     if isinstance(percent, bool) or not isinstance(percent, int) or not 0 <= percent <= 100:
@@ -256,6 +306,9 @@ def _record_feedback(item: SupervisionItem, *, actor: User, text: str, percent: 
         is_lead=is_lead,
         due_on=task.due_date,
     )
+    if files:
+        checked = engine.attachments_check(item, files)
+        feedback.attachments.set(engine.attachments_store(item, actor=actor, uploads=checked, role="feedback"))
     if is_lead:
         Feedback.objects.filter(item=item, is_lead=False, consolidated_into__isnull=True).update(
             consolidated_into=feedback
@@ -304,8 +357,8 @@ def designation_create(
         raise engine.Forbidden("只有区政府办公室可以登记督查指定。")
     if ends_on < starts_on:
         raise ValidationError({"ends_on": "截止日期不能早于起始日期。"})
-    if not scope.strip():
-        raise ValidationError({"scope": "请填写督查事项范围。"})
+    if not scope_terms(scope):
+        raise ValidationError({"scope": "请填写督查事项范围（事项关键词，以顿号分隔，如“行政执法、食品安全”）。"})
     return Designation.objects.create(
         unit=unit,
         scope=scope.strip()[:200],
@@ -314,3 +367,78 @@ def designation_create(
         reference=reference[:100],
         created_by=actor,
     )
+
+
+# ------------------------------------------------------------------------------------------------ 督查通报
+
+
+def previous_period(today: dt.date) -> dt.date:
+    """The month a bulletin issued on ``today`` reports on: the month just ended (beat issues on the 1st)."""
+    return (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+
+
+def bulletin_recipients(rows: Iterable[SupervisionItem]) -> list[User]:
+    """Who a 督查通报 goes to: the district's leaders (区长, 副区长), the office (its director and deputies, and its
+    督查人员), and the heads of the units leading an item in it (第三十八条 督查与考核相结合). One query."""
+    unit_ids = {row.lead_unit_id for row in rows}
+    leader_posts = Q(posts__kind__in=[*LEADER_KINDS, *OFFICE_LEAD_KINDS])
+    unit_heads = Q(posts__kind=PostKind.UNIT_HEAD, posts__unit_id__in=unit_ids)
+    staff = Q(groups__name=settings.SUPERVISION_STAFF_GROUP)
+    return list(User.objects.filter(leader_posts | unit_heads | staff, is_active=True).distinct().order_by("pk"))
+
+
+def supervision_bulletin_issue(*, today: dt.date | None = None, period: dt.date | None = None) -> Bulletin | None:
+    """督查通报 (第三十八条): issue the bulletin of ``period`` (default: the month just ended) — the PDF of every red
+    and amber item as of ``today`` — and notify its recipients (``bulletin_recipients``), once per period. The
+    :class:`Bulletin` row is the claim (unique per period) and is written in the transaction of the notices: a rerun
+    or a second worker at the same moment waits on the first one's row and then does nothing (returns None). The PDF
+    is rendered before the transaction (it takes a second), so the lock is held only for the writes."""
+    from haimen_gov.pdf import render_pdf
+
+    from . import selectors
+
+    today = today or timezone.localdate()
+    period = (period or previous_period(today)).replace(day=1)
+    if Bulletin.objects.filter(period=period).exists():
+        return None
+    rows = list(selectors.bulletin_items(today)[: selectors.BULLETIN_LIMIT])
+    pdf = render_pdf("supervision/bulletin_pdf.html", selectors.bulletin_context(rows, today=today, period=period))
+    red = sum(1 for r in rows if getattr(r, "light", 0) == selectors.RED)
+    amber = len(rows) - red
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                bulletin = Bulletin.objects.create(period=period, red=red, amber=amber)
+        except IntegrityError:
+            return None  # issued by another run meanwhile
+        bulletin.pdf.save(f"bulletin-{period:%Y-%m}.pdf", ContentFile(pdf), save=False)
+        users = bulletin_recipients(rows)
+        by_unit: dict[int, list[str]] = {}
+        for row in rows:
+            light = "红灯" if row.light == selectors.RED else "黄灯"  # type: ignore[attr-defined]
+            by_unit.setdefault(row.lead_unit_id, []).append(f"{light}：{row.title}")
+        heads = dict(
+            Post.objects.filter(kind=PostKind.UNIT_HEAD, unit_id__in=by_unit, holder__in=users).values_list(
+                "holder_id", "unit_id"
+            )
+        )
+        summary = f"红灯（逾期）{red} 件，黄灯（临期或反馈逾期）{amber} 件。"
+        Notification.objects.bulk_create(
+            [
+                Notification(
+                    user=user,
+                    kind=NotificationKind.RESULT,
+                    day=today,
+                    title=f"【督查通报】{bulletin.title}已印发：红灯 {red} 件、黄灯 {amber} 件",
+                    body=summary
+                    + ("\n本单位牵头事项：\n" + "\n".join(by_unit[heads[user.pk]]) if user.pk in heads else ""),
+                    url=bulletin.get_absolute_url(),
+                    email_status=EmailStatus.PENDING if user.email else EmailStatus.NONE,
+                )
+                for user in users
+            ]
+        )
+        bulletin.recipients = len(users)
+        bulletin.save(update_fields=["pdf", "recipients"])
+        deliver_emails_on_commit()
+    return bulletin

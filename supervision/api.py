@@ -8,24 +8,38 @@ from typing import Any
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
+from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from haimen_gov.middleware import client_ip
 from haimen_gov.org.models import Post, Unit
-from haimen_gov.workflow.api import WorkflowItemSerializer, WorkflowViewSet
+from haimen_gov.workflow.api import AttachmentSerializer, WorkflowItemSerializer, WorkflowViewSet
 
 from . import actions, selectors
+from .forms import FEEDBACK_MAX_FILES
 from .models import Designation, Feedback, Source, SupervisionItem
 
 
 class FeedbackSerializer(serializers.ModelSerializer):
     unit_name = serializers.CharField(source="unit.name", read_only=True)
     author_name = serializers.CharField(source="author.display_name", read_only=True)
+    attachments = AttachmentSerializer(many=True, read_only=True)
 
     class Meta:
         model = Feedback
-        fields = ["id", "unit", "unit_name", "author_name", "text", "percent", "is_lead", "due_on", "created_at"]
+        fields = [
+            "id",
+            "unit",
+            "unit_name",
+            "author_name",
+            "text",
+            "percent",
+            "is_lead",
+            "due_on",
+            "created_at",
+            "attachments",
+        ]
 
 
 class SupervisionItemSerializer(WorkflowItemSerializer):
@@ -91,6 +105,13 @@ class FeedbackBody(serializers.Serializer):
     percent = serializers.IntegerField(
         min_value=0, max_value=100, error_messages={"required": "请填写完成进度。", "invalid": "完成进度须为整数。"}
     )
+    files = serializers.ListField(
+        child=serializers.FileField(),
+        required=False,
+        max_length=FEEDBACK_MAX_FILES,
+        help_text=f"附件（multipart，最多 {FEEDBACK_MAX_FILES} 个；PDF、OFD、DOCX、JPG、PNG，按内容检查）",
+        error_messages={"max_length": f"每次反馈最多上传 {FEEDBACK_MAX_FILES} 个附件。"},
+    )
 
 
 class ExtensionBody(serializers.Serializer):
@@ -100,7 +121,7 @@ class ExtensionBody(serializers.Serializer):
 
 class SupervisionItemViewSet(mixins.CreateModelMixin, WorkflowViewSet):
     queryset = SupervisionItem.objects.select_related("unit", "submitter", "lead_unit").prefetch_related(
-        "co_units", "feedbacks__unit", "feedbacks__author"
+        "co_units", "feedbacks__unit", "feedbacks__author", "feedbacks__attachments__item"
     )
     serializer_class = SupervisionItemSerializer
 
@@ -137,10 +158,12 @@ class SupervisionItemViewSet(mixins.CreateModelMixin, WorkflowViewSet):
         )
         return Response(self.get_serializer(self.get_queryset().get(pk=item.pk)).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=FeedbackBody, responses=FeedbackSerializer)
-    @action(detail=True, methods=["post"])
+    @extend_schema(
+        request={"application/json": FeedbackBody, "multipart/form-data": FeedbackBody}, responses=FeedbackSerializer
+    )
+    @action(detail=True, methods=["post"], parser_classes=[JSONParser, MultiPartParser])
     def feedback(self, request: Request, pk: str | None = None) -> Response:
-        """反馈: progress text and percentage (a co-unit's goes to the lead unit)."""
+        """反馈: progress text, percentage and attachments (a co-unit's goes to the lead unit)."""
         item = self.get_object()
         body = FeedbackBody(data=request.data)
         body.is_valid(raise_exception=True)
@@ -148,7 +171,9 @@ class SupervisionItemViewSet(mixins.CreateModelMixin, WorkflowViewSet):
             item.pk,
             actor=request.user,  # type: ignore[arg-type]
             ip=client_ip(request),
-            **body.validated_data,
+            text=body.validated_data["text"],
+            percent=body.validated_data["percent"],
+            files=body.validated_data.get("files") or (),
         )
         return Response(FeedbackSerializer(row).data, status=status.HTTP_201_CREATED)
 

@@ -4,9 +4,17 @@ from __future__ import annotations
 
 from haimen_gov.org.models import Post, PostKind
 from haimen_gov.org.routing import post_of_kind
-from haimen_gov.workflow.flows import Flow, Step, register
+from haimen_gov.workflow.flows import Attachments, Flow, Step, register
 
-from .forms import ExtensionDecisionForm, ExtensionRequestForm, FeedbackForm, FinishForm, SendBackForm, VerifyForm
+from .forms import (
+    FEEDBACK_FILE_TYPES,
+    ExtensionDecisionForm,
+    ExtensionRequestForm,
+    FeedbackForm,
+    FinishForm,
+    SendBackForm,
+    VerifyForm,
+)
 from .models import CLOSED_STATES, State, SupervisionItem
 
 
@@ -66,7 +74,10 @@ FLOW = register(
             "send_back": SendBackForm,
         },
         page_related=("lead_unit", "leader", "opener_post"),
-        page_prefetch=("co_units", "feedbacks__unit", "feedbacks__author"),
+        page_prefetch=("co_units", "feedbacks__unit", "feedbacks__author", "feedbacks__attachments"),
+        # 第三十八条 反馈: a report may carry files (photos, minutes, documents). They come only with a report (no
+        # editable state: nobody adds or removes them afterwards, the record of what was reported stays as it was).
+        attachments=Attachments(roles={"feedback": "反馈附件"}, upload_role="feedback", types=FEEDBACK_FILE_TYPES),
         labels={"unit": "督查单位", "submitter": "督查人", "submit": "交办"},
         unit_fields=("lead_unit", "co_units"),
         # The supervisor verifies what they opened (回访).

@@ -10,13 +10,23 @@ from django import forms
 from django.utils import timezone
 
 from haimen_gov.org.models import LEADER_KINDS, Post, Unit, UnitKind
-from haimen_gov.workflow.forms import TransitionForm
+from haimen_gov.workflow.forms import MultipleFileField, TransitionForm
+from haimen_gov.workflow.uploads import DOCUMENT_TYPES, max_bytes, types_label
 
 from .models import Designation, Source, VerifyMethod
 
 _INPUT = {"class": "form-control form-control-sm"}
 _SELECT = {"class": "form-select form-select-sm"}
 MAX_DAYS_AHEAD = 3 * 366  # no deadline further than three years away
+# A feedback's files: documents and photos, checked by content (uploads.check_upload), each within UPLOAD_MAX_MB.
+FEEDBACK_FILE_TYPES = DOCUMENT_TYPES
+FEEDBACK_MAX_FILES = 5
+
+
+def check_file_count(files: list[Any]) -> list[Any]:
+    if len(files) > FEEDBACK_MAX_FILES:
+        raise forms.ValidationError(f"每次反馈最多上传 {FEEDBACK_MAX_FILES} 个附件。")
+    return files
 
 
 def check_future_date(value: dt.date | None, label: str) -> None:
@@ -92,6 +102,16 @@ class FeedbackForm(ActionForm):
             "invalid": "完成进度须为整数。",
         },
     )
+    files = MultipleFileField(  # type: ignore[assignment]
+        label="附件（可选）",
+        required=False,
+        types=FEEDBACK_FILE_TYPES,
+        help_text=f"支持{types_label(FEEDBACK_FILE_TYPES)}，最多 {FEEDBACK_MAX_FILES} 个，"
+        f"每个不超过 {max_bytes() // 2**20} MB",
+    )
+
+    def clean_files(self) -> list[Any]:
+        return check_file_count(self.cleaned_data.get("files") or [])
 
 
 class OpenForm(forms.Form):

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, transition
 
 from haimen_gov.org.models import Post, Unit
-from haimen_gov.workflow.models import Item
+from haimen_gov.workflow.models import Attachment, Item
 
 
 class Source(models.TextChoices):
@@ -49,6 +49,9 @@ class State(models.TextChoices):
     WITHDRAWN = "withdrawn", _("已撤回")
 
 
+# What a designated unit may open (第三十七、三十九条): see ``scope_covers`` below.
+DESIGNATED_SOURCES = (Source.SPECIAL, Source.DECISION, Source.PUBLIC)
+
 OPEN_STATES = (State.SIGNING, State.IN_PROGRESS, State.EXTENSION, State.VERIFYING)
 CLOSED_STATES = (State.CLOSED, State.WITHDRAWN)
 
@@ -60,6 +63,44 @@ def normalise_title(title: str) -> str:
     for filler in ("关于", "督办", "督查", "的通知", "事项"):
         text = text.replace(filler, "")
     return text.strip("的")[:200]
+
+
+# 第三十九条 严禁越权督查: what a designated unit may open. Its designation's scope names matters, separated by
+# 、，；/ or spaces ("行政执法、食品安全"). An item is within the scope when its title or requirement contains
+# one of them: the whole term, or, for a term longer than SCOPE_CORE characters, its first SCOPE_CORE
+# ("行政执法规范化" covers "行政执法案卷评查": a long term is usually a phrase whose first characters name the
+# field). Both sides are compared width-folded, lower-case, without punctuation and without the words every
+# supervision matter has (SCOPE_FILLERS). And a designated unit opens only the kinds of supervision a designation
+# is for (DESIGNATED_SOURCES): a special inspection, the follow-up of a decision from above, a problem the public
+# reports; the daily 督办 of leaders' 交办 and meeting decisions stays with the office (第三十七条).
+SCOPE_CORE = 4
+SCOPE_MAX_TERMS = 20
+SCOPE_FILLERS = ("专项督查", "专项", "督查", "督办", "工作", "关于", "事项", "情况")
+SCOPE_SEPARATORS = re.compile(r"[、，,；;/／\s]+")
+
+
+def _scope_text(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text).lower()
+    text = re.sub(r"[\s\W_]+", "", text)
+    for filler in SCOPE_FILLERS:
+        text = text.replace(filler, "")
+    return text
+
+
+def scope_terms(scope: str) -> list[str]:
+    """The matters a designation's scope names, normalised; terms of one character say nothing and are dropped."""
+    terms = []
+    for part in SCOPE_SEPARATORS.split(scope or ""):
+        term = _scope_text(part)
+        if len(term) >= 2 and term not in terms:
+            terms.append(term)
+    return terms[:SCOPE_MAX_TERMS]
+
+
+def scope_covers(scope: str, *texts: str) -> bool:
+    """Whether an item with ``texts`` (title, requirement) is within ``scope`` (the rule above)."""
+    haystack = "".join(_scope_text(t) for t in texts)
+    return any(term in haystack or term[:SCOPE_CORE] in haystack for term in scope_terms(scope))
 
 
 class Designation(models.Model):
@@ -84,6 +125,10 @@ class Designation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit}：{self.scope}（{self.starts_on}—{self.ends_on}）"
+
+    def covers(self, *, source: str, title: str, requirement: str = "") -> bool:
+        """第三十九条: whether a matter is within this designation (its kind of supervision and its scope)."""
+        return source in DESIGNATED_SOURCES and scope_covers(self.scope, title, requirement)
 
 
 def _extension_not_asked(item: models.Model) -> bool:
@@ -246,6 +291,11 @@ class Feedback(models.Model):
     consolidated_into = models.ForeignKey(
         "self", verbose_name=_("汇总于"), null=True, blank=True, on_delete=models.PROTECT, related_name="consolidates"
     )
+    # 第三十八条 反馈 (text, percentage, attachments): the report's files are the item's engine attachments (role
+    # ``feedback``), stored with the report in one transaction; this says which report each came with.
+    attachments: models.ManyToManyField[Attachment, Any] = models.ManyToManyField(
+        Attachment, verbose_name=_("附件"), blank=True, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("督办反馈")
@@ -260,3 +310,33 @@ class Feedback(models.Model):
     @property
     def on_time(self) -> bool:
         return timezone.localdate(self.created_at) <= self.due_on
+
+
+class Bulletin(models.Model):
+    """督查通报 (第三十八条): the periodic bulletin of red and amber items, issued by beat once per period (a month),
+    with the PDF as it read on the day it was issued. The row is the claim: unique per period, written in the same
+    transaction as the notices, so two workers (or a rerun) issue and notify once."""
+
+    period = models.DateField(_("通报期间"), unique=True, help_text=_("所通报月份的第一天"))
+    issued_at = models.DateTimeField(_("印发时间"), default=timezone.now)
+    red = models.PositiveIntegerField(_("红灯事项"), default=0)
+    amber = models.PositiveIntegerField(_("黄灯事项"), default=0)
+    recipients = models.PositiveIntegerField(_("通知人数"), default=0)
+    pdf = models.FileField(_("通报文件"), upload_to="supervision/bulletins/%Y/", max_length=200)
+
+    class Meta:
+        verbose_name = _("督查通报")
+        verbose_name_plural = _("督查通报")
+        ordering = ["-period"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def title(self) -> str:
+        return f"督查通报（{self.period.year}年{self.period.month}月）"
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("supervision:bulletin_issued", args=[self.pk])

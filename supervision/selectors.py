@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -21,11 +22,12 @@ from django.db.models import (
     Value,
     When,
 )
+from django.urls import reverse
 from django.utils import timezone
 
-from haimen_gov.org.models import Unit
+from haimen_gov.org.models import Unit, User
 from haimen_gov.workdays.calendar import add_workdays
-from haimen_gov.workflow.models import Decision, Task, TaskStatus
+from haimen_gov.workflow.models import Decision, Item, ItemLink, LinkKind, Task, TaskStatus
 
 from .models import OPEN_STATES, Source, State, SupervisionItem
 
@@ -70,20 +72,33 @@ def with_lights(qs: QuerySet[SupervisionItem], today: dt.date | None = None) -> 
     return qs.annotate(light=light_case(today), next_feedback_on=Subquery(next_feedback))
 
 
+def week_end(today: dt.date) -> dt.date:
+    """The Sunday of ``today``'s week: "due this week" is from today to then."""
+    return today + dt.timedelta(days=6 - today.weekday())
+
+
 def items(
     *,
     light: str = "",
     source: str = "",
     unit: Unit | None = None,
+    lead_unit_ids: frozenset[int] | None = None,
+    due_this_week: bool = False,
     include_closed: bool = False,
     today: dt.date | None = None,
 ) -> QuerySet[SupervisionItem]:
-    """The board's list, one query: worst light first, then the nearest deadline."""
+    """The board's list, one query: worst light first, then the nearest deadline. ``lead_unit_ids``: only items led
+    by these units (a vice head's portfolio; None: every unit)."""
+    today = today or timezone.localdate()
     qs = SupervisionItem.objects.exclude(state=State.DRAFT).select_related("lead_unit", "unit")
     if not include_closed:
         qs = qs.filter(state__in=OPEN_STATES)
     if source in Source.values:
         qs = qs.filter(source=source)
+    if lead_unit_ids is not None:
+        qs = qs.filter(lead_unit_id__in=lead_unit_ids)
+    if due_this_week:
+        qs = qs.filter(due_on__gte=today, due_on__lte=week_end(today))
     if unit is not None:
         qs = qs.filter(Q(lead_unit=unit) | Q(co_units=unit)).distinct()
     qs = with_lights(qs, today)
@@ -100,11 +115,18 @@ def unit_items(unit_ids: list[int], today: dt.date | None = None) -> QuerySet[Su
     return with_lights(qs.distinct().select_related("lead_unit"), today).order_by("-light", "next_feedback_on", "id")
 
 
-def board_by_source(today: dt.date | None = None) -> list[dict[str, object]]:
+def _open_items(lead_unit_ids: frozenset[int] | None) -> QuerySet[SupervisionItem]:
+    qs = SupervisionItem.objects.filter(state__in=OPEN_STATES)
+    return qs if lead_unit_ids is None else qs.filter(lead_unit_id__in=lead_unit_ids)
+
+
+def board_by_source(
+    today: dt.date | None = None, lead_unit_ids: frozenset[int] | None = None
+) -> list[dict[str, object]]:
     """One query: per source, open items and how many of each light."""
     light = light_case(today or timezone.localdate())
     rows = (
-        SupervisionItem.objects.filter(state__in=OPEN_STATES)
+        _open_items(lead_unit_ids)
         .annotate(light=light)
         .values("source")
         .annotate(
@@ -119,11 +141,11 @@ def board_by_source(today: dt.date | None = None) -> list[dict[str, object]]:
     return [{**row, "label": labels.get(str(row["source"]), row["source"])} for row in rows]
 
 
-def board_by_unit(today: dt.date | None = None) -> list[dict[str, object]]:
+def board_by_unit(today: dt.date | None = None, lead_unit_ids: frozenset[int] | None = None) -> list[dict[str, object]]:
     """One query: per lead unit, open items, lights, and the unit's light (the worst of its items')."""
     light = light_case(today or timezone.localdate())
     rows = (
-        SupervisionItem.objects.filter(state__in=OPEN_STATES)
+        _open_items(lead_unit_ids)
         .annotate(light=light)
         .values("lead_unit", "lead_unit__name")
         .annotate(
@@ -211,3 +233,119 @@ def appraisal(year: int, today: dt.date | None = None) -> list[AppraisalRow]:
 def bulletin_items(today: dt.date | None = None) -> QuerySet[SupervisionItem]:
     """督查通报: the red and amber items, worst first."""
     return items(today=today).filter(light__gte=AMBER)  # type: ignore[misc]  # annotated
+
+
+BULLETIN_LIMIT = 200
+ISSUER = "南通市海门区人民政府办公室"
+
+
+def bulletin_context(
+    rows: list[SupervisionItem], *, today: dt.date, period: dt.date | None = None
+) -> dict[str, object]:
+    """The 督查通报's PDF context (GB/T 9704, templates/supervision/bulletin_pdf.html): the page's live bulletin and
+    the monthly one beat issues (``actions.supervision_bulletin_issue``) read the same."""
+    title = "关于重点督办事项办理情况的通报"
+    if period is not None:
+        title = f"关于{period.year}年{period.month}月重点督办事项办理情况的通报"
+    number = f"督查通报〔{(period or today).year}〕{period.month}期" if period else f"督查通报〔{today.year}〕"
+    return {
+        "issuer": ISSUER,
+        "doc_number": number,
+        "title": title,
+        "recipients": "各区镇人民政府（街道办事处），区各委办局，区各直属单位：",
+        "rows": rows,
+        "red": [r for r in rows if r.light == RED],  # type: ignore[attr-defined]
+        "amber": [r for r in rows if r.light == AMBER],  # type: ignore[attr-defined]
+        "signer": ISSUER,
+        "date": today,
+    }
+
+
+# ----------------------------------------------------------------------------------------- for the sources' pages
+
+
+@dataclass(frozen=True)
+class LinkedLight:
+    """One supervision item opened from a source (a minutes decision, a 批示), with its light. ``visible``: whether
+    the viewer may open it; when not, its title and link are withheld (``item_links``' rule): only the light shows."""
+
+    item_id: int
+    title: str
+    state: str
+    due_on: dt.date
+    light: int
+    visible: bool = True
+
+    @property
+    def code(self) -> str:
+        return LIGHTS[self.light][0]
+
+    @property
+    def label(self) -> str:
+        return LIGHTS[self.light][1]
+
+    @property
+    def url(self) -> str:
+        return reverse("workflow:item", args=[self.item_id]) if self.visible else ""
+
+
+@dataclass
+class SourceLights:
+    """The supervision of one source item: its items (several lead units may each have one) and the worst light."""
+
+    items: list[LinkedLight] = field(default_factory=list)
+
+    @property
+    def light(self) -> int:
+        return max((i.light for i in self.items), default=NONE)
+
+    @property
+    def code(self) -> str:
+        return LIGHTS[self.light][0]
+
+    @property
+    def label(self) -> str:
+        return LIGHTS[self.light][1] if self.items else ""
+
+
+def light_for_sources(
+    items: Iterable[Item | int],
+    *,
+    user: User | None = None,
+    posts: list[tuple[int, str]] | None = None,
+    today: dt.date | None = None,
+) -> dict[int, SourceLights]:
+    """For the pages of the meetings and documents apps: the supervision items opened from each of ``items``
+    (minutes decisions, 批示 — items or their ids) through ``actions.supervision_item_open_from_source`` (a 来源
+    link), with their lights, keyed by the source item's id. A source with no supervision item is absent; drafts
+    are not counted; a closed item shows as 已结束.
+
+    One query for any number of sources (none for none). With ``user``, an item the user may not see keeps its light
+    but not its title or link (``posts``: the user's acting posts when the view has them, else one more query).
+
+    Use: ``lights = light_for_sources(decisions, user=request.user)`` in the view, then in the template
+    ``{% include "supervision/_source_light.html" with entry=lights|get_item:decision.pk %}``."""
+    from haimen_gov.workflow.selectors import visible_items
+
+    ids = sorted({i if isinstance(i, int) else i.pk for i in items})
+    if not ids:
+        return {}
+    prefix = "to_item__supervisionitem__"
+    qs = (
+        ItemLink.objects.filter(kind=LinkKind.SOURCE, from_item_id__in=ids, to_item__supervisionitem__isnull=False)
+        .exclude(**{f"{prefix}state": State.DRAFT})
+        .annotate(light=light_case(today or timezone.localdate(), prefix=prefix))
+    )
+    if user is not None:
+        visible = visible_items(user, posts=posts).values("pk")
+        qs = qs.annotate(visible=Exists(visible.filter(pk=OuterRef("to_item_id"))))
+    else:
+        qs = qs.annotate(visible=Value(True))
+    rows = qs.values_list(
+        "from_item_id", "to_item_id", "to_item__title", f"{prefix}state", f"{prefix}due_on", "light", "visible"
+    ).order_by("from_item_id", "to_item_id")
+    result: dict[int, SourceLights] = {}
+    for source_id, item_id, title, state, due_on, light, visible in rows:
+        entry = result.setdefault(source_id, SourceLights())
+        entry.items.append(LinkedLight(item_id, title if visible else "", state, due_on, light, bool(visible)))
+    return result

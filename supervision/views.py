@@ -9,19 +9,21 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from haimen_gov.org.models import Unit, User
 from haimen_gov.org.routing import acting_post_ids
-from haimen_gov.pdf import pdf_response
+from haimen_gov.pdf import content_disposition, pdf_response
 from haimen_gov.workflow import actions as engine
-from haimen_gov.workflow.views import client_ip, errors_to_form, get_visible_item
+from haimen_gov.workflow.models import Notification
+from haimen_gov.workflow.views import client_ip, errors_to_form, get_visible_item, viewer_posts
 
 from . import actions, selectors
 from .forms import OpenForm
-from .models import Designation, Source, SupervisionItem
+from .models import Bulletin, Designation, Source, SupervisionItem
 
 BOARD_LIMIT = 200
 
@@ -54,7 +56,7 @@ def open_item(request: HttpRequest) -> HttpResponse:
         initial = {
             "title": source_item.title,
             "source_reference": source_item.number or source_item.title,
-            "source": Source.MEETING if "minute" in source_item.kind.model else Source.LEADER,
+            "source": actions.default_source(source_item),
         }
     designations = (
         Designation.objects.filter(pk__in=[d.pk for d in opener.designations]) if opener.designations else None
@@ -112,18 +114,48 @@ def mine(request: HttpRequest) -> HttpResponse:
     return render(request, "supervision/mine.html", {"rows": rows, "today": timezone.localdate()})
 
 
+def _board_units(request: HttpRequest) -> tuple[frozenset[int] | None, bool]:
+    """Whose items the board shows: the office (and a designated unit) every unit's; the district head too (from the
+    dashboard); a vice head those of the units in their portfolio (分管). Anyone else is refused (第三十九条)."""
+    from haimen_gov.dashboard.scope import scope_for
+
+    user = _user(request)
+    if user.is_superuser or actions.opener_for(user) is not None:
+        return None, True
+    scope = scope_for(user, viewer_posts(request))
+    if scope is None:
+        raise engine.Forbidden(
+            "只有区政府办公室督查人员、经区政府指定的单位和区政府领导可以查看督查看板（第三十九条）。"
+        )
+    return scope.unit_ids, False
+
+
 def board(request: HttpRequest) -> HttpResponse:
-    """The office's board: by source, by unit, and every open item, worst light first."""
-    _office_only(request)
+    """The office's board: by source, by unit, and every open item, worst light first. Filters (each figure of the
+    dashboard's panel links here): light, source, lead unit, due this week."""
+    lead_unit_ids, supervisor = _board_units(request)
     light = request.GET.get("light", "")
     source = request.GET.get("source", "")
-    rows = list(selectors.items(light=light, source=source)[:BOARD_LIMIT])
+    raw_unit = request.GET.get("unit", "")
+    unit = Unit.objects.filter(pk=int(raw_unit)).first() if raw_unit.isdigit() and len(raw_unit) < 10 else None
+    if unit is not None and lead_unit_ids is not None and unit.pk not in lead_unit_ids:
+        unit = None  # not in the leader's portfolio: the filter shows nothing of it
+        lead_unit_ids = frozenset()
+    due_week = request.GET.get("due") == "week"
+    rows = list(
+        selectors.items(light=light, source=source, unit=unit, lead_unit_ids=lead_unit_ids, due_this_week=due_week)[
+            :BOARD_LIMIT
+        ]
+    )
     context = {
         "rows": rows,
-        "by_source": selectors.board_by_source(),
-        "by_unit": selectors.board_by_unit(),
+        "by_source": selectors.board_by_source(lead_unit_ids=lead_unit_ids),
+        "by_unit": selectors.board_by_unit(lead_unit_ids=lead_unit_ids),
         "light": light if light in selectors.LIGHT_CODES else "",
         "source": source if source in Source.values else "",
+        "unit": unit,
+        "due_week": due_week,
+        "supervisor": supervisor,
         "sources": Source.choices,
         "today": timezone.localdate(),
     }
@@ -213,7 +245,14 @@ def notice_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     if not isinstance(item, SupervisionItem):
         raise Http404("未找到该督办事项。")
     co_units = "、".join(u.name for u in item.co_units.all())
+    # 第三十八条 反馈: the files the units reported with, listed under the notice (附件), oldest first.
+    attachments = [
+        f"{a.original_name}（{f.unit.name}{timezone.localtime(f.created_at):%Y年%-m月%-d日}反馈）"
+        for f in item.feedbacks.all()
+        for a in f.attachments.all()
+    ]
     context = {
+        "attachments": attachments,
         "issuer": "南通市海门区人民政府办公室",
         "doc_number": f"督办〔{timezone.localtime(item.submitted_at or item.created_at).year}〕{item.pk}号",
         "title": "督  办  单",
@@ -227,18 +266,31 @@ def notice_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def bulletin_pdf(request: HttpRequest) -> HttpResponse:
-    """督查通报: every red and amber item."""
+    """督查通报 as of today: every red and amber item."""
     _office_only(request)
-    rows = list(selectors.bulletin_items()[:BOARD_LIMIT])
-    context = {
-        "issuer": "南通市海门区人民政府办公室",
-        "doc_number": f"督查通报〔{timezone.localdate().year}〕",
-        "title": "关于重点督办事项办理情况的通报",
-        "recipients": "各区镇人民政府（街道办事处），区各委办局，区各直属单位：",
-        "rows": rows,
-        "red": [r for r in rows if r.light == selectors.RED],  # type: ignore[attr-defined]
-        "amber": [r for r in rows if r.light == selectors.AMBER],  # type: ignore[attr-defined]
-        "signer": "南通市海门区人民政府办公室",
-        "date": timezone.localdate(),
-    }
+    today = timezone.localdate()
+    rows = list(selectors.bulletin_items(today)[: selectors.BULLETIN_LIMIT])
+    context = selectors.bulletin_context(rows, today=today)
     return pdf_response("supervision/bulletin_pdf.html", context, filename="督查通报.pdf", request=request)
+
+
+def bulletins(request: HttpRequest) -> HttpResponse:
+    """The monthly bulletins beat issued (one query), and today's live one."""
+    _office_only(request)
+    rows = list(Bulletin.objects.order_by("-period")[:120])
+    return render(request, "supervision/bulletins.html", {"rows": rows})
+
+
+def bulletin_issued(request: HttpRequest, pk: int) -> HttpResponseBase:
+    """An issued bulletin's PDF, as it read on the day: for the office (and designated units) and for those it was
+    sent to; 404 for anyone else."""
+    bulletin = Bulletin.objects.filter(pk=pk).first()
+    if bulletin is None:
+        raise Http404("未找到该督查通报。")
+    user = _user(request)
+    sent_to_user = Notification.objects.filter(user=user, url=bulletin.get_absolute_url()).exists()
+    if not sent_to_user and not user.is_superuser and actions.opener_for(user) is None:
+        raise Http404("未找到该督查通报。")
+    response = FileResponse(bulletin.pdf.open("rb"), content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition(f"{bulletin.title}.pdf")
+    return response

@@ -3,6 +3,7 @@ the page: ``month=YYYY-MM``, ``unit=<id>``)."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
@@ -14,6 +15,28 @@ from rest_framework.response import Response
 
 from .figures import Dashboard, build, viewer_scope
 from .registry import all_panels
+
+# What the query parameters look like, as documented: a month 01–12, a unit id in PostgreSQL's integer range. The
+# form (scope.FilterForm) checks the rest: the month between 2000-01 and this month, the unit within the viewer's.
+MONTH_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])$"
+UNIT_MAX = 2**31 - 1
+
+
+def _check_shape(params: Any) -> None:
+    """The API takes each parameter as documented or not at all: an empty ``unit=`` or ``month=`` is a 400 here (the
+    page's form reads an empty one as "all", which a browser's select sends), as is a value of the wrong shape."""
+    errors: dict[str, list[str]] = {}
+    for name, label in (("month", "统计月份"), ("unit", "单位")):
+        if name in params and not params[name].strip():
+            errors[name] = [f"{label}不能为空；不筛选时请省略该参数。"]
+    month = params.get("month", "")
+    if month.strip() and not re.fullmatch(MONTH_PATTERN, month):
+        errors["month"] = ["月份格式错误，应为 YYYY-MM。"]
+    unit = params.get("unit", "")
+    if unit.strip() and not (unit.isdecimal() and 1 <= int(unit) <= UNIT_MAX):
+        errors["unit"] = ["单位 id 应为正整数。"]
+    if errors:
+        raise ValidationError(errors)
 
 
 def _schema() -> Any:
@@ -48,13 +71,25 @@ def _schema() -> Any:
         "区长、副区长得到本人视图（副区长限分管单位）；其他用户 403。每个数字附 url：其明细列表。"
     ),
     parameters=[
-        OpenApiParameter("month", str, description="统计月份 YYYY-MM，默认本月"),
-        OpenApiParameter("unit", int, description="单位 id（须在本人范围内）"),
+        OpenApiParameter(
+            "month",
+            str,
+            pattern=MONTH_PATTERN,
+            allow_blank=False,
+            description="统计月份 YYYY-MM（2000-01 至本月），默认本月；不筛选时省略该参数",
+        ),
+        OpenApiParameter(
+            "unit",
+            {"type": "integer", "minimum": 1, "maximum": UNIT_MAX},
+            allow_blank=False,
+            description="单位 id（须在本人范围内），默认范围内全部单位；不筛选时省略该参数",
+        ),
     ],
     responses=_schema(),
 )
 @api_view(["GET"])
 def dashboard(request: Request) -> Response:
+    _check_shape(request.query_params)
     scope = viewer_scope(request)  # type: ignore[arg-type]
     if scope is None:
         raise PermissionDenied("您无权查看领导驾驶舱。")

@@ -331,11 +331,77 @@ class InboxSerializer(serializers.ModelSerializer):
         return {"id": task.post_id, "title": task.post.title, "by_delegation": task.post.holder_id != user.pk}
 
 
+class InboxPagination(Pagination):
+    """The inbox pages as its page does (views.inbox): the count stops at NAV_COUNT_CAP + 1 (a COUNT over a LIMITed
+    subquery reads at most that many index entries, however long the queue: no full COUNT of 25,000 tasks on every
+    request). Past the cap ``count`` is NAV_COUNT_CAP + 1 with ``count_capped`` true, each page reads one row more
+    than it shows to know whether another follows, and there is no last page to jump to."""
+
+    def paginate_queryset(self, queryset: Any, request: Request, view: Any = None) -> Any:
+        from django.core.paginator import InvalidPage
+        from rest_framework.exceptions import NotFound
+
+        from haimen_gov.context_processors import NAV_COUNT_CAP
+
+        from .paging import CountedPaginator, UncountedPaginator
+
+        page_size = self.get_page_size(request)
+        if not page_size:
+            return None
+        self.counted = queryset.order_by()[: NAV_COUNT_CAP + 1].count()
+        self.capped = self.counted > NAV_COUNT_CAP
+        paginator: Any
+        if self.capped:
+            paginator = UncountedPaginator(queryset, page_size, more_than=NAV_COUNT_CAP)
+        else:
+            paginator = CountedPaginator(queryset, page_size, count=self.counted)
+        if self.capped and request.query_params.get(self.page_query_param) in self.last_page_strings:
+            # DRF would look up the last page's number: a full COUNT after all.
+            raise NotFound("待办超过上限，不能直接跳到最后一页，请逐页翻阅。")
+        page_number = self.get_page_number(request, paginator)
+        try:
+            self.page = paginator.page(page_number)
+        except InvalidPage:
+            raise NotFound("页码无效。") from None
+        self.request = request
+        return list(self.page)
+
+    def get_paginated_response(self, data: Any) -> Response:
+        return Response(
+            {
+                "count": self.counted,
+                "count_capped": self.capped,
+                "next": self.get_next_link(),
+                "previous": self.get_previous_link(),
+                "results": data,
+            }
+        )
+
+    def get_paginated_response_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
+        from haimen_gov.context_processors import NAV_COUNT_CAP
+
+        paginated = super().get_paginated_response_schema(schema)
+        paginated["properties"]["count"] = {
+            "type": "integer",
+            "minimum": 0,
+            "maximum": NAV_COUNT_CAP + 1,
+            "description": f"待办总数；超过 {NAV_COUNT_CAP} 条时为 {NAV_COUNT_CAP + 1}（见 count_capped），不再计数",
+        }
+        paginated["properties"]["count_capped"] = {
+            "type": "boolean",
+            "description": f"true：待办超过 {NAV_COUNT_CAP} 条，count 不是总数；用 next 逐页翻阅",
+        }
+        paginated["required"] = [*paginated.get("required", []), "count", "count_capped", "results"]
+        return paginated
+
+
 @extend_schema(summary="我的待办")
 class InboxView(generics.ListAPIView):
-    """The user's open tasks (their posts' and those delegated to them), a page at a time."""
+    """The user's open tasks (their posts' and those delegated to them), a page at a time: the count stops past
+    999 (``count_capped``), and pages link to the next and previous (InboxPagination)."""
 
     serializer_class = InboxSerializer
+    pagination_class = InboxPagination
 
     def get_queryset(self) -> Any:
         return selectors.inbox(self.request.user)  # type: ignore[arg-type]

@@ -77,6 +77,18 @@ class Column:
     pdf: bool = True
 
 
+class _FetchedChoices(forms.models.ModelChoiceIterator):
+    """A filter's choices (seals, units: a few dozen rows) read in one plain query. Django's own iterator reads them
+    through ``QuerySet.iterator()``, which on PostgreSQL is a server-side cursor: DECLARE … WITH HOLD, FETCH and
+    CLOSE, three round trips and a materialised result for each select on every list page (issue 16)."""
+
+    def __iter__(self) -> Iterator[Any]:
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in list(self.queryset):
+            yield self.choice(obj)
+
+
 class ListFilterForm(forms.Form):
     """The filters of a list page, declared by the chapter.
 
@@ -98,6 +110,10 @@ class ListFilterForm(forms.Form):
                 data.setlist(key, query.getlist(key))
         super().__init__(data, **kwargs)
         style_fields(self, small=True)
+        for field in self.fields.values():
+            if isinstance(field, forms.ModelChoiceField):
+                field.iterator = _FetchedChoices
+                field.widget.choices = field.choices  # the widget took its choices from the default iterator
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -141,6 +157,10 @@ class ListPage:
     pdf_limit: int = 2000
     note: str = ""
     ascii_name: str = "export"  # the download's file name for clients that ignore ``filename*``
+    # Count at most this many rows (a COUNT over a LIMITed subquery); past it the pager shows "共 N+ 条" and pages
+    # without a total, as the inbox does (paging.UncountedPaginator). None: count every row. For a register of tens
+    # of thousands of rows, where a full COUNT on every page view costs more than the page (issue 16).
+    count_cap: int | None = None
 
     def filtered(self, request: HttpRequest) -> tuple[ListFilterForm, QuerySet[Any]]:
         form = self.filter_form(request.GET)
@@ -148,7 +168,16 @@ class ListPage:
 
     def page(self, request: HttpRequest) -> HttpResponse:
         form, qs = self.filtered(request)
-        page = Paginator(qs, self.page_size).get_page(request.GET.get("page"))
+        paginator: Paginator = Paginator(qs, self.page_size)
+        if self.count_cap is not None:
+            from .paging import CountedPaginator, UncountedPaginator
+
+            counted = qs.order_by()[: self.count_cap + 1].count()
+            if counted > self.count_cap:
+                paginator = UncountedPaginator(qs, self.page_size, more_than=self.count_cap)
+            else:
+                paginator = CountedPaginator(qs, self.page_size, count=counted)
+        page = paginator.get_page(request.GET.get("page"))
         query = request.GET.copy()
         query.pop("page", None)
         context = {

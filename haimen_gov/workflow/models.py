@@ -55,6 +55,9 @@ class Item(FSMModelMixin, models.Model):
             models.Index(fields=["submitter", "-created_at"]),
             models.Index(fields=["unit", "-created_at"]),
             models.Index(fields=["kind", "stage"]),
+            # A register filtered by state, newest first (the seal ledger: archived, of 100,000): read off this index
+            # in order, each row probed in the chapter's table, instead of sorting every item (issue 16).
+            models.Index(fields=["stage", "-created_at", "-id"], name="item_stage_newest"),
         ]
         permissions = [("view_any_item", _("可查看任意事项"))]
 
@@ -250,6 +253,7 @@ class NotificationKind(models.TextChoices):
     NUDGE = "nudge", _("催办")
     DELEGATED = "delegated", _("受托办理日报")
     VACANT = "vacant", _("职务空缺")
+    MEETING = "meeting", _("会议通知")
 
 
 REMINDER_KINDS = (

@@ -46,10 +46,16 @@ T = TypeVar("T")
 
 
 def viewer_posts(request: HttpRequest) -> list[tuple[int, str]]:
-    """(id, kind) of the posts the user acts for today, looked up once per request."""
+    """(id, kind) of the posts the user acts for today, looked up once per request. A page (a GET of a signed-in
+    user) reads them from the navigation's statement, which it runs anyway (``context_processors.nav_counts``): no
+    query of their own; anything else (a form's POST, the API) with ``acting_posts``."""
     posts: list[tuple[int, str]] | None = getattr(request, "_acting_posts", None)
     if posts is None:
-        posts = acting_posts(request.user)  # type: ignore[arg-type]
+        if request.method == "GET" and request.user.is_authenticated and not getattr(request, "htmx", False):
+            # The navigation's one statement reads them too (every page renders it): one query for both.
+            posts = list(context_processors.request_nav_counts(request)["posts"])
+        else:
+            posts = acting_posts(request.user)  # type: ignore[arg-type]
         request._acting_posts = posts  # type: ignore[attr-defined]
     return posts
 
@@ -121,7 +127,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
         else:
             paginator = CountedPaginator(tasks, PAGE_SIZE, count=total)
     page = paginator.get_page(request.GET.get("page"))
-    rows = selectors.decorate_inbox_rows(list(page.object_list), today)
+    rows = selectors.decorate_inbox_rows(list(page.object_list), today, viewer_id=user.pk)
     query = request.GET.copy()
     query.pop("page", None)
     return render(

@@ -15,7 +15,16 @@ BENCH_CONCURRENCY      20          20       simultaneous users
 BENCH_THINK            0.5-1.5     0.5-1.5  seconds each user waits before each request (the "users" run)
 BENCH_THINK_REQUESTS   600         200      requests measured per endpoint with think time
 BENCH_WORKERS          4           4        gunicorn worker processes
+BENCH_CHAPTER_ROWS     2000        200      rows of each chapter's list page model (meetings, documents …)
+BENCH_RATIO_ROUNDS     5           3        interleaved rounds of the side-by-side run (baseline, then each page)
+BENCH_RATIO_REQUESTS   400         150      requests per page per round in the side-by-side run
+BENCH_RATIO_CONCURRENCY 8          8        requests in flight in the side-by-side run (the issue's wrk -c 8)
+BENCH_PROFILE_REQUESTS 50          20       requests per page profiled in-process (profile.py)
 =====================  ==========  =======  ===================================================================
+
+The side-by-side run (issue 16) serves ``../shared/baseline`` (``BENCH_BASELINE_DIR`` to point elsewhere; see
+``baseline.py``) with the same gunicorn worker count, and reports each hot page's throughput as a ratio of the bare
+inbox's, measured in the same round: a ratio survives a noisy shared machine where absolute figures do not.
 
 Other knobs: ``BENCH_DB`` (database name, default ``haimen_bench``: dropped and re-created unless ``BENCH_REUSE=1``
 finds it already seeded at the same sizes), ``BENCH_REDIS_DB`` (the Redis database the bench's Celery messages go to,
@@ -34,8 +43,26 @@ from urllib.parse import urlsplit, urlunsplit
 ROOT = Path(__file__).resolve().parents[2]
 
 SIZES = {
-    "full": {"items": 100_000, "tasks": 1_000_000, "requests": 2_000, "think_requests": 600},
-    "quick": {"items": 10_000, "tasks": 50_000, "requests": 300, "think_requests": 200},
+    "full": {
+        "items": 100_000,
+        "tasks": 1_000_000,
+        "requests": 2_000,
+        "think_requests": 600,
+        "chapter_rows": 2_000,
+        "ratio_rounds": 5,
+        "ratio_requests": 400,
+        "profile_requests": 50,
+    },
+    "quick": {
+        "items": 10_000,
+        "tasks": 50_000,
+        "requests": 300,
+        "think_requests": 200,
+        "chapter_rows": 200,
+        "ratio_rounds": 3,
+        "ratio_requests": 150,
+        "profile_requests": 20,
+    },
 }
 
 # The targets of issue 3.
@@ -47,6 +74,24 @@ TARGET_DASHBOARD_P95_MS = 300.0
 TARGET_DASHBOARD_QUERIES = 12
 DASHBOARD_USER = "director"
 TARGET_SWEEP_TASKS = 1_000_000
+# Issue 16: throughput as a share of the bare inbox's (../shared/baseline), measured side by side.
+TARGET_RATIOS = {"inbox": 0.5, "item": 0.4, "ledger": 0.4}
+TARGET_CHAPTER_RATIO = 0.4
+# The list pages besides the inbox and the item page, each opened by the office director (who may see them all):
+# (key, label, path). The seal ledger and each chapter's main list.
+LIST_PAGES_USER = "director"
+LIST_PAGES = [
+    ("ledger", "seal ledger /seals/ledger/", "/seals/ledger/"),
+    ("meetings", "meetings board /meetings/board/", "/meetings/board/"),
+    ("documents_in", "incoming register /documents/incoming/", "/documents/incoming/"),
+    ("documents_out", "outgoing register /documents/outgoing/", "/documents/outgoing/"),
+    ("supervision", "supervision board /supervision/board/", "/supervision/board/"),
+    ("leave", "leave board /leave/board/", "/leave/board/"),
+]
+
+
+def target_ratio(key: str) -> float:
+    return TARGET_RATIOS.get(key, TARGET_CHAPTER_RATIO)
 
 
 def _int(name: str, default: int) -> int:
@@ -77,6 +122,11 @@ class Config:
     think: tuple[float, float]
     think_requests: int
     workers: int
+    chapter_rows: int
+    ratio_rounds: int
+    ratio_requests: int
+    ratio_concurrency: int
+    profile_requests: int
     db_name: str
     database_url: str  # the bench database
     admin_database_url: str  # the same server's "postgres" database, to drop and create the bench one
@@ -138,6 +188,11 @@ def load() -> Config:
         think=_range("BENCH_THINK", (0.5, 1.5)),
         think_requests=_int("BENCH_THINK_REQUESTS", preset["think_requests"]),
         workers=_int("BENCH_WORKERS", 4),
+        chapter_rows=_int("BENCH_CHAPTER_ROWS", preset["chapter_rows"]),
+        ratio_rounds=max(1, _int("BENCH_RATIO_ROUNDS", preset["ratio_rounds"])),
+        ratio_requests=max(10, _int("BENCH_RATIO_REQUESTS", preset["ratio_requests"])),
+        ratio_concurrency=max(1, _int("BENCH_RATIO_CONCURRENCY", 8)),
+        profile_requests=max(1, _int("BENCH_PROFILE_REQUESTS", preset["profile_requests"])),
         db_name=db_name,
         database_url=_with_path(base_url, f"/{db_name}"),
         admin_database_url=_with_path(base_url, "/postgres"),

@@ -69,6 +69,12 @@ def seed(args: dict[str, Any]) -> dict[str, Any]:
     anchor = anchor_day()
     seeder = Seeder(items=args["items"], tasks=args["tasks"], reserved=args["reserved"], anchor=anchor, log=log)
     result = seeder.run()
+    from .chapters import multiply
+
+    started = time.perf_counter()
+    log(f"  chapters' list pages: up to {args.get('chapter_rows', 0):,} rows each")
+    result["chapters"] = multiply(args.get("chapter_rows", 0), log)
+    timings["chapters (ORM copies)"] = time.perf_counter() - started
     # What beat does every few minutes: the dashboard's summary tables over the seeded tasks and items.
     from haimen_gov.dashboard.summary import refresh
 
@@ -78,7 +84,13 @@ def seed(args: dict[str, Any]) -> dict[str, Any]:
     log(f"  dashboard summary refresh: {timings['dashboard summary refresh']:.1f} s")
     result["timings"] = {**{k: round(v, 2) for k, v in timings.items()}, **result["timings"]}
     result["anchor"] = anchor.isoformat()
-    meta = {"items": args["items"], "tasks": args["tasks"], "anchor": anchor.isoformat(), "seeded": True}
+    meta = {
+        "items": args["items"],
+        "tasks": args["tasks"],
+        "chapter_rows": args.get("chapter_rows", 0),
+        "anchor": anchor.isoformat(),
+        "seeded": True,
+    }
     with connection.cursor() as cursor:
         cursor.execute("SELECT current_database()")
         name = cursor.fetchone()[0]
@@ -244,6 +256,14 @@ def queries(args: dict[str, Any]) -> dict[str, Any]:
     client.force_login(person)
     client.get("/dashboard/")  # warm, as above
     record("dashboard", person.username, *_measure(client, "get", "/dashboard/"))
+    from .config import LIST_PAGES, LIST_PAGES_USER
+
+    person = User.objects.get(username=LIST_PAGES_USER)
+    client = Client(SERVER_NAME="127.0.0.1")
+    client.force_login(person)
+    for key, _label, path in LIST_PAGES:
+        client.get(path)  # warm, as above
+        record(key, person.username, *_measure(client, "get", path))
     if fx["transitions"]:
         last = fx["transitions"][-1]
         client = Client(SERVER_NAME="127.0.0.1", HTTP_AUTHORIZATION=f"Token {fx['tokens'][last['username']]}")
@@ -260,6 +280,41 @@ def queries(args: dict[str, Any]) -> dict[str, Any]:
         )
     for entry in results.values():
         entry["statuses"] = sorted(entry["statuses"])
+    return results
+
+
+# ---------------------------------------------------------------------------------------------------------- profile
+
+
+def profile(args: dict[str, Any]) -> dict[str, Any]:
+    """Issue 16: where each hot page's time goes (tests.bench.profile), with the production settings of the bench's
+    gunicorn (the parent passes its environment: DEBUG off, the manifest static storage)."""
+    from django.test import Client
+
+    from haimen_gov.org.models import User
+
+    from .config import LIST_PAGES, LIST_PAGES_USER
+    from .profile import profile_page
+
+    fx, n, out_dir = args["fixtures"], args["requests"], Path(args["out_dir"])
+    first = fx["users"][0]
+    pages = [("inbox", first["username"], "/inbox/"), ("item", first["username"], f"/items/{first['items'][0]}/")]
+    pages += [(key, LIST_PAGES_USER, path) for key, _label, path in LIST_PAGES]
+    clients: dict[str, Any] = {}
+    results: dict[str, Any] = {}
+    for key, username, path in pages:
+        if username not in clients:
+            clients[username] = Client(SERVER_NAME="127.0.0.1")
+            clients[username].force_login(User.objects.get(username=username))
+        client = clients[username]
+
+        def get(client: Any = client, path: str = path) -> Any:
+            return client.get(path)
+
+        shares, top = profile_page(get, n)
+        (out_dir / f"profile-{key}.txt").write_text(f"{path} as {username}, {n} requests under cProfile\n\n{top}")
+        results[key] = {"user": username, "path": path, **shares}
+        log(f"  {key}: {shares}")
     return results
 
 
@@ -379,7 +434,7 @@ def sweep(args: dict[str, Any]) -> dict[str, Any]:
     return result
 
 
-PHASES = {"seed": seed, "fixtures": fixtures, "queries": queries, "sweep": sweep}
+PHASES = {"seed": seed, "fixtures": fixtures, "queries": queries, "profile": profile, "sweep": sweep}
 
 
 def main(argv: list[str]) -> int:

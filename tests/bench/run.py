@@ -20,6 +20,7 @@ import datetime as dt
 import json
 import os
 import platform
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -28,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from . import config
+from .baseline import Baseline
 from .config import ROOT, Config
 from .load import Call, Server, Stats, login_all, run, warm, write_lines
 
@@ -45,6 +47,7 @@ class Bench:
         self.cfg = cfg or config.load()
         self.cfg.results_dir.mkdir(parents=True, exist_ok=True)
         self.server: Server | None = None
+        self.baseline: Baseline | None = None
         self.fixtures: dict[str, Any] = {}
         self.sessions: dict[str, str] = {}
         self.anchor: str | None = None
@@ -60,6 +63,10 @@ class Bench:
                 "think_seconds": list(self.cfg.think),
                 "think_requests": self.cfg.think_requests,
                 "gunicorn_workers": self.cfg.workers,
+                "chapter_rows": self.cfg.chapter_rows,
+                "ratio_rounds": self.cfg.ratio_rounds,
+                "ratio_requests": self.cfg.ratio_requests,
+                "ratio_concurrency": self.cfg.ratio_concurrency,
                 "database": self.cfg.db_name,
             },
             "machine": self._machine(),
@@ -80,12 +87,13 @@ class Bench:
             ).stdout.strip()
         return info
 
-    def phase(self, name: str, args: dict[str, Any] | None = None) -> dict[str, Any]:
-        """Run one of tests.bench.phases in a Django process on the bench database."""
+    def phase(self, name: str, args: dict[str, Any] | None = None, env: dict[str, str] | None = None) -> dict[str, Any]:
+        """Run one of tests.bench.phases in a Django process on the bench database (``env``: another environment
+        than the default DEBUG=1 one, e.g. the gunicorn's production settings)."""
         with tempfile.TemporaryDirectory(prefix="haimen-bench-") as tmp:
             out, inp = Path(tmp) / "out.json", Path(tmp) / "in.json"
             inp.write_text(json.dumps(args or {}, ensure_ascii=False))
-            env = self.cfg.child_env(DEBUG="1", ALLOWED_HOSTS="127.0.0.1,localhost")
+            env = env or self.cfg.child_env(DEBUG="1", ALLOWED_HOSTS="127.0.0.1,localhost")
             completed = subprocess.run(
                 [self.cfg.python, "-m", "tests.bench.phases", name, str(out), str(inp)], cwd=ROOT, env=env, check=False
             )
@@ -115,6 +123,7 @@ class Bench:
                     and meta.get("seeded")
                     and meta.get("items") == self.cfg.items
                     and meta.get("tasks") == self.cfg.tasks
+                    and meta.get("chapter_rows") == self.cfg.chapter_rows
                 ):
                     log(f"[bench] BENCH_REUSE=1: database {name} is already seeded at these sizes: reusing it")
                     self.anchor = meta.get("anchor")
@@ -127,7 +136,15 @@ class Bench:
             conn.close()
         log(f"[bench] seeding {self.cfg.items:,} items and {self.cfg.tasks:,} open tasks (bulk SQL)")
         started = time.perf_counter()
-        seed = self.phase("seed", {"items": self.cfg.items, "tasks": self.cfg.tasks, "reserved": self.cfg.reserved})
+        seed = self.phase(
+            "seed",
+            {
+                "items": self.cfg.items,
+                "tasks": self.cfg.tasks,
+                "reserved": self.cfg.reserved,
+                "chapter_rows": self.cfg.chapter_rows,
+            },
+        )
         seed["wall_seconds"] = round(time.perf_counter() - started, 1)
         self.anchor = seed.get("anchor")
         self.results["seed"] = seed
@@ -178,7 +195,7 @@ class Bench:
             return
         self.server = Server(self.cfg, log)
         self.server.start()
-        usernames = [u["username"] for u in self.fixtures["users"]] + [config.DASHBOARD_USER]
+        usernames = [u["username"] for u in self.fixtures["users"]] + [config.DASHBOARD_USER, config.LIST_PAGES_USER]
         started = time.perf_counter()
         self.sessions = login_all(self.server.port, usernames, self.fixtures["password"], self.cfg.concurrency)
         log(f"  {len(self.sessions)} users logged in through the login form in {time.perf_counter() - started:.1f} s")
@@ -187,12 +204,35 @@ class Bench:
         if self.server is not None:
             self.server.stop()
             self.server = None
+        if self.baseline is not None:
+            self.baseline.close()
+            self.baseline = None
+
+    def start_baseline(self) -> Baseline:
+        if self.baseline is None:
+            baseline = Baseline(self.cfg, log)
+            try:
+                baseline.setup()
+                baseline.start()
+            except Exception:
+                baseline.close()
+                raise
+            self.baseline = baseline
+        return self.baseline
 
     def _baseline(self, total: int) -> int:
         return max(20, min(100, total // 10))
 
     def _measure(
-        self, key: str, label: str, make: Any, *, total: int, warmup: Any = None, with_think: bool = True
+        self,
+        key: str,
+        label: str,
+        make: Any,
+        *,
+        total: int,
+        warmup: Any = None,
+        with_think: bool = True,
+        capacity: bool = True,
     ) -> dict[str, Any]:
         assert self.server is not None
         port, concurrency = self.server.port, self.cfg.concurrency
@@ -207,7 +247,7 @@ class Bench:
         for run_key, users, n, pause in (
             ("c1", 1, self._baseline(total), None),
             (THINK_KEY, concurrency, think_total if with_think else 0, think),
-            (f"c{concurrency}", concurrency, total, None),
+            (f"c{concurrency}", concurrency, total if capacity else 0, None),
         ):
             if n == 0:
                 continue
@@ -252,6 +292,162 @@ class Bench:
         log(f"[bench] item page /items/<id>/ (items from each user's own inbox): {self.cfg.requests:,} requests")
         make = self._page_call(lambda person, i: f"/items/{person['items'][i % len(person['items'])]}/")
         return self._measure("item", "item /items/<id>/", make, total=self.cfg.requests, warmup=make)
+
+    def list_pages(self) -> dict[str, Any]:
+        """The seal ledger and each chapter's main list, opened by the office director: one user alone, and 20 who
+        pause between requests (their capacity is measured in the side-by-side run, ``ratios``)."""
+        cookie = self.sessions[config.LIST_PAGES_USER]
+        measured: dict[str, Any] = {}
+        for key, label, path in config.LIST_PAGES:
+            log(f"[bench] {label} ({config.LIST_PAGES_USER})")
+
+            def make(user: int, i: int, path: str = path) -> Call:
+                return "GET", path, None, {"Cookie": cookie}, 200
+
+            measured[key] = self._measure(key, label, make, total=self.cfg.requests, warmup=make, capacity=False)
+        return measured
+
+    def _ratio_pages(self) -> list[tuple[str, str, Any]]:
+        """(key, label, make) of every page compared with the bare inbox."""
+        users = self.fixtures["users"]
+        pages: list[tuple[str, str, Any]] = [
+            ("inbox", "inbox /inbox/", self._page_call(lambda person, i: "/inbox/")),
+            (
+                "item",
+                "item /items/<id>/",
+                self._page_call(lambda person, i: f"/items/{person['items'][i % len(person['items'])]}/"),
+            ),
+        ]
+        assert users
+        cookie = self.sessions[config.LIST_PAGES_USER]
+        for key, label, path in config.LIST_PAGES:
+
+            def make(user: int, i: int, path: str = path) -> Call:
+                return "GET", path, None, {"Cookie": cookie}, 200
+
+            pages.append((key, label, make))
+        return pages
+
+    def ratios(self) -> dict[str, Any]:
+        """Issue 16: each hot page's throughput as a share of the bare inbox's (../shared/baseline), side by side.
+
+        Both servers run at once with the same gunicorn worker count; the same load tool (``load.run``) sends
+        ``ratio_requests`` requests with ``ratio_concurrency`` in flight to the bare inbox, then to each page, then
+        to the bare inbox again, in ``ratio_rounds`` rounds. A page's ratio in a round is its throughput over the
+        mean of that round's two baseline runs, so the machine's load at the time cancels out; the report gives the
+        median of the rounds (and their spread)."""
+        assert self.server is not None
+        baseline = self.start_baseline()
+        n, c = self.cfg.ratio_requests, self.cfg.ratio_concurrency
+        pages = self._ratio_pages()
+        log(
+            f"[bench] side by side with the bare inbox: {self.cfg.ratio_rounds} rounds of {n} requests per page, "
+            f"{c} in flight, {self.cfg.workers} gunicorn workers each"
+        )
+
+        def bare(user: int, i: int) -> Call:
+            return "GET", "/inbox", None, {"Cookie": baseline.cookie}, 200
+
+        warm(baseline.port, bare, total=c * 3, concurrency=c)
+        for _key, _label, make in pages:
+            warm(self.server.port, make, total=c * 3, concurrency=c)
+        rounds: list[dict[str, Any]] = []
+        errors: list[str] = []
+        for number in range(1, self.cfg.ratio_rounds + 1):
+            entry: dict[str, Any] = {"baseline_rps": [], "pages": {}, "ratios": {}, "p50_ms": {}}
+
+            def measure_bare(entry: dict[str, Any] = entry) -> None:
+                stats = run("baseline /inbox", baseline.port, bare, total=n, concurrency=c).summary()
+                entry["baseline_rps"].append(stats["throughput_rps"])
+                entry["p50_ms"]["baseline"] = stats["p50_ms"]
+                errors.extend(stats["error_samples"])
+
+            measure_bare()
+            for key, label, make in pages:
+                stats = run(label, self.server.port, make, total=n, concurrency=c).summary()
+                entry["pages"][key] = stats["throughput_rps"]
+                entry["p50_ms"][key] = stats["p50_ms"]
+                errors.extend(stats["error_samples"])
+            measure_bare()
+            base = sum(entry["baseline_rps"]) / len(entry["baseline_rps"])
+            entry["ratios"] = {key: round(rps / base, 3) for key, rps in entry["pages"].items()}
+            rounds.append(entry)
+            log(
+                f"  round {number}: bare inbox {' / '.join(f'{r:.0f}' for r in entry['baseline_rps'])} req/s; "
+                + ", ".join(f"{k} {entry['pages'][k]:.0f} req/s ({ratio:.2f})" for k, ratio in entry["ratios"].items())
+            )
+        summary: dict[str, Any] = {}
+        for key, label, _make in pages:
+            values = sorted(r["ratios"][key] for r in rounds)
+            median = statistics.median(values)
+            target = config.target_ratio(key)
+            summary[key] = {
+                "label": label,
+                "ratio": round(median, 2),
+                "min": values[0],
+                "max": values[-1],
+                "rps_median": round(statistics.median(r["pages"][key] for r in rounds), 1),
+                "target": target,
+                "met": median >= target,
+            }
+        result = {
+            "concurrency": c,
+            "requests_per_round": n,
+            "baseline": {
+                "source": str(baseline.source),
+                "rps_median": round(statistics.median(x for r in rounds for x in r["baseline_rps"]), 1),
+            },
+            "rounds": rounds,
+            "pages": summary,
+            "errors": len(errors),
+            "error_samples": errors[:5],
+        }
+        self.results["ratios"] = result
+        return result
+
+    PROFILE_COLUMNS = [
+        ("database_ms", "database"),
+        ("orm_ms", "ORM"),
+        ("templates_ms", "templates"),
+        ("view_ms", "view"),
+        ("middleware_and_rest_ms", "middleware, rest"),
+    ]
+
+    def profile(self) -> dict[str, Any]:
+        """Where each hot page's time goes, in-process under cProfile with the gunicorn's settings (profile.py)."""
+        assert self.server is not None  # its static files are collected: DEBUG=0 pages need the manifest
+        log(f"[bench] profile of each page, in-process, {self.cfg.profile_requests} requests each (cProfile)")
+        result = self.phase(
+            "profile",
+            {
+                "fixtures": self.fixtures,
+                "requests": self.cfg.profile_requests,
+                "out_dir": str(self.cfg.results_dir),
+            },
+            env=self.server.env,
+        )
+        header = ["page", "ms/request (profiled)", *(label for _k, label in self.PROFILE_COLUMNS), "Python calls"]
+        lines = [
+            "Milliseconds per request under cProfile (which slows Python calls, so the shares, not the times, are "
+            "what to read), split by where they were spent: the database driver; the ORM's Python (compiling "
+            "querysets, rows to objects); templates (rendering, context processors, less their ORM and database); "
+            "the view's own Python; middleware, URL resolving and the handler. Python function calls per request: "
+            "independent of the machine's load. Top functions: profile-<page>.txt.",
+            "",
+            "| " + " | ".join(header) + " |",
+            "|" + "|".join("---" for _ in header) + "|",
+        ]
+        for key, entry in result.items():
+            total = entry["ms_per_request_profiled"] or 1
+            cells = [f"{entry[k]:.1f} ({100 * entry[k] / total:.0f} %)" for k, _label in self.PROFILE_COLUMNS]
+            lines.append(
+                f"| {key} `{entry['path']}` | {total:.1f} | "
+                + " | ".join(cells)
+                + f" | {entry['python_calls_per_request']:,} |"
+            )
+        self.results["profile"] = lines
+        self.results["profile_data"] = result
+        return result
 
     def transitions(self) -> dict[str, Any]:
         pool = self.fixtures["transitions"][:-1]  # the last one is the query count's
@@ -335,13 +531,16 @@ class Bench:
     def verdicts(self) -> list[str]:
         """The targets of issue 3 that were measured and missed."""
         missed = []
-        for key in ("inbox", "item"):
+        for key in ("inbox", "item", *(k for k, _l, _p in config.LIST_PAGES)):
             entry = self.results["latency"].get(key, {}).get(THINK_KEY)
             if entry and entry["p95_ms"] > config.TARGET_PAGE_P95_MS:
                 missed.append(f"{key} p95 {entry['p95_ms']} ms > {config.TARGET_PAGE_P95_MS:.0f} ms")
             counted = self.results.get("queries", {}).get(key)
-            if counted and counted["max"] > config.TARGET_PAGE_QUERIES:
+            if key in ("inbox", "item") and counted and counted["max"] > config.TARGET_PAGE_QUERIES:
                 missed.append(f"{key} {counted['max']} queries > {config.TARGET_PAGE_QUERIES}")
+        for key, entry in self.results.get("ratios", {}).get("pages", {}).items():
+            if not entry["met"]:
+                missed.append(f"{key} ratio {entry['ratio']:.2f} of the bare inbox < {entry['target']}")
         dashboard = self.results["latency"].get("dashboard", {}).get("c1")
         if dashboard and dashboard["p95_ms"] > config.TARGET_DASHBOARD_P95_MS:
             missed.append(f"dashboard p95 {dashboard['p95_ms']} ms > {config.TARGET_DASHBOARD_P95_MS:.0f} ms")
@@ -372,9 +571,10 @@ class Bench:
         targets = {
             "inbox": (f"p95 ≤ {config.TARGET_PAGE_P95_MS:.0f} ms, ≤ {config.TARGET_PAGE_QUERIES} queries", True),
             "item": (f"p95 ≤ {config.TARGET_PAGE_P95_MS:.0f} ms, ≤ {config.TARGET_PAGE_QUERIES} queries", True),
+            **{k: (f"p95 ≤ {config.TARGET_PAGE_P95_MS:.0f} ms", True) for k, _l, _p in config.LIST_PAGES},
             "transition": ("(report only)", False),
         }
-        for key in ("inbox", "item", "transition"):
+        for key in ("inbox", "item", *(k for k, _l, _p in config.LIST_PAGES), "transition"):
             entry = self.results["latency"].get(key)
             if entry is None and key not in queries:
                 continue
@@ -392,16 +592,15 @@ class Bench:
                 if run_key == THINK_KEY and not judged:
                     continue
                 s = (entry or {}).get(run_key)
+                if s is None and run_key == f"c{c}" and key not in ("inbox", "item", "transition"):
+                    continue  # list pages: their capacity is the side-by-side run's
                 verdict = ""
                 if judged and run_key == head:
                     ok_latency = s is not None and s["p95_ms"] <= config.TARGET_PAGE_P95_MS
                     ok_queries = key in queries and queries[key]["max"] <= config.TARGET_PAGE_QUERIES
-                    verdict = (
-                        "latency "
-                        + ("met" if ok_latency else "MISSED" if s else "–")
-                        + ", queries "
-                        + ("met" if ok_queries else "MISSED" if key in queries else "–")
-                    )
+                    verdict = "latency " + ("met" if ok_latency else "MISSED" if s else "–")
+                    if key in ("inbox", "item"):
+                        verdict += ", queries " + ("met" if ok_queries else "MISSED" if key in queries else "–")
                 rows.append(
                     [
                         f"{label}, {how}",
@@ -474,6 +673,48 @@ class Bench:
         "result",
     ]
 
+    RATIO_HEADER = ["page (side by side with the bare inbox)", "ratio", "rounds min–max", "req/s", "target", "result"]
+
+    def ratio_rows(self) -> list[list[str]]:
+        ratios = self.results.get("ratios")
+        if not ratios:
+            return []
+        rows = [
+            [
+                "bare inbox (../shared/baseline /inbox)",
+                "1.00",
+                "",
+                f"{ratios['baseline']['rps_median']}",
+                "",
+                "",
+            ]
+        ]
+        for entry in ratios["pages"].values():
+            rows.append(
+                [
+                    entry["label"],
+                    f"{entry['ratio']:.2f}",
+                    f"{entry['min']:.2f}–{entry['max']:.2f}",
+                    f"{entry['rps_median']}",
+                    f"≥ {entry['target']}",
+                    "met" if entry["met"] else "MISSED",
+                ]
+            )
+        return rows
+
+    def ratio_table(self) -> str:
+        rows = self.ratio_rows()
+        if not rows:
+            return ""
+        rows = [self.RATIO_HEADER, *rows]
+        widths = [max(_width(r[i]) for r in rows) for i in range(len(self.RATIO_HEADER))]
+        lines = []
+        for n, row in enumerate(rows):
+            lines.append("  ".join(_pad(cell, widths[i], right=0 < i < 4) for i, cell in enumerate(row)))
+            if n == 0:
+                lines.append("  ".join("-" * w for w in widths))
+        return "\n".join(lines)
+
     def table(self) -> str:
         rows = [self.HEADER, *self.rows()]
         widths = [max(_width(r[i]) for r in rows) for i in range(len(self.HEADER))]
@@ -500,6 +741,26 @@ class Bench:
             "|" + "|".join("---" for _ in self.HEADER) + "|",
         ]
         lines += ["| " + " | ".join(cell or " " for cell in row) + " |" for row in self.rows()]
+        ratios = self.results.get("ratios")
+        if ratios:
+            lines += [
+                "",
+                "## Side by side with the bare inbox (issue 16)",
+                "",
+                f"Throughput of each page over the bare Django inbox's (`{ratios['baseline']['source']}`), both "
+                f"served by gunicorn with {cfg['gunicorn_workers']} sync workers at the same time, the same load tool "
+                f"(tests/bench/load.py), {ratios['concurrency']} requests in flight, {ratios['requests_per_round']} "
+                f"requests per page per round, {len(ratios['rounds'])} interleaved rounds (bare inbox, each page, bare "
+                "inbox again); the ratio is the median of the rounds' ratios, each over that round's mean bare "
+                "throughput.",
+                "",
+                "| " + " | ".join(self.RATIO_HEADER) + " |",
+                "|" + "|".join("---" for _ in self.RATIO_HEADER) + "|",
+            ]
+            lines += ["| " + " | ".join(cell or " " for cell in row) + " |" for row in self.ratio_rows()]
+        profile = self.results.get("profile")
+        if profile:
+            lines += ["", "## Where the time goes (per request, in-process profile)", "", *profile]
         seed = self.results.get("seed", {})
         if seed.get("counts"):
             lines += ["", "## Data", "", "```", json.dumps(seed, ensure_ascii=False, indent=1), "```"]
@@ -541,6 +802,9 @@ class Bench:
             (out / name).write_text(content)
         log("")
         log(self.table())
+        if self.ratio_rows():
+            log("")
+            log(self.ratio_table())
         log("")
         log("targets missed: " + ("; ".join(self.results["targets_missed"]) or "none"))
         log(f"results: {out / f'bench-{stamp}.md'} and .json")
@@ -568,6 +832,9 @@ def main() -> int:
         bench.start_server()
         bench.inbox()
         bench.item()
+        bench.list_pages()
+        bench.ratios()
+        bench.profile()
         bench.transitions()
         bench.dashboard()
         bench.stop_server()

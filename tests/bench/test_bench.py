@@ -73,6 +73,28 @@ def test_item_page(server: Bench) -> None:
     _strict(server, "item")
 
 
+def test_list_pages(server: Bench) -> None:
+    for entry in server.list_pages().values():
+        _no_errors(entry)
+    for key, _label, _path in config.LIST_PAGES:
+        _strict(server, key)
+
+
+def test_ratios(server: Bench) -> None:
+    """Issue 16: the hot pages side by side with the bare inbox (../shared/baseline)."""
+    result = server.ratios()
+    assert result["errors"] == 0, result["error_samples"]
+    if server.cfg.strict:
+        missed = [f"{k} {v['ratio']} < {v['target']}" for k, v in result["pages"].items() if not v["met"]]
+        assert not missed, missed
+
+
+def test_profile(server: Bench) -> None:
+    """Issue 16: where each page's time goes (in-process, cProfile), into the results."""
+    result = server.profile()
+    assert set(result) >= {"inbox", "item", *(k for k, _l, _p in config.LIST_PAGES)}
+
+
 def test_transition(server: Bench) -> None:
     _no_errors(server.transitions())
 

@@ -31,6 +31,10 @@ def test_the_demo_fills_the_dashboard_once(settings, tmp_path, api_client_for, f
     assert panels["overdue"]["by_unit"] and panels["overdue"]["by_leader"]
     assert panels["seals"]["uses"] >= 2 and panels["seals"]["offsite"] == 1
     assert {s["step"] for s in panels["slow"]["steps"]} >= {"review", "approval", "stamping"}
+    # The meetings' panel (第二十三条): this year's meetings against last year's, the 常务会议 ahead with its topics.
+    meetings = panels["meetings"]
+    assert meetings["held"] >= 10 and meetings["last"] > meetings["held"] and 0 < meetings["video_share"] < 100
+    assert any(m["topics"] == 2 and m["cutoff"] for m in meetings["upcoming"])
     # 第二十九条 and 第二十七条: answered matters on time and late, an open one overdue; documents issued this year.
     documents = panels["documents"]
     assert (documents["totals"]["month_on_time"], documents["totals"]["month_late"]) == (1, 1)

@@ -68,10 +68,15 @@ def test_the_csv_has_every_table(data, client_for):
         "逾期待办",
         "办理最慢的环节",
         "无人可办的事项",
+        "督办事项",
+        "红灯事项最多的牵头单位",
         "交办公文办理时效",
         "以区政府、区政府办公室名义发文",
         "用印情况",
         "用印情况",
+        "会议情况",
+        "会议数量",
+        "近期会议与议题申报截止",
         "领导外出",
         "基层调研天数",
     ]
@@ -110,4 +115,16 @@ def test_the_schema_documents_the_dashboard(org, client_for):
     dashboard = schema["components"]["schemas"][ref.rsplit("/", 1)[1]]
     panels_ref = dashboard["properties"]["panels"]["$ref"].rsplit("/", 1)[1]
     panels = schema["components"]["schemas"][panels_ref]["properties"]
-    assert set(panels) == {"queue", "work", "ageing", "overdue", "slow", "stuck", "seals", "people", "documents"}
+    assert set(panels) == {
+        "queue",
+        "work",
+        "ageing",
+        "overdue",
+        "slow",
+        "stuck",
+        "seals",
+        "people",
+        "supervision",
+        "meetings",
+        "documents",
+    }

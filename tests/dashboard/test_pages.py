@@ -70,11 +70,11 @@ def test_a_delegate_of_a_vice_head_sees_that_portfolio(data, client_for, api_cli
 
 def test_the_office_dashboard_shows_every_engine_and_seal_panel(data, client_for):
     html = client_for(data.org.director).get("/dashboard/").content.decode()
-    for panel in ("work", "ageing", "overdue", "slow", "stuck", "seals", "people", "documents"):
+    for panel in ("work", "ageing", "overdue", "slow", "stuck", "seals", "people", "meetings", "documents"):
         assert f'id="panel-{panel}"' in html
     assert 'id="panel-queue"' not in html
-    # No chapter without data has a panel (meetings, supervision come with their chapters).
-    for absent in ("会议", "督查"):
+    # No chapter without data has a panel (supervision comes with its chapter).
+    for absent in ("督查",):
         assert absent not in html.split("<main", 1)[1]
 
 

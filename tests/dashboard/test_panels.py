@@ -122,7 +122,17 @@ def test_a_vice_head_sees_only_the_units_in_their_portfolio(data, api_client_for
     assert body["role"] == "vice"
     assert sorted(body["units"]) == sorted([data.org.units.dept1.pk, data.org.units.town1.pk])
     panels = body["panels"]
-    assert set(panels) == {"queue", "work", "ageing", "overdue", "seals", "people", "documents"}
+    assert set(panels) == {
+        "queue",
+        "work",
+        "ageing",
+        "overdue",
+        "seals",
+        "people",
+        "supervision",
+        "meetings",
+        "documents",
+    }
     assert panels["work"]["count"] == 3  # late, soon (dept1), today (town1)
     assert [r["unit"] for r in panels["overdue"]["by_unit"]] == ["区发改委"]
     assert panels["seals"]["uses"] == 1
@@ -151,6 +161,26 @@ def test_a_bad_month_is_a_400_in_chinese(data, api_client_for, month):
     response = api_client_for(data.org.director).get("/api/v1/dashboard/", {"month": month})
     assert response.status_code == 400
     assert "月份" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [({"unit": ""}, "unit"), ({"month": ""}, "month"), ({"unit": "0"}, "unit"), ({"unit": "2147483648"}, "unit")],
+)
+def test_an_empty_or_misshapen_filter_is_a_400_in_chinese(data, api_client_for, params, field):
+    """As the schema documents: a parameter given is one of the documented shape (the page's form reads an empty
+    select as "all"; the API wants the parameter left out)."""
+    response = api_client_for(data.org.director).get("/api/v1/dashboard/", params)
+    assert response.status_code == 400
+    assert field in response.json() and "。" in str(response.json()[field])
+
+
+def test_the_schema_documents_the_filters_shapes(data, api_client_for):
+    schema = api_client_for(data.org.director).get("/api/schema/?format=json").json()
+    params = {p["name"]: p for p in schema["paths"]["/api/v1/dashboard/"]["get"]["parameters"]}
+    assert params["month"]["schema"]["pattern"] == r"^\d{4}-(0[1-9]|1[0-2])$"
+    assert params["unit"]["schema"] == {"type": "integer", "minimum": 1, "maximum": 2**31 - 1}
+    assert not params["month"].get("allowEmptyValue") and not params["unit"].get("allowEmptyValue")
 
 
 def test_a_past_month_computes_its_own_90_days(data, api_client_for):

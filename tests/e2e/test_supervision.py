@@ -68,3 +68,58 @@ def test_the_board_and_the_item_page_with_a_report_from_the_page(live_server, lo
     assert Feedback.objects.get().percent == 35
     assert unit.evaluate("document.documentElement.scrollWidth") <= width
     screenshot(unit, f"supervision-item-{width}")
+
+
+@pytest.mark.parametrize("width", [390, 1440])
+def test_a_report_with_a_file_the_source_link_the_panel_and_the_bulletins(
+    live_server, login, org, screenshot, width, tmp_path
+):
+    """The new pieces at both widths: a report with an attachment from the page (shown in the history), the item's
+    source (a meeting item), the dashboard's supervision panel, the bulletins' list; a unit's menu lacks the office's
+    entries."""
+    from haimen_gov.workflow import actions as engine
+    from supervision.models import Bulletin
+    from tests.seals.helpers import PDF_BYTES
+    from tests.workflow_app.models import Memo
+
+    green, _red = _items(org)
+    memo = engine.item_create(
+        Memo, actor=org.director, title="区长办公会议议定：推进污水管网建设", unit=org.units.office
+    )
+    sourced = actions.supervision_item_open_from_source(
+        memo, actor=org.director, lead_unit=org.units.dept1, due_workdays=20, cadence_days=5
+    )
+    actions.supervision_bulletin_issue()
+    assert Bulletin.objects.exists()
+
+    unit = login("dept1_head")
+    unit.set_viewport_size({"width": width, "height": 900})
+    unit.goto(f"{live_server.url}/items/{green.pk}/")
+    assert unit.locator("[data-office-menu]").count() == 0
+    pdf = tmp_path / "现场核查记录.pdf"
+    pdf.write_bytes(PDF_BYTES)
+    form = unit.locator("form:has(button[data-verb=feedback])")
+    form.locator("textarea[name=comment]").fill("已完成项目立项，附现场核查记录")
+    form.locator("input[name=percent]").fill("40")
+    form.locator("input[name=files]").set_input_files(str(pdf))
+    form.locator("button[data-verb=feedback]").click()
+    expect(unit.locator("#feedbacks")).to_contain_text("现场核查记录.pdf")
+    assert Feedback.objects.get().attachments.count() == 1
+    assert unit.evaluate("document.documentElement.scrollWidth") <= width
+    screenshot(unit, f"supervision-feedback-file-{width}")
+
+    office = login("director")
+    office.set_viewport_size({"width": width, "height": 900})
+    assert office.locator("[data-office-menu]").count() >= 4
+    office.goto(f"{live_server.url}/items/{sourced.pk}/")
+    expect(office.locator("#supervision-source")).to_contain_text("推进污水管网建设")
+    screenshot(office, f"supervision-sourced-item-{width}")
+    office.goto(f"{live_server.url}/dashboard/")
+    expect(office.locator("#panel-supervision")).to_contain_text("红灯")
+    office.locator("#panel-supervision").scroll_into_view_if_needed()
+    assert office.evaluate("document.documentElement.scrollWidth") <= width
+    screenshot(office, f"supervision-dashboard-{width}")
+    office.goto(f"{live_server.url}/supervision/bulletins/")
+    expect(office.locator("#bulletins")).to_contain_text("督查通报")
+    assert office.evaluate("document.documentElement.scrollWidth") <= width
+    screenshot(office, f"supervision-bulletins-{width}")

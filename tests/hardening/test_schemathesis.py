@@ -144,16 +144,18 @@ VALID_SHAPE_MAY_BE_REFUSED = {
     "/api/v1/supervision/items/{id}/feedback/": "only a unit with an open report task reports, its text and percentage "
     "given",
     "/api/v1/supervision/items/{id}/extension/": "only the lead unit asks, once, with a reason and a later deadline",
-    # KNOWN GAP (meetings API, reported): its create operations are validated by the page's forms while the schema
-    # comes from the read serializers, so the documented request body is not the one checked (start_time format,
-    # mode, the meeting's id type). Remove these two once the meetings API documents its forms.
-    "/api/v1/meetings/meetings/": "KNOWN GAP: the request schema is not the form's",
-    "/api/v1/meetings/press-releases/": "KNOWN GAP: the request schema is not the form's",
-    # KNOWN GAP (dashboard API, reported): month has no documented pattern and an empty unit is read as "none".
-    "/api/v1/dashboard/": "KNOWN GAP: the query parameters are not documented as checked",
+    "/api/v1/meetings/meetings/": "only the office prepares a meeting, dated from today to two years ahead, ending "
+    "after it starts; a 专题会议 names its leader and units (第十八条)",
+    "/api/v1/meetings/press-releases/": "the meeting and the leader's post must exist",
+    "/api/v1/meetings/topics/{id}/attachments/": "only the sponsor's draft or returned topic takes files",
+    "/api/v1/meetings/district-meetings/": "the office or a department asks, dated from today to two years ahead; a "
+    "decision names a held 常务会议/区长办公会议, a vice head summoning town leaders a reason (第二十一条)",
+    "/api/v1/meetings/district-meetings/{id}/transitions/{name}/": "a return or refusal needs a comment",
+    "/api/v1/dashboard/": "the month must lie between 2000-01 and this month, the unit within the viewer's scope "
+    "(a vice head's portfolio), and only leaders and the office see the dashboard (403)",
 }
-# KNOWN GAP (dashboard API, reported): ``?unit=`` is accepted as "no unit" while the schema says integer.
-INVALID_SHAPE_MAY_BE_ACCEPTED = {"/api/v1/dashboard/"}
+# Operations where "schema-invalid data is refused" cannot hold, and why (none at present).
+INVALID_SHAPE_MAY_BE_ACCEPTED: set[str] = set()
 
 
 def excluded_checks(case: schemathesis.Case) -> list[Any]:

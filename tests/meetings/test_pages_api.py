@@ -197,10 +197,19 @@ def test_seed_demo_adds_the_meetings(db, settings):  # type: ignore[no-untyped-d
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     call_command("seed_demo", force=True)
     call_command("seed_demo", force=True)
-    executive = Meeting.objects.get(kind=MeetingKind.EXECUTIVE)
+    executive = Meeting.objects.get(kind=MeetingKind.EXECUTIVE, state=MeetingState.PREPARING)
     assert 19 <= (executive.date - dt.date.today()).days <= 24
     assert sorted(executive.topics.values_list("state", flat=True)) == ["office_check", "vice_study"]
-    assert Meeting.objects.get(kind=MeetingKind.HEAD_OFFICE).state == MeetingState.HELD
+    held = Meeting.objects.exclude(title__startswith="（补录）").get(kind=MeetingKind.HEAD_OFFICE)
+    assert held.state == MeetingState.HELD
+    # 第二十三条 history for the dashboard: last year's and this year's meetings, once however often seeded.
+    history = Meeting.objects.filter(title__startswith="（补录）")
+    assert history.filter(date__year=dt.date.today().year - 1).exists()
+    assert history.count() == len(set(history.values_list("title", flat=True)))
+    from meetings.models import DistrictMeeting
+
+    district = DistrictMeeting.objects.get()
+    assert district.state == "vice_review" and district.summons_warning
 
 
 @time_machine.travel(TODAY, tick=False)

@@ -313,3 +313,26 @@ def test_the_custodians_form_starts_at_the_approved_copies(org, seals, client_fo
     request = advance(apply(org.dept1_clerk, seals.gov, copies=7), State.STAMPING)
     page = client_for(org.custodian).get(f"/items/{request.pk}/").content.decode()
     assert 'name="stamped_copies" value="7"' in page
+
+
+def test_past_its_count_cap_the_ledger_pages_without_a_total(org, ledger, client_for, monkeypatch):
+    """Issue 16: tens of thousands of uses are not counted on every view; past the cap the pager says "N+"."""
+    import dataclasses
+
+    from seals import views
+
+    monkeypatch.setattr(views, "LEDGER", dataclasses.replace(views.LEDGER, count_cap=2, page_size=2))
+    client = client_for(org.director)
+    with CaptureQueriesContext(connection) as captured:
+        first = client.get("/seals/ledger/", EVERY_STATE)
+    counts = [q["sql"] for q in captured.captured_queries if q["sql"].startswith('SELECT COUNT(*) FROM (SELECT "seals')]
+    assert len(counts) == 1 and "LIMIT 3" in counts[0], counts  # never a full COUNT
+    page = first.content.decode()
+    assert "共 2+ 条" in page and "page=2" in page
+    second = client.get("/seals/ledger/", {**EVERY_STATE, "page": "2"})
+    assert "下一页" not in second.content.decode()
+    shown = [r.document_title for r in first.context["page"]] + [r.document_title for r in second.context["page"]]
+    assert sorted(shown) == ALL  # every row once, newest first across the pages
+    # Under the cap the total is exact.
+    monkeypatch.setattr(views, "LEDGER", dataclasses.replace(views.LEDGER, count_cap=999))
+    assert client.get("/seals/ledger/", EVERY_STATE).context["page"].paginator.count == 4

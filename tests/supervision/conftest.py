@@ -20,6 +20,11 @@ BEFORE_HOLIDAYS = dt.datetime(2026, 9, 28, 9, 0, tzinfo=SHANGHAI)
 
 
 @pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
 def _no_email_queue(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(notifications, "queue_email_delivery", lambda: None)
 

@@ -86,3 +86,26 @@ def test_a_unit_not_on_the_item_does_not_see_it(org, api_client_for):
     assert client.get(f"{URL}{item.pk}/").status_code == 404
     assert client.get(URL).data["count"] == 0
     assert api_client_for(org.dept1_head).get(URL).data["count"] == 1
+
+
+def test_a_designated_unit_through_the_api_within_and_outside_its_scope(org, api_client_for):
+    import time_machine
+
+    from supervision import actions
+
+    from .conftest import BEFORE_HOLIDAYS
+
+    designation = actions.designation_create(
+        actor=org.director,
+        unit=org.units.justice,
+        scope="行政执法",
+        starts_on=dt.date(2026, 9, 1),
+        ends_on=dt.date(2026, 9, 30),
+    )
+    client = api_client_for(org.justice)
+    with time_machine.travel(BEFORE_HOLIDAYS, tick=False):
+        outside = client.post(URL, body(org, designation=designation.pk), format="json")
+        inside = client.post(URL, body(org, title="行政执法案卷评查", designation=designation.pk), format="json")
+    assert outside.status_code == 403 and "越权督查" in outside.data["detail"]
+    assert inside.status_code == 201, inside.data
+    assert inside.data["designation"] == designation.pk

@@ -70,7 +70,9 @@ def test_a_designated_unit_opens_within_its_dates_and_only_citing_its_designatio
     with time_machine.travel(BEFORE_HOLIDAYS, tick=False):
         with pytest.raises(Forbidden, match="指定依据"):
             open_item(org, actor=org.justice, source=Source.SPECIAL)
-        item = open_item(org, actor=org.justice, source=Source.SPECIAL, designation=designation)
+        item = open_item(
+            org, actor=org.justice, source=Source.SPECIAL, title="行政执法规范化专项督查", designation=designation
+        )
     assert (item.unit, item.designation) == (org.units.justice, designation)
     # After the designation's last day the unit is refused again.
     after = dt.datetime(2026, 10, 8, 9, 0, tzinfo=SHANGHAI)
@@ -79,6 +81,92 @@ def test_a_designated_unit_opens_within_its_dates_and_only_citing_its_designatio
     # Another unit cannot cite it.
     with time_machine.travel(BEFORE_HOLIDAYS, tick=False), pytest.raises(Forbidden, match="第三十九条"):
         open_item(org, actor=org.dept2_head, title="执法案卷评查", designation=designation)
+
+
+@pytest.fixture
+def justice_designated(org):  # type: ignore[no-untyped-def]
+    return actions.designation_create(
+        actor=org.director,
+        unit=org.units.justice,
+        scope="行政执法规范化、食品安全；安全生产",
+        starts_on=dt.date(2026, 9, 1),
+        ends_on=dt.date(2026, 9, 30),
+    )
+
+
+@pytest.mark.parametrize(
+    ("title", "requirement"),
+    [
+        ("行政执法案卷评查", "抽查各执法单位案卷。"),  # the first four characters of 行政执法规范化
+        ("校园周边 食品安全 整治", "开学前完成。"),  # a whole term, whatever the spacing
+        ("关于危化品企业检查的督办", "对照安全生产责任制逐项检查。"),  # the term in the requirement
+        ("ＡＢ小区 食品 安全", "全角字母、空格都不影响。"),  # width-folded, spaces removed
+    ],
+)
+def test_a_designated_unit_opens_matters_within_its_scope(org, justice_designated, title, requirement):
+    with time_machine.travel(BEFORE_HOLIDAYS, tick=False):
+        item = open_item(
+            org,
+            actor=org.justice,
+            source=Source.SPECIAL,
+            title=title,
+            requirement=requirement,
+            designation=justice_designated,
+        )
+    assert item.designation == justice_designated and item.unit == org.units.justice
+
+
+@pytest.mark.parametrize(
+    ("title", "requirement", "source", "message"),
+    [
+        ("老旧小区改造进度督查", "年底前完成。", Source.SPECIAL, "不在指定的督查范围"),
+        ("行政审批提速", "压缩办理时限。", Source.SPECIAL, "不在指定的督查范围"),  # 行政 alone is not 行政执法
+        ("食品抽检", "安全第一。", Source.SPECIAL, "不在指定的督查范围"),  # the words apart are not the term
+        ("行政执法案卷评查", "x", Source.LEADER, "领导交办事项和会议议定事项由区政府办公室督办"),
+        ("行政执法案卷评查", "x", Source.MEETING, "领导交办事项和会议议定事项由区政府办公室督办"),
+    ],
+)
+def test_a_designated_unit_is_refused_outside_its_scope(org, justice_designated, title, requirement, source, message):
+    with time_machine.travel(BEFORE_HOLIDAYS, tick=False), pytest.raises(Forbidden, match=message):
+        open_item(
+            org, actor=org.justice, source=source, title=title, requirement=requirement, designation=justice_designated
+        )
+    assert not SupervisionItem.objects.exists()
+
+
+def test_the_office_is_not_bound_by_any_designation(org, justice_designated):
+    with time_machine.travel(BEFORE_HOLIDAYS, tick=False):
+        item = open_item(org, title="老旧小区改造进度督查", source=Source.LEADER, designation=justice_designated)
+    assert item.designation is None and item.unit == org.units.office
+
+
+def test_a_delegate_of_a_designated_units_head_opens_within_the_scope_only(org, justice_designated):
+    from tests.factories import DelegationFactory
+
+    DelegationFactory(
+        post=org.posts.justice, delegate=org.dept2_clerk, start=dt.date(2026, 9, 1), end=dt.date(2026, 9, 30)
+    )
+    with time_machine.travel(BEFORE_HOLIDAYS, tick=False):
+        item = open_item(
+            org, actor=org.dept2_clerk, source=Source.SPECIAL, title="食品安全督查", designation=justice_designated
+        )
+        assert item.opener_post == org.posts.justice
+        with pytest.raises(Forbidden, match="不在指定的督查范围"):
+            open_item(
+                org, actor=org.dept2_clerk, source=Source.SPECIAL, title="招商引资", designation=justice_designated
+            )
+
+
+@pytest.mark.parametrize("scope", ["", "、，； ", "一、二"])
+def test_a_designation_names_at_least_one_matter(org, scope):
+    with pytest.raises(ValidationError, match="请填写督查事项范围"):
+        actions.designation_create(
+            actor=org.director,
+            unit=org.units.justice,
+            scope=scope,
+            starts_on=dt.date(2026, 9, 1),
+            ends_on=dt.date(2026, 9, 30),
+        )
 
 
 def test_only_the_office_records_designations(org):

@@ -60,6 +60,27 @@ def test_a_unit_is_refused_the_page_with_article_39(org, client_for):
     assert client_for(org.dept1_head).get("/supervision/board/").status_code == 403
 
 
+def test_a_designated_unit_sees_its_scope_and_is_refused_outside_it_on_the_page(org, client_for):
+    from supervision import actions
+
+    today = dt.date.today()
+    designation = actions.designation_create(
+        actor=org.director,
+        unit=org.units.justice,
+        scope="行政执法",
+        starts_on=today - dt.timedelta(days=1),
+        ends_on=today + dt.timedelta(days=30),
+    )
+    client = client_for(org.justice)
+    page = client.get("/supervision/open/").content.decode()
+    assert "行政执法" in page and "严禁越权督查" in page and 'name="designation"' in page
+    data = form_data(org, source=Source.SPECIAL, designation=designation.pk, confirm_similar="on")
+    refused = client.post("/supervision/open/", data)
+    assert refused.status_code == 200 and "不在指定的督查范围" in refused.content.decode()
+    assert client.post("/supervision/open/", {**data, "title": "行政执法案卷评查"}).status_code == 302
+    assert SupervisionItem.objects.get().designation == designation
+
+
 def test_similar_titles_are_shown_before_saving_and_need_a_confirmation(org, client_for):
     open_item(org, title="关于加快老旧小区改造进度的督办", lead_unit=org.units.dept2)
     client = client_for(org.director)
@@ -177,7 +198,7 @@ def test_an_item_is_404_to_a_unit_not_on_it(org, client_for):
     assert Task.objects.filter(item=item, status=TaskStatus.OPEN).count() == 1
 
 
-def test_seed_demo_adds_the_three_items_one_of_them_red_and_is_idempotent(db, monkeypatch):
+def test_seed_demo_adds_the_items_one_of_them_red_and_is_idempotent(db, monkeypatch, settings, tmp_path):
     from io import StringIO
 
     from django.core.management import call_command
@@ -186,12 +207,20 @@ def test_seed_demo_adds_the_three_items_one_of_them_red_and_is_idempotent(db, mo
     from supervision import selectors
 
     monkeypatch.setattr(notifications, "queue_email_delivery", lambda: None)
+    settings.MEDIA_ROOT = tmp_path / "media"
     call_command("seed_demo", "--force", stdout=StringIO())
     call_command("seed_demo", "--force", stdout=StringIO())
     rows = list(selectors.items())
-    # The three of the supervision demo, the 区长办公会议纪要's decision the office turned into one (第十九条), and the
-    # head's 批示 the documents demo opened as one (each linked to its source).
-    assert sorted(r.source for r in rows) == ["leader", "leader", "meeting", "public", "special"]
+    # The supervision demo's four (one by a designated unit), the 区长办公会议纪要's decision the office turned into one
+    # (第十九条), and the head's 批示 the documents demo opened as one (linked to its 请示).
+    assert sorted(r.source for r in rows) == ["leader", "leader", "meeting", "public", "special", "special"]
     red = [r.title for r in rows if r.light == selectors.RED]  # type: ignore[attr-defined]
     assert red == ["校园食品安全专项督查"]
-    assert Feedback.objects.count() == 1
+    feedback = Feedback.objects.get()
+    assert [a.original_name for a in feedback.attachments.all()] == ["项目用地预审意见.pdf"]
+    designated = SupervisionItem.objects.get(title="行政执法案卷评查专项督查")
+    assert designated.designation is not None and designated.unit.code == "justice"
+    from supervision.models import Bulletin
+
+    bulletin = Bulletin.objects.get()
+    assert bulletin.red == 1 and bulletin.recipients > 0

@@ -175,6 +175,59 @@ def test_the_api_inbox_marks_delegated_tasks(org, api_client_for, seal_request):
     assert row["acting_for_post"] == {"id": org.posts.head.pk, "title": "区长", "by_delegation": True}
 
 
+def test_the_api_inbox_counts_up_to_the_cap_and_then_pages_without_a_total(org, api_client_for, monkeypatch):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from haimen_gov import context_processors
+    from haimen_gov.workflow.api import InboxPagination
+    from tests.workflow_app.models import Memo
+
+    from .helpers import submitted_memo
+
+    client = api_client_for(org.director)
+    for i in range(2):
+        submitted_memo(org, title=f"接口纪要{i}")
+    small = client.get("/api/v1/inbox/").json()
+    assert (small["count"], small["count_capped"], small["next"], small["previous"]) == (2, False, None, None)
+
+    monkeypatch.setattr(context_processors, "NAV_COUNT_CAP", 3)
+    monkeypatch.setattr(InboxPagination, "page_size", 2)
+    for i in range(2, 5):
+        submitted_memo(org, title=f"接口纪要{i}")
+    with CaptureQueriesContext(connection) as captured:
+        first = client.get("/api/v1/inbox/").json()
+    assert (first["count"], first["count_capped"], first["previous"]) == (4, True, None)
+    assert len(first["results"]) == 2 and first["next"].endswith("page=2")
+    counts = [q["sql"] for q in captured.captured_queries if "COUNT(" in q["sql"].upper()]
+    assert counts and all("LIMIT 4" in sql for sql in counts), counts  # never a full COUNT
+    second = client.get(first["next"]).json()
+    third = client.get(second["next"]).json()
+    assert third["next"] is None and third["previous"].endswith("page=2") and len(third["results"]) == 1
+    seen = [r["title"] for page in (first, second, third) for r in page["results"]]
+    assert sorted(seen) == [f"接口纪要{i}" for i in range(5)]  # each task once
+    assert client.get("/api/v1/inbox/?page=last").status_code == 404  # no last page without a total
+    assert client.get("/api/v1/inbox/?page=9").status_code == 404
+    assert Memo.objects.count() == 5
+
+
+def test_the_api_inbox_runs_the_same_queries_for_3_tasks_as_for_30(org, api_client_for):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from .helpers import submitted_memo
+
+    client = api_client_for(org.director)
+    counted = []
+    for n in (3, 30):
+        while len(client.get("/api/v1/inbox/?page_size=50").json()["results"]) < n:
+            submitted_memo(org)
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/api/v1/inbox/").status_code == 200
+        counted.append(len(captured))
+    assert counted[0] == counted[1]
+
+
 def test_the_api_notifications_list_only_the_users_own(org, api_client_for, seal_request):
     data = api_client_for(org.vice1).get("/api/v1/notifications/").json()
 

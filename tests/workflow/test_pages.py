@@ -174,6 +174,10 @@ def test_the_nav_counts_match_the_queues_of_a_delegate(org):
     on = min(t.due_date for t in mine) + dt.timedelta(days=1)  # the earliest deadline has passed
 
     counts = nav_counts(user, today=on)
+    # The acting posts come with the counts (``viewer_posts`` reads them there): exactly ``acting_posts``'.
+    from haimen_gov.org.routing import acting_posts
+
+    assert sorted(counts.pop("posts")) == sorted(acting_posts(user, on))
 
     assert counts == {
         "inbox": mine.count(),
@@ -186,6 +190,11 @@ def test_the_nav_counts_match_the_queues_of_a_delegate(org):
         "leader": 1,
         # The dashboard entry: the posts acted for that open it (their own 常务副区长 and, delegated, 区长).
         "dashboard": 2,
+        # The office-only menus: a head's delegate is not the office; a leader reports absences and researches.
+        "office": False,
+        "designated": False,
+        "reporting": True,
+        "gov_leader": True,
     }
     assert counts["inbox"] == 2 and counts["overdue"] >= 1 and counts["copies"] == 1
 

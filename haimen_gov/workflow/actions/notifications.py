@@ -28,12 +28,14 @@ def notify(
     body: str = "",
     task: Task | None = None,
     actor: User | None = None,
+    url: str = "",
 ) -> None:
     """Write one notice per user, each marked for e-mail when the user has an address. ``actor``: whoever did what
-    the notice reports, who is never told of their own act."""
+    the notice reports, who is never told of their own act. ``url``: where the notice leads when it is about
+    something other than an item (a meeting); an item's notice leads to the item."""
     if actor is not None:
         users = [user for user in users if user.pk != actor.pk]
-    url = item.get_absolute_url() if item is not None else ""
+    url = item.get_absolute_url() if item is not None else url
     Notification.objects.bulk_create(
         [
             Notification(
