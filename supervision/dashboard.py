@@ -7,10 +7,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import CharField, Count, Q, QuerySet, Value
+from django.db.models.functions import Cast, Coalesce, NullIf
 from rest_framework import serializers
 
-from haimen_gov.dashboard.registry import Cell, Panel, Table, chart, register
+from haimen_gov.dashboard.registry import Cell, Panel, Table, chart, register, shared_counts
 from haimen_gov.dashboard.scope import Query
 
 from .models import OPEN_STATES, Source, SupervisionItem
@@ -24,26 +25,53 @@ def _board(q: Query, **filters: Any) -> str:
     return q.url("supervision:board", **filters)
 
 
-def supervision_figures(q: Query) -> dict[str, Any]:
+def supervision_counts(q: Query) -> list[QuerySet[Any]]:
+    """Open items per source and lead unit (at most 5 × the units), as a part of the dashboard's one shared query
+    (``Panel.counts``): the figures by source and the units with the most red are both sums over its rows."""
     today = q.today
     last = week_end(today)
     qs = SupervisionItem.objects.filter(state__in=OPEN_STATES)
     if q.unit_ids is not None:
         qs = qs.filter(lead_unit_id__in=q.unit_ids)
-    # One aggregate, per source and lead unit (at most 5 × the units): the figures by source and the units with the
-    # most red are both sums over its rows.
-    rows = list(
-        qs.annotate(light=light_case(today))
-        .values("source", "lead_unit", "lead_unit__name", "lead_unit__short_name", "lead_unit__order")
-        .annotate(
-            total=Count("pk"),
-            red=Count("pk", filter=Q(light=RED)),
-            amber=Count("pk", filter=Q(light=AMBER)),
-            green=Count("pk", filter=Q(light=GREEN)),
-            week=Count("pk", filter=Q(due_on__gte=today, due_on__lte=last)),
+    return [
+        qs.annotate(
+            light=light_case(today),
+            tag=Value("supervision", output_field=CharField()),
+            k1=Cast("source", CharField()),
+            k2=Cast("lead_unit_id", CharField()),
+            k3=Coalesce(NullIf("lead_unit__short_name", Value("")), "lead_unit__name", output_field=CharField()),
         )
-        .order_by("source", "lead_unit")
-    )
+        .values("tag", "k1", "k2", "k3")
+        .annotate(
+            c1=Count("pk"),
+            c2=Count("pk", filter=Q(light=RED)),
+            c3=Count("pk", filter=Q(light=AMBER)),
+            c4=Count("pk", filter=Q(light=GREEN)),
+            c5=Count("pk", filter=Q(due_on__gte=today, due_on__lte=last)),
+        )
+        .values_list("tag", "k1", "k2", "k3", "c1", "c2", "c3", "c4", "c5")
+    ]
+
+
+def supervision_figures(q: Query) -> dict[str, Any]:
+    last = week_end(q.today)
+    # The units' order as the scope lists them (by their order in the organisation).
+    position = {unit["id"]: n for n, unit in enumerate(q.scope.units)}
+    rows = [
+        {
+            "source": k1,
+            "lead_unit": int(k2),
+            "unit": k3,
+            "lead_unit__order": position.get(int(k2), len(position)),
+            "total": c1,
+            "red": c2,
+            "amber": c3,
+            "green": c4,
+            "week": c5,
+        }
+        for _tag, k1, k2, k3, c1, c2, c3, c4, c5 in shared_counts(q, "supervision", supervision_counts)
+    ]
+    rows.sort(key=lambda r: (r["source"], r["lead_unit"]))
     keys = ("total", "red", "amber", "green", "week")
     per_source: dict[str, dict[str, int]] = {}
     per_unit: dict[int, dict[str, Any]] = {}
@@ -53,7 +81,7 @@ def supervision_figures(q: Query) -> dict[str, Any]:
             int(row["lead_unit"]),
             {
                 "unit_id": int(row["lead_unit"]),
-                "unit": row["lead_unit__short_name"] or row["lead_unit__name"],
+                "unit": row["unit"],
                 "order": row["lead_unit__order"],
                 "red": 0,
                 "total": 0,
@@ -202,6 +230,7 @@ register(
         tables=supervision_tables,
         serializer=SupervisionPanelSerializer,
         charts=supervision_charts,
+        counts=supervision_counts,
         order=55,
     )
 )
