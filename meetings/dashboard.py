@@ -127,7 +127,7 @@ def meeting_figures(q: Query) -> dict[str, Any]:
         .values("kind", "y", "m", "up", "up_title", "up_date", "up_start")
         .annotate(
             n=Count("pk"),
-            minutes=Sum(length),
+            length_total=Sum(length),
             seats=Sum(_count_of(Attendee)),
             video=Count("pk", filter=~Q(mode=MeetingMode.ONSITE)),
             topic_count=Sum(_topic_count(live)),
@@ -150,7 +150,7 @@ def meeting_figures(q: Query) -> dict[str, Any]:
         entry, month = kinds[row["kind"]], months[row["m"]]
         if row["y"] == year:
             entry["count"] += row["n"]
-            entry["minutes"] += int(row["minutes"].total_seconds() // 60) if row["minutes"] else 0
+            entry["minutes"] += int(row["length_total"].total_seconds() // 60) if row["length_total"] else 0
             entry["seats"] += row["seats"] or 0
             kinds_video[row["kind"]] += row["video"]
             month["count"] += row["n"]
