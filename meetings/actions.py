@@ -17,10 +17,11 @@ from haimen_gov.org.models import LEADER_KINDS, Post, PostKind, Unit, UnitKind, 
 from haimen_gov.org.routing import acting_post_ids, units_of, who_acts_for
 from haimen_gov.workflow import actions as engine
 from haimen_gov.workflow.actions import notifications as notices
-from haimen_gov.workflow.models import NotificationKind, Task, TaskStatus
+from haimen_gov.workflow.models import LinkKind, NotificationKind, Task, TaskStatus
 
 from . import composition
 from .flow import TOPIC_MATERIAL
+from .models_minutes import MinutesDecision, MinutesState
 from .models import (
     DECIDING_KINDS,
     DEPT_MEETING_LIVE,
@@ -669,8 +670,7 @@ def district_meeting_create(
     scale: int,
     convener: Post,
     basis: str,
-    decision_meeting: Meeting | None = None,
-    decision_text: str = "",
+    decision: MinutesDecision | None = None,
     summons_town_principals: bool = False,
     summons_reason: str = "",
     ip: str | None = None,
@@ -688,7 +688,6 @@ def district_meeting_create(
     if convener.kind not in LEADER_KINDS:
         errors["convener"] = "全区性会议须由区长或副区长召开。"
     summons_reason = summons_reason.strip()
-    decision_text = decision_text.strip()
     # 第二十一条: 副区长召开的全区性会议，原则上不得要求各区镇（街道）主要负责同志参加 — a recorded reason to proceed.
     if summons_town_principals and convener.kind in (PostKind.VICE_HEAD, PostKind.EXEC_VICE_HEAD):
         if not summons_reason:
@@ -698,17 +697,21 @@ def district_meeting_create(
     elif not summons_town_principals:
         summons_reason = ""
     if basis == DistrictBasis.DECISION:
-        # 第二十一条: 须经区政府常务会议或区长办公会议讨论决定 — a meeting of those kinds, already held.
-        if decision_meeting is None:
-            errors["decision_meeting"] = "请选择作出决定的区政府常务会议或区长办公会议。"
-        elif decision_meeting.kind not in DECIDING_KINDS:
-            errors["decision_meeting"] = "只能依据区政府常务会议或区长办公会议的决定。"
-        elif decision_meeting.state not in (MeetingState.HELD, MeetingState.ARCHIVED) or decision_meeting.date > today:
-            errors["decision_meeting"] = "所选会议尚未召开，不能作为依据。"
-        if not decision_text:
-            errors["decision_text"] = "请填写会议决定事项。"
+        # 第二十一条: 须经区政府常务会议或区长办公会议讨论决定 — a 议定事项 of those meetings' signed minutes.
+        if decision is None:
+            errors["decision"] = "请选择区政府常务会议或区长办公会议纪要的议定事项。"
+        else:
+            decision = (
+                MinutesDecision.objects.select_related("minutes", "minutes__meeting").filter(pk=decision.pk).first()
+            )
+            if decision is None:
+                errors["decision"] = "所选议定事项不存在。"
+            elif decision.minutes.meeting.kind not in DECIDING_KINDS:
+                errors["decision"] = "只能依据区政府常务会议或区长办公会议纪要的议定事项（第二十一条）。"
+            elif decision.minutes.state != MinutesState.SIGNED:
+                errors["decision"] = "所选议定事项的会议纪要尚未签发，不能作为依据。"
     elif basis == DistrictBasis.APPROVAL:
-        decision_meeting, decision_text = None, ""
+        decision = None
     else:
         errors["basis"] = "召开依据无效。"
     if errors:
@@ -727,11 +730,14 @@ def district_meeting_create(
             scale=scale,
             convener=convener,
             basis=basis,
-            decision_meeting=decision_meeting,
-            decision_text=decision_text,
+            decision=decision,
             summons_town_principals=summons_town_principals,
             summons_reason=summons_reason,
         )
+        if decision is not None:
+            # 第二十一条: the minutes show the request their decision founds, the request its minutes. Signed minutes
+            # go to every unit (分送), so the applicant cites them without being on their chain.
+            engine.item_link(decision.minutes, meeting, kind=LinkKind.SOURCE, actor=actor, ip=ip, source_cited=True)
         return engine.item_fire(
             DistrictMeeting,
             meeting.pk,

@@ -25,6 +25,7 @@ from haimen_gov.workflow.api import (
 
 from . import actions, composition, selectors
 from .forms import RescheduleForm
+from .models_minutes import MinutesDecision
 from .models import (
     Attendee,
     DistrictBasis,
@@ -343,6 +344,14 @@ class DistrictMeetingSerializer(WorkflowItemSerializer):
     basis_display = serializers.CharField(source="get_basis_display", read_only=True)
     mode_display = serializers.CharField(source="get_mode_display", read_only=True)
     summons_warning = serializers.BooleanField(read_only=True, help_text="副区长召开且要求区镇（街道）主要负责同志参加")
+    # 第二十一条: the minutes' 议定事项 the request is founded on.
+    decision_minutes = serializers.IntegerField(
+        source="decision.minutes_id", read_only=True, allow_null=True, help_text="议定事项所在会议纪要（事项 id）"
+    )
+    decision_minutes_number = serializers.CharField(
+        source="decision.minutes.number", read_only=True, allow_null=True, help_text="纪要期号"
+    )
+    decision_text = serializers.CharField(source="decision.text", read_only=True, allow_null=True)
 
     class Meta:
         model = DistrictMeeting
@@ -359,7 +368,9 @@ class DistrictMeetingSerializer(WorkflowItemSerializer):
             "convener_title",
             "basis",
             "basis_display",
-            "decision_meeting",
+            "decision",
+            "decision_minutes",
+            "decision_minutes_number",
             "decision_text",
             "summons_town_principals",
             "summons_reason",
@@ -380,13 +391,13 @@ class DistrictMeetingCreateSerializer(serializers.Serializer):
         queryset=Post.objects.filter(kind__in=LEADER_KINDS), help_text="召开会议的区长或副区长（职务）"
     )
     basis = serializers.ChoiceField(choices=DistrictBasis.choices)
-    decision_meeting = serializers.PrimaryKeyRelatedField(
-        queryset=Meeting.objects.all(),
+    decision = serializers.PrimaryKeyRelatedField(
+        queryset=MinutesDecision.objects.all(),
         required=False,
         allow_null=True,
-        help_text="依据会议决定时：常务会议或区长办公会议",
+        help_text="依据会议决定时：已签发的常务会议或区长办公会议纪要的议定事项（id）",
+        error_messages={"does_not_exist": "所选议定事项不存在。", "incorrect_type": "议定事项须为编号。"},
     )
-    decision_text = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
     summons_town_principals = serializers.BooleanField(required=False, default=False)
     summons_reason = serializers.CharField(
         max_length=300,
@@ -398,7 +409,7 @@ class DistrictMeetingCreateSerializer(serializers.Serializer):
 
 
 class DistrictMeetingViewSet(mixins.CreateModelMixin, WorkflowViewSet):
-    queryset = DistrictMeeting.objects.select_related("unit", "submitter", "convener")
+    queryset = DistrictMeeting.objects.select_related("unit", "submitter", "convener", "decision__minutes")
     serializer_class = DistrictMeetingSerializer
 
     @extend_schema(request=DistrictMeetingCreateSerializer, responses={201: DistrictMeetingSerializer, **CREATE_ERRORS})

@@ -7,8 +7,9 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
+from django.utils import timezone
 
-from haimen_gov.org.models import Unit, User
+from haimen_gov.org.models import Post, PostKind, Unit, User
 from haimen_gov.workflow import actions as engine
 
 from . import actions_minutes as actions
@@ -85,3 +86,37 @@ def seed_minutes() -> Minutes | None:
     if first is not None:
         actions.decision_to_supervision(first.pk, actor=users["director"], cadence_days=5)
     return Minutes.objects.get(pk=minutes.pk)
+
+
+DISTRICT_ON_DECISION_TITLE = "全区中小学食堂安全专项检查工作部署会"
+
+
+def seed_district_on_decision(minutes: Minutes | None) -> None:
+    """第二十一条: a district-wide meeting requested on the signed minutes' third 议定事项 (the canteen inspection),
+    waiting on the office's check; the minutes' decision row and the request's page link each other. Idempotent."""
+    from .actions import district_meeting_create
+    from .demo import _weekday_on_or_after
+    from .models import DistrictBasis, DistrictMeeting, MeetingMode
+
+    if minutes is None or minutes.state != MinutesState.SIGNED:
+        return
+    if DistrictMeeting.objects.filter(title=DISTRICT_ON_DECISION_TITLE).exists():
+        return
+    decision = minutes.decisions.order_by("order").last()
+    vice = Post.objects.filter(kind=PostKind.VICE_HEAD).order_by("order", "id").first()
+    clerk = User.objects.filter(username="office_clerk").first()
+    if decision is None or vice is None or clerk is None:
+        return
+    district_meeting_create(
+        actor=clerk,
+        title=DISTRICT_ON_DECISION_TITLE,
+        date=_weekday_on_or_after(timezone.localdate() + dt.timedelta(days=10)),
+        start_time=dt.time(14, 30),
+        end_time=dt.time(16, 0),
+        place="区政府视频会议室（各学校设分会场）",
+        mode=MeetingMode.VIDEO,
+        scale=180,
+        convener=vice,
+        basis=DistrictBasis.DECISION,
+        decision=decision,
+    )

@@ -242,7 +242,7 @@ DISTRICT_MEETING_FLOW = register(
         state_labels=_labels(DistrictMeetingState.choices),
         path=_district_path,
         detail_template="meetings/_district_meeting_detail.html",
-        page_related=("convener", "decision_meeting"),
+        page_related=("convener", "decision__minutes__meeting"),
         labels={"unit": "承办单位", "submit": "提交申请"},
     )
 )

@@ -3,6 +3,7 @@ the edge; the actions check the rules."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django import forms
@@ -12,6 +13,7 @@ from haimen_gov.org.models import LEADER_KINDS, Post, PostKind, Unit, UnitKind
 from haimen_gov.workflow.forms import MultipleFileField, TransitionForm
 from haimen_gov.workflow.lists import ListFilterForm
 
+from .models_minutes import MinutesDecision, MinutesState
 from .models import (
     DECIDING_KINDS,
     OPEN_MEETING_STATES,
@@ -186,16 +188,27 @@ class DeptMeetingForm(forms.Form):
         _style(self)
 
 
-class DecidingMeetingChoice(forms.ModelChoiceField):
+class DecisionChoice(forms.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
-        return f"{obj.date:%Y-%m-%d} {obj.title}"
+        return f"{obj.minutes.number}第{obj.order}项：{obj.text[:60]}"
 
 
-def deciding_meetings() -> Any:
-    """第二十一条: the 常务会议 and 区长办公会议 already held, newest first."""
-    return Meeting.objects.filter(
-        kind__in=DECIDING_KINDS, state__in=[MeetingState.HELD, MeetingState.ARCHIVED]
-    ).order_by("-date", "-id")
+# How far back the page offers signed decisions (the API takes any signed one by id).
+DECISIONS_OFFERED_DAYS = 730
+
+
+def deciding_decisions() -> Any:
+    """第二十一条: the 议定事项 of the signed minutes of 常务会议 and 区长办公会议 of the last two years, newest first."""
+    since = timezone.localdate() - dt.timedelta(days=DECISIONS_OFFERED_DAYS)
+    return (
+        MinutesDecision.objects.filter(
+            minutes__meeting__kind__in=DECIDING_KINDS,
+            minutes__state=MinutesState.SIGNED,
+            minutes__signed_on__gte=since,
+        )
+        .select_related("minutes")
+        .order_by("-minutes__signed_on", "-minutes_id", "order")
+    )
 
 
 class DistrictMeetingForm(forms.Form):
@@ -214,10 +227,13 @@ class DistrictMeetingForm(forms.Form):
         empty_label="请选择",
     )
     basis = forms.ChoiceField(label="召开依据（第二十一条）", choices=DistrictBasis.choices, widget=forms.RadioSelect)
-    decision_meeting = DecidingMeetingChoice(
-        deciding_meetings(), label="作出决定的会议", required=False, empty_label="（依据会议决定时选择）"
+    decision = DecisionChoice(
+        deciding_decisions(),
+        label="常务会议、区长办公会议纪要议定事项",
+        required=False,
+        empty_label="（依据会议决定时选择）",
+        error_messages={"invalid_choice": "所选议定事项不存在或其纪要尚未签发。"},
     )
-    decision_text = forms.CharField(label="会议决定事项", max_length=500, required=False)
     summons_town_principals = forms.BooleanField(label="要求各区镇（街道）主要负责同志参加", required=False)
     summons_reason = forms.CharField(
         label="确需主要负责同志参加的理由",
@@ -228,7 +244,7 @@ class DistrictMeetingForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["decision_meeting"].queryset = deciding_meetings()  # type: ignore[attr-defined]
+        self.fields["decision"].queryset = deciding_decisions()  # type: ignore[attr-defined]
         _style(self)
         self.fields["basis"].widget.attrs["class"] = "form-check-input"
 

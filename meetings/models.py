@@ -734,17 +734,15 @@ class DistrictMeeting(Item):
     summons_town_principals = models.BooleanField(_("要求各区镇（街道）主要负责同志参加"), default=False)
     summons_reason = models.CharField(_("确需主要负责同志参加的理由"), max_length=300, blank=True)
     basis = models.CharField(_("召开依据"), max_length=10, choices=DistrictBasis.choices)
-    # The 常务会议 / 区长办公会议 that decided it, and its decision. (To become a link to the minutes' 议定事项 once
-    # the minutes are built.)
-    decision_meeting = models.ForeignKey(
-        Meeting,
-        verbose_name=_("作出决定的会议"),
+    # 第二十一条: the 议定事项 of the signed minutes of the 常务会议 / 区长办公会议 that decided it.
+    decision = models.ForeignKey(
+        "meetings.MinutesDecision",
+        verbose_name=_("会议议定事项"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="district_meetings",
     )
-    decision_text = models.CharField(_("会议决定事项"), max_length=500, blank=True)
     state = FSMField(
         _("流程状态"), default=DistrictMeetingState.DRAFT, choices=DistrictMeetingState.choices, protected=True
     )
@@ -758,9 +756,9 @@ class DistrictMeeting(Item):
             models.CheckConstraint(
                 condition=Q(end_time__gt=models.F("start_time")), name="district_meeting_ends_after_start"
             ),
-            # 第二十一条: a decision basis names its meeting and decision.
+            # 第二十一条: a decision basis names the minutes' 议定事项; an approval basis names none.
             models.CheckConstraint(
-                condition=~Q(basis="decision") | (Q(decision_meeting__isnull=False) & ~Q(decision_text="")),
+                condition=(Q(basis="decision") & Q(decision__isnull=False)) | (~Q(basis="decision") & Q(decision__isnull=True)),
                 name="district_meeting_decision_named",
             ),
         ]

@@ -12,20 +12,24 @@ from django.utils import timezone
 from haimen_gov.org.models import Unit, User
 from haimen_gov.workflow import selectors as workflow_selectors
 
-from .models import Meeting
+from .models import DistrictMeeting, Meeting
 from .models_minutes import Minutes, MinutesDecision, MinutesState
 
 
 def decisions(minutes: Minutes, today: dt.date | None = None) -> list[MinutesDecision]:
-    """The 议定事项 in order, each with its units, its supervision item and that item's light (第三十八条): two
-    queries however many rows."""
+    """The 议定事项 in order, each with its units, its supervision item and that item's light (第三十八条), and the
+    全区性会议 requests it founds (第二十一条): three queries however many rows."""
     from supervision.selectors import light_case
 
     today = today or timezone.localdate()
     return list(
         MinutesDecision.objects.filter(minutes=minutes)
         .select_related("lead_unit", "supervision_item")
-        .prefetch_related(Prefetch("co_units", queryset=Unit.objects.order_by("order", "id")))
+        .prefetch_related(
+            Prefetch("co_units", queryset=Unit.objects.order_by("order", "id")),
+            # 第二十一条: the district-wide meetings this decision founds.
+            Prefetch("district_meetings", queryset=DistrictMeeting.objects.order_by("date", "id")),
+        )
         .annotate(light=light_case(today, prefix="supervision_item__"))
         .order_by("order", "id")
     )

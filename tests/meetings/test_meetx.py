@@ -8,10 +8,11 @@ import datetime as dt
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
+from django.db.models import ProtectedError
 
 from haimen_gov.org.models import Delegation
 from haimen_gov.workflow import actions as engine
-from haimen_gov.workflow.models import Attachment, HistoryEntry, Notification, NotificationKind
+from haimen_gov.workflow.models import Attachment, HistoryEntry, ItemLink, LinkKind, Notification, NotificationKind
 from meetings import actions
 from meetings.models import (
     Attendee,
@@ -24,9 +25,12 @@ from meetings.models import (
     Topic,
     TopicState,
 )
+from meetings.models_minutes import Minutes, MinutesDecision, MinutesState
 from tests.seals.helpers import pdf_upload, upload
 
 from .helpers import fire, fresh, meeting, open_posts, propose, to_office
+from .minutes_helpers import draft, held, submit, to_signed
+from .minutes_helpers import fire as fire_minutes
 
 pytestmark = pytest.mark.django_db
 
@@ -40,10 +44,6 @@ REMIND_ON = dt.date(2026, 9, 24)
 
 def at(day: dt.date) -> time_machine.travel:
     return time_machine.travel(dt.datetime.combine(day, dt.time(10)), tick=False)
-
-
-def held_executive(org):  # type: ignore[no-untyped-def]
-    return meeting(org, dt.date(2026, 9, 14), held=True, title="区政府第20次常务会议")
 
 
 def district(org, actor=None, **extra):  # type: ignore[no-untyped-def]
@@ -95,45 +95,63 @@ def test_the_heads_delegate_approves_in_the_heads_name(org):
     assert entry is not None and entry.actor == org.exec_vice and "区长" in entry.acting_label
 
 
+def signed_decision(org, kind=MeetingKind.EXECUTIVE):  # type: ignore[no-untyped-def]
+    """The first 议定事项 of signed minutes of a 常务会议 (or ``kind``) held a week ago."""
+    minutes = to_signed(org, held(org, kind))
+    return MinutesDecision.objects.select_related("minutes").get(minutes=minutes, order=1)
+
+
 @at(TODAY)
-def test_district_meeting_on_a_meeting_decision_goes_to_the_office(org):
-    decided = held_executive(org)
-    item = district(
-        org, basis=DistrictBasis.DECISION, decision_meeting=decided, decision_text="同意召开全区安全生产工作会议"
-    )
+def test_district_meeting_on_a_signed_minutes_decision_goes_to_the_office_and_links_the_minutes(org):
+    decision = signed_decision(org)
+    item = district(org, basis=DistrictBasis.DECISION, decision=decision)
     assert item.state == DistrictMeetingState.OFFICE_CHECK
     assert set(open_posts(item)) == {org.posts.director, org.posts.deputy1}
+    # 第二十一条: the minutes are the request's source, shown from both ends.
+    assert ItemLink.objects.filter(from_item=decision.minutes_id, to_item=item.pk, kind=LinkKind.SOURCE).exists()
+    assert fresh(item).has_links and Minutes.objects.get(pk=decision.minutes_id).has_links
     with pytest.raises(engine.Forbidden):
         fire(item, "approve", org.deputy2)
     with pytest.raises(engine.CommentRequired):
         fire(item, "return", org.deputy1)
     fire(item, "approve", org.deputy1, "与会议决定一致。")
     item = fresh(item)
-    assert item.state == DistrictMeetingState.APPROVED and item.decision_meeting == decided
+    assert item.state == DistrictMeetingState.APPROVED and item.decision == decision
+    # The decision is protected while a request names it.
+    with pytest.raises(ProtectedError):
+        MinutesDecision.objects.filter(pk=decision.pk).delete()
 
 
 @at(TODAY)
-def test_a_decision_must_come_from_a_held_executive_or_head_office_meeting(org):
-    with pytest.raises(ValidationError) as no_meeting:
-        district(org, basis=DistrictBasis.DECISION, decision_text="x")
-    assert "decision_meeting" in no_meeting.value.message_dict
-    topical = meeting(
-        org,
-        dt.date(2026, 9, 14),
-        MeetingKind.TOPICAL,
-        held=True,
-        convener=org.posts.vice1,
-        units=[org.units.dept1],
-    )
+def test_a_decision_must_be_of_signed_executive_or_head_office_minutes(org):
+    with pytest.raises(ValidationError) as none_named:
+        district(org, basis=DistrictBasis.DECISION)
+    assert "decision" in none_named.value.message_dict
+    unsigned = submit(org, draft(org, held(org)))
+    with pytest.raises(ValidationError, match="尚未签发"):
+        district(
+            org,
+            basis=DistrictBasis.DECISION,
+            decision=MinutesDecision.objects.get(minutes=unsigned),
+        )
+    topical = held(org, MeetingKind.TOPICAL, convener=org.posts.vice1, units=[org.units.dept1])
+    topical_minutes = submit(org, draft(org, topical))
+    fire_minutes(topical_minutes, "approve", org.deputy1)
+    assert fire_minutes(topical_minutes, "sign", org.vice1).state == MinutesState.SIGNED
     with pytest.raises(ValidationError, match="只能依据"):
-        district(org, basis=DistrictBasis.DECISION, decision_meeting=topical, decision_text="x")
-    upcoming = meeting(org, dt.date(2026, 10, 12))
-    with pytest.raises(ValidationError, match="尚未召开"):
-        district(org, basis=DistrictBasis.DECISION, decision_meeting=upcoming, decision_text="x")
-    with pytest.raises(ValidationError) as no_text:
-        district(org, basis=DistrictBasis.DECISION, decision_meeting=held_executive(org), decision_text="  ")
-    assert "decision_text" in no_text.value.message_dict
-    assert not DistrictMeeting.objects.exists()
+        district(
+            org,
+            basis=DistrictBasis.DECISION,
+            decision=MinutesDecision.objects.get(minutes=topical_minutes),
+        )
+    gone = signed_decision(org, MeetingKind.HEAD_OFFICE)
+    gone.pk = 999_999
+    with pytest.raises(ValidationError, match="不存在"):
+        district(org, basis=DistrictBasis.DECISION, decision=gone)
+    assert not DistrictMeeting.objects.exists() and not ItemLink.objects.exists()
+    # An approval basis names no decision, whatever was sent.
+    plain = district(org, decision=MinutesDecision.objects.get(minutes=unsigned))
+    assert plain.decision is None and not plain.has_links
 
 
 @at(TODAY)
@@ -415,3 +433,61 @@ def test_the_district_meeting_page_refuses_a_town_and_keeps_the_form(org, client
         )
         body = long_reason.content.decode()
         assert long_reason.status_code == 200 and "200" in body and "300" in body
+
+
+DECISION_BODY = {
+    "title": "全区安全生产工作会议",
+    "date": "2026-10-20",
+    "start_time": "09:00",
+    "end_time": "10:30",
+    "place": "行政中心大会堂",
+    "mode": "video",
+    "scale": 200,
+    "basis": "decision",
+}
+
+
+def test_the_district_meeting_page_offers_signed_decisions_and_both_pages_show_the_link(org, client_for):
+    with at(TODAY):
+        decision = signed_decision(org)
+        unsigned = submit(org, draft(org, held(org, MeetingKind.HEAD_OFFICE)))
+        number = decision.minutes.number
+        clerk = client_for(org.dept1_clerk)  # a department, not on the minutes' chain, cites them
+        form = clerk.get("/meetings/district-meetings/new/").content.decode()
+        assert f'value="{decision.pk}"' in form and f"{number}第1项：" in form
+        stale = MinutesDecision.objects.get(minutes=unsigned)
+        assert f'value="{stale.pk}"' not in form  # unsigned minutes are not offered
+        body = {**DECISION_BODY, "convener": org.posts.vice1.pk}
+        refused = clerk.post("/meetings/district-meetings/new/", {**body, "decision": stale.pk})
+        assert refused.status_code == 200 and "所选议定事项不存在或其纪要尚未签发" in refused.content.decode()
+        missing = clerk.post("/meetings/district-meetings/new/", body)
+        assert missing.status_code == 200 and "请选择区政府常务会议或区长办公会议纪要的议定事项" in missing.content.decode()
+        assert not DistrictMeeting.objects.exists()
+        done = clerk.post("/meetings/district-meetings/new/", {**body, "decision": decision.pk})
+        assert done.status_code == 302
+        item = DistrictMeeting.objects.get()
+        page = client_for(org.director).get(item.get_absolute_url()).content.decode()
+        assert f'href="/items/{decision.minutes_id}/"' in page and number in page and decision.text in page
+        minutes_page = client_for(org.director).get(f"/items/{decision.minutes_id}/").content.decode()
+        assert f"decision-1-district-{item.pk}" in minutes_page and f'href="/items/{item.pk}/"' in minutes_page
+
+
+def test_api_district_meeting_on_a_decision_takes_a_signed_decisions_id(org, api_client_for):
+    with at(TODAY):
+        decision = signed_decision(org)
+        unsigned = MinutesDecision.objects.get(minutes=submit(org, draft(org, held(org, MeetingKind.HEAD_OFFICE))))
+        office = api_client_for(org.dept1_clerk)
+        url = "/api/v1/meetings/district-meetings/"
+        body = {**DECISION_BODY, "convener": org.posts.vice1.pk}
+        for bad, message in ((999_999, "不存在"), (unsigned.pk, "尚未签发"), (None, "请选择"), ("x", "编号")):
+            refused = office.post(url, {**body, "decision": bad}, format="json")
+            assert refused.status_code == 400 and message in refused.json()["decision"][0], refused.json()
+        assert not DistrictMeeting.objects.exists()
+        created = office.post(url, {**body, "decision": decision.pk}, format="json")
+        assert created.status_code == 201, created.json()
+        data = created.json()
+        assert data["state"] == "office_check" and data["decision"] == decision.pk
+        assert data["decision_minutes"] == decision.minutes_id
+        assert data["decision_minutes_number"] == decision.minutes.number and data["decision_text"] == decision.text
+        plain = office.post(url, {**body, "basis": "approval"}, format="json").json()
+        assert plain["decision"] is None and plain["decision_minutes_number"] is None

@@ -206,9 +206,10 @@ def test_seed_demo_adds_the_meetings(db, settings):  # type: ignore[no-untyped-d
     history = Meeting.objects.filter(title__startswith="（补录）")
     assert history.filter(date__year=dt.date.today().year - 1).exists()
     assert history.count() == len(set(history.values_list("title", flat=True)))
+    from meetings.demo import DISTRICT_TITLE
     from meetings.models import DistrictMeeting
 
-    district = DistrictMeeting.objects.get()
+    district = DistrictMeeting.objects.get(title=DISTRICT_TITLE)
     assert district.state == "vice_review" and district.summons_warning
 
 

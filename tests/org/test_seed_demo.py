@@ -200,3 +200,22 @@ def test_the_single_posts_are_single(seeded):
     assert head is not None
     assert head.holder == User.objects.get(username="head")
     assert Post.objects.filter(kind=PostKind.VICE_HEAD).count() == 3
+
+
+def test_the_demo_requests_a_district_meeting_on_a_signed_minutes_decision(seeded):
+    """第二十一条: the demo's 区长办公会议 minutes are signed, and one of their decisions founds a district meeting
+    request waiting on the office, linked from the minutes; a rerun adds no second one."""
+    from haimen_gov.workflow.models import ItemLink, LinkKind
+    from meetings.demo_minutes import DISTRICT_ON_DECISION_TITLE
+    from meetings.models import DistrictBasis, DistrictMeeting, DistrictMeetingState, MeetingKind
+    from meetings.models_minutes import MinutesState
+
+    request = DistrictMeeting.objects.select_related("decision__minutes__meeting").get(
+        title=DISTRICT_ON_DECISION_TITLE
+    )
+    minutes = request.decision.minutes
+    assert request.basis == DistrictBasis.DECISION and request.state == DistrictMeetingState.OFFICE_CHECK
+    assert minutes.state == MinutesState.SIGNED and minutes.meeting.kind == MeetingKind.HEAD_OFFICE
+    assert ItemLink.objects.filter(from_item=minutes.pk, to_item=request.pk, kind=LinkKind.SOURCE).exists()
+    seed()
+    assert DistrictMeeting.objects.filter(title=DISTRICT_ON_DECISION_TITLE).count() == 1

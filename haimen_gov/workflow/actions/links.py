@@ -19,9 +19,19 @@ def _name(item: Item) -> str:
     return f"{item.number or f'事项{item.pk}'}《{item.title}》"
 
 
-def item_link(from_item: Item, to_item: Item, *, kind: str, actor: User, ip: str | None = None) -> ItemLink:
-    """Link ``from_item`` to ``to_item`` (``kind``: LinkKind). The actor must be able to see both items. Raises
-    WorkflowError (400) for a link to itself or an unknown kind, Forbidden (403), Conflict (409) when it exists."""
+def item_link(
+    from_item: Item,
+    to_item: Item,
+    *,
+    kind: str,
+    actor: User,
+    ip: str | None = None,
+    source_cited: bool = False,
+) -> ItemLink:
+    """Link ``from_item`` to ``to_item`` (``kind``: LinkKind). The actor must be able to see both items — or, with
+    ``source_cited``, only ``to_item``: the caller has checked that ``from_item`` is one anyone may cite (signed
+    minutes, distributed to every unit). Raises WorkflowError (400) for a link to itself or an unknown kind,
+    Forbidden (403), Conflict (409) when it exists."""
     if kind not in LinkKind.values:
         raise WorkflowError("关联关系无效。")
     if from_item.pk == to_item.pk:
@@ -33,7 +43,8 @@ def item_link(from_item: Item, to_item: Item, *, kind: str, actor: User, ip: str
             for item in sorted((from_item.concrete(), to_item.concrete()), key=lambda i: i.pk)
         }
         source, target = locked[from_item.pk], locked[to_item.pk]
-        if selectors.visible_items(actor).filter(pk__in=[source.pk, target.pk]).count() != 2:
+        must_see = [target.pk] if source_cited else [source.pk, target.pk]
+        if selectors.visible_items(actor).filter(pk__in=must_see).count() != len(must_see):
             raise Forbidden("您无权关联这两个事项。")
         inverse = {LinkKind.SOURCE: LinkKind.DERIVED, LinkKind.DERIVED: LinkKind.SOURCE}.get(LinkKind(kind))
         exists = ItemLink.objects.filter(from_item=source, to_item=target, kind=kind).exists() or (

@@ -12,7 +12,7 @@ from haimen_gov.dashboard.summary import refresh as refresh_dashboard
 from haimen_gov.org import demo
 from leave.demo import seed_leave
 from meetings.demo import seed_meetings
-from meetings.demo_minutes import seed_minutes
+from meetings.demo_minutes import seed_district_on_decision, seed_minutes
 from seals.demo import seed_requests, seed_seals
 from supervision.demo import seed_supervision
 
@@ -60,8 +60,9 @@ class Command(BaseCommand):
             seed_leave()
             # 第三十七、三十八条: supervision items from a 批示, a public complaint and a 专项督查, one of them red.
             supervision = seed_supervision()
-            # 第十九条: last month's 区长办公会议 with signed, numbered minutes; one decision under supervision.
-            seed_minutes()
+            # 第十九条: last month's 区长办公会议 with signed, numbered minutes; one decision under supervision;
+            # 第二十一条: a district-wide meeting requested on another of its decisions.
+            seed_district_on_decision(seed_minutes())
         # The dashboard's summary tables, so that its figures include the demo at once (beat refreshes them later).
         refresh_dashboard()
 
