@@ -21,7 +21,6 @@ from haimen_gov.workflow.models import LinkKind, NotificationKind, Task, TaskSta
 
 from . import composition
 from .flow import TOPIC_MATERIAL
-from .models_minutes import MinutesDecision, MinutesState
 from .models import (
     DECIDING_KINDS,
     DEPT_MEETING_LIVE,
@@ -42,6 +41,7 @@ from .models import (
     Topic,
     TopicState,
 )
+from .models_minutes import MinutesDecision, MinutesState
 
 MAX_AHEAD = dt.timedelta(days=730)
 

@@ -25,7 +25,6 @@ from haimen_gov.workflow.api import (
 
 from . import actions, composition, selectors
 from .forms import RescheduleForm
-from .models_minutes import MinutesDecision
 from .models import (
     Attendee,
     DistrictBasis,
@@ -38,6 +37,7 @@ from .models import (
     PressRelease,
     Topic,
 )
+from .models_minutes import MinutesDecision
 
 CREATE_ERRORS = {
     400: OpenApiResponse(description="字段不合要求或不符合会议制度（中文说明）"),

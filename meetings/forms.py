@@ -13,7 +13,6 @@ from haimen_gov.org.models import LEADER_KINDS, Post, PostKind, Unit, UnitKind
 from haimen_gov.workflow.forms import MultipleFileField, TransitionForm
 from haimen_gov.workflow.lists import ListFilterForm
 
-from .models_minutes import MinutesDecision, MinutesState
 from .models import (
     DECIDING_KINDS,
     OPEN_MEETING_STATES,
@@ -25,6 +24,7 @@ from .models import (
     MeetingState,
     Topic,
 )
+from .models_minutes import MinutesDecision, MinutesState
 
 
 def _style(form: forms.Form) -> None:
@@ -198,7 +198,7 @@ DECISIONS_OFFERED_DAYS = 730
 
 
 def deciding_decisions() -> Any:
-    """第二十一条: the 议定事项 of the signed minutes of 常务会议 and 区长办公会议 of the last two years, newest first."""
+    """第二十一条: the 议定事项 of signed 常务会议 and 区长办公会议 minutes of the last two years, newest first."""
     since = timezone.localdate() - dt.timedelta(days=DECISIONS_OFFERED_DAYS)
     return (
         MinutesDecision.objects.filter(

@@ -758,7 +758,8 @@ class DistrictMeeting(Item):
             ),
             # 第二十一条: a decision basis names the minutes' 议定事项; an approval basis names none.
             models.CheckConstraint(
-                condition=(Q(basis="decision") & Q(decision__isnull=False)) | (~Q(basis="decision") & Q(decision__isnull=True)),
+                condition=(Q(basis="decision") & Q(decision__isnull=False))
+                | (~Q(basis="decision") & Q(decision__isnull=True)),
                 name="district_meeting_decision_named",
             ),
         ]

@@ -149,7 +149,8 @@ VALID_SHAPE_MAY_BE_REFUSED = {
     "/api/v1/meetings/press-releases/": "the meeting and the leader's post must exist",
     "/api/v1/meetings/topics/{id}/attachments/": "only the sponsor's draft or returned topic takes files",
     "/api/v1/meetings/district-meetings/": "the office or a department asks, dated from today to two years ahead; a "
-    "decision names a held 常务会议/区长办公会议, a vice head summoning town leaders a reason (第二十一条)",
+    "decision names a 议定事项 of signed 常务会议/区长办公会议 minutes, a vice head summoning town leaders a reason "
+    "(第二十一条)",
     "/api/v1/meetings/district-meetings/{id}/transitions/{name}/": "a return or refusal needs a comment",
     "/api/v1/dashboard/": "the month must lie between 2000-01 and this month, the unit within the viewer's scope "
     "(a vice head's portfolio), and only leaders and the office see the dashboard (403)",

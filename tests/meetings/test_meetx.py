@@ -461,7 +461,10 @@ def test_the_district_meeting_page_offers_signed_decisions_and_both_pages_show_t
         refused = clerk.post("/meetings/district-meetings/new/", {**body, "decision": stale.pk})
         assert refused.status_code == 200 and "所选议定事项不存在或其纪要尚未签发" in refused.content.decode()
         missing = clerk.post("/meetings/district-meetings/new/", body)
-        assert missing.status_code == 200 and "请选择区政府常务会议或区长办公会议纪要的议定事项" in missing.content.decode()
+        assert (
+            missing.status_code == 200
+            and "请选择区政府常务会议或区长办公会议纪要的议定事项" in missing.content.decode()
+        )
         assert not DistrictMeeting.objects.exists()
         done = clerk.post("/meetings/district-meetings/new/", {**body, "decision": decision.pk})
         assert done.status_code == 302
