@@ -38,6 +38,16 @@ def link_minutes_decisions(apps, schema_editor):
         )
 
 
+def unlink_minutes_decisions(apps, schema_editor):
+    """Back: the decision's meeting and text, as the request named them before."""
+    DistrictMeeting = apps.get_model("meetings", "DistrictMeeting")
+    for row in DistrictMeeting.objects.filter(decision__isnull=False).select_related("decision__minutes"):
+        row.decision_meeting_id = row.decision.minutes.meeting_id
+        row.decision_text = row.decision.text[:500]
+        row.save(update_fields=["decision_meeting", "decision_text"])
+    schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -56,7 +66,7 @@ class Migration(migrations.Migration):
             name='decision',
             field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='district_meetings', to='meetings.minutesdecision', verbose_name='会议议定事项'),
         ),
-        migrations.RunPython(link_minutes_decisions, migrations.RunPython.noop),
+        migrations.RunPython(link_minutes_decisions, unlink_minutes_decisions),
         migrations.RemoveField(
             model_name='districtmeeting',
             name='decision_meeting',
