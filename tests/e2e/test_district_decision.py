@@ -11,7 +11,7 @@ from django.utils import timezone
 from meetings.models import DistrictBasis
 from tests.meetings.test_meetx import district, signed_decision
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 def test_the_request_and_the_minutes_link_each_other(org, login, live_server, screenshot):

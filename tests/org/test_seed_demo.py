@@ -211,6 +211,7 @@ def test_the_demo_requests_a_district_meeting_on_a_signed_minutes_decision(seede
     from meetings.models_minutes import MinutesState
 
     request = DistrictMeeting.objects.select_related("decision__minutes__meeting").get(title=DISTRICT_ON_DECISION_TITLE)
+    assert request.decision is not None
     minutes = request.decision.minutes
     assert request.basis == DistrictBasis.DECISION and request.state == DistrictMeetingState.OFFICE_CHECK
     assert minutes.state == MinutesState.SIGNED and minutes.meeting.kind == MeetingKind.HEAD_OFFICE
