@@ -34,7 +34,7 @@ from django.utils import timezone
 
 from haimen_gov.pdf import pdf_response
 
-from .forms import style_fields
+from .forms import PlainWidgetRenderer, style_fields
 
 #: A spreadsheet reads a cell starting with one of these as a formula (CSV injection, OWASP).
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -98,6 +98,7 @@ class ListFilterForm(forms.Form):
     submitted empty value still means "all". ``ranges``: (start, end) field pairs whose end may not precede the start.
     """
 
+    default_renderer = PlainWidgetRenderer()  # the page renders this form on every view (issue 16)
     lookups: ClassVar[dict[str, Lookup]] = {}
     defaults: ClassVar[dict[str, str]] = {}
     ranges: ClassVar[tuple[tuple[str, str], ...]] = ()
