@@ -17,10 +17,8 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.forms.renderers import BaseRenderer, get_default_renderer
 from django.utils import timezone
 from django.utils.datastructures import MultiValueDict
-from django.utils.html import conditional_escape
 
 from haimen_gov.org.models import Post, User
 
@@ -153,62 +151,6 @@ def style_fields(form: forms.BaseForm, *, small: bool = False) -> None:
         else:
             css = f"form-control form-control{size}" if small else "form-control"
         widget.attrs.setdefault("class", css)
-
-
-_INPUT_TEMPLATES = frozenset(
-    f"django/forms/widgets/{name}.html"
-    for name in ("input", "text", "search", "number", "email", "url", "tel", "date", "datetime", "time", "hidden")
-)
-_SELECT_TEMPLATE = "django/forms/widgets/select.html"
-_OPTION_TEMPLATE = "django/forms/widgets/select_option.html"
-
-
-def _attrs_html(attrs: Mapping[str, Any]) -> str:
-    # django/forms/widgets/attrs.html
-    return "".join(
-        f" {conditional_escape(name)}" + ("" if value is True else f'="{conditional_escape(value)}"')
-        for name, value in attrs.items()
-        if value is not False
-    )
-
-
-class PlainWidgetRenderer(BaseRenderer):
-    """Django's form renderer, except that text, date and select inputs are written here in Python, to the character
-    what Django's widget templates write. Those templates include ``attrs.html`` per widget and
-    ``select_option.html`` per option: a list page's filter form of ten fields and forty options cost as much as its
-    table (issue 16). Any other template goes to the project's renderer."""
-
-    def get_template(self, template_name: str) -> Any:
-        return get_default_renderer().get_template(template_name)
-
-    def render(self, template_name: str, context: dict[str, Any], request: Any = None) -> str:
-        widget = context.get("widget")
-        if widget is None or widget.get("template_name") != template_name:
-            return get_default_renderer().render(template_name, context, request=request)
-        if template_name in _INPUT_TEMPLATES:
-            value = widget["value"]
-            shown = "" if value is None else f' value="{conditional_escape(value)}"'
-            return (
-                f'<input type="{conditional_escape(widget["type"])}" name="{conditional_escape(widget["name"])}"'
-                f"{shown}{_attrs_html(widget['attrs'])}>"
-            )
-        if template_name == _SELECT_TEMPLATE and all(
-            option["template_name"] == _OPTION_TEMPLATE for _n, options, _i in widget["optgroups"] for option in options
-        ):
-            html = [f'<select name="{conditional_escape(widget["name"])}"{_attrs_html(widget["attrs"])}>']
-            for group, options, _index in widget["optgroups"]:
-                if group:
-                    html.append(f'\n  <optgroup label="{conditional_escape(group)}">')
-                html.extend(
-                    f'\n  <option value="{conditional_escape(o["value"])}"{_attrs_html(o["attrs"])}>'
-                    f"{conditional_escape(o['label'])}</option>\n"  # select_option.html ends with a newline
-                    for o in options
-                )
-                if group:
-                    html.append("\n  </optgroup>")
-            html.append("\n</select>")
-            return "".join(html)
-        return get_default_renderer().render(template_name, context, request=request)
 
 
 class TransitionForm(forms.Form):
