@@ -20,7 +20,7 @@ from haimen_gov.pdf import fit_mark_font_size, pdf_response
 from haimen_gov.workflow import actions as engine
 from haimen_gov.workflow.lists import Column, ListPage, cell_text
 from haimen_gov.workflow.templatetags.workflow_tags import item_url
-from haimen_gov.workflow.views import client_ip, errors_to_form, get_visible_item
+from haimen_gov.workflow.views import client_ip, errors_to_form, get_visible_item, viewer_posts
 
 from . import actions, selectors
 from .forms import (
@@ -272,7 +272,7 @@ INCOMING = ListPage(
     url_name="documents:incoming",
     ascii_name="incoming-register",
     filter_form=IncomingFilter,
-    queryset=lambda request: selectors.incoming_register(_user(request)),
+    queryset=lambda request: selectors.incoming_register(_user(request), viewer_posts(request)),
     table_template="documents/_incoming_table.html",
     ordering=("-received_on", "-id"),
     columns=(
@@ -308,7 +308,7 @@ OUTGOING = ListPage(
     url_name="documents:outgoing",
     ascii_name="outgoing-register",
     filter_form=OutgoingFilter,
-    queryset=lambda request: selectors.outgoing_register(_user(request)),
+    queryset=lambda request: selectors.outgoing_register(_user(request), viewer_posts(request)),
     table_template="documents/_outgoing_table.html",
     columns=(
         Column("发文字号", lambda d: d.number, width="10em", nowrap=True),

@@ -20,7 +20,7 @@ from haimen_gov.workflow import actions as engine
 from haimen_gov.workflow import selectors
 from haimen_gov.workflow.lists import Column, ListPage, cell_text
 from haimen_gov.workflow.templatetags.workflow_tags import item_url, tone
-from haimen_gov.workflow.views import client_ip, errors_to_form, get_visible_item, slip_context
+from haimen_gov.workflow.views import client_ip, errors_to_form, get_visible_item, slip_context, viewer_posts
 
 from . import actions
 from .forms import LedgerFilter, SealRequestForm
@@ -123,7 +123,8 @@ def stamp_queue(request: HttpRequest) -> HttpResponse:
 
 def _ledger_rows(request: HttpRequest) -> QuerySet[SealRequest]:
     # Submitted requests the viewer may see, with what the columns read joined: one query per page.
-    return selectors.visible_items(_user(request), _requests().exclude(state="draft"))  # type: ignore[return-value]
+    rows = _requests().exclude(state="draft")
+    return selectors.visible_items(_user(request), rows, posts=viewer_posts(request))  # type: ignore[return-value]
 
 
 def _local(value: Any) -> str:
