@@ -140,7 +140,7 @@ def _ledger_row(r: dict[str, Any]) -> dict[str, object]:
         "submitter": r["submitter__full_name"] or r["submitter__username"],  # User.display_name
         "url": item_url(r["pk"]),
         "title": r["document_title"],
-        "copies": r["stamped_copies"] or r["copies"],
+        "copies": str(r["stamped_copies"] or r["copies"]),
         "offsite": r["offsite"],
         "created": cell_text(r["created_at"]),
         "stamped": cell_text(r["stamped_at"]) or "—",
