@@ -139,7 +139,7 @@ def _ledger_row(r: dict[str, Any]) -> dict[str, object]:
         "unit": r["unit__short_name"] or r["unit__name"],
         "submitter": r["submitter__full_name"] or r["submitter__username"],  # User.display_name
         "url": item_url(r["pk"]),
-        "title": r["document_title"],
+        "document_title": r["document_title"],
         "copies": str(r["stamped_copies"] or r["copies"]),
         "offsite": r["offsite"],
         "created": cell_text(r["created_at"]),

@@ -76,6 +76,17 @@ def csv_cell(value: object) -> str:
     return "'" + text if text.startswith(FORMULA_PREFIXES) else text
 
 
+class Row(dict[str, Any]):
+    """A row of a list page's table, as ``ListPage.row`` worked it out: its texts by name, read as ``row["title"]``
+    or ``row.title`` (as the model's attributes were)."""
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+
 @dataclass(frozen=True)
 class Column:
     """One column of a list's export. ``value`` takes a row and returns its cell (text, number, date, None).
@@ -201,7 +212,7 @@ class ListPage:
                 paginator = CountedPaginator(shown, self.page_size, count=counted)
         page = paginator.get_page(request.GET.get("page"))
         if self.row is not None:
-            page.object_list = [self.row(obj) for obj in page.object_list]
+            page.object_list = [Row(self.row(obj)) for obj in page.object_list]
         query = request.GET.copy()
         query.pop("page", None)
         context = {

@@ -16,7 +16,7 @@ from django.utils.safestring import mark_safe
 
 from haimen_gov.org.models import Unit
 from haimen_gov.workflow.forms import BoundedDateField, style_fields
-from haimen_gov.workflow.lists import ListFilterForm, pk_urls
+from haimen_gov.workflow.lists import ListFilterForm, Row, pk_urls
 from haimen_gov.workflow.widgets import PlainWidgetRenderer
 
 NASTY = "\"<b>'&amp; 海门"
@@ -87,6 +87,7 @@ ROWS: list[Any] = [
     {"title": NASTY, "n": 12345, "day": dt.date(2026, 3, 1), "none": None, "safe": mark_safe("<b>粗</b>"), "on": True},
     {"title": "", "n": 0, "day": None, "none": None, "safe": "", "on": False},
     {"n": 1},  # keys missing: as Django writes a missing variable
+    Row(title=NASTY, n="3", on=True),  # what ListPage.page hands the table
     _Obj(),  # not a dict: rendered by Django
 ]
 BODY = (
@@ -108,6 +109,14 @@ def test_rows_writes_what_for_writes(rows: Any, autoescape: bool) -> None:
     assert fast.render(context) == loop.render(context)
     after = "{% load list_tags %}{% rows r in rows %}{% endrows %}{{ r }}"
     assert engine.from_string(after).render(context) == "outer"  # the loop's name does not leak
+
+
+def test_a_row_reads_as_a_dict_and_as_attributes() -> None:
+    row = Row(title="标题")
+    assert row["title"] == row.title == "标题"
+    with pytest.raises(AttributeError):
+        row.missing  # noqa: B018
+    assert not hasattr(row, "missing")
 
 
 def test_rows_needs_a_name_and_a_sequence() -> None:

@@ -60,7 +60,7 @@ class RowsNode(Node):
         with context.push():
             for row in rows:
                 context[self.name] = row
-                plain = type(row) is dict
+                plain = isinstance(row, dict)
                 for part in self.parts:
                     if type(part) is str:
                         out.append(part)
