@@ -36,7 +36,7 @@ from django.utils import timezone
 from haimen_gov.pdf import pdf_response
 
 from .forms import style_fields
-from .widgets import PlainWidgetRenderer
+from .widgets import PlainSelect, PlainWidgetRenderer
 
 #: A spreadsheet reads a cell starting with one of these as a formula (CSV injection, OWASP).
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -138,6 +138,8 @@ class ListFilterForm(forms.Form):
             if isinstance(field, forms.ModelChoiceField):
                 field.iterator = _FetchedChoices
                 field.widget.choices = field.choices  # the widget took its choices from the default iterator
+            if type(field.widget) is forms.Select:
+                field.widget.__class__ = PlainSelect  # the same widget (its attrs, its choices), written in Python
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -224,8 +226,14 @@ class ListPage:
             "csv_url": reverse(f"{self.url_name}_csv"),
             "pdf_url": reverse(f"{self.url_name}_pdf"),
         }
-        htmx = getattr(request, "htmx", False)
-        return render(request, self.table_template if htmx else "workflow/list_page.html", context)
+        if getattr(request, "htmx", False):
+            return render(request, self.table_template, context)  # the table alone
+        # The filters as the page shows them, each worked out once ({% rows %} in workflow/list_page.html).
+        context["filters"] = [
+            Row(id=field.id_for_label, label=field.label, widget=str(field), errors=field.errors)
+            for field in form.visible_fields()
+        ]
+        return render(request, "workflow/list_page.html", context)
 
     def rows(self, qs: QuerySet[Any]) -> Iterator[list[object]]:
         for row in qs.iterator(chunk_size=500):

@@ -1,4 +1,5 @@
-"""A form renderer for forms a hot page renders on every view (a list page's filters, issue 16)."""
+"""Widgets written in Python for forms a hot page renders on every view (a list page's filters, issue 16): the same
+HTML as Django's widget templates, without a template per widget and an ``include`` per attribute and option."""
 
 from __future__ import annotations
 
@@ -6,7 +7,9 @@ from collections.abc import Mapping
 from html import escape as html_escape
 from typing import Any
 
+from django import forms
 from django.forms.renderers import BaseRenderer, get_default_renderer
+from django.utils.safestring import SafeString, mark_safe
 
 _INPUT_TEMPLATES = frozenset(
     f"django/forms/widgets/{name}.html"
@@ -75,3 +78,34 @@ def _select_html(widget: dict[str, Any]) -> str | None:
             parts.append("\n  </optgroup>")
     parts.append("\n</select>")
     return "".join(parts)
+
+
+class PlainSelect(forms.Select):
+    """A single select written straight from its choices: Django's Select builds a dict of nine keys per option
+    (``optgroups``) for its template; this writes the option. Same HTML, groups included."""
+
+    def render(self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None) -> SafeString:
+        if self.allow_multiple_selected or self.option_template_name != _OPTION_TEMPLATE:
+            return super().render(name, value, attrs, renderer)
+        values = self.format_value(value)
+        parts = [f'<select name="{_escaped(name)}"{_attrs_html(self.build_attrs(self.attrs, attrs))}>']
+        has_selected = False
+
+        def option(option_value: Any, label: Any) -> str:
+            nonlocal has_selected
+            selected = not has_selected and str(option_value) in values
+            has_selected |= selected
+            shown = f'value="{_escaped(option_value)}"{" selected" if selected else ""}'
+            return f"\n  <option {shown}>{_escaped(label)}</option>\n"  # select_option.html ends with a newline
+
+        for option_value, label in self.choices:
+            if option_value is None:
+                option_value = ""
+            if isinstance(label, list | tuple):  # a group
+                parts.append(f'\n  <optgroup label="{_escaped(option_value)}">')
+                parts.extend(option("" if v is None else v, sublabel) for v, sublabel in label)
+                parts.append("\n  </optgroup>")
+            else:
+                parts.append(option(option_value, label))
+        parts.append("\n</select>")
+        return mark_safe("".join(parts))

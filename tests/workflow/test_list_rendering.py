@@ -17,12 +17,12 @@ from django.utils.safestring import mark_safe
 from haimen_gov.org.models import Unit
 from haimen_gov.workflow.forms import BoundedDateField, style_fields
 from haimen_gov.workflow.lists import ListFilterForm, Row, pk_urls
-from haimen_gov.workflow.widgets import PlainWidgetRenderer
+from haimen_gov.workflow.widgets import PlainSelect, PlainWidgetRenderer
 
 NASTY = "\"<b>'&amp; 海门"
 
 
-class _Filters(ListFilterForm):
+class _Fields(forms.Form):
     q = forms.CharField(label="搜索", required=False, max_length=100)
     unit = forms.ModelChoiceField(Unit.objects.all(), label="单位", required=False, empty_label="全部单位")
     state = forms.ChoiceField(label="状态", required=False, choices=[("", "全部"), ("a", NASTY), ("b", "乙")])
@@ -34,6 +34,10 @@ class _Filters(ListFilterForm):
     hidden = forms.CharField(required=False, widget=forms.HiddenInput)
     flag = forms.BooleanField(label="勾选", required=False)  # not written here: the project's renderer
     note = forms.CharField(label="说明", required=False, widget=forms.Textarea)  # likewise
+
+
+class _Filters(_Fields, ListFilterForm):
+    """The same fields as a list page's filters: PlainSelect, PlainWidgetRenderer."""
 
 
 def _fields(form: forms.Form) -> list[str]:
@@ -51,8 +55,10 @@ def _fields(form: forms.Form) -> list[str]:
 )
 def test_the_filter_form_is_written_as_djangos_templates_write_it(org: Any, query: dict[str, str]) -> None:
     plain = _Filters(_query(query))
-    django = _Filters(_query(query), renderer=get_default_renderer())
-    assert isinstance(plain.renderer, PlainWidgetRenderer)
+    django = _Fields(_query(query))  # Django's own widgets, templates and renderer
+    style_fields(django, small=True)
+    assert isinstance(plain.renderer, PlainWidgetRenderer) and isinstance(plain.fields["state"].widget, PlainSelect)
+    assert not isinstance(django.renderer, PlainWidgetRenderer)
     assert plain.is_valid() == django.is_valid()
     assert _fields(plain) == _fields(django)
     assert "unit" in plain.fields and any(f'<option value="{u.pk}"' in str(plain["unit"]) for u in Unit.objects.all())
