@@ -56,7 +56,7 @@ class RowsNode(Node):
         if not rows:
             return self.empty.render(context)
         escape = context.autoescape
-        out: list[str] = []
+        out: list[Any] = []  # text: Node.render_annotated is typed as returning int | str
         with context.push():
             for row in rows:
                 context[self.name] = row
