@@ -18,6 +18,7 @@ from django.utils import timezone
 from haimen_gov.org.models import Unit, User
 from haimen_gov.org.routing import acting_post_ids
 from haimen_gov.pdf import content_disposition, pdf_response
+from haimen_gov.rows import render_rows
 from haimen_gov.workflow import actions as engine
 from haimen_gov.workflow.models import Notification
 from haimen_gov.workflow.paging import CountedPaginator
@@ -163,12 +164,15 @@ def board(request: HttpRequest) -> HttpResponse:
     page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    rows = selectors.board_rows(page.object_list)
     context = {
-        "rows": selectors.board_rows(page.object_list),
+        "rows": rows,
+        # The rows of the list and of both tables are Jinja2 (haimen_gov.rows); the page around them is Django's.
+        "rows_html": render_rows("supervision/board_rows.jinja", {"rows": rows}),
+        "by_source_html": render_rows("supervision/board_by_source.jinja", {"by_source": by_source}),
+        "by_unit_html": render_rows("supervision/board_by_unit.jinja", {"by_unit": by_unit}),
         "page": page,
         "querystring": query.urlencode(),
-        "by_source": by_source,
-        "by_unit": by_unit,
         "light": light,
         "source": source,
         "unit": unit,
