@@ -301,6 +301,7 @@ INCOMING = ListPage(
         "stage_label",
     ),
     row=_incoming_row,
+    rows_template="documents/incoming_rows.jinja",
 )
 
 OUTGOING = ListPage(
@@ -335,6 +336,7 @@ OUTGOING = ListPage(
         "stage_label",
     ),
     row=_outgoing_row,
+    rows_template="documents/outgoing_rows.jinja",
 )
 
 

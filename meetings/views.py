@@ -22,6 +22,7 @@ from django.utils.dates import WEEKDAYS as WEEKDAY_NAMES
 from django.views.decorators.http import require_POST
 
 from haimen_gov.org.models import User
+from haimen_gov.rows import render_rows
 from haimen_gov.workflow import actions as engine
 from haimen_gov.workflow.lists import Column, ListPage, cell_text, pk_urls
 from haimen_gov.workflow.templatetags.workflow_tags import item_url
@@ -327,7 +328,12 @@ def board(request: HttpRequest) -> HttpResponse:
         }
         for c in selectors.cadences(today)
     ]
-    context = {"rows": rows, "today": today, "cadences": cadences, "frugality": selectors.frugality(today.year)}
+    context = {
+        "cards_html": render_rows("meetings/board_cards.jinja", {"rows": rows}),
+        "today": today,
+        "cadences": cadences,
+        "frugality": selectors.frugality(today.year),
+    }
     return render(request, "meetings/board.html", context)
 
 

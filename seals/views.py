@@ -191,6 +191,7 @@ LEDGER = ListPage(
         "stage_label",
     ),
     row=_ledger_row,
+    rows_template="seals/ledger_rows.jinja",
 )
 
 

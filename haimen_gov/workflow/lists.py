@@ -3,7 +3,8 @@
 A chapter declares a :class:`ListPage`: the filter form (a :class:`ListFilterForm` whose ``lookups`` map each field
 to a queryset filter), the rows a viewer may see (a selector), the :class:`Column` s, the page's table template (also
 served alone to htmx) and what each of its rows shows (``row``: the row's texts, link and tone worked out once in
-Python, so that the row loop reads plain values). The engine does the rest, the same way for every list:
+Python; ``rows_template``: the rows' Jinja2 template, which reads them). The engine does the rest, the same way for
+every list:
 
 - the filter form → queryset → a paginated page (``workflow/list_page.html``);
 - CSV: Chinese headers, a BOM so Excel opens it, streamed, every text cell neutralised against formula injection
@@ -34,6 +35,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from haimen_gov.pdf import pdf_response
+from haimen_gov.rows import render_rows
 
 from .forms import style_fields
 from .widgets import PlainSelect, PlainWidgetRenderer
@@ -191,10 +193,13 @@ class ListPage:
     # alone (QuerySet.values), each row a dict handed to ``row``, instead of every column of the chapter's model and
     # of each joined one, made into model instances (a third of the Python). The exports read the models.
     fields: tuple[str, ...] = ()
-    # What the table's row loop reads for each row of the page (a model instance, or with ``fields`` a dict of
-    # them): its cells' texts, its link, its tone, worked out here once per row rather than with {% url %}, filters
-    # and attribute chains in the loop (issue 16). None: the loop reads the objects themselves.
+    # What the table shows of each row of the page (a model instance, or with ``fields`` a dict of them): its cells'
+    # texts, its link, its tone, worked out here once per row rather than with {% url %}, filters and attribute
+    # chains in the loop (issue 16). None: the table reads the objects themselves.
     row: Callable[[Any], Any] | None = None
+    # The Jinja2 template of the table's rows (templates/jinja2/…, haimen_gov.rows.render_rows), handed ``rows``
+    # (what ``row`` worked out); the table template puts them in with {{ rows_html }}.
+    rows_template: str = ""
 
     def filtered(self, request: HttpRequest) -> tuple[ListFilterForm, QuerySet[Any]]:
         form = self.filter_form(request.GET)
@@ -226,13 +231,16 @@ class ListPage:
             "csv_url": reverse(f"{self.url_name}_csv"),
             "pdf_url": reverse(f"{self.url_name}_pdf"),
         }
+        if self.rows_template:
+            context["rows_html"] = render_rows(self.rows_template, {"rows": page.object_list})
         if getattr(request, "htmx", False):
             return render(request, self.table_template, context)  # the table alone
-        # The filters as the page shows them, each worked out once ({% rows %} in workflow/list_page.html).
-        context["filters"] = [
+        # The filters as the page shows them, each worked out once.
+        filters = [
             Row(id=field.id_for_label, label=field.label, widget=str(field), errors=field.errors)
             for field in form.visible_fields()
         ]
+        context["filters_html"] = render_rows("workflow/list_filters.jinja", {"filters": filters})
         return render(request, "workflow/list_page.html", context)
 
     def rows(self, qs: QuerySet[Any]) -> Iterator[list[object]]:
