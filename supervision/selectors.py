@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.conf import settings
 from django.db.models import (
@@ -13,7 +15,6 @@ from django.db.models import (
     Exists,
     F,
     IntegerField,
-    Max,
     OuterRef,
     Q,
     QuerySet,
@@ -22,8 +23,10 @@ from django.db.models import (
     Value,
     When,
 )
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from haimen_gov.org.models import Unit, User
 from haimen_gov.workdays.calendar import add_workdays
@@ -45,6 +48,14 @@ def amber_from(today: dt.date) -> dt.date:
 def light_case(today: dt.date, prefix: str = "") -> Case:
     """green on track; amber when a feedback is late or the deadline is within N working days; red when overdue.
     ``prefix``: the path to the item from the queried model (``"supervisionitem__"`` from Unit …)."""
+    return _light_case(today, amber_from(today), prefix)
+
+
+# Building the expression costs about as much Python as compiling it, and every supervision list builds it: it is
+# built once per day (and amber date: the calendar may change during the day) and path, and shared. A queryset
+# copies an expression when it resolves it and never changes the one it was given (issue 16).
+@functools.lru_cache(maxsize=16)
+def _light_case(today: dt.date, amber: dt.date, prefix: str) -> Case:
     late_feedback = Exists(
         Task.objects.filter(
             item_id=OuterRef(f"{prefix}pk" if prefix else "pk"),
@@ -56,20 +67,24 @@ def light_case(today: dt.date, prefix: str = "") -> Case:
     return Case(
         When(~Q(**{f"{prefix}state__in": OPEN_STATES}), then=Value(NONE)),
         When(**{f"{prefix}due_on__lt": today}, then=Value(RED)),
-        When(Q(**{f"{prefix}due_on__lte": amber_from(today)}) | Q(late_feedback), then=Value(AMBER)),
+        When(Q(**{f"{prefix}due_on__lte": amber}) | Q(late_feedback), then=Value(AMBER)),
         default=Value(GREEN),
         output_field=IntegerField(),
     )
 
 
-def with_lights(qs: QuerySet[SupervisionItem], today: dt.date | None = None) -> QuerySet[SupervisionItem]:
-    today = today or timezone.localdate()
-    next_feedback = (
+@functools.cache
+def _next_feedback() -> Subquery:
+    """The nearest due date of the item's open feedback tasks (shared, as ``_light_case``)."""
+    return Subquery(
         Task.objects.filter(item_id=OuterRef("pk"), step="feedback", status=TaskStatus.OPEN)
         .order_by("due_date")
         .values("due_date")[:1]
     )
-    return qs.annotate(light=light_case(today), next_feedback_on=Subquery(next_feedback))
+
+
+def with_lights(qs: QuerySet[SupervisionItem], today: dt.date | None = None) -> QuerySet[SupervisionItem]:
+    return qs.annotate(light=light_case(today or timezone.localdate()), next_feedback_on=_next_feedback())
 
 
 def week_end(today: dt.date) -> dt.date:
@@ -90,21 +105,83 @@ def items(
     """The board's list, one query: worst light first, then the nearest deadline. ``lead_unit_ids``: only items led
     by these units (a vice head's portfolio; None: every unit)."""
     today = today or timezone.localdate()
-    qs = SupervisionItem.objects.exclude(state=State.DRAFT).select_related("lead_unit", "unit")
+    # One filter() of every condition: each call copies the query (issue 16).
+    conditions = [~Q(state=State.DRAFT)]
     if not include_closed:
-        qs = qs.filter(state__in=OPEN_STATES)
+        conditions.append(Q(state__in=OPEN_STATES))
     if source in Source.values:
-        qs = qs.filter(source=source)
+        conditions.append(Q(source=source))
     if lead_unit_ids is not None:
-        qs = qs.filter(lead_unit_id__in=lead_unit_ids)
+        conditions.append(Q(lead_unit_id__in=lead_unit_ids))
     if due_this_week:
-        qs = qs.filter(due_on__gte=today, due_on__lte=week_end(today))
+        conditions.append(Q(due_on__gte=today, due_on__lte=week_end(today)))
     if unit is not None:
-        qs = qs.filter(Q(lead_unit=unit) | Q(co_units=unit)).distinct()
+        conditions.append(Q(lead_unit=unit) | Q(co_units=unit))
+    qs = SupervisionItem.objects.filter(*conditions).select_related("lead_unit", "unit")
+    if unit is not None:
+        qs = qs.distinct()
     qs = with_lights(qs, today)
     if light in LIGHT_CODES:
         qs = qs.filter(light=LIGHT_CODES[light])  # type: ignore[misc]  # annotated
     return qs.order_by("-light", "due_on", "id")
+
+
+def source_labels() -> dict[str, str]:
+    """第三十七条's sources and their names, as text: a lazy name is looked up in the translations each time a
+    template renders it."""
+    return _source_labels(get_language())
+
+
+@functools.lru_cache(maxsize=4)
+def _source_labels(language: str | None) -> dict[str, str]:
+    return {str(value): str(label) for value, label in Source.choices}
+
+
+# The board's columns, read as plain values: a row of the board is a few strings, not three model instances (the
+# item, its lead unit, its unit) and a choice label looked up per row (issue 16).
+BOARD_FIELDS = ("id", "title", "source", "lead_unit__name", "due_on", "next_feedback_on", "progress", "stage_label")
+
+
+def board_values(qs: QuerySet[SupervisionItem]) -> QuerySet[SupervisionItem]:
+    """``items(...)``, reading only what the board shows (and the light, computed in SQL)."""
+    return qs.values(*BOARD_FIELDS, "light")  # type: ignore[return-value]
+
+
+@functools.cache
+def light_cell(light: int) -> str:
+    """The light as the board shows it (supervision/_light.html), rendered once per light and process rather than
+    once per row."""
+    return render_to_string("supervision/_light.html", {"light": light})
+
+
+def board_rows(values: Iterable[dict[str, Any]]) -> list[dict[str, str]]:
+    """What each row of the board shows, worked out once per row here rather than with includes, filters and
+    lookups in the template: the light's cell, the item's link, the source's label, the dates as Y-m-d."""
+    from haimen_gov.workflow.templatetags.workflow_tags import item_url
+
+    sources = source_labels()
+    return [
+        {
+            "light": light_cell(int(v["light"])),
+            "url": item_url(v["id"]),
+            "title": v["title"],
+            "source": sources.get(v["source"], v["source"]),
+            "lead_unit": v["lead_unit__name"],
+            "due_on": v["due_on"].isoformat(),
+            "next_feedback": v["next_feedback_on"].isoformat() if v["next_feedback_on"] else "—",
+            "progress": f"{v['progress']}%",
+            "stage": v["stage_label"],
+        }
+        for v in values
+    ]
+
+
+def board_count(by_source: list[dict[str, Any]], *, light: str = "", source: str = "") -> int:
+    """How many items ``items(light=..., source=...)`` lists (no unit or week filter), summed from
+    ``board_by_source``'s figures over the same open items and lights: the board's pager needs no COUNT of its own.
+    ``light`` and ``source`` as ``items`` takes them (an unknown value does not filter)."""
+    key = light if light in LIGHT_CODES else "total"
+    return sum(row[key] for row in by_source if source not in Source.values or row["source"] == source)
 
 
 def unit_items(unit_ids: list[int], today: dt.date | None = None) -> QuerySet[SupervisionItem]:
@@ -120,43 +197,58 @@ def _open_items(lead_unit_ids: frozenset[int] | None) -> QuerySet[SupervisionIte
     return qs if lead_unit_ids is None else qs.filter(lead_unit_id__in=lead_unit_ids)
 
 
+def board_figures(
+    today: dt.date | None = None, lead_unit_ids: frozenset[int] | None = None
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The board's two tables from one query: open items counted per lead unit, source and light (a few dozen rows:
+    the units × 5 sources × 3 lights), summed here by source (``board_by_source``) and by lead unit
+    (``board_by_unit``). The light is compiled into SQL once, not once per figure (issue 16)."""
+    rows = (
+        _open_items(lead_unit_ids)
+        .annotate(light=light_case(today or timezone.localdate()))
+        .values_list("lead_unit", "lead_unit__name", "source", "light")
+        .annotate(n=Count("pk"))
+        .order_by("lead_unit__name", "lead_unit", "source", "light")
+    )
+    sources: dict[str, dict[str, int]] = {}  # source -> total, red, amber, green
+    units: dict[int, dict[str, int]] = {}  # lead unit -> total, red, amber, worst (its light: the worst of its items')
+    names: dict[int, str] = {}
+    for unit_id, unit_name, source, light, n in rows:
+        code = LIGHTS[light][0]
+        figures = sources.setdefault(source, {"total": 0, "red": 0, "amber": 0, "green": 0})
+        figures["total"] += n
+        if code:  # always, on open items (已结束 has none)
+            figures[code] += n
+        names[unit_id] = unit_name
+        counts = units.setdefault(unit_id, {"total": 0, "red": 0, "amber": 0, "worst": NONE})
+        counts["total"] += n
+        if light in (RED, AMBER):
+            counts[code] += n
+        counts["worst"] = max(counts["worst"], light)
+    labels = source_labels()
+    by_source = [
+        {"source": source, **figures, "label": labels.get(source, source)}
+        for source, figures in sorted(sources.items())
+    ]
+    # Worst light first, then by name: the query's order, kept by a stable sort.
+    by_unit = [
+        {"lead_unit": unit_id, "lead_unit__name": names[unit_id], **counts, "light_code": LIGHTS[counts["worst"]][0]}
+        for unit_id, counts in sorted(units.items(), key=lambda unit: -unit[1]["worst"])
+    ]
+    return by_source, by_unit
+
+
 def board_by_source(
     today: dt.date | None = None, lead_unit_ids: frozenset[int] | None = None
 ) -> list[dict[str, object]]:
-    """One query: per source, open items and how many of each light."""
-    light = light_case(today or timezone.localdate())
-    rows = (
-        _open_items(lead_unit_ids)
-        .annotate(light=light)
-        .values("source")
-        .annotate(
-            total=Count("pk"),
-            red=Count("pk", filter=Q(light=RED)),
-            amber=Count("pk", filter=Q(light=AMBER)),
-            green=Count("pk", filter=Q(light=GREEN)),
-        )
-        .order_by("source")
-    )
-    labels = dict(Source.choices)
-    return [{**row, "label": labels.get(str(row["source"]), row["source"])} for row in rows]
+    """Per source, open items and how many of each light (``board_figures``' query)."""
+    return board_figures(today, lead_unit_ids)[0]
 
 
 def board_by_unit(today: dt.date | None = None, lead_unit_ids: frozenset[int] | None = None) -> list[dict[str, object]]:
-    """One query: per lead unit, open items, lights, and the unit's light (the worst of its items')."""
-    light = light_case(today or timezone.localdate())
-    rows = (
-        _open_items(lead_unit_ids)
-        .annotate(light=light)
-        .values("lead_unit", "lead_unit__name")
-        .annotate(
-            total=Count("pk"),
-            red=Count("pk", filter=Q(light=RED)),
-            amber=Count("pk", filter=Q(light=AMBER)),
-            worst=Max("light"),
-        )
-        .order_by("-worst", "lead_unit__name")
-    )
-    return [{**row, "light_code": LIGHTS[int(row["worst"] or 0)][0]} for row in rows]
+    """Per lead unit, open items, red and amber, and the unit's light: the worst of its items' (``board_figures``'
+    query)."""
+    return board_figures(today, lead_unit_ids)[1]
 
 
 @dataclass

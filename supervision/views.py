@@ -9,6 +9,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -17,8 +18,10 @@ from django.utils import timezone
 from haimen_gov.org.models import Unit, User
 from haimen_gov.org.routing import acting_post_ids
 from haimen_gov.pdf import content_disposition, pdf_response
+from haimen_gov.rows import render_rows
 from haimen_gov.workflow import actions as engine
 from haimen_gov.workflow.models import Notification
+from haimen_gov.workflow.paging import CountedPaginator
 from haimen_gov.workflow.views import client_ip, errors_to_form, get_visible_item, viewer_posts
 
 from . import actions, selectors
@@ -26,6 +29,8 @@ from .forms import OpenForm
 from .models import Bulletin, Designation, Source, SupervisionItem
 
 BOARD_LIMIT = 200
+# The board pages as the other lists do (20 rows a page); it showed up to 200 rows at once (issue 16).
+BOARD_PAGE_SIZE = 20
 
 
 def _user(request: HttpRequest) -> User:
@@ -131,33 +136,50 @@ def _board_units(request: HttpRequest) -> tuple[frozenset[int] | None, bool]:
 
 
 def board(request: HttpRequest) -> HttpResponse:
-    """The office's board: by source, by unit, and every open item, worst light first. Filters (each figure of the
-    dashboard's panel links here): light, source, lead unit, due this week."""
+    """The office's board: by source, by unit, and every open item, worst light first, paged like the other lists.
+    Filters (each figure of the dashboard's panel links here): light, source, lead unit, due this week."""
     lead_unit_ids, supervisor = _board_units(request)
     light = request.GET.get("light", "")
+    light = light if light in selectors.LIGHT_CODES else ""
     source = request.GET.get("source", "")
+    source = source if source in Source.values else ""
     raw_unit = request.GET.get("unit", "")
     unit = Unit.objects.filter(pk=int(raw_unit)).first() if raw_unit.isdigit() and len(raw_unit) < 10 else None
     if unit is not None and lead_unit_ids is not None and unit.pk not in lead_unit_ids:
         unit = None  # not in the leader's portfolio: the filter shows nothing of it
         lead_unit_ids = frozenset()
     due_week = request.GET.get("due") == "week"
-    rows = list(
-        selectors.items(light=light, source=source, unit=unit, lead_unit_ids=lead_unit_ids, due_this_week=due_week)[
-            :BOARD_LIMIT
-        ]
+    today = timezone.localdate()
+    by_source, by_unit = selectors.board_figures(today, lead_unit_ids)
+    qs = selectors.board_values(
+        selectors.items(
+            light=light, source=source, unit=unit, lead_unit_ids=lead_unit_ids, due_this_week=due_week, today=today
+        )
     )
+    paginator: Paginator = Paginator(qs, BOARD_PAGE_SIZE)
+    if unit is None and not due_week:
+        # The rows are the figures by source already counted: no COUNT query of the pager's own.
+        count = selectors.board_count(by_source, light=light, source=source)
+        paginator = CountedPaginator(qs, BOARD_PAGE_SIZE, count=count)
+    page = paginator.get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    rows = selectors.board_rows(page.object_list)
     context = {
         "rows": rows,
-        "by_source": selectors.board_by_source(lead_unit_ids=lead_unit_ids),
-        "by_unit": selectors.board_by_unit(lead_unit_ids=lead_unit_ids),
-        "light": light if light in selectors.LIGHT_CODES else "",
-        "source": source if source in Source.values else "",
+        # The rows of the list and of both tables are Jinja2 (haimen_gov.rows); the page around them is Django's.
+        "rows_html": render_rows("supervision/board_rows.jinja", {"rows": rows}),
+        "by_source_html": render_rows("supervision/board_by_source.jinja", {"by_source": by_source}),
+        "by_unit_html": render_rows("supervision/board_by_unit.jinja", {"by_unit": by_unit}),
+        "page": page,
+        "querystring": query.urlencode(),
+        "light": light,
+        "source": source,
         "unit": unit,
         "due_week": due_week,
         "supervisor": supervisor,
-        "sources": Source.choices,
-        "today": timezone.localdate(),
+        "sources": selectors.source_labels().items(),
+        "today": today,
     }
     return render(request, "supervision/board.html", context)
 

@@ -59,6 +59,11 @@ class Calendar:
 
     exceptions: Mapping[dt.date, bool] = field(default_factory=dict)  # date -> is a working day
     confirmed: frozenset[int] = frozenset()
+    # year -> running totals of its working days and of its estimated days, day by day (``between`` in O(1); a
+    # list page counts the working days left for every row). Filled on first use; this reading never changes.
+    _years: dict[int, tuple[list[int], list[int]]] = field(
+        default_factory=dict, init=False, repr=False, compare=False, hash=False
+    )
 
     @classmethod
     def read(cls, calendar_day: Any = None, calendar_year: Any = None) -> Calendar:
@@ -118,17 +123,43 @@ class Calendar:
             cutoffs[k] = day
         return cutoffs
 
+    def _year(self, year: int) -> tuple[list[int], list[int]]:
+        """Running totals over ``year``: [k] counts the working days (and the estimated days) among its first k
+        days, so [0] is 0 and [days in the year] the year's total."""
+        totals = self._years.get(year)
+        if totals is None:
+            workdays, estimated, w, e = [0], [0], 0, 0
+            day = dt.date(year, 1, 1)
+            while day.year == year:
+                check = self.check(day)
+                w += check.workday
+                e += check.estimated
+                workdays.append(w)
+                estimated.append(e)
+                day += dt.timedelta(days=1)
+            totals = self._years[year] = (workdays, estimated)
+        return totals
+
+    def _upto(self, day: dt.date) -> tuple[int, int]:
+        """Working days and estimated days from 1 January of ``day``'s year up to and including ``day``."""
+        workdays, estimated = self._year(day.year)
+        n = day.timetuple().tm_yday
+        return workdays[n], estimated[n]
+
     def between(self, start: dt.date, end: dt.date) -> WorkdayCount:
+        """Working days after ``start`` up to and including ``end`` (negative when ``end`` is before ``start``);
+        estimated when any day counted over is."""
         sign = 1
         if end < start:
             start, end, sign = end, start, -1
-        count, estimated, day = 0, False, start
-        while day < end:
-            day += dt.timedelta(days=1)
-            check = self.check(day)
-            estimated |= check.estimated
-            count += check.workday
-        return WorkdayCount(sign * count, estimated)
+        w_end, e_end = self._upto(end)
+        w_start, e_start = self._upto(start)
+        for year in range(start.year, end.year):  # whole years between: their totals
+            workdays, estimated = self._year(year)
+            w_end += workdays[-1]
+            e_end += estimated[-1]
+        count, estimated_days = w_end - w_start, e_end - e_start
+        return WorkdayCount(sign * count, estimated_days > 0)
 
     def changed_days(self, other: Calendar, years: set[int]) -> list[dt.date]:
         """The days of ``years`` that ``other`` answers differently (working day or not, estimated or not)."""

@@ -149,14 +149,25 @@ def with_acting_today(tasks: QuerySet[Task], on: dt.date | None = None) -> Query
     )
 
 
-def decorate_inbox_rows(tasks: list[Task], today: dt.date, viewer_id: int | None = None) -> list[Task]:
-    """What each row of a task list shows beyond its columns, worked out here once per page rather than with an
-    ``{% include %}`` or ``{% url %}`` per row: the item's link, the working days left (from the in-process calendar,
-    no query), the deadline's tone, and whether the task may be approved in a batch (a step that approves without a
-    comment or a form). And the row's texts, so that the template reads one attribute for each rather than walking
-    task.item.unit… and formatting dates per row (issue 16): ``title``, ``number``, ``kind_name``, ``unit_label``,
-    ``post_title``, ``delegated`` (acting for a post the viewer ``viewer_id`` does not hold), ``arrived`` (m-d H:i,
-    local time) and ``due_label`` (Y-m-d)."""
+# The columns an inbox row reads (decorate_inbox_rows, workflow/inbox_rows.jinja), as plain values: no model objects.
+INBOX_ROW_FIELDS = (
+    *("id", "item_id", "step", "step_label", "post_id", "extra", "created_at", "due_date", "due_estimated"),
+    *("item__title", "item__number", "item__kind__app_label", "item__kind__model"),
+    *("item__unit__name", "item__unit__short_name", "post__title", "post__holder_id"),
+)
+
+
+def decorate_inbox_rows(
+    tasks: list[dict[str, Any]], today: dt.date, viewer_id: int | None = None
+) -> list[dict[str, Any]]:
+    """The rows of 待办 from the values of ``INBOX_ROW_FIELDS``: what each row shows, worked out here once per page
+    rather than with an ``{% include %}`` or ``{% url %}`` per row: the item's link (``url``), the working days left
+    (``remaining``, ``late``: from the in-process calendar, no query), the deadline's tone (``due_tone``), and whether
+    the task may be approved in a batch (``batchable``: a step that approves without a comment or a form). And the
+    row's texts (issue 16): ``title``, ``number``, ``kind_name``, ``unit_label``, ``post_title``, ``delegated`` (acting
+    for a post the viewer ``viewer_id`` does not hold), ``arrived`` (m-d H:i, local time), ``due_label`` (Y-m-d) and
+    ``mark`` (阅件/办件)."""
+    from django.apps import apps
     from django.utils import timezone
 
     from haimen_gov.workdays import calendar
@@ -164,36 +175,53 @@ def decorate_inbox_rows(tasks: list[Task], today: dt.date, viewer_id: int | None
     from .flows import flow_for
     from .templatetags.workflow_tags import item_url
 
+    rows = []
     for task in tasks:
-        item, post = task.item, task.post
-        task.title = item.title  # type: ignore[attr-defined]
-        task.number = item.number  # type: ignore[attr-defined]
-        task.kind_name = item.kind.name  # type: ignore[attr-defined]
-        task.unit_label = item.unit.short_name or item.unit.name  # type: ignore[attr-defined]
-        task.post_title = post.title  # type: ignore[attr-defined]
-        task.delegated = post.holder_id != viewer_id  # type: ignore[attr-defined]
-        task.arrived = timezone.localtime(task.created_at).strftime("%m-%d %H:%M")  # type: ignore[attr-defined]
-        task.due_label = task.due_date.isoformat()  # type: ignore[attr-defined]
-        task.url = item_url(task.item_id)  # type: ignore[attr-defined]
-        task.remaining = calendar.workdays_between(today, task.due_date).days  # type: ignore[attr-defined]
-        task.late = -task.remaining  # type: ignore[attr-defined]
-        task.due_tone = (  # type: ignore[attr-defined]
-            "overdue" if task.due_date < today else "today" if task.due_date == today else ""
+        try:
+            model = apps.get_model(task["item__kind__app_label"], task["item__kind__model"])
+        except LookupError:
+            model = None
+        try:
+            flow = flow_for(model) if model is not None else None
+        except LookupError:
+            flow = None
+        step = next((s for s in flow.steps.values() if s.code == task["step"]), None) if flow else None
+        batchable = bool(
+            not task["extra"] and step and flow and "approve" in step.verbs and "approve" not in flow.action_forms
         )
-        model = task.item.kind.model_class()
-        batchable = False
-        step = None
-        if model is not None:
-            try:
-                flow = flow_for(model)
-            except LookupError:
-                flow = None
-            step = next((s for s in flow.steps.values() if s.code == task.step), None) if flow else None
-            if not task.extra:
-                batchable = bool(step and flow and "approve" in step.verbs and "approve" not in flow.action_forms)
-        task.batchable = batchable  # type: ignore[attr-defined]
-        task.mark = task_mark(task, step)  # type: ignore[attr-defined]
-    return tasks
+        due, remaining = task["due_date"], calendar.workdays_between(today, task["due_date"]).days
+        rows.append(
+            {
+                "pk": task["id"],
+                "item_id": task["item_id"],
+                "extra": task["extra"],
+                "step_label": task["step_label"],
+                "due_estimated": task["due_estimated"],
+                "title": task["item__title"],
+                "number": task["item__number"],
+                "kind_name": str(model._meta.verbose_name) if model is not None else task["item__kind__model"],
+                "unit_label": task["item__unit__short_name"] or task["item__unit__name"],
+                "post_title": task["post__title"],
+                "delegated": task["post__holder_id"] != viewer_id,
+                "arrived": timezone.localtime(task["created_at"]).strftime("%m-%d %H:%M"),
+                "due_label": due.isoformat(),
+                "url": item_url(task["item_id"]),
+                "remaining": remaining,
+                "late": -remaining,
+                "due_tone": "overdue" if due < today else "today" if due == today else "",
+                "batchable": batchable,
+                "mark": step_mark(step, extra=task["extra"]),
+            }
+        )
+    return rows
+
+
+def step_mark(step: Any, *, extra: bool) -> str:
+    """阅件 or 办件 for a task of ``step`` (``Step.mark``); an opinion asked of another post (``extra``: 加签、会办) in
+    a marked step is something to handle."""
+    if step is None or not step.mark:
+        return ""
+    return "办件" if extra else str(step.mark)
 
 
 def task_mark(task: Task, step: Any = ...) -> str:
@@ -209,9 +237,7 @@ def task_mark(task: Task, step: Any = ...) -> str:
         except LookupError:
             flow = None
         step = next((s for s in flow.steps.values() if s.code == task.step), None) if flow else None
-    if step is None or not step.mark:
-        return ""
-    return "办件" if task.extra else str(step.mark)
+    return step_mark(step, extra=task.extra)
 
 
 # Posts that are not a leader's: never offered where a leader is meant (加签, 流程干预, delegation's posts).

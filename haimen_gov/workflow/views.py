@@ -22,6 +22,7 @@ from haimen_gov import context_processors
 from haimen_gov.middleware import client_ip
 from haimen_gov.org.models import User
 from haimen_gov.org.routing import acting_posts
+from haimen_gov.rows import render_rows
 
 from . import actions, selectors
 from .filters import InboxFilter
@@ -120,6 +121,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     filters = InboxFilter(request.GET or None)
     tasks = filters.apply(selectors.inbox(user, [pk for pk, _kind in viewer_posts(request)]), today=today)
+    tasks = tasks.values(*selectors.INBOX_ROW_FIELDS)  # what the rows show: plain values, no model objects
     paginator: Paginator
     if filters.active:
         paginator = Paginator(tasks, PAGE_SIZE)  # a narrowed list counts its own rows (one COUNT)
@@ -136,15 +138,19 @@ def inbox(request: HttpRequest) -> HttpResponse:
     rows = selectors.decorate_inbox_rows(list(page.object_list), today, viewer_id=user.pk)
     query = request.GET.copy()
     query.pop("page", None)
+    any_batchable = any(row["batchable"] for row in rows)
+    rows_html = render_rows(
+        "workflow/inbox_rows.jinja", {"rows": rows, "any_batchable": any_batchable, "filters_active": filters.active}
+    )
     return render(
         request,
         "workflow/inbox.html",
         {
             "page": page,
-            "rows": rows,
+            "rows_html": rows_html,
             "filters": filters,
             "querystring": query.urlencode(),
-            "any_batchable": any(t.batchable for t in rows),  # type: ignore[attr-defined]
+            "any_batchable": any_batchable,
             "today": today,
             "tab": "inbox",
         },

@@ -224,3 +224,59 @@ def test_seed_demo_adds_the_items_one_of_them_red_and_is_idempotent(db, monkeypa
 
     bulletin = Bulletin.objects.get()
     assert bulletin.red == 1 and bulletin.recipients > 0
+
+
+def test_the_board_pages_and_keeps_its_filters_and_counts(org, client_for, monkeypatch, django_assert_max_num_queries):
+    """The board pages as the other lists do (issue 16): its pager's total, summed from the figures by source, is
+    what the filtered list holds, for every light and source; a unit's or a week's filter counts the rows itself;
+    the pager's links keep the filters; each row shows its light, link, source, unit, dates, progress and state."""
+    from supervision import selectors, views
+
+    monkeypatch.setattr(views, "BOARD_PAGE_SIZE", 2)
+    monday = dt.datetime(2026, 11, 16, 10, 0, tzinfo=SHANGHAI)  # amber until Thursday 11-19
+    with time_machine.travel(monday, tick=False):
+        made = {
+            "red_leader": signed_item(org, title="红一", source=Source.LEADER),
+            "red_special": signed_item(org, title="红二", source=Source.SPECIAL),
+            "amber_leader": signed_item(org, title="黄一", source=Source.LEADER),
+            "green_leader": signed_item(org, title="绿一", source=Source.LEADER, co_units=[org.units.dept2]),
+            "green_public": signed_item(org, title="绿二", source=Source.PUBLIC, lead_unit=org.units.dept2),
+        }
+        due = {"red": dt.date(2026, 11, 13), "amber": dt.date(2026, 11, 19), "green": dt.date(2026, 12, 31)}
+        for key, item in made.items():
+            SupervisionItem.objects.filter(pk=item.pk).update(due_on=due[key.split("_")[0]])
+        client = client_for(org.director)
+
+        page = client.get("/supervision/board/")
+        body = page.content.decode()
+        assert [r["title"] for r in page.context["rows"]] == ["红一", "红二"]
+        assert "第 1 / 3 页，共 5 条" in body and 'href="?page=2"' in body
+        red = made["red_leader"]
+        row = next(r for r in body.split("<tr>") if f'<a href="/items/{red.pk}/">红一</a>' in r).split("</tr>")[0]
+        for text in ("红灯：已逾期", "领导交办", "海门区发展和改革委员会", "2026-11-13", "2026-11-23", "0%", "办理中"):
+            assert text in row, text
+        assert [r["title"] for r in client.get("/supervision/board/?page=3").context["rows"]] == ["绿二"]
+
+        leader = client.get("/supervision/board/?source=leader&page=2")
+        assert [r["title"] for r in leader.context["rows"]] == ["绿一"]
+        assert "第 2 / 2 页，共 3 条" in leader.content.decode()
+        assert 'href="?source=leader&page=1"' in leader.content.decode()
+
+        client.get("/supervision/board/")
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as unfiltered:
+            client.get("/supervision/board/")
+        for light in ("", "red", "amber", "green", "purple"):
+            for source in ("", *Source.values, "nowhere"):
+                with django_assert_max_num_queries(len(unfiltered)):
+                    response = client.get("/supervision/board/", {"light": light, "source": source})
+                expected = selectors.items(light=light, source=source).count()
+                assert response.context["page"].paginator.count == expected, (light, source)
+
+        dept2 = client.get(f"/supervision/board/?unit={org.units.dept2.pk}")
+        assert dept2.context["page"].paginator.count == 2  # led by, or with, the unit
+        assert {r["title"] for r in dept2.context["rows"]} == {"绿一", "绿二"}
+        week = client.get("/supervision/board/?due=week")
+        assert week.context["page"].paginator.count == 1 and week.context["rows"][0]["title"] == "黄一"
