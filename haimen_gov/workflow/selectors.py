@@ -11,6 +11,7 @@ from django.db.models.functions import Cast, Coalesce, NullIf
 
 from haimen_gov.org.models import Post, PostKind, User
 from haimen_gov.org.routing import acting_post_ids, acting_posts
+from haimen_gov.prepared import PreparedValues
 
 from .models import (
     LINK_ROLES,
@@ -23,7 +24,6 @@ from .models import (
     Task,
     TaskStatus,
 )
-from .prepared import PreparedValues
 
 # Posts that oversee every item: the district head and the office director (who "watches everything").
 OVERSEER_KINDS = (PostKind.DISTRICT_HEAD, PostKind.OFFICE_DIRECTOR)
@@ -321,10 +321,11 @@ def item_links(item: Item, user: User, *, posts: list[tuple[int, str]] | None = 
 
 
 # --------------------------------------------------------------------------- the item page
-# Its reads are compiled once per process (prepared.py): the page pays for running them, not for building them
-# (issue 16). Each returns rows of what the page shows, not model instances.
+# Its reads are compiled once per process and prepared once per connection (haimen_gov.prepared.PreparedValues): the
+# page pays for running them, not for building and planning them (issue 16). Each returns rows of what the page
+# shows, not model instances.
 
-_ITEM_KIND = PreparedValues(lambda pk: Item.objects.filter(pk=pk).order_by().values("kind_id")[:1], pk=int)
+_ITEM_KIND = PreparedValues("item_kind", lambda pk: Item.objects.filter(pk=pk).order_by().values("kind_id")[:1], pk=int)
 
 
 def item_kind_id(pk: int) -> int | None:
@@ -392,7 +393,7 @@ def _item_tasks(item_id: int, day: dt.date) -> QuerySet[Any, Any]:
     )
 
 
-_ITEM_TASKS = PreparedValues(_item_tasks, item_id=int, day=dt.date)
+_ITEM_TASKS = PreparedValues("item_tasks", _item_tasks, item_id=int, day=dt.date)
 
 
 def item_page_tasks(item_id: int, today: dt.date) -> list[TaskRow]:
@@ -425,6 +426,7 @@ class HistoryRow:
 
 
 _ITEM_HISTORY = PreparedValues(
+    "item_history",
     lambda item_id: (
         HistoryEntry.objects.filter(item_id=item_id)
         .order_by("at", "id")
@@ -463,6 +465,7 @@ class CopyRow:
 
 
 _ITEM_COPIES = PreparedValues(
+    "item_copies",
     lambda item_id: (
         CarbonCopy.objects.filter(item_id=item_id)
         .order_by("created_at")

@@ -13,6 +13,7 @@ from django.core.paginator import Paginator
 from django.db.models import QuerySet, prefetch_related_objects
 from django.forms import Form
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -199,6 +200,11 @@ def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = item_context(item, user, viewer_posts(request))
     if any(c.user_id == user.pk and c.read_at is None for c in context["copies"]):
         actions.copy_mark_read(item, user)  # 传阅 read receipt
+    # The page's rows, the timeline's tasks and the history's entries, rendered by Jinja2 (haimen_gov.rows).
+    context["timeline_html"] = render_rows(
+        "workflow/item_timeline.jinja", {"timeline": context["timeline"], "csrf_token": get_token(request)}
+    )
+    context["history_html"] = render_rows("workflow/item_history.jinja", {"history": context["history"]})
     return render(request, "workflow/item.html", context)
 
 

@@ -1,19 +1,22 @@
-"""Querysets compiled once per process (workflow.prepared, issue 16): the rows are the queryset's own, each call's
-values reach the SQL, and a queryset that cannot be prepared is still answered."""
+"""Querysets compiled once per process and prepared once per connection (haimen_gov.prepared.PreparedValues, issue
+16): the rows are the queryset's own, each call's values reach the SQL, and a queryset that cannot be prepared is
+still answered."""
 
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 import time_machine
 from django.db import connection
+from django.db.models import QuerySet
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from haimen_gov.prepared import PreparedValues
 from haimen_gov.workflow import actions, selectors
 from haimen_gov.workflow.models import Item
-from haimen_gov.workflow.prepared import PreparedValues
 from tests.workflow_app.models import Memo, MemoState
 
 from .helpers import delegate, memo_at, submitted_memo
@@ -34,7 +37,8 @@ def test_the_item_pages_reads_give_the_querysets_own_rows(org):
         assert selectors.item_kind_id(memo.pk) == memos[0].kind_id
     # Each of them is prepared, on PostgreSQL: every value reaches the SQL as a parameter of its own.
     for prepared in (selectors._ITEM_TASKS, selectors._ITEM_HISTORY, selectors._ITEM_COPIES, selectors._ITEM_KIND):
-        assert prepared._compiled["default"] is not None
+        assert prepared._statement is not ...
+        assert prepared._statement is not None
     tasks = selectors.item_page_tasks(memos[0].pk, today)
     assert [t.acting_today for t in tasks if t.status == "open"] == ["陈志明"]
     assert [c.user_name for c in selectors.item_page_copies(memos[0].pk)] == ["李卫东", "周晓红"]
@@ -44,17 +48,18 @@ def test_the_item_pages_reads_give_the_querysets_own_rows(org):
 def test_a_prepared_queryset_is_built_once_and_run_with_each_calls_values(org):
     built = []
 
-    def titles(pk: int) -> object:
+    def titles(pk: int) -> QuerySet[Any, Any]:
         built.append(pk)
         return Item.objects.filter(pk=pk).values("title")
 
-    prepared = PreparedValues(titles, pk=int)
+    prepared = PreparedValues("test_titles", titles, pk=int)
     first, second = submitted_memo(org, title="第一件"), submitted_memo(org, title="第二件")
 
     with CaptureQueriesContext(connection) as queries:
         assert prepared(pk=first.pk) == [{"title": "第一件"}]
         assert prepared(pk=second.pk) == [{"title": "第二件"}]
-    assert len(queries) == 2
+    # Prepared in the first call's round trip, executed in the second's.
+    assert [q["sql"].split()[0] for q in queries.captured_queries] == ["PREPARE", "EXECUTE"]
     assert len(built) == 1  # with a stand-in id, never a real one
     assert built[0] not in (first.pk, second.pk)
     with pytest.raises(TypeError):
@@ -65,7 +70,7 @@ def test_a_value_that_does_not_reach_the_sql_as_it_is_falls_back_to_the_orm(org)
     memo = submitted_memo(org, title="仍可查询")
     # The stand-in is changed before it reaches the SQL: nothing to put the real value in, so every call builds the
     # queryset from its own values.
-    prepared = PreparedValues(lambda pk: Item.objects.filter(pk=pk - 1).values("title"), pk=int)
+    prepared = PreparedValues("test_shifted", lambda pk: Item.objects.filter(pk=pk - 1).values("title"), pk=int)
 
     assert prepared(pk=memo.pk + 1) == [{"title": "仍可查询"}]
     assert prepared(pk=memo.pk + 2) == []
@@ -73,8 +78,8 @@ def test_a_value_that_does_not_reach_the_sql_as_it_is_falls_back_to_the_orm(org)
 
 def test_only_values_querysets_of_ints_and_dates_are_prepared(org):
     with pytest.raises(TypeError):
-        PreparedValues(lambda title: Item.objects.filter(title=title).values("pk"), title=str)
-    prepared = PreparedValues(lambda pk: Item.objects.filter(pk=pk), pk=int)
+        PreparedValues("test_titled", lambda title: Item.objects.filter(title=title).values("pk"), title=str)
+    prepared = PreparedValues("test_items", lambda pk: Item.objects.filter(pk=pk), pk=int)
     with pytest.raises(TypeError):
         prepared(pk=1)
 
