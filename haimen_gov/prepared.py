@@ -106,7 +106,14 @@ def fetch_all(name: str, sql: str, params: Mapping[str, Any]) -> Sequence[tuple[
 _STAND_INS: dict[type, Callable[[int], Any]] = {
     int: lambda i: -7_700_000_001 - i,
     dt.date: lambda i: dt.date(1111, 1, 1) + dt.timedelta(days=i),
+    list: lambda i: [-7_700_000_001 - i],  # ints, for an array parameter (RawSQL("… %s::bigint[] …", (ids,)))
 }
+
+
+def _key(value: Any) -> tuple[type, Any]:
+    return (list, tuple(value)) if isinstance(value, list) else (type(value), value)
+
+
 _ORM_PLACEHOLDER = re.compile(r"%[%s]")
 
 
@@ -121,15 +128,15 @@ class _Statement:
 class PreparedValues:
     """``build(**values)`` returns a ``values()`` queryset; ``prepared(**values)`` returns its rows (dicts), running
     the SQL compiled once per process as the statement ``name``, prepared once per connection (fetch_all).
-    ``params`` names each value and its type: ``int`` or ``datetime.date``, the values Django passes to PostgreSQL as
-    they are. Everything else the queryset is built from must be a constant of the code: it is read once. When a
-    stand-in does not reach the compiled query's parameters as it was given (SQLite adapts dates to text), the
-    queryset is evaluated the ordinary way on every call."""
+    ``params`` names each value and its type: ``int``, ``datetime.date`` or ``list`` (of ints, for an array
+    parameter), the values Django passes to PostgreSQL as they are. Everything else the queryset is built from must
+    be a constant of the code: it is read once. When a stand-in does not reach the compiled query's parameters as it
+    was given (SQLite adapts dates to text), the queryset is evaluated the ordinary way on every call."""
 
     def __init__(self, name: str, build: Callable[..., QuerySet[Any, Any]], **params: type) -> None:
         unknown = [param for param, kind in params.items() if kind not in _STAND_INS]
         if unknown:
-            raise TypeError(f"no stand-in for {unknown}: only int and datetime.date values are prepared")
+            raise TypeError(f"no stand-in for {unknown}: only int, datetime.date and list values are prepared")
         self.name = name
         self.build = build
         self.params = params
@@ -162,7 +169,7 @@ class PreparedValues:
         query = queryset.query
         compiler = query.get_compiler(using=queryset.db)
         sql, params = compiler.as_sql()
-        by_stand_in = {(type(value), value): name for name, value in stand_ins.items()}
+        by_stand_in = {_key(value): name for name, value in stand_ins.items()}
         constants: dict[str, Any] = {}
         found: set[str] = set()
         slots = iter(params)
@@ -172,8 +179,8 @@ class PreparedValues:
                 raise ValueError("a literal % in the statement")  # fetch_all's PREPARE would double it
             value = next(slots)
             try:
-                name = by_stand_in.get((type(value), value))
-            except TypeError:  # an unhashable constant (a list)
+                name = by_stand_in.get(_key(value))
+            except TypeError:  # an unhashable constant
                 name = None
             if name is not None:
                 found.add(name)

@@ -6,7 +6,9 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from django.db import connection
 from django.db.models import BigIntegerField, Exists, F, OuterRef, Q, QuerySet, Value
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast, Coalesce, NullIf
 
 from haimen_gov.org.models import Post, PostKind, User
@@ -29,7 +31,7 @@ from .models import (
 OVERSEER_KINDS = (PostKind.DISTRICT_HEAD, PostKind.OFFICE_DIRECTOR)
 
 
-def _view_any_granted(user: User) -> Exists:
+def _view_any_granted(user: User | int) -> Exists:
     """The ``view_any_item`` permission, granted to the user or a group of theirs, as a subquery."""
     from django.contrib.auth.models import Permission
 
@@ -40,9 +42,10 @@ def _view_any_granted(user: User) -> Exists:
     )
 
 
-def visibility_q(user: User, post_ids: list[int]) -> Q:
+def visibility_q(user: User | int, post_ids: list[int] | Any) -> Q:
     """Who may see an item: its submitter, the head of its unit, anyone who has or had a task on it (in person or
-    by delegation), anyone it was copied to, anyone it was shared with (django-guardian)."""
+    by delegation), anyone it was copied to, anyone it was shared with (django-guardian). ``user``: the user or
+    their id; ``post_ids``: the ids of the posts they act for, or an expression giving them."""
     from guardian.models import UserObjectPermission
 
     head_units = Post.objects.filter(pk__in=post_ids, kind__in=[PostKind.UNIT_HEAD]).values("unit_id")
@@ -65,6 +68,16 @@ def visibility_q(user: User, post_ids: list[int]) -> Q:
     )
 
 
+def _visible_q(user: User | int, post_ids: list[int] | Any) -> Q:
+    """visibility_q, or the ``view_any_item`` permission."""
+    return visibility_q(user, post_ids) | Q(_view_any_granted(user))
+
+
+def sees_everything(user: User, posts: list[tuple[int, str]]) -> bool:
+    """A superuser, and whoever acts for an overseeing post (``posts``: (id, kind) pairs), sees every item."""
+    return user.is_superuser or any(kind in OVERSEER_KINDS for _pk, kind in posts)
+
+
 def visible_items(
     user: User, qs: QuerySet[Item] | None = None, *, posts: list[tuple[int, str]] | None = None
 ) -> QuerySet[Item]:
@@ -73,9 +86,35 @@ def visible_items(
     if not user.is_authenticated:
         return qs.none()
     posts = acting_posts(user) if posts is None else posts
-    if user.is_superuser or any(kind in OVERSEER_KINDS for _pk, kind in posts):
+    if sees_everything(user, posts):
         return qs
-    return qs.filter(visibility_q(user, [pk for pk, _kind in posts]) | Q(_view_any_granted(user)))
+    return qs.filter(_visible_q(user, [pk for pk, _kind in posts]))
+
+
+def _visible_kind(pk: int, user: int, posts: list[int]) -> QuerySet[Any, Any]:
+    # The posts as one array parameter: an IN list would take a placeholder per post, and a statement of its own for
+    # each number of posts.
+    post_ids = RawSQL("SELECT unnest(%s::bigint[])", (posts,))
+    return Item.objects.filter(Q(pk=pk) & _visible_q(user, post_ids)).order_by().values("kind_id")[:1]
+
+
+_ITEM_KIND = PreparedValues("item_kind", lambda pk: Item.objects.filter(pk=pk).order_by().values("kind_id")[:1], pk=int)
+_VISIBLE_ITEM_KIND = PreparedValues("visible_item_kind", _visible_kind, pk=int, user=int, posts=list)
+
+
+def visible_item_kind(user: User, pk: int, *, posts: list[tuple[int, str]]) -> int | None:
+    """The kind (content type id) of item ``pk`` if ``user`` may see it (as ``visible_items`` decides), else None,
+    whether the item does not exist or is not theirs to see. One statement, compiled once per process and prepared
+    once per connection (PostgreSQL). ``posts``: the user's acting (id, kind) pairs."""
+    if not user.is_authenticated:
+        return None
+    if sees_everything(user, posts):
+        rows = _ITEM_KIND(pk=pk)
+    elif connection.vendor == "postgresql":
+        rows = _VISIBLE_ITEM_KIND(pk=pk, user=user.pk, posts=[post for post, _kind in posts])
+    else:  # no array parameters (SQLite under make run)
+        return visible_items(user, posts=posts).filter(pk=pk).values_list("kind_id", flat=True).first()
+    return rows[0]["kind_id"] if rows else None
 
 
 def inbox(user: User, post_ids: list[int] | None = None) -> QuerySet[Task]:
@@ -324,15 +363,6 @@ def item_links(item: Item, user: User, *, posts: list[tuple[int, str]] | None = 
 # Its reads are compiled once per process and prepared once per connection (haimen_gov.prepared.PreparedValues): the
 # page pays for running them, not for building and planning them (issue 16). Each returns rows of what the page
 # shows, not model instances.
-
-_ITEM_KIND = PreparedValues("item_kind", lambda pk: Item.objects.filter(pk=pk).order_by().values("kind_id")[:1], pk=int)
-
-
-def item_kind_id(pk: int) -> int | None:
-    """The kind (content type id) of item ``pk``, or None when there is no such item. Says nothing of who may see
-    it."""
-    rows = _ITEM_KIND(pk=pk)
-    return rows[0]["kind_id"] if rows else None
 
 
 @dataclass

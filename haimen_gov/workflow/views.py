@@ -8,9 +8,9 @@ from typing import Any, TypeVar
 
 from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import QuerySet, prefetch_related_objects
+from django.db.models import prefetch_related_objects
 from django.forms import Form
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
 from django.middleware.csrf import get_token
@@ -76,11 +76,11 @@ def errors_to_form(form: Form, exc: ValidationError) -> None:
 
 def get_visible_item(request: HttpRequest, pk: int) -> Item:
     """The item, as its app's own model (e.g. the SealRequest), if this user may see it; 404 otherwise (never reveal
-    that it exists). Two queries whatever the number of apps: the item's kind (a statement compiled once per
-    process), then the app's row, if the user may see it, through its own flow's declared joins (``page_related``),
-    and its collections (``page_prefetch``)."""
+    that it exists). Two queries whatever the number of apps: the visibility check reads the item's kind (a
+    statement prepared once), then the app's row is loaded through its own flow's declared joins (``page_related``)
+    and collections (``page_prefetch``)."""
     user: User = request.user  # type: ignore[assignment]
-    kind_id = selectors.item_kind_id(pk)
+    kind_id = selectors.visible_item_kind(user, pk, posts=viewer_posts(request))
     if kind_id is None:
         raise Http404("未找到该事项，或您无权查看。")
     model = ContentType.objects.get_for_id(kind_id).model_class()
@@ -88,18 +88,12 @@ def get_visible_item(request: HttpRequest, pk: int) -> Item:
         flow = flow_for(model) if model is not None else None
     except LookupError:
         flow = None
-    rows: QuerySet[Item]
     if model is None or flow is None:
-        rows = Item.objects.select_related("unit", "submitter", "kind")
-    else:
-        rows = model._default_manager.select_related("unit", "submitter", "kind", *flow.page_related)  # type: ignore[assignment]
-    try:
-        item = selectors.visible_items(user, rows, posts=viewer_posts(request)).get(pk=pk)
-    except ObjectDoesNotExist:
-        raise Http404("未找到该事项，或您无权查看。") from None
-    if flow is not None and flow.page_prefetch:
+        return Item.objects.select_related("unit", "submitter", "kind").get(pk=pk)
+    item = model._default_manager.select_related("unit", "submitter", "kind", *flow.page_related).get(pk=pk)
+    if flow.page_prefetch:
         prefetch_related_objects([item], *flow.page_prefetch)
-    return item
+    return item  # type: ignore[return-value]
 
 
 def form_action(form: Any, run: Callable[[], T]) -> T | None:

@@ -14,6 +14,7 @@ from django.db.models import QuerySet
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from haimen_gov.org.routing import acting_posts
 from haimen_gov.prepared import PreparedValues
 from haimen_gov.workflow import actions, selectors
 from haimen_gov.workflow.models import Item
@@ -34,7 +35,7 @@ def test_the_item_pages_reads_give_the_querysets_own_rows(org):
         assert selectors._ITEM_TASKS(item_id=memo.pk, day=today) == list(selectors._item_tasks(memo.pk, today))
         assert selectors._ITEM_HISTORY(item_id=memo.pk) == list(selectors._ITEM_HISTORY.build(item_id=memo.pk))
         assert selectors._ITEM_COPIES(item_id=memo.pk) == list(selectors._ITEM_COPIES.build(item_id=memo.pk))
-        assert selectors.item_kind_id(memo.pk) == memos[0].kind_id
+        assert selectors.visible_item_kind(org.head, memo.pk, posts=acting_posts(org.head)) == memos[0].kind_id
     # Each of them is prepared, on PostgreSQL: every value reaches the SQL as a parameter of its own.
     for prepared in (selectors._ITEM_TASKS, selectors._ITEM_HISTORY, selectors._ITEM_COPIES, selectors._ITEM_KIND):
         assert prepared._statement is not ...
@@ -42,7 +43,41 @@ def test_the_item_pages_reads_give_the_querysets_own_rows(org):
     tasks = selectors.item_page_tasks(memos[0].pk, today)
     assert [t.acting_today for t in tasks if t.status == "open"] == ["陈志明"]
     assert [c.user_name for c in selectors.item_page_copies(memos[0].pk)] == ["李卫东", "周晓红"]
-    assert selectors.item_kind_id(10**9) is None
+    assert selectors.visible_item_kind(org.head, 10**9, posts=acting_posts(org.head)) is None
+
+
+def test_the_item_pages_visibility_check_is_visible_items_rule(org):
+    """The page's one statement (visible_item_kind) says yes exactly where visible_items does: the submitter, the
+    head of the unit, whoever has or had a task (in person or by delegation), a copy, a share, view_any_item."""
+    from django.contrib.auth.models import Group, Permission
+    from guardian.shortcuts import assign_perm
+
+    memo = submitted_memo(org, title="一般纪要")
+    copied = submitted_memo(org, title="传阅的纪要")
+    actions.item_copy(Memo, copied.pk, actor=org.director, users=[org.vice2])
+    shared = submitted_memo(org, title="共享的纪要")
+    assign_perm("workflow.view_item", org.town1_clerk, Item.objects.get(pk=shared.pk))
+    delegate(org.posts.deputy1, org.justice)  # the deputy's 或签 task, seen by whoever acts for the post today
+    auditors = Group.objects.create(name="审计")
+    auditors.permissions.add(Permission.objects.get(codename="view_any_item"))
+    org.finance.groups.add(auditors)
+
+    names = ["head", "director", "deputy1", "deputy2", "vice1", "vice2", "dept1_clerk", "dept1_head", "dept2_head"]
+    names += ["town1_clerk", "justice", "finance", "outsider"]
+    seen = {}
+    for name in names:
+        user = getattr(org, name)
+        posts = acting_posts(user)
+        for item in (memo, copied, shared):
+            expected = selectors.visible_items(user, posts=posts).filter(pk=item.pk).exists()
+            assert (selectors.visible_item_kind(user, item.pk, posts=posts) is not None) == expected, (name, item)
+            seen[name, item.title] = expected
+    assert selectors._VISIBLE_ITEM_KIND._statement not in (None, ...)
+    # Each way in was tried, and someone was kept out.
+    assert seen["vice2", "传阅的纪要"] and not seen["vice2", "一般纪要"]
+    assert seen["town1_clerk", "共享的纪要"] and not seen["town1_clerk", "一般纪要"]
+    assert seen["justice", "一般纪要"] and seen["finance", "一般纪要"] and seen["dept1_head", "一般纪要"]
+    assert not seen["outsider", "一般纪要"] and not seen["dept2_head", "一般纪要"]
 
 
 def test_a_prepared_queryset_is_built_once_and_run_with_each_calls_values(org):
