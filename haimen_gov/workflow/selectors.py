@@ -393,7 +393,7 @@ class TaskRow:
     finished_label: str = ""
     acting_for: bool = False
     due_label: str = ""
-    due_state: str = ""
+    due_tone: str = ""
     nudge_url: str = ""
 
 

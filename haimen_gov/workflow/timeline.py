@@ -17,7 +17,7 @@ from .actions.nudges import nudgeable
 from .flows import Flow
 from .models import Decision, Item, TaskStatus
 from .selectors import HistoryRow, TaskRow
-from .tones import decision_tone, stage_tone
+from .tones import decision_tone, due_tone, stage_tone
 
 DECISION_LABELS = {str(value): str(label) for value, label in Decision.choices}
 
@@ -76,11 +76,6 @@ def timeline(item: Item, flow: Flow, *, tasks: list[TaskRow], history: list[Hist
     return entries
 
 
-def due_state(due_date: dt.date, today: dt.date) -> str:
-    """How a deadline stands (as ``workflow/_due.html`` shows it): "overdue", "today" or ""."""
-    return "overdue" if due_date < today else "today" if due_date == today else ""
-
-
 def describe_tasks(tasks: list[TaskRow], *, today: dt.date, can_nudge: bool) -> None:
     """Sets what the page shows of each task: its decision's label, when it was finished (m-d H:i, local time),
     whether it was done for another post by delegation, its deadline and, for an open task that is due when the
@@ -90,7 +85,7 @@ def describe_tasks(tasks: list[TaskRow], *, today: dt.date, can_nudge: bool) -> 
         task.decision_label = DECISION_LABELS.get(task.decision, task.decision)
         task.acting_for = task.acting_label.startswith("受")
         task.due_label = task.due_date.isoformat()
-        task.due_state = due_state(task.due_date, today)
+        task.due_tone = due_tone(task.due_date, today)
         if task.finished_at is not None:
             task.finished_label = timezone.localtime(task.finished_at).strftime("%m-%d %H:%M")
         if nudge_url is not None and nudgeable(task, today):
