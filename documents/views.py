@@ -13,12 +13,14 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from haimen_gov.context_processors import NAV_COUNT_CAP
 from haimen_gov.org.models import Unit, UnitKind, User
 from haimen_gov.org.routing import units_of
 from haimen_gov.pdf import fit_mark_font_size, pdf_response
 from haimen_gov.workflow import actions as engine
-from haimen_gov.workflow.lists import Column, ListPage
-from haimen_gov.workflow.views import client_ip, errors_to_form, get_visible_item
+from haimen_gov.workflow.lists import Column, ListPage, cell_text
+from haimen_gov.workflow.templatetags.workflow_tags import item_url
+from haimen_gov.workflow.views import client_ip, errors_to_form, get_visible_item, viewer_posts
 
 from . import actions, selectors
 from .forms import (
@@ -31,7 +33,17 @@ from .forms import (
     RegisterIncomingForm,
     SuperviseForm,
 )
-from .models import MATERIALS, Distribution, IncomingDocument, InState, Issuer, OutgoingDocument, OutState
+from .models import (
+    MATERIALS,
+    Category,
+    Distribution,
+    IncomingDocument,
+    InState,
+    Issuer,
+    OutgoingDocument,
+    OutState,
+    Urgency,
+)
 
 PAGE_SIZE = 20
 CSV_LIMIT = 5000
@@ -209,12 +221,58 @@ def register_incoming(request: HttpRequest) -> HttpResponse:
     return render(request, "documents/incoming_form.html", {"form": form, "office": True})
 
 
+def _incoming_row(d: dict[str, Any]) -> dict[str, object]:
+    """What a row of the incoming register shows (documents/_incoming_table.html), from INCOMING.fields."""
+    state = d["state"]
+    return {
+        "received_on": cell_text(d["received_on"]),
+        "sender": d["sender"],
+        "doc_type": d["doc_type"],
+        "ref_number": d["ref_number"] or "—",
+        "url": item_url(d["pk"]),
+        "title": d["title"],
+        "flags": d["flags"],
+        "flags_text": " ".join(map(str, d["flags"] or ())),
+        "urgency": d["urgency"],
+        "urgent": d["urgency"] != Urgency.NORMAL,
+        "badge": "text-bg-warning"
+        if state == "returned"
+        else "text-bg-success"
+        if state == "filed"
+        else "text-bg-primary",
+        "stage": d["stage_label"],
+    }
+
+
+_CATEGORY_LABELS = dict(Category.choices)
+
+
+def _outgoing_row(d: dict[str, Any]) -> dict[str, object]:
+    """What a row of the outgoing register shows (documents/_outgoing_table.html), from OUTGOING.fields."""
+    state = d["state"]
+    return {
+        "number": d["number"] or "—",
+        "url": item_url(d["pk"]),
+        "title": d["title"],
+        "category": _CATEGORY_LABELS.get(d["category"], d["category"]),  # get_category_display
+        "unit": d["unit__short_name"] or d["unit__name"],
+        "signed_by": d["signed_by__full_name"] or d["signed_by__username"] or "—",  # User.display_name
+        "issued_on": cell_text(d["issued_on"]) or "—",
+        "badge": "text-bg-success"
+        if state == "issued"
+        else "text-bg-warning"
+        if state in ("returned", "rejected")
+        else "text-bg-primary",
+        "stage": d["stage_label"],
+    }
+
+
 INCOMING = ListPage(
     title="收文登记簿",
     url_name="documents:incoming",
     ascii_name="incoming-register",
     filter_form=IncomingFilter,
-    queryset=lambda request: selectors.incoming_register(_user(request)),
+    queryset=lambda request: selectors.incoming_register(_user(request), viewer_posts(request)),
     table_template="documents/_incoming_table.html",
     ordering=("-received_on", "-id"),
     columns=(
@@ -229,6 +287,21 @@ INCOMING = ListPage(
         Column("状态", lambda d: d.stage_label, width="7em", nowrap=True),
     ),
     note="依据《南通市海门区人民政府工作规则》第二十四条登记。",
+    count_cap=NAV_COUNT_CAP,  # "共 999+ 条" past the cap, as the seal ledger
+    fields=(
+        "pk",
+        "received_on",
+        "sender",
+        "doc_type",
+        "ref_number",
+        "title",
+        "flags",
+        "urgency",
+        "state",
+        "stage_label",
+    ),
+    row=_incoming_row,
+    rows_template="documents/incoming_rows.jinja",
 )
 
 OUTGOING = ListPage(
@@ -236,7 +309,7 @@ OUTGOING = ListPage(
     url_name="documents:outgoing",
     ascii_name="outgoing-register",
     filter_form=OutgoingFilter,
-    queryset=lambda request: selectors.outgoing_register(_user(request)),
+    queryset=lambda request: selectors.outgoing_register(_user(request), viewer_posts(request)),
     table_template="documents/_outgoing_table.html",
     columns=(
         Column("发文字号", lambda d: d.number, width="10em", nowrap=True),
@@ -248,6 +321,22 @@ OUTGOING = ListPage(
         Column("状态", lambda d: d.stage_label, width="6em", nowrap=True),
     ),
     note="依据《南通市海门区人民政府工作规则》第二十六—二十八条登记。",
+    count_cap=NAV_COUNT_CAP,  # "共 999+ 条" past the cap, as the seal ledger
+    fields=(
+        "pk",
+        "number",
+        "title",
+        "category",
+        "unit__name",
+        "unit__short_name",
+        "signed_by__full_name",
+        "signed_by__username",
+        "issued_on",
+        "state",
+        "stage_label",
+    ),
+    row=_outgoing_row,
+    rows_template="documents/outgoing_rows.jinja",
 )
 
 

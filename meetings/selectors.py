@@ -143,10 +143,23 @@ def frugality(year: int) -> list[Frugality]:
 
 def board(today: dt.date, limit: int = 8) -> list[Meeting]:
     """The office's agenda board: the next open meetings, each with its topics (two queries in all)."""
-    topics = Topic.objects.exclude(state__in=[TopicState.WITHDRAWN, TopicState.DRAFT]).select_related("unit")
+    # Only what the board shows and the cut-off needs (第十六条: reached_office_on, exception_granted).
+    topics = (
+        Topic.objects.exclude(state__in=[TopicState.WITHDRAWN, TopicState.DRAFT])
+        .select_related("unit")
+        .only(
+            "title",
+            "stage_label",
+            "meeting_id",
+            "reached_office_on",
+            "exception_granted",
+            "unit__name",
+            "unit__short_name",
+        )
+    )
     return list(
         Meeting.objects.filter(date__gte=today, state__in=[MeetingState.PREPARING, MeetingState.NOTIFIED])
-        .select_related("chair")
+        .only("kind", "title", "date", "start_time", "state")
         .prefetch_related(Prefetch("topics", queryset=topics.order_by("submitted_at", "id"), to_attr="agenda"))
         .order_by("date", "start_time")[:limit]
     )

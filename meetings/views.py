@@ -18,11 +18,14 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
+from django.utils.dates import WEEKDAYS as WEEKDAY_NAMES
 from django.views.decorators.http import require_POST
 
 from haimen_gov.org.models import User
+from haimen_gov.rows import render_rows
 from haimen_gov.workflow import actions as engine
-from haimen_gov.workflow.lists import Column, ListPage
+from haimen_gov.workflow.lists import Column, ListPage, cell_text, pk_urls
+from haimen_gov.workflow.templatetags.workflow_tags import item_url
 from haimen_gov.workflow.views import client_ip, errors_to_form, viewer_posts
 
 from . import actions, composition, selectors
@@ -287,18 +290,55 @@ def board(request: HttpRequest) -> HttpResponse:
     if not selectors.sees_all_meetings(user, viewer_posts(request)):
         return render(request, "meetings/forbidden.html", {"reason": "议题看板仅供区政府办公室使用。"}, status=403)
     today = timezone.localdate()
+    meeting_url = pk_urls("meetings:meeting")
     rows = []
     for m in selectors.board(today):
         last = composition.cutoff(m.kind, m.date)
         late = {t.pk for t, _l in actions.late_topics(m, m.date, m.agenda)}  # type: ignore[attr-defined]
-        rows.append({"meeting": m, "cutoff": last, "late": late, "topics": m.agenda})  # type: ignore[attr-defined]
+        # What each card shows, worked out here once rather than with {% url %} and date filters per card and topic.
+        rows.append(
+            {
+                "url": meeting_url(m.pk),
+                "title": m.title,
+                "when": f"{_month_day(m.date)} {WEEKDAY_NAMES[m.date.weekday()]} {m.start_time:%H:%M}",
+                "state": m.get_state_display(),
+                "cutoff": _month_day(last) if last else "",
+                "cutoff_passed": last is not None and last < today,
+                "topics": [
+                    {
+                        "url": item_url(t.pk),
+                        "title": t.title,
+                        "stage": t.stage_label,
+                        "late": t.pk in late,
+                        "exception_granted": t.exception_granted,
+                        "unit": t.unit.short_name or t.unit.name,
+                    }
+                    for t in m.agenda  # type: ignore[attr-defined]
+                ],
+            }
+        )
+    cadences = [
+        {
+            "label": c.label,
+            "rule": c.rule,
+            "last_held": cell_text(c.last_held) or "—",
+            "next_planned": cell_text(c.next_planned),
+            "behind": c.behind,
+            "due_by": _month_day(c.due_by) if c.due_by else "",
+        }
+        for c in selectors.cadences(today)
+    ]
     context = {
-        "rows": rows,
+        "cards_html": render_rows("meetings/board_cards.jinja", {"rows": rows}),
         "today": today,
-        "cadences": selectors.cadences(today),
+        "cadences": cadences,
         "frugality": selectors.frugality(today.year),
     }
     return render(request, "meetings/board.html", context)
+
+
+def _month_day(day: dt.date) -> str:
+    return f"{day.month}月{day.day}日"  # {{ day|date:"n月j日" }}
 
 
 def _item_form(

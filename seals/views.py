@@ -18,8 +18,9 @@ from haimen_gov.org.routing import units_of
 from haimen_gov.pdf import pdf_response
 from haimen_gov.workflow import actions as engine
 from haimen_gov.workflow import selectors
-from haimen_gov.workflow.lists import Column, ListPage
-from haimen_gov.workflow.views import client_ip, errors_to_form, get_visible_item, slip_context
+from haimen_gov.workflow.lists import Column, ListPage, cell_text
+from haimen_gov.workflow.templatetags.workflow_tags import item_url, tone
+from haimen_gov.workflow.views import client_ip, errors_to_form, get_visible_item, slip_context, viewer_posts
 
 from . import actions
 from .forms import LedgerFilter, SealRequestForm
@@ -122,11 +123,30 @@ def stamp_queue(request: HttpRequest) -> HttpResponse:
 
 def _ledger_rows(request: HttpRequest) -> QuerySet[SealRequest]:
     # Submitted requests the viewer may see, with what the columns read joined: one query per page.
-    return selectors.visible_items(_user(request), _requests().exclude(state="draft"))  # type: ignore[return-value]
+    rows = _requests().exclude(state="draft")
+    return selectors.visible_items(_user(request), rows, posts=viewer_posts(request))  # type: ignore[return-value]
 
 
 def _local(value: Any) -> str:
     return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
+
+
+def _ledger_row(r: dict[str, Any]) -> dict[str, object]:
+    """What a row of the ledger's table shows (seals/_ledger_table.html), from LEDGER.fields."""
+    return {
+        "number": r["number"] or "—",  # SealRequest.archive_number
+        "seal": r["seal__name"],
+        "unit": r["unit__short_name"] or r["unit__name"],
+        "submitter": r["submitter__full_name"] or r["submitter__username"],  # User.display_name
+        "url": item_url(r["pk"]),
+        "document_title": r["document_title"],
+        "copies": str(r["stamped_copies"] or r["copies"]),
+        "offsite": r["offsite"],
+        "created": cell_text(r["created_at"]),
+        "stamped": cell_text(r["stamped_at"]) or "—",
+        "tone": tone(r["state"]),
+        "stage": r["stage_label"],
+    }
 
 
 LEDGER = ListPage(
@@ -153,6 +173,25 @@ LEDGER = ListPage(
     ),
     note="依据《南通市海门区人民政府工作规则》第三十二条登记。",
     count_cap=NAV_COUNT_CAP,  # tens of thousands of uses: "共 999+ 条" past the cap, as the inbox
+    fields=(
+        "pk",
+        "number",
+        "seal__name",
+        "unit__name",
+        "unit__short_name",
+        "submitter__full_name",
+        "submitter__username",
+        "document_title",
+        "stamped_copies",
+        "copies",
+        "offsite",
+        "created_at",
+        "stamped_at",
+        "state",
+        "stage_label",
+    ),
+    row=_ledger_row,
+    rows_template="seals/ledger_rows.jinja",
 )
 
 

@@ -22,8 +22,16 @@ TONES = {
 }
 
 
+_closed: dict[int, frozenset[str]] = {}
+
+
 def _closed_states() -> frozenset[str]:
-    return frozenset(state for flow in all_flows() for state in flow.closed_states)
+    # Asked for every row of a list: the union is made once for the flows registered (at import; the count keys it).
+    flows = all_flows()
+    closed = _closed.get(len(flows))
+    if closed is None:
+        closed = _closed[len(flows)] = frozenset(state for flow in flows for state in flow.closed_states)
+    return closed
 
 
 def stage_tone(stage: str) -> str:
