@@ -5,16 +5,15 @@ filters in the template (issue 16)."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.template.defaultfilters import linebreaksbr
-from django.urls import reverse
 from django.utils import timezone
 
 from .actions.nudges import nudgeable
 from .flows import Flow
+from .lists import pk_urls
 from .models import Decision, Item, TaskStatus
 from .selectors import HistoryRow, TaskRow
 from .tones import decision_tone, due_tone, stage_tone
@@ -80,7 +79,7 @@ def describe_tasks(tasks: list[TaskRow], *, today: dt.date, can_nudge: bool) -> 
     """Sets what the page shows of each task: its decision's label, when it was finished (m-d H:i, local time),
     whether it was done for another post by delegation, its deadline and, for an open task that is due when the
     viewer may 催办, where the 催办 form posts."""
-    nudge_url = _url_for_pk("workflow:nudge") if can_nudge else None
+    nudge_url = pk_urls("workflow:nudge") if can_nudge else None
     for task in tasks:
         task.decision_label = DECISION_LABELS.get(task.decision, task.decision)
         task.acting_for = task.acting_label.startswith("受")
@@ -102,10 +101,3 @@ def describe_history(history: list[HistoryRow]) -> None:
             entry.action_label += f" → {entry.to_state_label}"
         entry.acting_class = "badge text-bg-warning" if entry.acting_label.startswith("受") else "text-muted"
         entry.comment_html = linebreaksbr(entry.comment, autoescape=True)
-
-
-def _url_for_pk(name: str) -> Callable[[int], str]:
-    """``reverse(name, args=[pk])`` for many pks, reversed once: the URL around a stand-in id, the id put in."""
-    stand_in = "2147483647"
-    head, _, tail = reverse(name, args=[int(stand_in)]).partition(stand_in)
-    return lambda pk: f"{head}{pk}{tail}"
