@@ -6,19 +6,32 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import BigIntegerField, Exists, OuterRef, Q, QuerySet
-from django.db.models.functions import Cast
+from django.db import connection
+from django.db.models import BigIntegerField, Exists, F, OuterRef, Q, QuerySet, Value
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Cast, Coalesce, NullIf
 
 from haimen_gov.org.models import Post, PostKind, User
 from haimen_gov.org.routing import acting_post_ids, acting_posts
+from haimen_gov.prepared import PreparedValues
 
-from .models import LINK_ROLES, CarbonCopy, Item, ItemLink, LinkKind, Notification, Task, TaskStatus
+from .models import (
+    LINK_ROLES,
+    CarbonCopy,
+    HistoryEntry,
+    Item,
+    ItemLink,
+    LinkKind,
+    Notification,
+    Task,
+    TaskStatus,
+)
 
 # Posts that oversee every item: the district head and the office director (who "watches everything").
 OVERSEER_KINDS = (PostKind.DISTRICT_HEAD, PostKind.OFFICE_DIRECTOR)
 
 
-def _view_any_granted(user: User) -> Exists:
+def _view_any_granted(user: User | int) -> Exists:
     """The ``view_any_item`` permission, granted to the user or a group of theirs, as a subquery."""
     from django.contrib.auth.models import Permission
 
@@ -29,9 +42,10 @@ def _view_any_granted(user: User) -> Exists:
     )
 
 
-def visibility_q(user: User, post_ids: list[int]) -> Q:
+def visibility_q(user: User | int, post_ids: list[int] | Any) -> Q:
     """Who may see an item: its submitter, the head of its unit, anyone who has or had a task on it (in person or
-    by delegation), anyone it was copied to, anyone it was shared with (django-guardian)."""
+    by delegation), anyone it was copied to, anyone it was shared with (django-guardian). ``user``: the user or
+    their id; ``post_ids``: the ids of the posts they act for, or an expression giving them."""
     from guardian.models import UserObjectPermission
 
     head_units = Post.objects.filter(pk__in=post_ids, kind__in=[PostKind.UNIT_HEAD]).values("unit_id")
@@ -54,6 +68,16 @@ def visibility_q(user: User, post_ids: list[int]) -> Q:
     )
 
 
+def _visible_q(user: User | int, post_ids: list[int] | Any) -> Q:
+    """visibility_q, or the ``view_any_item`` permission."""
+    return visibility_q(user, post_ids) | Q(_view_any_granted(user))
+
+
+def sees_everything(user: User, posts: list[tuple[int, str]]) -> bool:
+    """A superuser, and whoever acts for an overseeing post (``posts``: (id, kind) pairs), sees every item."""
+    return user.is_superuser or any(kind in OVERSEER_KINDS for _pk, kind in posts)
+
+
 def visible_items(
     user: User, qs: QuerySet[Item] | None = None, *, posts: list[tuple[int, str]] | None = None
 ) -> QuerySet[Item]:
@@ -62,9 +86,35 @@ def visible_items(
     if not user.is_authenticated:
         return qs.none()
     posts = acting_posts(user) if posts is None else posts
-    if user.is_superuser or any(kind in OVERSEER_KINDS for _pk, kind in posts):
+    if sees_everything(user, posts):
         return qs
-    return qs.filter(visibility_q(user, [pk for pk, _kind in posts]) | Q(_view_any_granted(user)))
+    return qs.filter(_visible_q(user, [pk for pk, _kind in posts]))
+
+
+def _visible_kind(pk: int, user: int, posts: list[int]) -> QuerySet[Any, Any]:
+    # The posts as one array parameter: an IN list would take a placeholder per post, and a statement of its own for
+    # each number of posts.
+    post_ids = RawSQL("SELECT unnest(%s::bigint[])", (posts,))
+    return Item.objects.filter(Q(pk=pk) & _visible_q(user, post_ids)).order_by().values("kind_id")[:1]
+
+
+_ITEM_KIND = PreparedValues("item_kind", lambda pk: Item.objects.filter(pk=pk).order_by().values("kind_id")[:1], pk=int)
+_VISIBLE_ITEM_KIND = PreparedValues("visible_item_kind", _visible_kind, pk=int, user=int, posts=list)
+
+
+def visible_item_kind(user: User, pk: int, *, posts: list[tuple[int, str]]) -> int | None:
+    """The kind (content type id) of item ``pk`` if ``user`` may see it (as ``visible_items`` decides), else None,
+    whether the item does not exist or is not theirs to see. One statement, compiled once per process and prepared
+    once per connection (PostgreSQL). ``posts``: the user's acting (id, kind) pairs."""
+    if not user.is_authenticated:
+        return None
+    if sees_everything(user, posts):
+        rows = _ITEM_KIND(pk=pk)
+    elif connection.vendor == "postgresql":
+        rows = _VISIBLE_ITEM_KIND(pk=pk, user=user.pk, posts=[post for post, _kind in posts])
+    else:  # no array parameters (SQLite under make run)
+        return visible_items(user, posts=posts).filter(pk=pk).values_list("kind_id", flat=True).first()
+    return rows[0]["kind_id"] if rows else None
 
 
 def inbox(user: User, post_ids: list[int] | None = None) -> QuerySet[Task]:
@@ -107,22 +157,26 @@ def notifications_for(user: User) -> QuerySet[Notification]:
     return Notification.objects.filter(user=user).defer("task_ids").order_by("-created_at", "-id")
 
 
-def with_acting_today(tasks: QuerySet[Task]) -> QuerySet[Task]:
-    """Annotates each task with ``acting_today``: the name of whoever acts for its post today by delegation (委托),
-    empty when the holder does, in the tasks' own query (as routing.who_acts_for: the latest delegation wins; seal
-    custody is never delegated, 第三十条)."""
-    from django.db.models import Case, CharField, F, Subquery, Value, When
-    from django.db.models.functions import Coalesce, NullIf
+def display_name(path: str) -> Any:
+    """``User.display_name`` in SQL for the user at ``path``: the full name, else the login name ("" for nobody)."""
+    return Coalesce(NullIf(F(f"{path}__full_name"), Value("")), F(f"{path}__username"), Value(""))
+
+
+def with_acting_today(tasks: QuerySet[Task], on: dt.date | None = None) -> QuerySet[Task]:
+    """Annotates each task with ``acting_today``: the name of whoever acts for its post on ``on`` (today) by
+    delegation (委托), empty when the holder does, in the tasks' own query (as routing.who_acts_for: the latest
+    delegation wins; seal custody is never delegated, 第三十条)."""
+    from django.db.models import Case, CharField, Subquery, When
 
     from haimen_gov.org.models import NON_DELEGABLE_KINDS
     from haimen_gov.org.routing import active_delegations
 
     delegate = (
-        active_delegations()
+        active_delegations(on)
         .filter(post_id=OuterRef("post_id"))
         .exclude(delegate_id=OuterRef("post__holder_id"))
         .order_by("-start", "-id")
-        .annotate(name=Coalesce(NullIf(F("delegate__full_name"), Value("")), F("delegate__username")))
+        .annotate(name=display_name("delegate"))
         .values("name")[:1]
     )
     return tasks.annotate(
@@ -303,3 +357,154 @@ def item_links(item: Item, user: User, *, posts: list[tuple[int, str]] | None = 
         role = LINK_ROLES[LinkKind(link.kind)][0 if outgoing else 1]
         result.append(LinkedItem(role, link.kind, link.to_item if outgoing else link.from_item, link))
     return result
+
+
+# --------------------------------------------------------------------------- the item page
+# Its reads are compiled once per process and prepared once per connection (haimen_gov.prepared.PreparedValues): the
+# page pays for running them, not for building and planning them (issue 16). Each returns rows of what the page
+# shows, not model instances.
+
+
+@dataclass
+class TaskRow:
+    """One of an item's tasks as its page reads it: the columns the rules and the timeline look at, the post's
+    title, the names of the post's holder ("" when vacant), of who finished it and of whoever acts for the post today
+    by delegation ("" when nobody does). What the timeline shows of it is set by ``timeline.timeline``."""
+
+    pk: int
+    step: str
+    step_label: str
+    round: int
+    post_id: int
+    extra: bool
+    status: str
+    decision: str
+    comment: str
+    due_date: dt.date
+    due_estimated: bool
+    finished_at: dt.datetime | None
+    acting_label: str
+    acting_today: str | None
+    post_title: str
+    holder_name: str
+    finished_by_name: str
+    # What the timeline shows, set by timeline.describe_tasks.
+    decision_label: str = ""
+    finished_label: str = ""
+    acting_for: bool = False
+    due_label: str = ""
+    due_tone: str = ""
+    nudge_url: str = ""
+
+
+def _item_tasks(item_id: int, day: dt.date) -> QuerySet[Any, Any]:
+    return (
+        with_acting_today(Task.objects.filter(item_id=item_id), on=day)
+        .order_by("created_at", "id")
+        .values(  # type: ignore[misc]  # "acting_today": with_acting_today's annotation, unknown to the stubs
+            "pk",
+            "step",
+            "step_label",
+            "round",
+            "post_id",
+            "extra",
+            "status",
+            "decision",
+            "comment",
+            "due_date",
+            "due_estimated",
+            "finished_at",
+            "acting_label",
+            "acting_today",
+            post_title=F("post__title"),
+            holder_name=display_name("post__holder"),
+            finished_by_name=display_name("finished_by"),
+        )
+    )
+
+
+_ITEM_TASKS = PreparedValues("item_tasks", _item_tasks, item_id=int, day=dt.date)
+
+
+def item_page_tasks(item_id: int, today: dt.date) -> list[TaskRow]:
+    """All of the item's tasks, oldest first, in one query (whoever acts for each open one on ``today``)."""
+    return [TaskRow(**row) for row in _ITEM_TASKS(item_id=item_id, day=today)]
+
+
+@dataclass
+class HistoryRow:
+    """One history entry as the item page reads it, with the names of its actor ("" for the system) and post."""
+
+    pk: int
+    at: dt.datetime
+    actor_id: int | None
+    actor_name: str
+    post_title: str
+    acting_label: str
+    verb: str
+    verb_label: str
+    step_label: str
+    from_state: str
+    to_state: str
+    to_state_label: str
+    comment: str
+    # What the history table shows, set by timeline.describe_history.
+    at_label: str = ""
+    action_label: str = ""
+    acting_class: str = ""
+    comment_html: str = ""
+
+
+_ITEM_HISTORY = PreparedValues(
+    "item_history",
+    lambda item_id: (
+        HistoryEntry.objects.filter(item_id=item_id)
+        .order_by("at", "id")
+        .values(
+            "pk",
+            "at",
+            "actor_id",
+            "acting_label",
+            "verb",
+            "verb_label",
+            "step_label",
+            "from_state",
+            "to_state",
+            "to_state_label",
+            "comment",
+            actor_name=display_name("actor"),
+            post_title=Coalesce(F("post__title"), Value("")),
+        )
+    ),
+    item_id=int,
+)
+
+
+def item_page_history(item_id: int) -> list[HistoryRow]:
+    """The item's history, oldest first, in one query."""
+    return [HistoryRow(**row) for row in _ITEM_HISTORY(item_id=item_id)]
+
+
+@dataclass
+class CopyRow:
+    """One 传阅 of the item: to whom (their name) and whether they have read it."""
+
+    user_id: int
+    user_name: str
+    read_at: dt.datetime | None
+
+
+_ITEM_COPIES = PreparedValues(
+    "item_copies",
+    lambda item_id: (
+        CarbonCopy.objects.filter(item_id=item_id)
+        .order_by("created_at")
+        .values("user_id", "read_at", user_name=display_name("user"))
+    ),
+    item_id=int,
+)
+
+
+def item_page_copies(item_id: int) -> list[CopyRow]:
+    """Whom the item was copied to (传阅), in the order it was, in one query."""
+    return [CopyRow(**row) for row in _ITEM_COPIES(item_id=item_id)]

@@ -4,6 +4,8 @@ the CSS (static/css/portal.css, ``.tone-*``) gives each tone its colour."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from .flows import all_flows
 
 # States whose meaning is the same in every chapter, by their code.
@@ -45,3 +47,8 @@ def stage_tone(stage: str) -> str:
 def decision_tone(decision: str) -> str:
     """The tone of one task's outcome on the timeline: 同意 green, 退回 amber, 不同意 red."""
     return {"return": "returned", "reject": "refused", "withdrawn": "withdrawn"}.get(decision, "done")
+
+
+def due_tone(due_date: dt.date, today: dt.date) -> str:
+    """How an open task's deadline stands (workflow/_due.html): "overdue" (red), "today" (amber) or ""."""
+    return "overdue" if due_date < today else "today" if due_date == today else ""

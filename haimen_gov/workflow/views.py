@@ -13,6 +13,7 @@ from django.core.paginator import Paginator
 from django.db.models import prefetch_related_objects
 from django.forms import Form
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -39,7 +40,7 @@ from .forms import (
 from .limits import NOTE_MAX_LENGTH, TEXT_MAX_LENGTH
 from .models import Attachment, Item, Notification, Phrase, Task, TaskStatus
 from .paging import CountedPaginator, UncountedPaginator
-from .timeline import timeline
+from .timeline import describe_history, describe_tasks, timeline
 
 PAGE_SIZE = 20
 
@@ -75,11 +76,11 @@ def errors_to_form(form: Form, exc: ValidationError) -> None:
 
 def get_visible_item(request: HttpRequest, pk: int) -> Item:
     """The item, as its app's own model (e.g. the SealRequest), if this user may see it; 404 otherwise (never reveal
-    that it exists). Two queries whatever the number of apps: the visibility check reads the item's kind, then the
-    app's row is loaded through its own flow's declared joins (``page_related``) and collections (``page_prefetch``)."""
+    that it exists). Two queries whatever the number of apps: the visibility check reads the item's kind (a
+    statement prepared once), then the app's row is loaded through its own flow's declared joins (``page_related``)
+    and collections (``page_prefetch``)."""
     user: User = request.user  # type: ignore[assignment]
-    visible = selectors.visible_items(user, posts=viewer_posts(request))
-    kind_id = visible.filter(pk=pk).values_list("kind_id", flat=True).first()
+    kind_id = selectors.visible_item_kind(user, pk, posts=viewer_posts(request))
     if kind_id is None:
         raise Http404("未找到该事项，或您无权查看。")
     model = ContentType.objects.get_for_id(kind_id).model_class()
@@ -193,42 +194,53 @@ def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = item_context(item, user, viewer_posts(request))
     if any(c.user_id == user.pk and c.read_at is None for c in context["copies"]):
         actions.copy_mark_read(item, user)  # 传阅 read receipt
+    # The page's rows, the timeline's tasks and the history's entries, rendered by Jinja2 (haimen_gov.rows).
+    context["timeline_html"] = render_rows(
+        "workflow/item_timeline.jinja", {"timeline": context["timeline"], "csrf_token": get_token(request)}
+    )
+    context["history_html"] = render_rows("workflow/item_history.jinja", {"history": context["history"]})
     return render(request, "workflow/item.html", context)
 
 
 def item_context(item: Item, user: User, posts: list[tuple[int, str]]) -> dict[str, Any]:
     """Everything the item page shows, from one query each for tasks, history and copies (the page runs a fixed
-    number of queries however long its history)."""
+    number of queries however long its history), each row with what the page shows of it worked out here."""
     flow = flow_for(item)
-    tasks = list(
-        selectors.with_acting_today(item.tasks.select_related("post", "post__holder", "finished_by")).order_by(
-            "created_at", "id"
-        )
-    )
-    history = list(item.history.select_related("actor", "post").order_by("at", "id"))
+    today = timezone.localdate()
+    tasks = selectors.item_page_tasks(item.pk, today)
+    history = selectors.item_page_history(item.pk)
+    copies = selectors.item_page_copies(item.pk)
     my_posts = {pk for pk, _kind in posts}
+    post_kinds = [kind for _pk, kind in posts]
     open_tasks = [t for t in tasks if t.status == TaskStatus.OPEN]
     my_task = next((t for t in open_tasks if t.post_id in my_posts and not t.extra), None)
-    copies = list(item.carbon_copies.select_related("user").order_by("created_at"))
+    can_nudge = actions.may_nudge(user, submitter_id=item.submitter_id, post_kinds=post_kinds)
+    describe_tasks(tasks, today=today, can_nudge=can_nudge)
+    describe_history(history)
+    available = actions.available_transitions(item, user, post_ids=my_posts, tasks=tasks)
+    # A transition's own form (e.g. the custodian's register) is built only when its button is shown.
+    shown = {t.verb for t in available}
     return {
         "item": item,
         "flow": flow,
         "labels": flow.all_labels,
         "detail_template": flow.detail_template,
-        "available": actions.available_transitions(item, user, post_ids=my_posts, tasks=tasks),
-        "action_forms": {verb: form_class(item=item, actor=user) for verb, form_class in flow.action_forms.items()},
+        "available": available,
+        "action_forms": {
+            verb: form_class(item=item, actor=user) for verb, form_class in flow.action_forms.items() if verb in shown
+        },
         "timeline": timeline(item, flow, tasks=tasks, history=history),
         "history": history,
         "open_tasks": open_tasks,
         "my_task": my_task,
-        "can_intervene": actions.may_intervene(user, kinds=[kind for _pk, kind in posts]),
-        "can_nudge": actions.may_nudge(user, submitter_id=item.submitter_id, post_kinds=[k for _pk, k in posts]),
+        "can_intervene": actions.may_intervene(user, kinds=post_kinds),
+        "can_nudge": can_nudge,
         "copies": copies,
         "may_copy": actions.may_copy(item, user, posts=posts, tasks=tasks, history=history),
         "my_copy": next((c for c in copies if c.user_id == user.pk), None),
         "limits": {"text": TEXT_MAX_LENGTH, "note": NOTE_MAX_LENGTH},
         "links": selectors.item_links(item, user, posts=posts) if item.has_links else [],
-        "today": timezone.localdate(),
+        "today": today,
     }
 
 

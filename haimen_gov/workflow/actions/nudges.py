@@ -3,6 +3,8 @@ history, delivered as a notice (and e-mail), at most once a working day per task
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -16,6 +18,7 @@ from .engine import lock_item
 from .errors import Conflict, Forbidden, WorkflowError
 from .history import history_append
 from .notifications import deliver_emails_on_commit, notify
+from .permissions import TaskFacts
 
 # The office watches every deadline of the government's work (第二十九条 督促检查): its director and deputies may nudge.
 OFFICE_KINDS = (PostKind.OFFICE_DIRECTOR, PostKind.OFFICE_DEPUTY_DIRECTOR)
@@ -30,9 +33,9 @@ def may_nudge(user: User, *, submitter_id: int, post_kinds: list[str] | None = N
     return any(kind in OFFICE_KINDS for kind in kinds)
 
 
-def nudgeable(task: Task, today: object) -> bool:
+def nudgeable(task: TaskFacts, today: dt.date) -> bool:
     """An open step that is due today or overdue."""
-    return task.status == TaskStatus.OPEN and task.due_date <= today  # type: ignore[operator]
+    return task.status == TaskStatus.OPEN and task.due_date <= today
 
 
 def task_nudge(task_id: int, *, actor: User, ip: str | None = None) -> Nudge:

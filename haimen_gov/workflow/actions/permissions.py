@@ -6,10 +6,11 @@ database."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import datetime as dt
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from types import EllipsisType
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from haimen_gov.org.models import Post, PostKind, User
 from haimen_gov.org.routing import acting_post_ids, acting_posts
@@ -20,6 +21,30 @@ from .errors import Conflict, Forbidden
 
 # A done task with one of these decisions was closed by the engine, not acted on by its assignee.
 NOT_ACTED = (Decision.WITHDRAWN, Decision.SUPERSEDED)
+
+
+class TaskFacts(Protocol):
+    """What the rules read of a task: a :class:`Task`, or a row of the item page (``selectors.TaskRow``)."""
+
+    @property
+    def pk(self) -> Any: ...
+    @property
+    def step(self) -> str: ...
+    @property
+    def round(self) -> int: ...
+    @property
+    def post_id(self) -> int: ...
+    @property
+    def extra(self) -> bool: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def decision(self) -> str: ...
+    @property
+    def due_date(self) -> dt.date: ...
+
+
+TaskT = TypeVar("TaskT", bound=TaskFacts)
 
 
 @dataclass(frozen=True)
@@ -60,9 +85,9 @@ def actor_open_task(
     step: Step | None,
     *,
     extra_first: bool = False,
-    tasks: Iterable[Task] | None = None,
+    tasks: Iterable[TaskT] | None = None,
     post_ids: Iterable[int] | None = None,
-) -> Task | None:
+) -> TaskT | Task | None:
     """The open task of ``step`` that ``actor`` may act on: a main task before an extra (加签) one, unless the extra
     one is asked for (an opinion). ``tasks`` (all of the item's tasks) and ``post_ids`` (the actor's posts) spare the
     queries."""
@@ -81,7 +106,7 @@ def actor_open_task(
     return min(mine, key=lambda t: (t.extra != extra_first, t.pk), default=None)
 
 
-def someone_acted(item: Item, *, tasks: Iterable[Task] | None = None) -> bool:
+def someone_acted(item: Item, *, tasks: Iterable[TaskFacts] | None = None) -> bool:
     """Whether anyone acted in the item's current round. 撤回 is allowed only before (a returned-and-resubmitted
     item starts a new round). ``tasks``: all of the item's tasks, when the caller has them."""
     if tasks is None:
@@ -89,7 +114,7 @@ def someone_acted(item: Item, *, tasks: Iterable[Task] | None = None) -> bool:
     return any(t.round == item.round and t.status == TaskStatus.DONE and t.decision not in NOT_ACTED for t in tasks)
 
 
-def awaiting_resubmission(item: Item, *, tasks: Iterable[Task] | None = None) -> bool:
+def awaiting_resubmission(item: Item, *, tasks: Iterable[TaskFacts] | None = None) -> bool:
     """Whether the item was returned and waits on its submitter (their open 修改后重新提交 task)."""
     if tasks is None:
         return Task.objects.filter(item=item, step=RESUBMIT_STEP, status=TaskStatus.OPEN).exists()
@@ -124,9 +149,9 @@ def may_fire(
     info: TransitionInfo,
     actor: User,
     *,
-    open_task: Task | EllipsisType | None = ...,
-    tasks: list[Task] | None = None,
-) -> tuple[bool, Task | None]:
+    open_task: TaskT | Task | EllipsisType | None = ...,
+    tasks: Sequence[TaskT] | None = None,
+) -> tuple[bool, TaskT | Task | None]:
     """Whether ``actor`` may fire ``info`` now, and the task it completes (for assignee transitions).
     ``open_task``: the actor's open task in the current step when the caller already looked it up; ``tasks``: all of
     the item's tasks, when the caller has them."""
@@ -155,7 +180,7 @@ def may_fire(
 
 
 def available_transitions(
-    item: Item, actor: User, *, post_ids: Iterable[int] | None = None, tasks: list[Task] | None = None
+    item: Item, actor: User, *, post_ids: Iterable[int] | None = None, tasks: Sequence[TaskFacts] | None = None
 ) -> list[TransitionInfo]:
     """The transitions ``actor`` may fire on ``item`` now (what the page shows as buttons, the API lists).
     ``tasks`` (all of the item's tasks) and ``post_ids`` (the actor's posts), when the caller has them, spare the
@@ -199,7 +224,7 @@ def may_copy(
     user: User,
     *,
     posts: Iterable[tuple[int, str]] | None = None,
-    tasks: Iterable[Task] | None = None,
+    tasks: Iterable[TaskFacts] | None = None,
     history: Iterable[Any] | None = None,
 ) -> bool:
     """Whether ``user`` may 传阅 ``item``: its applicant, anyone who acted on it or holds (held) one of its tasks, and
