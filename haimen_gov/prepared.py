@@ -44,12 +44,15 @@ def _forget(sender: Any, connection: Any, **kwargs: Any) -> None:
 
 
 def literal(value: int | str) -> str:
-    """A constant of the code (a state, a kind, a limit) as an SQL literal, to write into a statement's text."""
+    """A constant of the code (a state, a kind, a limit) as an SQL literal, to write into a statement's text (in
+    psycopg2's form, as ``fetch_all`` takes it)."""
     if isinstance(value, bool) or not isinstance(value, int | str):
         raise TypeError(f"not a literal: {value!r}")
     if isinstance(value, int):
         return str(value)
-    return "'" + value.replace("'", "''") + "'"  # standard_conforming_strings is on (PostgreSQL's default since 9.1)
+    # standard_conforming_strings is on (PostgreSQL's default since 9.1); a percent in psycopg2's form (%%), as the
+    # statements it is written into are.
+    return "'" + value.replace("'", "''").replace("%", "%%") + "'"
 
 
 @functools.lru_cache(maxsize=64)
@@ -88,7 +91,9 @@ def fetch_all(name: str, sql: str, params: Mapping[str, Any]) -> Sequence[tuple[
         # Prepared and run in one round trip (one statement, as query counts expect). Each $n's type is inferred
         # from where it stands (a date compared with a date column …).
         cursor.execute(
-            f"PREPARE {attempt} AS {text.replace('%', '%%')};\nEXECUTE {attempt} ({args})", [params[n] for n in names]
+            # ``text`` is already in psycopg2's form (a literal percent written %%), as the EXECUTE below.
+            f"PREPARE {attempt} AS {text};\nEXECUTE {attempt} ({args})",
+            [params[n] for n in names],
         )
         prepared[name] = attempt
         return cursor.fetchall()
@@ -176,7 +181,7 @@ class PreparedValues:
 
         def placeholder(match: re.Match[str]) -> str:
             if match.group() == "%%":
-                raise ValueError("a literal % in the statement")  # fetch_all's PREPARE would double it
+                return "%%"  # a literal percent, left in psycopg2's form for fetch_all
             value = next(slots)
             try:
                 name = by_stand_in.get(_key(value))

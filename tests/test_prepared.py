@@ -22,6 +22,7 @@ def test_literals_are_constants_quoted_for_sql():
     assert prepared.literal(1000) == "1000"
     assert prepared.literal("open") == "'open'"
     assert prepared.literal("o'clock") == "'o''clock'"
+    assert prepared.literal("5%") == "'5%%'"  # psycopg2's form, as fetch_all's statements are written
     with pytest.raises(TypeError):
         prepared.literal(True)
     with pytest.raises(TypeError):
@@ -65,3 +66,13 @@ def test_a_statement_survives_the_rollback_of_the_transaction_it_was_prepared_in
     with CaptureQueriesContext(connection) as after:
         assert nav_counts(org.head) == counts
     assert [q["sql"].split()[0] for q in after.captured_queries] == ["EXECUTE"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_literal_percent_reaches_the_database_as_one_percent_prepared_or_not():
+    connection.close()
+    sql = f"SELECT %(n)s::int, '100%%' LIKE '100%%', 'x%%', {prepared.literal('y%')}"
+    first = prepared.fetch_all("percent_probe", sql, {"n": 5})  # PREPARE and EXECUTE
+    again = prepared.fetch_all("percent_probe", sql, {"n": 6})  # EXECUTE alone
+    assert first == [(5, True, "x%", "y%")]
+    assert again == [(6, True, "x%", "y%")]

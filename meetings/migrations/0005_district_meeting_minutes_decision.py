@@ -30,8 +30,10 @@ def link_minutes_decisions(apps, schema_editor):
         row.save(update_fields=["decision"])
         ItemLink.objects.get_or_create(from_item_id=chosen.minutes_id, to_item_id=row.pk, kind="source")
         Item.objects.filter(pk__in=[chosen.minutes_id, row.pk]).update(has_links=True)
-    # The deferred foreign-key checks run now, before the columns are dropped in the same transaction.
-    schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    # The deferred foreign-key checks run now, before the columns are dropped in the same transaction (PostgreSQL's;
+    # SQLite, under `make run`, checks its foreign keys at the commit and knows no SET CONSTRAINTS).
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
     if orphans:
         raise RuntimeError(
             "以下全区性会议申请所依据的会议尚无已签发的纪要，无法关联议定事项：" + "、".join(orphans)
@@ -45,7 +47,8 @@ def unlink_minutes_decisions(apps, schema_editor):
         row.decision_meeting_id = row.decision.minutes.meeting_id
         row.decision_text = row.decision.text[:500]
         row.save(update_fields=["decision_meeting", "decision_text"])
-    schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
 
 
 class Migration(migrations.Migration):
