@@ -29,7 +29,7 @@ def test_literals_are_constants_quoted_for_sql():
         prepared.literal(1.5)  # type: ignore[arg-type]
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # a flush leaves content types for the next
 def test_the_navigation_statement_is_prepared_once_per_connection():
     org = build_org()
     connection.close()  # a new connection: nothing prepared in it yet
@@ -50,7 +50,7 @@ def test_the_navigation_statement_is_prepared_once_per_connection():
     assert [q["sql"].split()[0] for q in reconnected.captured_queries] == ["PREPARE"]
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # a flush leaves content types for the next
 def test_a_statement_survives_the_rollback_of_the_transaction_it_was_prepared_in():
     from django.db import transaction
 
@@ -68,7 +68,7 @@ def test_a_statement_survives_the_rollback_of_the_transaction_it_was_prepared_in
     assert [q["sql"].split()[0] for q in after.captured_queries] == ["EXECUTE"]
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # a flush leaves content types for the next
 def test_a_literal_percent_reaches_the_database_as_one_percent_prepared_or_not():
     connection.close()
     sql = f"SELECT %(n)s::int, '100%%' LIKE '100%%', 'x%%', {prepared.literal('y%')}"
