@@ -213,6 +213,7 @@ def decorate_inbox_rows(
 
     from .flows import flow_for
     from .templatetags.workflow_tags import item_url
+    from .tones import due_tone
 
     rows = []
     for task in tasks:
@@ -247,7 +248,7 @@ def decorate_inbox_rows(
                 "url": item_url(task["item_id"]),
                 "remaining": remaining,
                 "late": -remaining,
-                "due_tone": "overdue" if due < today else "today" if due == today else "",
+                "due_tone": due_tone(due, today),
                 "batchable": batchable,
                 "mark": step_mark(step, extra=task["extra"]),
             }
