@@ -21,7 +21,7 @@ from haimen_gov.pdf import content_disposition, pdf_response
 from haimen_gov.rows import render_rows
 from haimen_gov.workflow import actions as engine
 from haimen_gov.workflow.models import Notification
-from haimen_gov.workflow.paging import CountedPaginator
+from haimen_gov.workflow.paging import CountedPaginator, KeysFirst
 from haimen_gov.workflow.views import client_ip, errors_to_form, get_visible_item, viewer_posts
 
 from . import actions, selectors
@@ -151,16 +151,16 @@ def board(request: HttpRequest) -> HttpResponse:
     due_week = request.GET.get("due") == "week"
     today = timezone.localdate()
     by_source, by_unit = selectors.board_figures(today, lead_unit_ids)
-    qs = selectors.board_values(
-        selectors.items(
-            light=light, source=source, unit=unit, lead_unit_ids=lead_unit_ids, due_this_week=due_week, today=today
-        )
+    listed = selectors.items(
+        light=light, source=source, unit=unit, lead_unit_ids=lead_unit_ids, due_this_week=due_week, today=today
     )
-    paginator: Paginator = Paginator(qs, BOARD_PAGE_SIZE)
+    # The lights sorted first over the items alone, then only the page's 20 rows joined (paging.KeysFirst).
+    rows_first = KeysFirst(selectors.board_values(listed), listed)
+    paginator: Paginator = Paginator(rows_first, BOARD_PAGE_SIZE)
     if unit is None and not due_week:
         # The rows are the figures by source already counted: no COUNT query of the pager's own.
         count = selectors.board_count(by_source, light=light, source=source)
-        paginator = CountedPaginator(qs, BOARD_PAGE_SIZE, count=count)
+        paginator = CountedPaginator(rows_first, BOARD_PAGE_SIZE, count=count)
     page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

@@ -38,6 +38,7 @@ from haimen_gov.pdf import pdf_response
 from haimen_gov.rows import render_rows
 
 from .forms import style_fields
+from .paging import KeysFirst
 from .widgets import PlainSelect, PlainWidgetRenderer
 
 #: A spreadsheet reads a cell starting with one of these as a formula (CSV injection, OWASP).
@@ -207,7 +208,8 @@ class ListPage:
 
     def page(self, request: HttpRequest) -> HttpResponse:
         form, qs = self.filtered(request)
-        shown = qs.values(*self.fields) if self.fields else qs
+        # The page's keys first, then its rows joined (paging.KeysFirst).
+        shown = KeysFirst(qs.values(*self.fields) if self.fields else qs, qs)
         paginator: Paginator = Paginator(shown, self.page_size)
         if self.count_cap is not None:
             from .paging import CountedPaginator, UncountedPaginator

@@ -67,3 +67,35 @@ class UncountedPage(Page):
 
     def has_next(self) -> bool:
         return self._has_next
+
+
+class KeysFirst:
+    """A list's rows for a pager, the page's keys found first: ``rows[a:b]`` is one query,
+    ``rows WHERE pk IN (keys ORDER BY … LIMIT b-a OFFSET a) ORDER BY …``.
+
+    Ordering and filtering need only a few columns, mostly of the chapter's own table, while a row shows columns of
+    joined tables too (the item's title and state, the unit's name). Asked for both at once, PostgreSQL joins every
+    matching row before sorting and keeping 20: with the statistics of a real database it hashes all of
+    ``workflow_item`` (110,000 rows in the bench) for a page of 20, 25–35 ms. Here the ordering and the LIMIT run
+    first, over ``keys`` (the same queryset, reading its keys alone), and only the page's rows are joined (issue 16).
+    ``rows``: the same queryset as ``keys`` (its filters and ordering), reading what the page shows."""
+
+    ordered = True
+
+    def __init__(self, rows: Any, keys: Any | None = None) -> None:
+        self.rows = rows
+        self.keys = rows if keys is None else keys
+
+    def count(self) -> int:
+        return int(self.keys.count())
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index: slice) -> list[Any]:
+        if not isinstance(index, slice):
+            raise TypeError("KeysFirst is sliced by pages")
+        from django.db.models import Subquery
+
+        keys = self.keys.values("pk")[index]
+        return list(self.rows.filter(pk__in=Subquery(keys)))

@@ -75,6 +75,14 @@ def seed(args: dict[str, Any]) -> dict[str, Any]:
     log(f"  chapters' list pages: up to {args.get('chapter_rows', 0):,} rows each")
     result["chapters"] = multiply(args.get("chapter_rows", 0), log)
     timings["chapters (ORM copies)"] = time.perf_counter() - started
+    # What autovacuum does after a few thousand inserts, as Seeder.vacuum for the seals' tables: the planner sees
+    # how many rows the chapters' tables have. Without it a page was planned for a handful of rows (its joins by
+    # index, cheap by luck), not for the thousands a district's register holds (issue 16).
+    started = time.perf_counter()
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    timings["analyze"] = time.perf_counter() - started
+    log(f"  analyze: {timings['analyze']:.1f} s")
     # What beat does every few minutes: the dashboard's summary tables over the seeded tasks and items.
     from haimen_gov.dashboard.summary import refresh
 

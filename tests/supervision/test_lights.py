@@ -87,3 +87,17 @@ def test_lists_filter_and_sort_by_light_in_one_query(org, django_assert_num_quer
     with django_assert_num_queries(1):
         [by_source] = selectors.board_by_source(MONDAY)
     assert (by_source["total"], by_source["red"], by_source["amber"], by_source["green"]) == (3, 1, 1, 1)
+
+
+def test_the_boards_figures_count_a_late_feedback_amber_prepared_or_not(org, item):
+    """The office's figures run a statement compiled once per process (PreparedValues), a leader's portfolio the
+    queryset itself: both the same counts, a late feedback amber in each (the open-feedback index's question)."""
+    late, on_time = dt.date(2026, 11, 24), dt.date(2026, 11, 23)
+    for lead_unit_ids in (None, frozenset({org.units.dept1.pk})):
+        for today, light in ((on_time, "green"), (late, "amber")):
+            [by_source] = selectors.board_by_source(today, lead_unit_ids)
+            assert (by_source["total"], by_source[light]) == (1, 1)
+            [by_unit] = selectors.board_by_unit(today, lead_unit_ids)
+            assert (by_unit["lead_unit"], by_unit["light_code"]) == (org.units.dept1.pk, light)
+    # Another unit's portfolio has none of it.
+    assert selectors.board_by_source(late, frozenset({org.units.dept2.pk})) == []
