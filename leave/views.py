@@ -3,6 +3,7 @@ its progress. Phone-first: leaders use these from their phones."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.contrib import messages
@@ -12,6 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpRespons
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import Truncator
 from django.views.decorators.http import require_POST
 
 from haimen_gov.org.models import User
@@ -19,6 +21,7 @@ from haimen_gov.org.routing import units_of
 from haimen_gov.workflow import actions as engine
 from haimen_gov.workflow.lists import Column, ListPage
 from haimen_gov.workflow.selectors import visible_items
+from haimen_gov.workflow.templatetags.workflow_tags import item_url, tone
 from haimen_gov.workflow.views import client_ip, form_action, get_visible_item, viewer_posts
 
 from . import actions, selectors
@@ -34,7 +37,16 @@ from .forms import (
     VisitForm,
     YearForm,
 )
-from .models import HEAD_KINDS, REPORTING_KINDS, VISIT_CHAIN_OF_KIND, Absence, ResearchTrip, Visit, VisitPlanEntry
+from .models import (
+    HEAD_KINDS,
+    REPORTING_KINDS,
+    VISIT_CHAIN_OF_KIND,
+    Absence,
+    AbsenceKind,
+    ResearchTrip,
+    Visit,
+    VisitPlanEntry,
+)
 
 PAGE_SIZE = 20
 
@@ -171,6 +183,30 @@ def _absence_rows(request: HttpRequest) -> QuerySet[Absence]:
     return visible_items(_user(request), qs, posts=viewer_posts(request))  # type: ignore[return-value]
 
 
+_ABSENCE_KINDS = dict(AbsenceKind.choices)
+
+
+def _span(start: dt.date, end: dt.date) -> str:
+    """The days away as the tables show them: "2026-12-07 至 12-09"."""
+    return f"{start:%Y-%m-%d} 至 {end:%m-%d}"
+
+
+def _absence_row(a: dict[str, Any]) -> dict[str, object]:
+    """What a row of the absence ledger shows (leave/_absence_table.html), from ABSENCES.fields."""
+    return {
+        "url": item_url(a["pk"]),
+        "leader": a["leader__full_name"] or a["leader__username"],  # User.display_name
+        "post": a["leader_post__title"],
+        "category": str(_ABSENCE_KINDS.get(a["category"], a["category"])),  # get_category_display
+        "late": a["late"],  # 第四十四条: 补报
+        "destination": a["destination"],
+        "span": _span(a["start"], a["end"]),
+        "acting": (a["acting__full_name"] or a["acting__username"]) if a["acting_id"] else "",
+        "tone": tone(a["state"]),
+        "stage": a["stage_label"],
+    }
+
+
 ABSENCES = ListPage(
     title="外出报备台账",
     url_name="leave:absences",
@@ -192,6 +228,24 @@ ABSENCES = ListPage(
         Column("状态", lambda r: r.stage_label, width="7em", nowrap=True),
     ),
     note="依据《南通市海门区人民政府工作规则》第六条、第四十四条登记。",
+    fields=(
+        "pk",
+        "leader__full_name",
+        "leader__username",
+        "leader_post__title",
+        "category",
+        "late",
+        "destination",
+        "start",
+        "end",
+        "acting_id",
+        "acting__full_name",
+        "acting__username",
+        "state",
+        "stage_label",
+    ),
+    row=_absence_row,
+    rows_template="leave/absence_rows.jinja",
 )
 
 
@@ -342,6 +396,27 @@ def _visit_rows(request: HttpRequest) -> QuerySet[Visit]:
     return visible_items(_user(request), qs, posts=viewer_posts(request))  # type: ignore[return-value]
 
 
+def _truncated(text: str, length: int) -> str:
+    """``text|truncatechars:length``: most texts are short, and Django's Truncator walks a long one character by
+    character (issue 16)."""
+    return text if len(text) <= length else Truncator(text).chars(length)
+
+
+def _visit_row(v: dict[str, Any]) -> dict[str, object]:
+    """What a row of the visits list shows (leave/_visit_table.html), from VISITS.fields."""
+    return {
+        "url": item_url(v["pk"]),
+        "traveller": v["traveller__full_name"] or v["traveller__username"],  # User.display_name
+        "post": v["traveller_post__title"],
+        "countries": v["countries"],
+        "purpose": _truncated(v["purpose"], 40),
+        "span": _span(v["start"], v["end"]),
+        "out_of_plan": v["out_of_plan"],  # 第三十五条: 计划外
+        "tone": tone(v["state"]),
+        "stage": v["stage_label"],
+    }
+
+
 VISITS = ListPage(
     title="因公出访",
     url_name="leave:visits",
@@ -362,6 +437,21 @@ VISITS = ListPage(
         Column("状态", lambda r: r.stage_label, width="7em", nowrap=True),
     ),
     note="依据《南通市海门区人民政府工作规则》第三十五条，因公出访实行计划管理。",
+    fields=(
+        "pk",
+        "traveller__full_name",
+        "traveller__username",
+        "traveller_post__title",
+        "countries",
+        "purpose",
+        "start",
+        "end",
+        "out_of_plan",
+        "state",
+        "stage_label",
+    ),
+    row=_visit_row,
+    rows_template="leave/visit_rows.jinja",
 )
 
 
