@@ -3,28 +3,29 @@ its progress. Phone-first: leaders use these from their phones."""
 
 from __future__ import annotations
 
-import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.text import Truncator
+from django.utils.safestring import SafeString
 from django.views.decorators.http import require_POST
 
 from haimen_gov.org.models import User
 from haimen_gov.org.routing import units_of
+from haimen_gov.rows import render_rows
 from haimen_gov.workflow import actions as engine
-from haimen_gov.workflow.lists import Column, ListPage
+from haimen_gov.workflow.lists import Column, ListPage, pk_urls
+from haimen_gov.workflow.paging import KeysFirst
 from haimen_gov.workflow.selectors import visible_items
-from haimen_gov.workflow.templatetags.workflow_tags import item_url, tone
 from haimen_gov.workflow.views import client_ip, form_action, get_visible_item, viewer_posts
 
-from . import actions, selectors
+from . import actions, rows, selectors
 from .forms import (
     AbsenceFilter,
     AbsenceForm,
@@ -37,16 +38,7 @@ from .forms import (
     VisitForm,
     YearForm,
 )
-from .models import (
-    HEAD_KINDS,
-    REPORTING_KINDS,
-    VISIT_CHAIN_OF_KIND,
-    Absence,
-    AbsenceKind,
-    ResearchTrip,
-    Visit,
-    VisitPlanEntry,
-)
+from .models import HEAD_KINDS, REPORTING_KINDS, VISIT_CHAIN_OF_KIND, Absence, ResearchTrip, Visit, VisitPlanEntry
 
 PAGE_SIZE = 20
 
@@ -152,8 +144,14 @@ def absence_shorten(request: HttpRequest, pk: int) -> HttpResponse:
 
 def absence_mine(request: HttpRequest) -> HttpResponse:
     """我的外出报备: filed by me or for me."""
-    page = Paginator(selectors.absences_of(_user(request)), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "leave/absence_mine.html", {"page": page, "may_report": _may_report(request)})
+    mine = selectors.absences_of(_user(request))
+    page = _rows_page(request, KeysFirst(mine.values(*rows.ABSENCE_FIELDS), mine), rows.my_absence)
+    context = {
+        "page": page,
+        "may_report": _may_report(request),
+        "rows_html": render_rows("leave/absence_mine_rows.jinja", {"rows": page.object_list}),
+    }
+    return render(request, "leave/absence_mine.html", context)
 
 
 def board(request: HttpRequest) -> HttpResponse:
@@ -163,48 +161,42 @@ def board(request: HttpRequest) -> HttpResponse:
     form = BoardFilter(request.GET or None)
     late_only = bool(form.is_valid() and form.cleaned_data.get("late"))
     today = timezone.localdate()
-    monday, sunday, rows = selectors.board(today, late_only=late_only)
+    monday, sunday, away = selectors.board(today, late_only=late_only)
     context = {
         "form": form,
         "late_only": late_only,
         "today": today,
         "monday": monday,
         "sunday": sunday,
-        "today_rows": [r for r in rows if r.away_today],
-        "week_rows": [r for r in rows if not r.away_today],
+        "today_html": _board_rows([r for r in away if r.away_today], "今天领导均在海门"),
+        "week_html": _board_rows([r for r in away if not r.away_today], "本周无其他外出安排"),
         "delegations": selectors.other_delegations(monday, sunday),
-        "late": Paginator(selectors.late_reports(), PAGE_SIZE).get_page(request.GET.get("page")) if late_only else None,
     }
+    if late_only:
+        reports = selectors.late_reports()
+        late = _rows_page(request, KeysFirst(reports.values(*rows.ABSENCE_FIELDS), reports), rows.late_absence)
+        context["late"] = late
+        context["late_html"] = render_rows("leave/late_rows.jinja", {"rows": late.object_list})
     return render(request, "leave/board.html", context)
+
+
+def _board_rows(away: list[selectors.BoardRow], empty: str) -> SafeString:
+    """A table of the board: its rows, or ``empty`` when nobody is in it."""
+    return render_rows("leave/board_rows.jinja", {"rows": [rows.board_row(r) for r in away], "empty": empty})
+
+
+def _rows_page(request: HttpRequest, found: Any, row: Callable[[dict[str, Any]], dict[str, object]]) -> Page:
+    """The requested page of ``found`` (plain values; for absences a paging.KeysFirst, their keys found first: ordered
+    by their dates, a page of 20 otherwise joins every item of every chapter), each row shown as ``row`` works it out
+    (leave.rows, issue 16)."""
+    page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = [row(r) for r in page.object_list]
+    return page
 
 
 def _absence_rows(request: HttpRequest) -> QuerySet[Absence]:
     qs = selectors.absences().exclude(state="draft")
     return visible_items(_user(request), qs, posts=viewer_posts(request))  # type: ignore[return-value]
-
-
-_ABSENCE_KINDS = dict(AbsenceKind.choices)
-
-
-def _span(start: dt.date, end: dt.date) -> str:
-    """The days away as the tables show them: "2026-12-07 至 12-09"."""
-    return f"{start:%Y-%m-%d} 至 {end:%m-%d}"
-
-
-def _absence_row(a: dict[str, Any]) -> dict[str, object]:
-    """What a row of the absence ledger shows (leave/_absence_table.html), from ABSENCES.fields."""
-    return {
-        "url": item_url(a["pk"]),
-        "leader": a["leader__full_name"] or a["leader__username"],  # User.display_name
-        "post": a["leader_post__title"],
-        "category": str(_ABSENCE_KINDS.get(a["category"], a["category"])),  # get_category_display
-        "late": a["late"],  # 第四十四条: 补报
-        "destination": a["destination"],
-        "span": _span(a["start"], a["end"]),
-        "acting": (a["acting__full_name"] or a["acting__username"]) if a["acting_id"] else "",
-        "tone": tone(a["state"]),
-        "stage": a["stage_label"],
-    }
 
 
 ABSENCES = ListPage(
@@ -228,24 +220,9 @@ ABSENCES = ListPage(
         Column("状态", lambda r: r.stage_label, width="7em", nowrap=True),
     ),
     note="依据《南通市海门区人民政府工作规则》第六条、第四十四条登记。",
-    fields=(
-        "pk",
-        "leader__full_name",
-        "leader__username",
-        "leader_post__title",
-        "category",
-        "late",
-        "destination",
-        "start",
-        "end",
-        "acting_id",
-        "acting__full_name",
-        "acting__username",
-        "state",
-        "stage_label",
-    ),
-    row=_absence_row,
-    rows_template="leave/absence_rows.jinja",
+    fields=rows.ABSENCE_FIELDS,
+    row=rows.ledger_absence,
+    rows_template="leave/ledger_rows.jinja",
 )
 
 
@@ -283,8 +260,9 @@ def exception_new(request: HttpRequest) -> HttpResponse:
 def exception_list(request: HttpRequest) -> HttpResponse:
     """第三十四条 exceptions: the office sees every one; others those of their units or about them."""
     qs = selectors.exceptions_visible(_user(request), _office(request))
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "leave/exception_list.html", {"page": page})
+    page = _rows_page(request, qs.values(*rows.EXCEPTION_FIELDS), rows.exception)
+    rows_html = render_rows("leave/exception_rows.jinja", {"rows": page.object_list})
+    return render(request, "leave/exception_list.html", {"page": page, "rows_html": rows_html})
 
 
 # ------------------------------------------------------------------------------------------------ 基层调研
@@ -313,9 +291,14 @@ def research_list(request: HttpRequest) -> HttpResponse:
     year = request.GET.get("year", "")
     if year.isdigit() and 2020 <= int(year) <= 2100:
         qs = qs.filter(start__year__lte=int(year), end__year__gte=int(year))
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    may_log = _research_leaders(request).exists()
-    return render(request, "leave/research_list.html", {"page": page, "may_log": may_log})
+    edit_url = pk_urls("leave:research_edit")
+    page = _rows_page(request, qs.values(*rows.TRIP_FIELDS), lambda t: rows.trip(t, edit_url))
+    context = {
+        "page": page,
+        "may_log": _research_leaders(request).exists(),
+        "rows_html": render_rows("leave/research_rows.jinja", {"rows": page.object_list}),
+    }
+    return render(request, "leave/research_list.html", context)
 
 
 def research_new(request: HttpRequest) -> HttpResponse:
@@ -352,11 +335,11 @@ def research_progress(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     form = YearForm(request.GET or None)
     year = (form.cleaned_data.get("year") if form.is_valid() else None) or today.year
-    rows = selectors.research_progress(year, today, _research_readers(request))
+    progress = selectors.research_progress(year, today, _research_readers(request))
     return render(
         request,
         "leave/research_progress.html",
-        {"rows": rows, "year": year, "target": selectors.research_target_days(), "today": today},
+        {"rows": progress, "year": year, "target": selectors.research_target_days(), "today": today},
     )
 
 
@@ -396,27 +379,6 @@ def _visit_rows(request: HttpRequest) -> QuerySet[Visit]:
     return visible_items(_user(request), qs, posts=viewer_posts(request))  # type: ignore[return-value]
 
 
-def _truncated(text: str, length: int) -> str:
-    """``text|truncatechars:length``: most texts are short, and Django's Truncator walks a long one character by
-    character (issue 16)."""
-    return text if len(text) <= length else Truncator(text).chars(length)
-
-
-def _visit_row(v: dict[str, Any]) -> dict[str, object]:
-    """What a row of the visits list shows (leave/_visit_table.html), from VISITS.fields."""
-    return {
-        "url": item_url(v["pk"]),
-        "traveller": v["traveller__full_name"] or v["traveller__username"],  # User.display_name
-        "post": v["traveller_post__title"],
-        "countries": v["countries"],
-        "purpose": _truncated(v["purpose"], 40),
-        "span": _span(v["start"], v["end"]),
-        "out_of_plan": v["out_of_plan"],  # 第三十五条: 计划外
-        "tone": tone(v["state"]),
-        "stage": v["stage_label"],
-    }
-
-
 VISITS = ListPage(
     title="因公出访",
     url_name="leave:visits",
@@ -437,20 +399,8 @@ VISITS = ListPage(
         Column("状态", lambda r: r.stage_label, width="7em", nowrap=True),
     ),
     note="依据《南通市海门区人民政府工作规则》第三十五条，因公出访实行计划管理。",
-    fields=(
-        "pk",
-        "traveller__full_name",
-        "traveller__username",
-        "traveller_post__title",
-        "countries",
-        "purpose",
-        "start",
-        "end",
-        "out_of_plan",
-        "state",
-        "stage_label",
-    ),
-    row=_visit_row,
+    fields=rows.VISIT_FIELDS,
+    row=rows.visit,
     rows_template="leave/visit_rows.jinja",
 )
 
