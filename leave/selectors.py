@@ -14,7 +14,7 @@ from django.db.models import Min, Q, QuerySet
 
 from haimen_gov.org.models import Delegation, Post, PostKind, UnitKind, User
 from haimen_gov.org.routing import acting_posts
-from haimen_gov.workflow.models import Task, TaskStatus
+from haimen_gov.workflow.models import Item, Task, TaskStatus
 
 from .models import (
     AWAY_STATES,
@@ -43,7 +43,10 @@ def absences() -> QuerySet[Absence]:
 
 def absences_of(user: User) -> QuerySet[Absence]:
     """我的外出报备: those filed by ``user`` or for them."""
-    return absences().filter(Q(submitter=user) | Q(leader=user)).order_by("-start", "-id")
+    # Filed by them: among their items, not an OR across the joined item table, which PostgreSQL answers by hashing
+    # every item of every chapter, counting and paging alike (issue 16: 25 + 34 ms on the bench for 20 rows).
+    filed = Item.objects.filter(submitter=user).values("pk")
+    return absences().filter(Q(leader=user) | Q(pk__in=filed)).order_by("-start", "-id")
 
 
 def away_between(first: dt.date, last: dt.date) -> QuerySet[Absence]:
