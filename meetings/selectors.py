@@ -11,7 +11,18 @@ from django.utils import timezone
 from haimen_gov.org.models import Post, PostKind, UnitKind, User
 from haimen_gov.org.routing import acting_posts
 
-from .models import CADENCE, CADENCE_DAYS, Attendee, Meeting, MeetingKind, MeetingMode, MeetingState, Topic, TopicState
+from .models import (
+    CADENCE,
+    CADENCE_DAYS,
+    Attendee,
+    Meeting,
+    MeetingKind,
+    MeetingMode,
+    MeetingState,
+    Topic,
+    TopicState,
+    minutes_between,
+)
 
 # Who sees every meeting: the office that runs them, and the head.
 OVERSEER_KINDS = (PostKind.DISTRICT_HEAD,)
@@ -137,7 +148,7 @@ def frugality(year: int) -> list[Frugality]:
     for kind, mode, start, end, held, seats in rows:
         t = totals[kind]
         t[0] += held
-        t[1] += held * ((end.hour * 60 + end.minute) - (start.hour * 60 + start.minute))
+        t[1] += held * minutes_between(start, end)
         t[2] += held if mode != MeetingMode.ONSITE else 0
         t[3] += seats
     return [Frugality(kind, str(MeetingKind(kind).label), *totals[kind]) for kind in MeetingKind.values]
