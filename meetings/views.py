@@ -40,12 +40,22 @@ from .forms import (
     RescheduleForm,
     TopicForm,
 )
-from .models import Meeting, Topic
+from .models import Meeting, MeetingKind, MeetingMode, MeetingState, Topic, minutes_between
 
 T = TypeVar("T")
 
 ICS_SALT = "meetings.ics"
 WEEKDAYS = "一二三四五六日"
+
+# A choice's label as the pages show it (get_FOO_display), and a weekday's name ({{ day|date:"l" }}), read from a dict
+# per row rather than through the model and a lazy translation each time (issue 16); Chinese is the only language,
+# so the texts are fixed for the process.
+KIND_LABELS = {str(value): str(label) for value, label in MeetingKind.choices}
+MODE_LABELS = {str(value): str(label) for value, label in MeetingMode.choices}
+STATE_LABELS = {str(value): str(label) for value, label in MeetingState.choices}
+WEEKDAY_LABELS = tuple(str(WEEKDAY_NAMES[n]) for n in range(7))
+
+meeting_url = pk_urls("meetings:meeting")
 
 
 def _user(request: HttpRequest) -> User:
@@ -290,7 +300,6 @@ def board(request: HttpRequest) -> HttpResponse:
     if not selectors.sees_all_meetings(user, viewer_posts(request)):
         return render(request, "meetings/forbidden.html", {"reason": "议题看板仅供区政府办公室使用。"}, status=403)
     today = timezone.localdate()
-    meeting_url = pk_urls("meetings:meeting")
     rows = []
     for m in selectors.board(today):
         last = composition.cutoff(m.kind, m.date)
@@ -300,7 +309,7 @@ def board(request: HttpRequest) -> HttpResponse:
             {
                 "url": meeting_url(m.pk),
                 "title": m.title,
-                "when": f"{_month_day(m.date)} {WEEKDAY_NAMES[m.date.weekday()]} {m.start_time:%H:%M}",
+                "when": f"{_month_day(m.date)} {WEEKDAY_LABELS[m.date.weekday()]} {m.start_time:%H:%M}",
                 "state": m.get_state_display(),
                 "cutoff": _month_day(last) if last else "",
                 "cutoff_passed": last is not None and last < today,
@@ -468,6 +477,21 @@ def _list_rows(request: HttpRequest) -> Any:
     return qs
 
 
+def _list_row(m: dict[str, Any]) -> dict[str, object]:
+    """What a row of the meetings list shows (meetings/_list_table.html), from MEETING_LIST.fields."""
+    return {
+        "when": f"{cell_text(m['date'])} {m['start_time']:%H:%M}",
+        "url": meeting_url(m["pk"]),
+        "title": m["title"],
+        "kind": KIND_LABELS.get(m["kind"], m["kind"]),
+        "minutes": minutes_between(m["start_time"], m["end_time"]),
+        "mode": MODE_LABELS.get(m["mode"], m["mode"]),
+        "seats": m["seat_count"],
+        "chair": f"{m['chair_label']} {m['chair__full_name'] or m['chair__username']}",  # User.display_name
+        "state": STATE_LABELS.get(m["state"], m["state"]),
+    }
+
+
 MEETING_LIST = ListPage(
     title="会议台账",
     url_name="meetings:list",
@@ -489,6 +513,22 @@ MEETING_LIST = ListPage(
         Column("状态", lambda m: m.get_state_display(), width="4.5em", nowrap=True),
     ),
     note="依据《南通市海门区人民政府工作规则》第二十三条统计。",
+    fields=(
+        "pk",
+        "date",
+        "start_time",
+        "end_time",
+        "title",
+        "kind",
+        "mode",
+        "seat_count",
+        "chair_label",
+        "chair__full_name",
+        "chair__username",
+        "state",
+    ),
+    row=_list_row,
+    rows_template="meetings/list_rows.jinja",
 )
 
 
