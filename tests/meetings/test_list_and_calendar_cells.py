@@ -1,6 +1,6 @@
-"""What the 会议台账 rows show, worked out in Python and written by Jinja2 (issue 16), checked against the meetings
-themselves as the Django template read them before: every column, the link, the state, the empty list; and queries
-that do not grow with the rows."""
+"""What the 会议台账 rows and the calendar's cells show, worked out in Python and written by Jinja2 (issue 16), checked
+against the meetings themselves as the Django templates read them before: every column, the link, the state, the
+empty list; each meeting on its day, its chip, its line on a phone; and queries that do not grow with the rows."""
 
 from __future__ import annotations
 
@@ -13,8 +13,10 @@ import pytest
 import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import dateformat
 
 from haimen_gov.org.models import User
+from meetings import actions
 from meetings.models import Meeting, MeetingKind, MeetingMode
 from meetings.views import _list_row
 
@@ -210,3 +212,85 @@ def test_the_lists_queries_do_not_grow_with_its_rows_or_chairs(  # type: ignore[
     for url in ("/meetings/list/?state=", "/meetings/list/?state=&page=2"):
         with django_assert_max_num_queries(len(few.captured_queries)):
             assert len(_rows(client.get(url).content.decode())) in (20, 11)
+
+
+# ---------------------------------------------------------------------------------------------- 会议日历
+
+
+def _calendar(client: Any, url: str) -> tuple[list[Node], list[Node]]:
+    tree = parse(client.get(url).content.decode())
+    return tree.find(id="calendar-grid").all("tbody")[0].all("td"), tree.find(id="calendar-list").all("li")
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_calendar_shows_each_meeting_on_its_day(org, client_for):  # type: ignore[no-untyped-def]
+    ours = [
+        meeting(org, dt.date(2026, 10, 19), title="常务会议<一>"),
+        meeting(
+            org, dt.date(2026, 10, 19), MeetingKind.HEAD_OFFICE, start_time=dt.time(15, 0), end_time=dt.time(16, 0)
+        ),
+        meeting(org, dt.date(2026, 10, 30), MeetingKind.PLENARY, mode=MeetingMode.HYBRID, place="行政中心大礼堂"),
+        # The grid's first and last weeks show the days of the months around it, and their meetings.
+        meeting(org, dt.date(2026, 11, 1), MeetingKind.HEAD_OFFICE),
+    ]
+    cancelled = actions.meeting_cancel(ours[1].pk, actor=org.office_clerk, reason="改期")
+    meeting(org, dt.date(2026, 11, 2), title="下个月的会议")  # past the grid's last day (Sunday 1 November)
+    cells, items = _calendar(client_for(org.director), "/meetings/?date=2026-10-05")
+    # October 2026 starts on a Thursday: the grid runs from Monday 28 September to Sunday 1 November.
+    days = [dt.date(2026, 9, 28) + dt.timedelta(days=n) for n in range(35)]
+    assert [c.all("div")[0].words for c in cells] == [str(d.day) for d in days]
+    shown = Meeting.objects.filter(pk__in=[m.pk for m in ours]).order_by("date", "start_time", "id")
+    for cell, d in zip(cells, days, strict=True):
+        tone = "table-warning" if d == NOW.date() else "text-muted bg-light" if d.month != 10 else ""
+        assert cell.attrs["class"] == tone
+        chips = [(a.attrs["class"], a.attrs["href"], a.words) for a in cell.all("a")]
+        assert chips == [
+            (
+                f"meeting-chip kind-{m.kind}" + (" cancelled" if m.pk == cancelled.pk else ""),
+                m.get_absolute_url(),
+                f"{m.start_time:%H:%M} {m.title}",
+            )
+            for m in shown
+            if m.date == d
+        ]
+    # A phone's list: the same meetings, each with its day ({{ date|date:"n月j日 l" }}), times, place and form.
+    assert [(li.all("a")[0].attrs["href"], li.words) for li in items] == [
+        (
+            m.get_absolute_url(),
+            f"{m.title}{' 已取消' if m.pk == cancelled.pk else ''} "
+            f"{dateformat.format(m.date, 'n月j日 l')} {m.start_time:%H:%M}–{m.end_time:%H:%M} · {m.place} · "
+            f"{m.get_mode_display()}",
+        )
+        for m in shown
+    ]
+    assert "常务会议&lt;一&gt;" in client_for(org.director).get("/meetings/?date=2026-10-05").content.decode()
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_week_and_an_empty_period(org, client_for):  # type: ignore[no-untyped-def]
+    m = meeting(org, dt.date(2026, 10, 21), MeetingKind.TOPICAL, convener=org.posts.vice2, units=[org.units.dept2])
+    cells, items = _calendar(client_for(org.dept2_head), "/meetings/?view=week&date=2026-10-22")
+    assert [c.all("div")[0].words for c in cells] == ["19", "20", "21", "22", "23", "24", "25"]
+    assert [c.attrs["class"] for c in cells] == [""] * 7  # a week mutes no day
+    assert [a.attrs["href"] for a in cells[2].all("a")] == [m.get_absolute_url()]
+    assert [li.all("a")[0].attrs["href"] for li in items] == [m.get_absolute_url()]
+    # Someone who does not sit at it sees an empty week.
+    cells, items = _calendar(client_for(org.dept1_head), "/meetings/?view=week&date=2026-10-22")
+    assert not any(c.all("a") for c in cells)
+    assert [li.words for li in items] == ["本期间没有会议"]
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_calendars_queries_do_not_grow_with_its_meetings(  # type: ignore[no-untyped-def]
+    org, client_for, django_assert_max_num_queries
+):
+    meeting(org, dt.date(2026, 10, 19))
+    for user in (org.director, org.vice1):
+        client = client_for(user)
+        client.get("/meetings/")
+        with CaptureQueriesContext(connection) as few:
+            client.get("/meetings/")
+        for n in range(12):
+            meeting(org, dt.date(2026, 10, 20) + dt.timedelta(days=n % 10), MeetingKind.HEAD_OFFICE, title=f"会{n}")
+        with django_assert_max_num_queries(len(few.captured_queries)):
+            assert client.get("/meetings/").status_code == 200
