@@ -7,6 +7,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from django.conf import settings
 from django.db.models import Min, Q, QuerySet
@@ -60,6 +61,23 @@ def exceptions_visible(user: User, office: bool) -> QuerySet[ExceptionRequest]:
 # ----------------------------------------------------------------------------------------------------- warnings
 
 
+# The unattended steps named one by one in a warning; past these, one line says how many more. A leader with a long
+# queue away for a week would otherwise fill the board, the absence's page and the office's notice with hundreds of
+# lines (bounded output, issue 16).
+UNATTENDED_LISTED = 10
+
+
+class DueStep(NamedTuple):
+    """An open step of a leader's post falling due while they are away: what the warning names (read as plain
+    values, not as tasks and items: a long queue has hundreds of them)."""
+
+    task_id: int
+    post_id: int
+    due_date: dt.date
+    step_label: str
+    title: str
+
+
 @dataclass
 class Warnings:
     """What the office is warned of about one absence."""
@@ -67,7 +85,7 @@ class Warnings:
     # 第六条: days on which the head and the executive vice head would both be away.
     both_away: list[dt.date] = field(default_factory=list)
     # Open steps of the leader's post due inside the absence with nobody acting for it on that day.
-    unattended: list[Task] = field(default_factory=list)
+    unattended: list[DueStep] = field(default_factory=list)
 
     def __bool__(self) -> bool:
         return bool(self.both_away or self.unattended)
@@ -78,10 +96,13 @@ class Warnings:
         if self.both_away:
             days = "、".join(f"{d:%m月%d日}" for d in self.both_away[:5]) + ("等" if len(self.both_away) > 5 else "")
             out.append(f"区长与常务副区长同时不在海门：{days}（第六条），请办公室统筹安排。")
-        for task in self.unattended:
+        for task in self.unattended[:UNATTENDED_LISTED]:
             out.append(
-                f"外出期间有待办到期且无人代行：“{task.item.title}”（{task.step_label}，{task.due_date:%m月%d日}到期）。"
+                f"外出期间有待办到期且无人代行：“{task.title}”（{task.step_label}，{task.due_date:%m月%d日}到期）。"
             )
+        if len(self.unattended) > UNATTENDED_LISTED:
+            more = len(self.unattended) - UNATTENDED_LISTED
+            out.append(f"另有{more}项待办在外出期间到期且无人代行，请在待办中查看并安排代行。")
         return out
 
 
@@ -107,9 +128,12 @@ def warnings_for(rows: list[Absence]) -> dict[int, Warnings]:
     post_ids = {a.leader_post_id for a in rows} | set(top.values())
     away: dict[int, set[dt.date]] = defaultdict(set)
     covered: dict[int, set[dt.date]] = defaultdict(set)
-    for post_id, start, end in Absence.objects.filter(
-        state__in=AWAY_STATES, start__lte=last, end__gte=first, leader_post_id__in=post_ids
-    ).values_list("leader_post_id", "start", "end"):
+    # Unordered: the model's ordering (the item's creation) would join every item to sort rows only read as a set.
+    for post_id, start, end in (
+        Absence.objects.filter(state__in=AWAY_STATES, start__lte=last, end__gte=first, leader_post_id__in=post_ids)
+        .order_by()
+        .values_list("leader_post_id", "start", "end")
+    ):
         away[post_id].update(_days(max(start, first), min(end, last)))
     for post_id, start, end in Delegation.objects.filter(
         post_id__in=post_ids, revoked_at__isnull=True, start__lte=last, end__gte=first
@@ -125,12 +149,13 @@ def warnings_for(rows: list[Absence]) -> dict[int, Warnings]:
             due_date__gte=first,
             due_date__lte=last,
         )
-        .select_related("item")
         .order_by("due_date", "id")
+        .values_list("id", "post_id", "due_date", "step_label", "item__title")
     )
-    by_post: dict[int, list[Task]] = defaultdict(list)
-    for task in tasks:
-        by_post[task.post_id].append(task)
+    by_post: dict[int, list[DueStep]] = defaultdict(list)
+    for row in tasks:
+        step = DueStep(*row)
+        by_post[step.post_id].append(step)
     for a in rows:
         w = result[a.pk]
         if head is not None and exec_vice is not None and a.leader_post_id in (head, exec_vice):

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import (
     Case,
     Count,
@@ -304,8 +305,11 @@ def appraisal(year: int, today: dt.date | None = None) -> list[AppraisalRow]:
     its date counts as late; one reported early counts as on time; a task closed by
     applying for closure or an extension is not a report)."""
     today = today or timezone.localdate()
+    # The kind, implied by the join, written out: PostgreSQL then reads the supervision items off the items' kind
+    # index instead of scanning every item of every chapter for the year (100,000 rows, 35 ms; issue 16).
+    kind = ContentType.objects.get_for_model(SupervisionItem)
     rows = (
-        SupervisionItem.objects.filter(submitted_at__year=year)
+        SupervisionItem.objects.filter(kind=kind, submitted_at__year=year)
         .exclude(state=State.WITHDRAWN)
         .values("lead_unit", "lead_unit__name", "lead_unit__order")
         .annotate(
@@ -331,7 +335,9 @@ def appraisal(year: int, today: dt.date | None = None) -> list[AppraisalRow]:
     }
     feedback = (
         Task.objects.filter(
-            item__supervisionitem__isnull=False,
+            # Found by their due date among the feedback tasks (supervision migration 0004), then kept if their item
+            # is a supervision item: no join of every item of every chapter (issue 16).
+            item_id__in=SupervisionItem.objects.values("pk"),
             step="feedback",
             due_date__year=year,
         )

@@ -1,12 +1,16 @@
-"""第三十八条's lights read "is a unit's feedback overdue" for every open item at once: an index of the open
-feedback tasks alone (a few per open item, out of every open task of every chapter), so that PostgreSQL reads them
-in one pass and hashes them instead of probing the task table once per item (issue 16). It is on the engine's task
-table but is supervision's own (its step and its question), so it is declared here, in SQL both PostgreSQL and SQLite
-(``make run``) accept."""
+"""Two indexes of supervision's feedback tasks on the engine's task table (issue 16). They are supervision's own
+(its step, its questions), so they are declared here, in SQL both PostgreSQL and SQLite (``make run``) accept.
+
+- 第三十八条's lights ask "is a unit's feedback overdue" of every open item at once: the open feedback tasks alone
+  (a few per open item, out of every open task of every chapter), read in one pass and hashed instead of probing the
+  task table once per item.
+- 督查与考核 (the appraisal) counts a year's feedback tasks, reported or overdue: found by their due date among
+  the feedback tasks, instead of a scan of every task (a million rows in the bench, 180 ms)."""
 
 from django.db import migrations
 
-INDEX = "supervision_open_feedback"
+OPEN_FEEDBACK = "supervision_open_feedback"
+FEEDBACK_BY_DUE = "supervision_feedback_by_due"
 
 
 class Migration(migrations.Migration):
@@ -17,7 +21,12 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.RunSQL(
-            f"CREATE INDEX {INDEX} ON workflow_task (item_id, due_date) WHERE step = 'feedback' AND status = 'open'",
-            f"DROP INDEX {INDEX}",
+            f"CREATE INDEX {OPEN_FEEDBACK} ON workflow_task (item_id, due_date) "
+            "WHERE step = 'feedback' AND status = 'open'",
+            f"DROP INDEX {OPEN_FEEDBACK}",
+        ),
+        migrations.RunSQL(
+            f"CREATE INDEX {FEEDBACK_BY_DUE} ON workflow_task (due_date) WHERE step = 'feedback'",
+            f"DROP INDEX {FEEDBACK_BY_DUE}",
         ),
     ]

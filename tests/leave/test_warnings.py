@@ -56,7 +56,7 @@ def test_an_open_step_due_inside_the_absence_with_nobody_acting(org):
 
     absence = report(org.vice1, start=days(0), end=task.due_date)
     found = warnings_for([absence])[absence.pk]
-    assert found.unattended == [task]
+    assert [step.task_id for step in found.unattended] == [task.pk]
     assert "无人代行" in found.messages[0]
 
     approved_absence = actions.absence_approve(absence.pk, actor=org.head)
@@ -73,3 +73,19 @@ def test_no_unattended_warning_when_someone_acts_or_the_step_falls_outside(org):
     found = warnings_for([covered, later])
     assert not found[covered.pk]
     assert not found[later.pk]
+
+
+def test_a_long_list_of_unattended_steps_names_ten_and_counts_the_rest(org):
+    from leave.selectors import UNATTENDED_LISTED
+
+    seals = {s.kind: s for s in seed_seals()}
+    requests = [apply(org.dept1_clerk, seals[SealKind.GOVERNMENT]) for _ in range(UNATTENDED_LISTED + 2)]
+    tasks = Task.objects.filter(item__in=requests, status=TaskStatus.OPEN)
+    assert {t.post_id for t in tasks} == {org.posts.vice1.pk}
+    absence = report(org.vice1, start=days(0), end=max(t.due_date for t in tasks))
+
+    found = warnings_for([absence])[absence.pk]
+    assert len(found.unattended) == UNATTENDED_LISTED + 2
+    assert len(found.messages) == UNATTENDED_LISTED + 1
+    assert all("无人代行：“" in m for m in found.messages[:UNATTENDED_LISTED])
+    assert found.messages[-1] == "另有2项待办在外出期间到期且无人代行，请在待办中查看并安排代行。"
