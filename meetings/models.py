@@ -62,6 +62,11 @@ class MeetingState(models.TextChoices):
 OPEN_MEETING_STATES = (MeetingState.PREPARING, MeetingState.NOTIFIED)
 
 
+def minutes_between(start: dt.time, end: dt.time) -> int:
+    """A meeting's length in minutes from its clock times (it starts and ends on its day)."""
+    return (end.hour * 60 + end.minute) - (start.hour * 60 + start.minute)
+
+
 class Meeting(FSMModelMixin, models.Model):
     kind = models.CharField(_("会议类别"), max_length=20, choices=MeetingKind.choices)
     title = models.CharField(_("会议名称"), max_length=120)
@@ -123,7 +128,7 @@ class Meeting(FSMModelMixin, models.Model):
     @property
     def length_minutes(self) -> int:
         """How long it lasts, in minutes (第二十三条: 开短会)."""
-        return (self.end_time.hour * 60 + self.end_time.minute) - (self.start_time.hour * 60 + self.start_time.minute)
+        return minutes_between(self.start_time, self.end_time)
 
     # ----------------------------------------------------------------- transitions: check and set state only
 

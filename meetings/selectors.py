@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Count, Exists, Max, Min, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
@@ -11,7 +12,18 @@ from django.utils import timezone
 from haimen_gov.org.models import Post, PostKind, UnitKind, User
 from haimen_gov.org.routing import acting_posts
 
-from .models import CADENCE, CADENCE_DAYS, Attendee, Meeting, MeetingKind, MeetingMode, MeetingState, Topic, TopicState
+from .models import (
+    CADENCE,
+    CADENCE_DAYS,
+    Attendee,
+    Meeting,
+    MeetingKind,
+    MeetingMode,
+    MeetingState,
+    Topic,
+    TopicState,
+    minutes_between,
+)
 
 # Who sees every meeting: the office that runs them, and the head.
 OVERSEER_KINDS = (PostKind.DISTRICT_HEAD,)
@@ -27,14 +39,17 @@ def sees_all_meetings(user: User, posts: list[tuple[int, str]] | None = None) ->
     return Post.objects.filter(pk__in=ids, unit__kind=UnitKind.GOV_OFFICE).exists()
 
 
-def meetings_for(user: User, posts: list[tuple[int, str]] | None = None) -> QuerySet[Meeting]:
+def meetings_for(
+    user: User, posts: list[tuple[int, str]] | None = None, *, sees_all: bool | None = None
+) -> QuerySet[Meeting]:
     """The meetings ``user`` sees: the office and the head all of them, everyone else the ones they sit at (in
-    person, or for a post delegated to them)."""
+    person, or for a post delegated to them). ``sees_all``: what :func:`sees_all_meetings` said, when the caller has
+    asked already (a query for most users, not to be asked twice)."""
     if not user.is_authenticated:
         return Meeting.objects.none()
     posts = acting_posts(user) if posts is None else posts
     qs = Meeting.objects.select_related("chair", "chair_post")
-    if sees_all_meetings(user, posts):
+    if sees_all_meetings(user, posts) if sees_all is None else sees_all:
         return qs
     ids = [pk for pk, _kind in posts]
     seat = Attendee.objects.filter(meeting=OuterRef("pk")).filter(Q(user=user) | Q(post_id__in=ids))
@@ -49,6 +64,26 @@ def meetings_between(
     user: User, start: dt.date, end: dt.date, posts: list[tuple[int, str]] | None = None
 ) -> list[Meeting]:
     return list(meetings_for(user, posts).filter(date__gte=start, date__lte=end).order_by("date", "start_time", "id"))
+
+
+# What the calendar shows of a meeting. Read as plain values: a month of a busy office holds a hundred meetings or
+# more, and every column of each, its chair and the chair's post made into model instances cost more than the page
+# (issue 16).
+CALENDAR_FIELDS = ("pk", "kind", "title", "date", "start_time", "end_time", "place", "mode", "state")
+
+
+def calendar_meetings(
+    user: User,
+    start: dt.date,
+    end: dt.date,
+    posts: list[tuple[int, str]] | None = None,
+    *,
+    sees_all: bool | None = None,
+) -> list[dict[str, Any]]:
+    """The meetings ``user`` sees from ``start`` to ``end`` (the days the calendar shows), soonest first, each as
+    the dict of its :data:`CALENDAR_FIELDS` (one query)."""
+    qs = meetings_for(user, posts, sees_all=sees_all).filter(date__gte=start, date__lte=end)
+    return list(qs.order_by("date", "start_time", "id").values(*CALENDAR_FIELDS))
 
 
 def agenda(meeting: Meeting) -> list[Topic]:
@@ -137,7 +172,7 @@ def frugality(year: int) -> list[Frugality]:
     for kind, mode, start, end, held, seats in rows:
         t = totals[kind]
         t[0] += held
-        t[1] += held * ((end.hour * 60 + end.minute) - (start.hour * 60 + start.minute))
+        t[1] += held * minutes_between(start, end)
         t[2] += held if mode != MeetingMode.ONSITE else 0
         t[3] += seats
     return [Frugality(kind, str(MeetingKind(kind).label), *totals[kind]) for kind in MeetingKind.values]

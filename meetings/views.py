@@ -40,12 +40,22 @@ from .forms import (
     RescheduleForm,
     TopicForm,
 )
-from .models import Meeting, Topic
+from .models import Meeting, MeetingKind, MeetingMode, MeetingState, Topic, minutes_between
 
 T = TypeVar("T")
 
 ICS_SALT = "meetings.ics"
 WEEKDAYS = "一二三四五六日"
+
+# A choice's label as the pages show it (get_FOO_display), and a weekday's name ({{ day|date:"l" }}), read from a dict
+# per row rather than through the model and a lazy translation each time (issue 16); Chinese is the only language,
+# so the texts are fixed for the process.
+KIND_LABELS = {str(value): str(label) for value, label in MeetingKind.choices}
+MODE_LABELS = {str(value): str(label) for value, label in MeetingMode.choices}
+STATE_LABELS = {str(value): str(label) for value, label in MeetingState.choices}
+WEEKDAY_LABELS = tuple(str(WEEKDAY_NAMES[n]) for n in range(7))
+
+meeting_url = pk_urls("meetings:meeting")
 
 
 def _user(request: HttpRequest) -> User:
@@ -76,7 +86,8 @@ def feed_token(user: User) -> str:
 
 def calendar(request: HttpRequest) -> HttpResponse:
     """会议日历: a month grid, or a week (``?view=week``); everyone sees the meetings they attend, the office all."""
-    user = _user(request)
+    user, posts = _user(request), viewer_posts(request)
+    office = selectors.sees_all_meetings(user, posts)
     day = _day(request.GET.get("date"))
     view = "week" if request.GET.get("view") == "week" else "month"
     if view == "week":
@@ -90,12 +101,25 @@ def calendar(request: HttpRequest) -> HttpResponse:
         end = last + dt.timedelta(days=6 - last.weekday())
         prev_day = (first - dt.timedelta(days=1)).replace(day=1)
         next_day = last + dt.timedelta(days=1)
-    meetings = selectors.meetings_between(user, start, end, viewer_posts(request))
-    by_day: dict[dt.date, list[Meeting]] = {}
-    for meeting in meetings:
-        by_day.setdefault(meeting.date, []).append(meeting)
-    days = [start + dt.timedelta(days=n) for n in range((end - start).days + 1)]
-    weeks = [[(d, by_day.get(d, [])) for d in days[i : i + 7]] for i in range(0, len(days), 7)]
+    today = timezone.localdate()
+    # Each meeting's link and texts, and each day's cell, worked out here once and written by Jinja2, rather than
+    # with {% url %}, date filters and choice labels per chip, per list entry and per day (issue 16).
+    meetings = [_calendar_entry(m) for m in selectors.calendar_meetings(user, start, end, posts, sees_all=office)]
+    by_day: dict[dt.date, list[dict[str, Any]]] = {}
+    for entry in meetings:
+        by_day.setdefault(entry["date"], []).append(entry)
+    weeks: list[list[dict[str, Any]]] = []
+    for n in range((end - start).days + 1):
+        d = start + dt.timedelta(days=n)
+        if n % 7 == 0:
+            weeks.append([])
+        if d == today:
+            tone = "table-warning"
+        elif view == "month" and d.month != day.month:
+            tone = "text-muted bg-light"  # the days of the months around it
+        else:
+            tone = ""
+        weeks[-1].append({"day": d.day, "tone": tone, "meetings": by_day.get(d, ())})
     feed = request.build_absolute_uri(reverse("meetings:feed", args=[feed_token(user)]))
     return render(
         request,
@@ -104,16 +128,36 @@ def calendar(request: HttpRequest) -> HttpResponse:
             "view": view,
             "day": day,
             "month": day.replace(day=1),
-            "weeks": weeks,
-            "meetings": meetings,
+            "start": start,
+            "weeks_html": render_rows("meetings/calendar_weeks.jinja", {"weeks": weeks}),
+            "list_html": render_rows("meetings/calendar_list.jinja", {"meetings": meetings}),
             "weekdays": WEEKDAYS,
             "prev": prev_day,
             "next": next_day,
-            "today": timezone.localdate(),
+            "today": today,
             "feed": feed,
-            "office": selectors.sees_all_meetings(user, viewer_posts(request)),
+            "office": office,
         },
     )
+
+
+def _calendar_entry(m: dict[str, Any]) -> dict[str, Any]:
+    """What the calendar shows of a meeting (selectors.CALENDAR_FIELDS): its chip in the grid, its line in the
+    phone's list."""
+    start, end = f"{m['start_time']:%H:%M}", f"{m['end_time']:%H:%M}"
+    day = m["date"]
+    return {
+        "date": day,
+        "url": meeting_url(m["pk"]),
+        "title": m["title"],
+        "kind": m["kind"],
+        "cancelled": m["state"] == MeetingState.CANCELLED,
+        "start": start,
+        # {{ date|date:"n月j日 l" }} {{ start|time:"H:i" }}–{{ end|time:"H:i" }}
+        "when": f"{_month_day(day)} {WEEKDAY_LABELS[day.weekday()]} {start}–{end}",
+        "place": m["place"],
+        "mode": MODE_LABELS.get(m["mode"], m["mode"]),
+    }
 
 
 def _ics_text(value: str) -> str:
@@ -290,7 +334,6 @@ def board(request: HttpRequest) -> HttpResponse:
     if not selectors.sees_all_meetings(user, viewer_posts(request)):
         return render(request, "meetings/forbidden.html", {"reason": "议题看板仅供区政府办公室使用。"}, status=403)
     today = timezone.localdate()
-    meeting_url = pk_urls("meetings:meeting")
     rows = []
     for m in selectors.board(today):
         last = composition.cutoff(m.kind, m.date)
@@ -300,7 +343,7 @@ def board(request: HttpRequest) -> HttpResponse:
             {
                 "url": meeting_url(m.pk),
                 "title": m.title,
-                "when": f"{_month_day(m.date)} {WEEKDAY_NAMES[m.date.weekday()]} {m.start_time:%H:%M}",
+                "when": f"{_month_day(m.date)} {WEEKDAY_LABELS[m.date.weekday()]} {m.start_time:%H:%M}",
                 "state": m.get_state_display(),
                 "cutoff": _month_day(last) if last else "",
                 "cutoff_passed": last is not None and last < today,
@@ -468,6 +511,21 @@ def _list_rows(request: HttpRequest) -> Any:
     return qs
 
 
+def _list_row(m: dict[str, Any]) -> dict[str, object]:
+    """What a row of the meetings list shows (meetings/_list_table.html), from MEETING_LIST.fields."""
+    return {
+        "when": f"{cell_text(m['date'])} {m['start_time']:%H:%M}",
+        "url": meeting_url(m["pk"]),
+        "title": m["title"],
+        "kind": KIND_LABELS.get(m["kind"], m["kind"]),
+        "minutes": minutes_between(m["start_time"], m["end_time"]),
+        "mode": MODE_LABELS.get(m["mode"], m["mode"]),
+        "seats": m["seat_count"],
+        "chair": f"{m['chair_label']} {m['chair__full_name'] or m['chair__username']}",  # User.display_name
+        "state": STATE_LABELS.get(m["state"], m["state"]),
+    }
+
+
 MEETING_LIST = ListPage(
     title="会议台账",
     url_name="meetings:list",
@@ -489,6 +547,22 @@ MEETING_LIST = ListPage(
         Column("状态", lambda m: m.get_state_display(), width="4.5em", nowrap=True),
     ),
     note="依据《南通市海门区人民政府工作规则》第二十三条统计。",
+    fields=(
+        "pk",
+        "date",
+        "start_time",
+        "end_time",
+        "title",
+        "kind",
+        "mode",
+        "seat_count",
+        "chair_label",
+        "chair__full_name",
+        "chair__username",
+        "state",
+    ),
+    row=_list_row,
+    rows_template="meetings/list_rows.jinja",
 )
 
 

@@ -201,7 +201,9 @@ def _open_items(lead_unit_ids: frozenset[int] | None) -> QuerySet[SupervisionIte
     return qs if lead_unit_ids is None else qs.filter(lead_unit_id__in=lead_unit_ids)
 
 
-def _figures(today: dt.date, amber: dt.date, lead_unit_ids: frozenset[int] | None = None) -> QuerySet[SupervisionItem]:
+def _figures(
+    today: dt.date, amber: dt.date, lead_unit_ids: frozenset[int] | None = None
+) -> QuerySet[SupervisionItem, dict[str, Any]]:
     """Open items counted per lead unit, source and light (``board_figures``)."""
     return (
         _open_items(lead_unit_ids)

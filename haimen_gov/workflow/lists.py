@@ -61,10 +61,18 @@ def cell_text(value: object) -> str:
 
 
 def pk_urls(url_name: str) -> Callable[[int], str]:
-    """``reverse(url_name, args=[pk])`` for each row of a page: the URLconf is walked once, not once per row."""
-    sample = reverse(url_name, args=[_SAMPLE_PK])
-    head, _, tail = sample.rpartition(str(_SAMPLE_PK))
-    return lambda pk: f"{head}{pk}{tail}"
+    """``reverse(url_name, args=[pk])`` for each row of a page: the URLconf is walked once, at the first call, not
+    once per row. Reversing waits for that call, so a module may hold one for its ``ListPage.row`` (its URLconf is
+    still loading when the module is imported); like ``item_url`` it then keeps the prefix for the process."""
+    parts: list[str] = []
+
+    def url(pk: int) -> str:
+        if not parts:
+            head, _, tail = reverse(url_name, args=[_SAMPLE_PK]).rpartition(str(_SAMPLE_PK))
+            parts[:] = (head, tail)
+        return f"{parts[0]}{pk}{parts[1]}"
+
+    return url
 
 
 _SAMPLE_PK = 987654321

@@ -3,8 +3,8 @@ a count when the list is too long to count on every request."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Iterator, Sequence
+from typing import Any, overload
 
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.utils.functional import cached_property
@@ -92,10 +92,24 @@ class KeysFirst:
     def __len__(self) -> int:
         return self.count()
 
-    def __getitem__(self, index: slice) -> list[Any]:
-        if not isinstance(index, slice):
-            raise TypeError("KeysFirst is sliced by pages")
+    @overload
+    def __getitem__(self, index: int) -> Any: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Any]: ...
+
+    def __getitem__(self, index: int | slice) -> Any:
         from django.db.models import Subquery
 
+        if isinstance(index, int):
+            if index < 0:
+                raise IndexError("KeysFirst does not count from the end")
+            rows = self[index : index + 1]
+            if not rows:
+                raise IndexError(index)
+            return rows[0]
         keys = self.keys.values("pk")[index]
         return list(self.rows.filter(pk__in=Subquery(keys)))
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self.rows)

@@ -8,7 +8,7 @@ from django.core.paginator import Paginator
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from haimen_gov.org.models import Post, Unit
+from haimen_gov.org.models import Post, PostKind, Unit
 from haimen_gov.workflow.paging import CountedPaginator, KeysFirst
 
 pytestmark = pytest.mark.django_db
@@ -57,7 +57,7 @@ def test_a_distinct_list_pages_each_row_once(org, units):
     # Units joined to their posts repeat once per post; the distinct list shows each unit once, pages included.
     unit = units[0]
     for i in range(3):
-        Post.objects.create(unit=unit, title=f"岗位{i}", kind=Post.objects.first().kind)
+        Post.objects.create(unit=unit, title=f"岗位{i}", kind=PostKind.UNIT_CLERK)
     distinct = Unit.objects.filter(order=5).filter(posts__isnull=False).distinct().order_by("order", "-id")
     assert list(KeysFirst(distinct)[0:10]) == [unit]
     assert [u.pk for u in KeysFirst(units.distinct())[0:30]] == list(units.values_list("pk", flat=True))
@@ -70,6 +70,10 @@ def test_a_counted_pager_over_keys_first_runs_no_count(units, django_assert_num_
     assert page.paginator.num_pages == 3
 
 
-def test_only_slices(units):
-    with pytest.raises(TypeError):
-        KeysFirst(units)[0]
+def test_one_row_by_its_position(units):
+    ids = list(units.values_list("pk", flat=True))
+    assert KeysFirst(units)[0].pk == ids[0]
+    assert KeysFirst(units)[22].pk == ids[22]
+    with pytest.raises(IndexError):
+        KeysFirst(units)[23]
+    assert [u.pk for u in KeysFirst(units)] == ids
