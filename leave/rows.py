@@ -10,12 +10,11 @@ it shows of them is worked out here.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from django.utils.text import Truncator
 
-from haimen_gov.workflow.lists import cell_text
+from haimen_gov.workflow.lists import cell_text, pk_urls
 from haimen_gov.workflow.templatetags.workflow_tags import item_url, tone
 
 from .models import Absence, AbsenceKind, ExceptionKind
@@ -195,8 +194,11 @@ def exception(e: dict[str, Any]) -> dict[str, object]:
     }
 
 
-def trip(t: dict[str, Any], edit_url: Callable[[int], str]) -> dict[str, object]:
-    """A row of the research log (leave/research_list.html); ``edit_url``: lists.pk_urls of its edit page."""
+_TRIP_EDIT_URL = pk_urls("leave:research_edit")
+
+
+def trip(t: dict[str, Any]) -> dict[str, object]:
+    """A row of the research log (leave/research_list.html)."""
     start, end = t["start"], t["end"]
     span = f"{start:%Y-%m-%d}" if end == start else f"{start:%Y-%m-%d} 至 {end:%m-%d}"
     return {
@@ -205,5 +207,5 @@ def trip(t: dict[str, Any], edit_url: Callable[[int], str]) -> dict[str, object]
         "span": f"{span}（{(end - start).days + 1} 天）",  # ResearchTrip.days
         "places": t["places"],
         "frugality": truncated(t["frugality"] or "—", 40),
-        "edit_url": edit_url(t["pk"]),
+        "edit_url": _TRIP_EDIT_URL(t["pk"]),
     }

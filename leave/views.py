@@ -20,7 +20,7 @@ from haimen_gov.org.models import User
 from haimen_gov.org.routing import units_of
 from haimen_gov.rows import render_rows
 from haimen_gov.workflow import actions as engine
-from haimen_gov.workflow.lists import Column, ListPage, pk_urls
+from haimen_gov.workflow.lists import Column, ListPage
 from haimen_gov.workflow.paging import KeysFirst
 from haimen_gov.workflow.selectors import visible_items
 from haimen_gov.workflow.views import client_ip, form_action, get_visible_item, viewer_posts
@@ -291,8 +291,7 @@ def research_list(request: HttpRequest) -> HttpResponse:
     year = request.GET.get("year", "")
     if year.isdigit() and 2020 <= int(year) <= 2100:
         qs = qs.filter(start__year__lte=int(year), end__year__gte=int(year))
-    edit_url = pk_urls("leave:research_edit")
-    page = _rows_page(request, qs.values(*rows.TRIP_FIELDS), lambda t: rows.trip(t, edit_url))
+    page = _rows_page(request, qs.values(*rows.TRIP_FIELDS), rows.trip)
     context = {
         "page": page,
         "may_log": _research_leaders(request).exists(),
