@@ -78,15 +78,17 @@ TARGET_SWEEP_TASKS = 1_000_000
 TARGET_RATIOS = {"inbox": 0.5, "item": 0.4, "ledger": 0.4}
 TARGET_CHAPTER_RATIO = 0.4
 # The list pages besides the inbox and the item page, each opened by the office director (who may see them all):
-# (key, label, path). The seal ledger and each chapter's main list.
+# (key, label, path). The seal ledger and each chapter's main lists: its board and, where it has one, its 台账.
 LIST_PAGES_USER = "director"
 LIST_PAGES = [
     ("ledger", "seal ledger /seals/ledger/", "/seals/ledger/"),
     ("meetings", "meetings board /meetings/board/", "/meetings/board/"),
+    ("meetings_list", "meetings ledger /meetings/list/", "/meetings/list/"),
     ("documents_in", "incoming register /documents/incoming/", "/documents/incoming/"),
     ("documents_out", "outgoing register /documents/outgoing/", "/documents/outgoing/"),
     ("supervision", "supervision board /supervision/board/", "/supervision/board/"),
     ("leave", "leave board /leave/board/", "/leave/board/"),
+    ("leave_absences", "absence ledger /leave/absences/", "/leave/absences/"),
 ]
 
 
