@@ -214,8 +214,9 @@ def _figures(
     )
 
 
-# Every unit's figures (the office's board, the dashboard's panel): compiled once per process and prepared once per
-# connection (haimen_gov.prepared), its plan kept; a leader's portfolio (a set of units) is compiled each time.
+# Every unit's figures (the board as the office, a designated unit and the head see it): compiled once per process
+# and prepared once per connection (haimen_gov.prepared), its plan kept; a vice head's portfolio (a set of units)
+# is compiled each time.
 _ALL_FIGURES = PreparedValues(
     "supervision_board_figures", lambda today, amber: _figures(today, amber), today=dt.date, amber=dt.date
 )
