@@ -154,8 +154,11 @@ def board(request: HttpRequest) -> HttpResponse:
     listed = selectors.items(
         light=light, source=source, unit=unit, lead_unit_ids=lead_unit_ids, due_this_week=due_week, today=today
     )
-    # The lights sorted first over the items alone, then only the page's 20 rows joined (paging.KeysFirst).
-    rows_first = KeysFirst(selectors.board_values(listed), listed)
+    # The lights sorted first over the items alone, then only the page's 20 rows joined (paging.KeysFirst); the
+    # unfiltered board's first page from its prepared statement.
+    unfiltered = lead_unit_ids is None and not (light or source or unit or due_week)
+    first = (selectors.FIRST_PAGE_ROWS, lambda: selectors.board_first_page(today)) if unfiltered else None
+    rows_first = KeysFirst(selectors.board_values(listed), listed, first=first)
     paginator: Paginator = Paginator(rows_first, BOARD_PAGE_SIZE)
     if unit is None and not due_week:
         # The rows are the figures by source already counted: no COUNT query of the pager's own.

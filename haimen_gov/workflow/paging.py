@@ -3,7 +3,7 @@ a count when the list is too long to count on every request."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any, overload
 
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
@@ -82,9 +82,14 @@ class KeysFirst:
 
     ordered = True
 
-    def __init__(self, rows: Any, keys: Any | None = None) -> None:
+    def __init__(
+        self, rows: Any, keys: Any | None = None, *, first: tuple[int, Callable[[], list[Any]]] | None = None
+    ) -> None:
+        """``first``: (n, read) where ``read()`` returns the first n rows as the query would (a prepared statement
+        of the page most opened); a slice within them is taken from it."""
         self.rows = rows
         self.keys = rows if keys is None else keys
+        self.first = first
 
     def count(self) -> int:
         return int(self.keys.count())
@@ -108,6 +113,10 @@ class KeysFirst:
             if not rows:
                 raise IndexError(index)
             return rows[0]
+        if self.first is not None and not index.start and index.step is None and index.stop is not None:
+            size, read = self.first
+            if index.stop <= size:
+                return read()[: index.stop]
         keys = self.keys.values("pk")[index]
         return list(self.rows.filter(pk__in=Subquery(keys)))
 

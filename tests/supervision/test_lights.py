@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any, cast
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from haimen_gov.workflow.models import Task, TaskStatus
 from supervision import selectors
@@ -101,3 +104,31 @@ def test_the_boards_figures_count_a_late_feedback_amber_prepared_or_not(org, ite
             assert (by_unit["lead_unit"], by_unit["light_code"]) == (org.units.dept1.pk, light)
     # Another unit's portfolio has none of it.
     assert selectors.board_by_source(late, frozenset({org.units.dept2.pk})) == []
+
+
+def test_the_boards_first_page_prepared_is_the_querysets_first_page(org):
+    """The unfiltered board's first page runs a statement compiled once per process: the same rows, in the same
+    order, as the queryset it is compiled from — lights (a late feedback among them), deadlines, ties by id."""
+    with time_machine.travel(dt.datetime(2026, 11, 16, 9, 0, tzinfo=SHANGHAI), tick=False):
+        made = [
+            signed_item(
+                org,
+                title=f"事项{n:02d}",
+                due_on=dt.date(2026, 11, 18) + dt.timedelta(days=n % 7 * 9),
+                lead_unit=org.units.dept2 if n % 3 else org.units.dept1,
+            )
+            for n in range(23)
+        ]
+    SupervisionItem.objects.filter(pk=made[0].pk).update(due_on=dt.date(2026, 11, 2))  # red
+    today = dt.date(2026, 11, 24)  # the first feedback tasks (due 11-23) are late: amber
+    rows = selectors.board_values(selectors.items(today=today))[: selectors.FIRST_PAGE_ROWS]
+    expected = cast(list[dict[str, Any]], list(rows))  # a values() queryset: dicts
+    assert len(expected) == selectors.FIRST_PAGE_ROWS
+    assert {row["light"] for row in expected} >= {RED, AMBER}
+    with CaptureQueriesContext(connection) as ran:
+        assert selectors.board_first_page(today) == expected
+    [statement] = ran.captured_queries  # the prepared one (PREPARE … EXECUTE in one round trip), not a SELECT
+    assert "EXECUTE supervision_board_first_page" in statement["sql"]
+    assert selectors.board_first_page(dt.date(2026, 11, 17)) == list(
+        selectors.board_values(selectors.items(today=dt.date(2026, 11, 17)))[: selectors.FIRST_PAGE_ROWS]
+    )

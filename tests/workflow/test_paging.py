@@ -77,3 +77,23 @@ def test_one_row_by_its_position(units):
     with pytest.raises(IndexError):
         KeysFirst(units)[23]
     assert [u.pk for u in KeysFirst(units)] == ids
+
+
+def test_the_first_rows_from_a_prepared_read(units, django_assert_num_queries):
+    ids = list(units.values_list("pk", flat=True))
+    calls = []
+
+    def read():
+        calls.append(1)
+        return list(units[:10])
+
+    rows = KeysFirst(units, first=(10, read))
+    with django_assert_num_queries(1):  # read()'s own query
+        assert [u.pk for u in rows[0:5]] == ids[:5]
+    with django_assert_num_queries(1):
+        assert [u.pk for u in rows[:10]] == ids[:10]
+    assert len(calls) == 2
+    # Past the first rows, or not from the start: the keys-first query.
+    assert [u.pk for u in rows[0:11]] == ids[:11]
+    assert [u.pk for u in rows[5:10]] == ids[5:10]
+    assert len(calls) == 2
