@@ -18,7 +18,7 @@ from haimen_gov.org.models import Unit, UnitKind, User
 from haimen_gov.org.routing import units_of
 from haimen_gov.pdf import fit_mark_font_size, pdf_response
 from haimen_gov.workflow import actions as engine
-from haimen_gov.workflow.lists import Column, ListPage, cell_text
+from haimen_gov.workflow.lists import Column, ListPage, cell_text, display_name_in
 from haimen_gov.workflow.templatetags.workflow_tags import item_url
 from haimen_gov.workflow.views import client_ip, errors_to_form, get_visible_item, viewer_posts
 
@@ -256,7 +256,7 @@ def _outgoing_row(d: dict[str, Any]) -> dict[str, object]:
         "title": d["title"],
         "category": _CATEGORY_LABELS.get(d["category"], d["category"]),  # get_category_display
         "unit": d["unit__short_name"] or d["unit__name"],
-        "signed_by": d["signed_by__full_name"] or d["signed_by__username"] or "—",  # User.display_name
+        "signed_by": display_name_in(d, "signed_by") or "—",
         "issued_on": cell_text(d["issued_on"]) or "—",
         "badge": "text-bg-success"
         if state == "issued"

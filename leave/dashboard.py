@@ -19,6 +19,7 @@ from rest_framework import serializers
 from haimen_gov.dashboard.registry import Cell, Panel, Table, chart, register
 from haimen_gov.dashboard.scope import Query
 from haimen_gov.org.models import User
+from haimen_gov.workflow.lists import display_name_in
 
 from .models import APPROVED_STATES, GOVERNMENT_LEADER_KINDS
 from .selectors import research_target_days
@@ -96,7 +97,7 @@ def _away(q: Query, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
         if pk is None or pk in seen or not _visible(q, r):
             continue
         start, end, title = r["away__start"], r["away__end"], r["away__leader_post__title"]
-        acting = r["away__acting__full_name"] or r["away__acting__username"] or ""
+        acting = display_name_in(r, "away__acting")
         seen[pk] = {
             "id": pk,
             "leader": r["full_name"] or r["username"],

@@ -14,7 +14,7 @@ from typing import Any
 
 from django.utils.text import Truncator
 
-from haimen_gov.workflow.lists import cell_text, pk_urls
+from haimen_gov.workflow.lists import cell_text, display_name_in, pk_urls
 from haimen_gov.workflow.templatetags.workflow_tags import item_url, tone
 
 from .models import Absence, AbsenceKind, ExceptionKind
@@ -85,11 +85,6 @@ def badge(state: str) -> str:
     return _BADGES.get(state, "text-bg-primary")
 
 
-def _name(row: dict[str, Any], user: str) -> str:
-    """``User.display_name`` of the row's ``user`` (``"leader"``): the full name, else the username."""
-    return row[f"{user}__full_name"] or row[f"{user}__username"]
-
-
 def _label(labels: dict[str, Any], value: str) -> str:
     """``get_<field>_display()``."""
     return str(labels.get(value, value))
@@ -105,7 +100,7 @@ def _absence(a: dict[str, Any]) -> dict[str, object]:
     """What every table of absences shows the same way."""
     return {
         "url": item_url(a["pk"]),
-        "leader": _name(a, "leader"),
+        "leader": display_name_in(a, "leader"),
         "post": a["leader_post__title"],
         "category": _label(_ABSENCE_KINDS, a["category"]),
         "late": a["late"],  # 第四十四条: 补报
@@ -119,7 +114,7 @@ def ledger_absence(a: dict[str, Any]) -> dict[str, object]:
     return {
         **_absence(a),
         "span": f"{a['start']:%Y-%m-%d} 至 {a['end']:%m-%d}",
-        "acting": _name(a, "acting") if a["acting_id"] else "",
+        "acting": display_name_in(a, "acting") if a["acting_id"] else "",
         "tone": tone(a["state"]),
     }
 
@@ -129,7 +124,7 @@ def my_absence(a: dict[str, Any]) -> dict[str, object]:
     return {
         **_absence(a),
         "span": f"{a['start']:%m-%d} 至 {a['end']:%m-%d}",
-        "acting": _name(a, "acting") if a["acting_id"] else "—",
+        "acting": display_name_in(a, "acting") if a["acting_id"] else "—",
         "badge": badge(a["state"]),
     }
 
@@ -169,7 +164,7 @@ def visit(v: dict[str, Any]) -> dict[str, object]:
     """A row of the visits list (leave/_visit_table.html)."""
     return {
         "url": item_url(v["pk"]),
-        "traveller": _name(v, "traveller"),
+        "traveller": display_name_in(v, "traveller"),
         "post": v["traveller_post__title"],
         "countries": v["countries"],
         "purpose": truncated(v["purpose"], 40),
@@ -186,7 +181,7 @@ def exception(e: dict[str, Any]) -> dict[str, object]:
         "url": item_url(e["pk"]),
         "event": e["event"],
         "unit": e["unit__short_name"] or e["unit__name"] or "",
-        "leader": _name(e, "leader"),
+        "leader": display_name_in(e, "leader"),
         "category": _label(_EXCEPTION_KINDS, e["category"]),
         "date": cell_text(e["event_date"]) or "—",
         "badge": badge(e["state"]),
@@ -203,7 +198,7 @@ def trip(t: dict[str, Any]) -> dict[str, object]:
     span = f"{start:%Y-%m-%d}" if end == start else f"{start:%Y-%m-%d} 至 {end:%m-%d}"
     return {
         "topic": t["topic"],
-        "leader": _name(t, "leader"),
+        "leader": display_name_in(t, "leader"),
         "span": f"{span}（{(end - start).days + 1} 天）",  # ResearchTrip.days
         "places": t["places"],
         "frugality": truncated(t["frugality"] or "—", 40),

@@ -24,7 +24,7 @@ from django.views.decorators.http import require_POST
 from haimen_gov.org.models import User
 from haimen_gov.rows import render_rows
 from haimen_gov.workflow import actions as engine
-from haimen_gov.workflow.lists import Column, ListPage, cell_text, pk_urls
+from haimen_gov.workflow.lists import Column, ListPage, cell_text, display_name_in, pk_urls
 from haimen_gov.workflow.templatetags.workflow_tags import item_url
 from haimen_gov.workflow.views import client_ip, errors_to_form, viewer_posts
 
@@ -521,7 +521,7 @@ def _list_row(m: dict[str, Any]) -> dict[str, object]:
         "minutes": minutes_between(m["start_time"], m["end_time"]),
         "mode": MODE_LABELS.get(m["mode"], m["mode"]),
         "seats": m["seat_count"],
-        "chair": f"{m['chair_label']} {m['chair__full_name'] or m['chair__username']}",  # User.display_name
+        "chair": f"{m['chair_label']} {display_name_in(m, 'chair')}",
         "state": STATE_LABELS.get(m["state"], m["state"]),
     }
 

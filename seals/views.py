@@ -18,7 +18,7 @@ from haimen_gov.org.routing import units_of
 from haimen_gov.pdf import pdf_response
 from haimen_gov.workflow import actions as engine
 from haimen_gov.workflow import selectors
-from haimen_gov.workflow.lists import Column, ListPage, cell_text
+from haimen_gov.workflow.lists import Column, ListPage, cell_text, display_name_in
 from haimen_gov.workflow.templatetags.workflow_tags import item_url, tone
 from haimen_gov.workflow.views import client_ip, errors_to_form, get_visible_item, slip_context, viewer_posts
 
@@ -137,7 +137,7 @@ def _ledger_row(r: dict[str, Any]) -> dict[str, object]:
         "number": r["number"] or "—",  # SealRequest.archive_number
         "seal": r["seal__name"],
         "unit": r["unit__short_name"] or r["unit__name"],
-        "submitter": r["submitter__full_name"] or r["submitter__username"],  # User.display_name
+        "submitter": display_name_in(r, "submitter"),
         "url": item_url(r["pk"]),
         "document_title": r["document_title"],
         "copies": str(r["stamped_copies"] or r["copies"]),

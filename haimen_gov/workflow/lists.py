@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, ClassVar
@@ -58,6 +58,12 @@ def cell_text(value: object) -> str:
     if isinstance(value, bool):
         return "是" if value else "否"
     return str(value)
+
+
+def display_name_in(row: Mapping[str, Any], path: str) -> str:
+    """``User.display_name`` of the user at ``path`` in a ``values()`` row, from ``<path>__full_name`` and
+    ``<path>__username``: the full name, else the login name ("" for nobody). What a list row shows of a person."""
+    return row[f"{path}__full_name"] or row[f"{path}__username"] or ""
 
 
 def pk_urls(url_name: str) -> Callable[[int], str]:
