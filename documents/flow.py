@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from haimen_gov.org.models import PortfolioRole, Post, PostKind, Unit, UnitKind
 from haimen_gov.org.routing import in_charge, post_of_kind
-from haimen_gov.workflow.flows import Attachments, Flow, Step, register
+from haimen_gov.workflow.flows import Attachments, Flow, Step, choice_labels, register
 from haimen_gov.workflow.models import Task, TaskStatus
 from haimen_gov.workflow.numbering import take_number
 
@@ -128,7 +128,7 @@ OUTGOING = register(
             ),
         },
         closed_states=frozenset({OutState.ISSUED, OutState.REJECTED, OutState.CANCELLED}),
-        state_labels={str(value): str(label) for value, label in OutState.choices},
+        state_labels=choice_labels(OutState.choices),
         path=_path,
         # The office drafts its own documents and its director signs them (第二十六条); its clerk numbers what the
         # clerk drafted. Every step's post is fixed by the rules, so drafting never lets anyone skip one.
@@ -211,7 +211,7 @@ INCOMING = register(
             ),
         },
         closed_states=frozenset({InState.FILED, InState.CLOSED, InState.RETURNED, InState.WITHDRAWN}),
-        state_labels={str(value): str(label) for value, label in InState.choices},
+        state_labels=choice_labels(InState.choices),
         path=_incoming_path,
         # The office clerk registers a paper arrival and then proposes (拟办) on it: the same office, not self-approval.
         allow_self_approval=True,

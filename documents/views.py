@@ -18,6 +18,7 @@ from haimen_gov.org.models import Unit, UnitKind, User
 from haimen_gov.org.routing import units_of
 from haimen_gov.pdf import fit_mark_font_size, pdf_response
 from haimen_gov.workflow import actions as engine
+from haimen_gov.workflow.flows import choice_labels
 from haimen_gov.workflow.lists import Column, ListPage, cell_text, display_name_in
 from haimen_gov.workflow.templatetags.workflow_tags import item_url
 from haimen_gov.workflow.views import client_ip, errors_to_form, get_visible_item, viewer_posts
@@ -244,7 +245,7 @@ def _incoming_row(d: dict[str, Any]) -> dict[str, object]:
     }
 
 
-_CATEGORY_LABELS = dict(Category.choices)
+_CATEGORY_LABELS = choice_labels(Category.choices)
 
 
 def _outgoing_row(d: dict[str, Any]) -> dict[str, object]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from haimen_gov.org.models import PortfolioRole, Post, PostKind
 from haimen_gov.org.routing import in_charge, post_of_kind
-from haimen_gov.workflow.flows import Flow, Step, register
+from haimen_gov.workflow.flows import Flow, Step, choice_labels, register
 
 from .forms import RecordForm
 from .models import Absence, AbsenceState, ExceptionRequest, ExceptionState, Visit, VisitState
@@ -74,7 +74,7 @@ ABSENCE_FLOW = register(
                 AbsenceState.CANCELLED,
             }
         ),
-        state_labels={str(value): str(label) for value, label in AbsenceState.choices},
+        state_labels=choice_labels(AbsenceState.choices),
         path=lambda item: (
             [AbsenceState.REQUEST, AbsenceState.CITY, AbsenceState.CITY_FILING, AbsenceState.FILED]
             if item.for_head
@@ -102,7 +102,7 @@ EXCEPTION_FLOW = register(
         model=ExceptionRequest,
         steps={ExceptionState.APPROVAL: Step("approval", "区长审批", _head, due_days=2)},
         closed_states=frozenset({ExceptionState.APPROVED, ExceptionState.WITHDRAWN, ExceptionState.REJECTED}),
-        state_labels={str(value): str(label) for value, label in ExceptionState.choices},
+        state_labels=choice_labels(ExceptionState.choices),
         path=lambda item: [ExceptionState.APPROVAL, ExceptionState.APPROVED],
         detail_template="leave/_exception_detail.html",
         page_related=("leader_post", "leader"),
@@ -161,7 +161,7 @@ VISIT_FLOW = register(
             ),
         },
         closed_states=frozenset({VisitState.APPROVED, VisitState.WITHDRAWN, VisitState.REJECTED, VisitState.CANCELLED}),
-        state_labels={str(value): str(label) for value, label in VisitState.choices},
+        state_labels=choice_labels(VisitState.choices),
         path=lambda item: VISIT_PATHS[item.chain],
         # Entering the chain's first state (and re-entering it after a return) checks the plan entry is still free.
         on_enter={

@@ -14,6 +14,7 @@ from typing import Any
 
 from django.utils.text import Truncator
 
+from haimen_gov.workflow.flows import choice_labels
 from haimen_gov.workflow.lists import cell_text, display_name_in, pk_urls
 from haimen_gov.workflow.templatetags.workflow_tags import item_url, tone
 
@@ -65,8 +66,8 @@ EXCEPTION_FIELDS = (
 )
 TRIP_FIELDS = ("pk", "topic", "leader__full_name", "leader__username", "start", "end", "places", "frugality")
 
-_ABSENCE_KINDS = dict(AbsenceKind.choices)
-_EXCEPTION_KINDS = dict(ExceptionKind.choices)
+_ABSENCE_KINDS = choice_labels(AbsenceKind.choices)
+_EXCEPTION_KINDS = choice_labels(ExceptionKind.choices)
 
 # The badges of my absences, the board and the exceptions by state (the ledgers colour by tone, workflow_tags.tone).
 _BADGES = {
@@ -85,11 +86,6 @@ def badge(state: str) -> str:
     return _BADGES.get(state, "text-bg-primary")
 
 
-def _label(labels: dict[str, Any], value: str) -> str:
-    """``get_<field>_display()``."""
-    return str(labels.get(value, value))
-
-
 def truncated(text: str, length: int) -> str:
     """``text|truncatechars:length``: most texts are short, and Django's Truncator walks a long one character by
     character."""
@@ -102,7 +98,7 @@ def _absence(a: dict[str, Any]) -> dict[str, object]:
         "url": item_url(a["pk"]),
         "leader": display_name_in(a, "leader"),
         "post": a["leader_post__title"],
-        "category": _label(_ABSENCE_KINDS, a["category"]),
+        "category": _ABSENCE_KINDS.get(a["category"], a["category"]),
         "late": a["late"],  # 第四十四条: 补报
         "destination": a["destination"],
         "stage": a["stage_label"],
@@ -147,7 +143,7 @@ def board_row(row: BoardRow) -> dict[str, object]:
         "url": item_url(a.pk),
         "leader": a.leader.display_name,
         "post": a.leader_post.title,
-        "category": _label(_ABSENCE_KINDS, a.category),
+        "category": _ABSENCE_KINDS.get(a.category, a.category),
         "late": a.late,  # 第四十四条: 补报
         "destination": a.destination,
         "span": f"{a.start:%m月%d日}—{back}",
@@ -182,7 +178,7 @@ def exception(e: dict[str, Any]) -> dict[str, object]:
         "event": e["event"],
         "unit": e["unit__short_name"] or e["unit__name"] or "",
         "leader": display_name_in(e, "leader"),
-        "category": _label(_EXCEPTION_KINDS, e["category"]),
+        "category": _EXCEPTION_KINDS.get(e["category"], e["category"]),
         "date": cell_text(e["event_date"]) or "—",
         "badge": badge(e["state"]),
         "stage": e["stage_label"],

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from haimen_gov.org.models import PortfolioRole, Post, PostKind
 from haimen_gov.org.routing import in_charge, post_of_kind
-from haimen_gov.workflow.flows import Attachments, Flow, Step, register
+from haimen_gov.workflow.flows import Attachments, Flow, Step, choice_labels, register
 
 from .forms import ExceptionForm, LegalityForm, ScheduleForm
 from .models import (
@@ -24,10 +24,6 @@ from .models import (
     Topic,
     TopicState,
 )
-
-
-def _labels(choices: Any) -> dict[str, str]:
-    return {str(value): str(label) for value, label in choices}
 
 
 def _head(item: Any) -> list[Post | None]:
@@ -104,7 +100,7 @@ TOPIC_FLOW = register(
             ),
         },
         closed_states=frozenset({TopicState.SCHEDULED, TopicState.DEFERRED, TopicState.REJECTED, TopicState.WITHDRAWN}),
-        state_labels=_labels(TopicState.choices),
+        state_labels=choice_labels(TopicState.choices),
         path=_topic_path,
         on_enter={TopicState.OFFICE_CHECK: _reached_office, TopicState.RETURNED: _returned},
         detail_template="meetings/_topic_detail.html",
@@ -147,7 +143,7 @@ LEAVE_FLOW = register(
         model=LeaveRequest,
         steps={LeaveState.APPROVAL: Step("approval", "请假审批", _leave_approvers, mode="any", due_days=1)},
         closed_states=frozenset({LeaveState.APPROVED, LeaveState.REJECTED, LeaveState.WITHDRAWN}),
-        state_labels=_labels(LeaveState.choices),
+        state_labels=choice_labels(LeaveState.choices),
         path=lambda leave: [LeaveState.APPROVAL, LeaveState.APPROVED],
         on_enter={
             LeaveState.APPROVAL: _seat_status(Attendance.LEAVE_ASKED),
@@ -178,7 +174,7 @@ PRESS_FLOW = register(
             PressState.LEADER_REVIEW: Step("leader_review", "区政府领导审定", lambda press: [press.leader], due_days=1),
         },
         closed_states=frozenset({PressState.APPROVED, PressState.REJECTED, PressState.WITHDRAWN}),
-        state_labels=_labels(PressState.choices),
+        state_labels=choice_labels(PressState.choices),
         path=_press_path,
         detail_template="meetings/_press_detail.html",
         page_related=("meeting", "leader"),
@@ -206,7 +202,7 @@ DEPT_MEETING_FLOW = register(
         closed_states=frozenset(
             {DeptMeetingState.APPROVED, DeptMeetingState.FILED, DeptMeetingState.REJECTED, DeptMeetingState.WITHDRAWN}
         ),
-        state_labels=_labels(DeptMeetingState.choices),
+        state_labels=choice_labels(DeptMeetingState.choices),
         path=_dept_path,
         detail_template="meetings/_dept_meeting_detail.html",
         page_related=("leader_attending",),
@@ -239,7 +235,7 @@ DISTRICT_MEETING_FLOW = register(
         closed_states=frozenset(
             {DistrictMeetingState.APPROVED, DistrictMeetingState.REJECTED, DistrictMeetingState.WITHDRAWN}
         ),
-        state_labels=_labels(DistrictMeetingState.choices),
+        state_labels=choice_labels(DistrictMeetingState.choices),
         path=_district_path,
         detail_template="meetings/_district_meeting_detail.html",
         page_related=("convener", "decision__minutes__meeting"),

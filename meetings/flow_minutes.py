@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from haimen_gov.org.models import PortfolioRole, Post, PostKind
 from haimen_gov.org.routing import in_charge, post_of_kind
-from haimen_gov.workflow.flows import Flow, Step, register
+from haimen_gov.workflow.flows import Flow, Step, choice_labels, register
 from haimen_gov.workflow.numbering import take_number
 
 from .forms_minutes import SubmitForm
@@ -126,7 +126,7 @@ MINUTES_FLOW = register(
             MinutesState.HEAD_APPROVAL: Step("head_approval", "区长审批", _head, due_days=2, verbs=("sign", "return")),
         },
         closed_states=frozenset({MinutesState.SIGNED, MinutesState.WITHDRAWN}),
-        state_labels={str(value): str(label) for value, label in MinutesState.choices},
+        state_labels=choice_labels(MinutesState.choices),
         path=_path,
         on_enter={MinutesState.SIGNED: _signed},
         detail_template="meetings/_minutes_detail.html",

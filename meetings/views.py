@@ -24,6 +24,7 @@ from django.views.decorators.http import require_POST
 from haimen_gov.org.models import User
 from haimen_gov.rows import render_rows
 from haimen_gov.workflow import actions as engine
+from haimen_gov.workflow.flows import choice_labels
 from haimen_gov.workflow.lists import Column, ListPage, cell_text, display_name_in, pk_urls
 from haimen_gov.workflow.templatetags.workflow_tags import item_url
 from haimen_gov.workflow.views import client_ip, errors_to_form, viewer_posts
@@ -50,9 +51,9 @@ WEEKDAYS = "一二三四五六日"
 # A choice's label as the pages show it (get_FOO_display), and a weekday's name ({{ day|date:"l" }}), read from a dict
 # per row rather than through the model and a lazy translation each time (issue 16); Chinese is the only language,
 # so the texts are fixed for the process.
-KIND_LABELS = {str(value): str(label) for value, label in MeetingKind.choices}
-MODE_LABELS = {str(value): str(label) for value, label in MeetingMode.choices}
-STATE_LABELS = {str(value): str(label) for value, label in MeetingState.choices}
+KIND_LABELS = choice_labels(MeetingKind.choices)
+MODE_LABELS = choice_labels(MeetingMode.choices)
+STATE_LABELS = choice_labels(MeetingState.choices)
 WEEKDAY_LABELS = tuple(str(WEEKDAY_NAMES[n]) for n in range(7))
 
 meeting_url = pk_urls("meetings:meeting")

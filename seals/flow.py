@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from haimen_gov.org.models import PortfolioRole, Post, PostKind
 from haimen_gov.org.routing import in_charge, post_of_kind
-from haimen_gov.workflow.flows import Attachments, Flow, Step, register
+from haimen_gov.workflow.flows import Attachments, Flow, Step, choice_labels, register
 
 from .forms import TYPES, RegisterForm
 from .models import EDITABLE, AttachmentKind, SealKind, SealRequest, State
@@ -51,12 +51,12 @@ FLOW = register(
             State.STAMPING: Step("stamping", "用印登记", _custodian, due_days=2, verbs=("register", "return")),
         },
         closed_states=frozenset({State.ARCHIVED, State.WITHDRAWN, State.REJECTED}),
-        state_labels={str(value): str(label) for value, label in State.choices},
+        state_labels=choice_labels(State.choices),
         path=_path,
         detail_template="seals/_detail.html",
         action_forms={"register": RegisterForm},
         attachments=Attachments(
-            roles={str(value): str(label) for value, label in AttachmentKind.choices},
+            roles=choice_labels(AttachmentKind.choices),
             upload_role=AttachmentKind.DOCUMENT,
             types=TYPES,
             editable_states=EDITABLE,

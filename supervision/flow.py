@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from haimen_gov.org.models import Post, PostKind
 from haimen_gov.org.routing import post_of_kind
-from haimen_gov.workflow.flows import Attachments, Flow, Step, register
+from haimen_gov.workflow.flows import Attachments, Flow, Step, choice_labels, register
 
 from .forms import (
     FEEDBACK_FILE_TYPES,
@@ -61,7 +61,7 @@ FLOW = register(
             ),
         },
         closed_states=frozenset(CLOSED_STATES),
-        state_labels={str(value): str(label) for value, label in State.choices},
+        state_labels=choice_labels(State.choices),
         path=_path,
         on_enter={State.EXTENSION: _extension_asked},
         detail_template="supervision/_detail.html",

@@ -33,6 +33,7 @@ from django.utils.translation import get_language
 from haimen_gov.org.models import Unit, User
 from haimen_gov.prepared import PreparedValues
 from haimen_gov.workdays.calendar import add_workdays
+from haimen_gov.workflow.flows import choice_labels
 from haimen_gov.workflow.models import Decision, Item, ItemLink, LinkKind, Task, TaskStatus
 
 from .models import OPEN_STATES, Source, State, SupervisionItem
@@ -145,7 +146,7 @@ def source_labels() -> dict[str, str]:
 
 @functools.lru_cache(maxsize=4)
 def _source_labels(language: str | None) -> dict[str, str]:
-    return {str(value): str(label) for value, label in Source.choices}
+    return choice_labels(Source.choices)
 
 
 # The board's columns, read as plain values: a row of the board is a few strings, not three model instances (the

@@ -61,6 +61,12 @@ RESUBMIT_LABEL = "修改后重新提交"
 DEFAULT_LABELS = {"unit": "申请单位", "submitter": "申请人", "submit": "提交申请"}
 
 
+def choice_labels(choices: Iterable[tuple[Any, Any]]) -> dict[str, str]:
+    """Each choice's label by its value, as text (what ``get_FOO_display()`` shows): a flow's ``state_labels``, a
+    list row's kind or category read from a dict rather than through the model and a lazy translation each time."""
+    return {str(value): str(label) for value, label in choices}
+
+
 @dataclass(frozen=True)
 class Step:
     """A state that waits on people.

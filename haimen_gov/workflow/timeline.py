@@ -12,13 +12,13 @@ from django.template.defaultfilters import linebreaksbr
 from django.utils import timezone
 
 from .actions.nudges import nudgeable
-from .flows import Flow
+from .flows import Flow, choice_labels
 from .lists import pk_urls
 from .models import Decision, Item, TaskStatus
 from .selectors import HistoryRow, TaskRow
 from .tones import decision_tone, due_tone, stage_tone
 
-DECISION_LABELS = {str(value): str(label) for value, label in Decision.choices}
+DECISION_LABELS = choice_labels(Decision.choices)
 
 
 @dataclass
