@@ -39,6 +39,7 @@ from .models import (
     ResearchTrip,
     Visit,
     VisitPlanEntry,
+    days_spanned,
 )
 from .selectors import is_office, warnings_for
 
@@ -93,7 +94,7 @@ def _check_absence(
         errors["leader_post"] = "只能报告本人外出；代领导报告须由区政府办公室办理。"
     if end < start:
         errors["end"] = "返回日期不能早于离开日期。"
-    elif (end - start).days + 1 > MAX_LENGTH_DAYS:
+    elif days_spanned(start, end) > MAX_LENGTH_DAYS:
         errors["end"] = f"一次外出不能超过 {MAX_LENGTH_DAYS} 天。"
     if start > today + dt.timedelta(days=MAX_AHEAD_DAYS):
         errors["start"] = "离开日期不能晚于一年以后。"
@@ -465,7 +466,7 @@ def _check_trip(*, actor: User, leader: User, start: dt.date, end: dt.date, toda
         errors["leader"] = "只有区政府领导同志登记基层调研（第四十六条）。"
     if end < start:
         errors["end"] = "结束日期不能早于开始日期。"
-    elif (end - start).days + 1 > 31:
+    elif days_spanned(start, end) > 31:
         errors["end"] = "一次调研不能超过 31 天，请分次登记。"
     if end > today:
         errors["end"] = "只能登记已经开展的调研。"
@@ -634,7 +635,7 @@ def _check_visit(
         errors["traveller_post"] = "只能报批本人出访；代为报批须由区政府办公室办理。"
     if end < start:
         errors["end"] = "返回日期不能早于出发日期。"
-    elif (end - start).days + 1 > VISIT_MAX_DAYS:
+    elif days_spanned(start, end) > VISIT_MAX_DAYS:
         errors["end"] = f"一次出访不能超过 {VISIT_MAX_DAYS} 天。"
     if start < today:
         # 第三十五条: 出访须事先审批 — there is no 补报 of a visit abroad.

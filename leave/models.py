@@ -43,6 +43,11 @@ HEAD_DELEGATE_KINDS = (PostKind.EXEC_VICE_HEAD, PostKind.VICE_HEAD)
 GOVERNMENT_LEADER_KINDS = (PostKind.DISTRICT_HEAD, PostKind.EXEC_VICE_HEAD, PostKind.VICE_HEAD)
 
 
+def days_spanned(start: dt.date, end: dt.date) -> int:
+    """Calendar days from ``start`` to ``end``, both counted: an absence's, a research trip's or a visit's length."""
+    return (end - start).days + 1
+
+
 class AbsenceKind(models.TextChoices):
     # 第四十四条: 出差出访、脱产学习、请假休假.
     TRIP = "trip", _("出差")
@@ -130,7 +135,7 @@ class Absence(Item):
 
     @property
     def days(self) -> int:
-        return (self.end - self.start).days + 1
+        return days_spanned(self.start, self.end)
 
     def away_on(self, day: dt.date) -> bool:
         return self.start <= day <= self.end
@@ -438,7 +443,7 @@ class ResearchTrip(models.Model):
 
     @property
     def days(self) -> int:
-        return (self.end - self.start).days + 1
+        return days_spanned(self.start, self.end)
 
 
 # ------------------------------------------------------------------------------------------------- 出访 (第三十五条)
@@ -574,7 +579,7 @@ class Visit(Item):
 
     @property
     def days(self) -> int:
-        return (self.end - self.start).days + 1
+        return days_spanned(self.start, self.end)
 
     # ----------------------------------------------------------------- the chain is fixed by who travels
 

@@ -18,7 +18,7 @@ from haimen_gov.workflow.flows import choice_labels
 from haimen_gov.workflow.lists import cell_text, display_name_in, pk_urls
 from haimen_gov.workflow.templatetags.workflow_tags import item_url, tone
 
-from .models import Absence, AbsenceKind, ExceptionKind
+from .models import Absence, AbsenceKind, ExceptionKind, days_spanned
 from .selectors import BoardRow
 
 # What the absence rows read: the ledger, my absences and the late reports alike.
@@ -195,7 +195,7 @@ def trip(t: dict[str, Any]) -> dict[str, object]:
     return {
         "topic": t["topic"],
         "leader": display_name_in(t, "leader"),
-        "span": f"{span}（{(end - start).days + 1} 天）",  # ResearchTrip.days
+        "span": f"{span}（{days_spanned(start, end)} 天）",
         "places": t["places"],
         "frugality": truncated(t["frugality"] or "—", 40),
         "edit_url": _TRIP_EDIT_URL(t["pk"]),
