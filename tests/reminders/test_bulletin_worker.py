@@ -28,9 +28,14 @@ def test_two_workers_given_the_monthly_bulletin_twice_issue_it_once(
     workers: dict[str, Any],  # noqa: F811
     maildir: Path,  # noqa: F811
     monkeypatch: pytest.MonkeyPatch,
+    settings: Any,
     tmp_path: Path,
 ) -> None:
-    monkeypatch.setenv("MEDIA_ROOT", str(tmp_path / "media"))  # the workers' PDF files
+    # The workers write the PDF under their MEDIA_ROOT; this process reads it back under its own: both the same
+    # scratch directory, never the checkout's var/media (where a file left by another run would pass the test).
+    media = tmp_path / "media"
+    monkeypatch.setenv("MEDIA_ROOT", str(media))
+    settings.MEDIA_ROOT = media
     items_with_lights(org)
     logs = workers["logs"]
     first = workers["start"]("bulletin-a", broker_url_for_tests())
@@ -48,6 +53,7 @@ def test_two_workers_given_the_monthly_bulletin_twice_issue_it_once(
     assert (bulletin.red, bulletin.amber) == (1, 1)
     notices = Notification.objects.filter(url=bulletin.get_absolute_url())
     assert notices.count() == bulletin.recipients == notices.values("user").distinct().count() > 0
+    assert Path(bulletin.pdf.path).is_relative_to(media)
     assert Path(bulletin.pdf.path).read_bytes().startswith(b"%PDF-")
     wait_until(lambda: mail_is_settled(maildir), what="the e-mail", logs=logs)
     assert_each_mail_sent_once(maildir)
