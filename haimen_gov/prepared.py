@@ -83,16 +83,17 @@ def fetch_all(name: str, sql: str, params: Mapping[str, Any]) -> Sequence[tuple[
             prepared = {}
             setattr(connection, _ATTR, prepared)
         text, names = positional(sql)
-        args = ", ".join(["%s"] * len(names))
+        # EXECUTE's argument list, left out for a statement without parameters (PostgreSQL refuses an empty one).
+        args = f" ({', '.join(['%s'] * len(names))})" if names else ""
         if prepared.get(name):
-            cursor.execute(f"EXECUTE {prepared[name]} ({args})", [params[n] for n in names])
+            cursor.execute(f"EXECUTE {prepared[name]}{args}", [params[n] for n in names])
             return cursor.fetchall()
         attempt = f"{name}_{next(_ATTEMPTS)}"
         # Prepared and run in one round trip (one statement, as query counts expect). Each $n's type is inferred
         # from where it stands (a date compared with a date column …).
         cursor.execute(
             # ``text`` is already in psycopg2's form (a literal percent written %%), as the EXECUTE below.
-            f"PREPARE {attempt} AS {text};\nEXECUTE {attempt} ({args})",
+            f"PREPARE {attempt} AS {text};\nEXECUTE {attempt}{args}",
             [params[n] for n in names],
         )
         prepared[name] = attempt

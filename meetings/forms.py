@@ -329,6 +329,7 @@ class MeetingListFilter(ListFilterForm):
     )
     unit = forms.ModelChoiceField(Unit.objects.all(), label="涉及单位", required=False, empty_label="全部单位")
 
+    choice_labels = {"unit": "name"}  # Unit.__str__
     lookups = {
         "q": ("title", "place"),
         "kind": "kind",

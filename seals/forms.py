@@ -150,4 +150,5 @@ class LedgerFilter(ListFilterForm):
     }
     # The ledger lists finished uses (archived) unless another state (or 全部状态) is chosen (issue 10).
     defaults = {"state": State.ARCHIVED}
+    choice_labels = {"seal": "name", "unit": "name"}  # Seal.__str__, Unit.__str__
     ranges = (("start", "end"), ("used_start", "used_end"))

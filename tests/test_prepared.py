@@ -76,3 +76,14 @@ def test_a_literal_percent_reaches_the_database_as_one_percent_prepared_or_not()
     again = prepared.fetch_all("percent_probe", sql, {"n": 6})  # EXECUTE alone
     assert first == [(5, True, "x%", "y%")]
     assert again == [(6, True, "x%", "y%")]
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # a flush leaves content types for the next
+def test_a_statement_without_parameters_is_prepared_and_executed_without_an_argument_list():
+    connection.close()
+    with CaptureQueriesContext(connection) as queries:
+        first = prepared.fetch_all("no_parameters_probe", "SELECT 1, 'a'", {})  # PREPARE and EXECUTE
+        again = prepared.fetch_all("no_parameters_probe", "SELECT 1, 'a'", {})  # EXECUTE alone
+    assert first == again == [(1, "a")]
+    assert [q["sql"].split()[0] for q in queries.captured_queries] == ["PREPARE", "EXECUTE"]
+    assert "()" not in queries.captured_queries[1]["sql"]

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import itertools
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
@@ -28,13 +29,14 @@ from urllib.parse import quote
 
 from django import forms
 from django.core.paginator import Paginator
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.http import HttpRequest, HttpResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
 from haimen_gov.pdf import pdf_response
+from haimen_gov.prepared import PreparedValues
 from haimen_gov.rows import render_rows
 
 from .forms import style_fields
@@ -120,13 +122,37 @@ class Column:
 class _FetchedChoices(forms.models.ModelChoiceIterator):
     """A filter's choices (seals, units: a few dozen rows) read in one plain query. Django's own iterator reads them
     through ``QuerySet.iterator()``, which on PostgreSQL is a server-side cursor: DECLARE … WITH HOLD, FETCH and
-    CLOSE, three round trips and a materialised result for each select on every list page (issue 16)."""
+    CLOSE, three round trips and a materialised result for each select on every list page (issue 16).
+
+    A field named in its form's ``choice_labels`` reads each option's key and label alone, through a statement
+    compiled once per process and prepared once per connection (``_prepared_choices``), not as model instances."""
 
     def __iter__(self) -> Iterator[Any]:
         if self.field.empty_label is not None:
             yield ("", self.field.empty_label)
+        prepared: PreparedValues | None = getattr(self.field, "prepared_choices", None)
+        if prepared is not None:
+            for row in prepared():
+                yield (forms.models.ModelChoiceIteratorValue(row["pk"], None), row["label"])
+            return
         for obj in list(self.queryset):
             yield self.choice(obj)
+
+
+_PREPARED_CHOICES: dict[tuple[type, str], PreparedValues] = {}
+_CHOICES_NUMBERS = itertools.count(1)  # each statement a name of its own (forms of one name in two modules)
+
+
+def _prepared_choices(form: type[ListFilterForm], name: str, label: str) -> PreparedValues:
+    """The options of ``form``'s field ``name`` (its declared queryset, in its order) as (pk, ``label``) rows."""
+    key = (form, name)
+    if key not in _PREPARED_CHOICES:
+        queryset = form.base_fields[name].queryset  # type: ignore[attr-defined]
+        _PREPARED_CHOICES[key] = PreparedValues(
+            f"choices{next(_CHOICES_NUMBERS)}_{form.__name__}_{name}".lower()[:40],
+            lambda: queryset.values("pk", label=F(label)),
+        )
+    return _PREPARED_CHOICES[key]
 
 
 class ListFilterForm(forms.Form):
@@ -142,6 +168,9 @@ class ListFilterForm(forms.Form):
     lookups: ClassVar[dict[str, Lookup]] = {}
     defaults: ClassVar[dict[str, str]] = {}
     ranges: ClassVar[tuple[tuple[str, str], ...]] = ()
+    # Model choice fields whose option labels are one column of the model (what its ``__str__`` returns): field name
+    # → that column. Their options, read on every view of the page, come from a prepared statement (issue 16).
+    choice_labels: ClassVar[dict[str, str]] = {}
 
     def __init__(self, query: QueryDict | None = None, **kwargs: Any) -> None:
         data = QueryDict(mutable=True)
@@ -151,9 +180,11 @@ class ListFilterForm(forms.Form):
                 data.setlist(key, query.getlist(key))
         super().__init__(data, **kwargs)
         style_fields(self, small=True)
-        for field in self.fields.values():
+        for name, field in self.fields.items():
             if isinstance(field, forms.ModelChoiceField):
                 field.iterator = _FetchedChoices
+                if name in self.choice_labels:
+                    field.prepared_choices = _prepared_choices(type(self), name, self.choice_labels[name])  # type: ignore[attr-defined]
                 field.widget.choices = field.choices  # the widget took its choices from the default iterator
             if type(field.widget) is forms.Select:
                 field.widget.__class__ = PlainSelect  # the same widget (its attrs, its choices), written in Python

@@ -34,7 +34,10 @@ class _Fields(forms.Form):
 
 
 class _Filters(_Fields, ListFilterForm):
-    """The same fields as a list page's filters: PlainSelect, PlainWidgetRenderer."""
+    """The same fields as a list page's filters: PlainSelect, PlainWidgetRenderer, the units from a prepared
+    statement."""
+
+    choice_labels = {"unit": "name"}
 
 
 def _fields(form: forms.Form) -> list[str]:
@@ -59,6 +62,41 @@ def test_the_filter_form_is_written_as_djangos_templates_write_it(org: Any, quer
     assert plain.is_valid() == django.is_valid()
     assert _fields(plain) == _fields(django)
     assert "unit" in plain.fields and any(f'<option value="{u.pk}"' in str(plain["unit"]) for u in Unit.objects.all())
+
+
+@pytest.mark.django_db
+def test_choices_named_in_choice_labels_are_read_fresh_as_key_and_label_and_written_as_django_writes_them(
+    org: Any,
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    unit = Unit.objects.order_by("pk").first()
+    assert unit is not None
+    query = _query({"unit": str(unit.pk)})
+    assert _fields(_Filters(query)) == _fields(_styled(_Fields(query)))  # the chosen unit selected, as Django does
+    with CaptureQueriesContext(connection) as queries:
+        str(_Filters(_query({}))["unit"])  # no unit chosen: nothing to validate, the options alone
+    assert len(queries) == 1 and queries[0]["sql"].split()[0] == "EXECUTE"
+    name = queries[0]["sql"].split()[1]
+    assert name.startswith("choices") and "_filters_unit_" in name
+    with connection.cursor() as cursor:  # the prepared statement reads the key and the label alone
+        cursor.execute("SELECT statement FROM pg_prepared_statements WHERE name = %s", [name])
+        (statement,) = cursor.fetchone()
+    assert '"org_unit"."name"' in statement and '"code"' not in statement and '"short_name"' not in statement
+
+    # Options are read on every view (prepared, not cached): a unit added since shows at once.
+    added = Unit.objects.create(code="new-unit", name="新设单位<&>", kind=unit.kind)
+    written = str(_Filters(_query({}))["unit"])
+    assert f'<option value="{added.pk}">新设单位&lt;&amp;&gt;</option>' in written
+    assert _fields(_Filters(query)) == _fields(_styled(_Fields(query)))
+    chosen = _Filters(_query({"unit": str(added.pk)}))
+    assert chosen.is_valid() and chosen.cleaned_data["unit"] == added
+
+
+def _styled(form: forms.Form) -> forms.Form:
+    style_fields(form, small=True)
+    return form
 
 
 def test_an_attribute_false_is_left_out_and_true_written_bare() -> None:
