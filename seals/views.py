@@ -192,6 +192,8 @@ LEDGER = ListPage(
     ),
     row=_ledger_row,
     rows_template="seals/ledger_rows.jinja",
+    # The office (and every overseer) sees every request: its ledger as the menu opens it is the same for all of them.
+    prepared_first_page=lambda request: selectors.sees_everything(_user(request), viewer_posts(request)),
 )
 
 

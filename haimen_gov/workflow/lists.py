@@ -29,7 +29,7 @@ from urllib.parse import quote
 
 from django import forms
 from django.core.paginator import Paginator
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, Q, QuerySet, Subquery
 from django.http import HttpRequest, HttpResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -246,6 +246,17 @@ class ListPage:
     # The Jinja2 template of the table's rows (templates/jinja2/…, haimen_gov.rows.render_rows), handed ``rows``
     # (what ``row`` worked out); the table template puts them in with {{ rows_html }}.
     rows_template: str = ""
+    # For a list opened without a query string (the menu's link): whether this request's rows are the ones everyone
+    # it holds for gets (an overseer, who sees every item, and the default filters), whose queryset depends on nothing
+    # else of the request. The first page's rows then come from a statement compiled once per process (from the first
+    # such request) and prepared once per connection, its plan kept, as the supervision board's (issue 16).
+    prepared_first_page: Callable[[HttpRequest], bool] | None = None
+
+    @property
+    def first_page_rows(self) -> int:
+        """The rows a pager reads for the first page: one more than it shows (a pager without a total learns from the
+        last whether another page follows)."""
+        return self.page_size + 1
 
     def filtered(self, request: HttpRequest) -> tuple[ListFilterForm, QuerySet[Any]]:
         form = self.filter_form(request.GET)
@@ -254,7 +265,15 @@ class ListPage:
     def page(self, request: HttpRequest) -> HttpResponse:
         form, qs = self.filtered(request)
         # The page's keys first, then its rows joined (paging.KeysFirst).
-        shown = KeysFirst(qs.values(*self.fields) if self.fields else qs, qs)
+        first = None
+        if (
+            self.fields
+            and self.prepared_first_page is not None
+            and not request.GET
+            and self.prepared_first_page(request)
+        ):
+            first = (self.first_page_rows, _first_page(self, qs))
+        shown = KeysFirst(qs.values(*self.fields) if self.fields else qs, qs, first=first)
         paginator: Paginator = Paginator(shown, self.page_size)
         if self.count_cap is not None:
             from .paging import CountedPaginator, UncountedPaginator
@@ -325,6 +344,25 @@ class ListPage:
             filename=f"{self.title}.pdf",
             request=request,
         )
+
+
+_FIRST_PAGES: dict[tuple[str, int, tuple[str, ...]], PreparedValues] = {}
+_FIRST_PAGE_NUMBERS = itertools.count(1)
+
+
+def _first_page(page: ListPage, qs: QuerySet[Any]) -> PreparedValues:
+    """The first ``first_page_rows`` rows of ``qs`` (``page``'s rows, ordered, for a request ``prepared_first_page``
+    holds for) as ``KeysFirst`` reads them, from a statement compiled from the first ``qs`` given."""
+    key = (page.url_name, page.first_page_rows, page.fields)
+    statement = _FIRST_PAGES.get(key)
+    if statement is None:
+        keys = Subquery(qs.values("pk")[: page.first_page_rows])
+        statement = PreparedValues(
+            f"first_page{next(_FIRST_PAGE_NUMBERS)}_{page.ascii_name}".replace("-", "_")[:40],
+            lambda: qs.values(*page.fields).filter(pk__in=keys),
+        )
+        _FIRST_PAGES[key] = statement
+    return statement
 
 
 class _Echo:

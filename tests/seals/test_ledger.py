@@ -336,3 +336,52 @@ def test_past_its_count_cap_the_ledger_pages_without_a_total(org, ledger, client
     # Under the cap the total is exact.
     monkeypatch.setattr(views, "LEDGER", dataclasses.replace(views.LEDGER, count_cap=999))
     assert client.get("/seals/ledger/", EVERY_STATE).context["page"].paginator.count == 4
+
+
+def _first_page_statements(queries: CaptureQueriesContext) -> list[str]:
+    return [
+        q["sql"] for q in queries.captured_queries if q["sql"].startswith(("EXECUTE first_page", "PREPARE first_page"))
+    ]
+
+
+@pytest.mark.parametrize("count_cap", [999, 2], ids=["counted", "past-the-cap"])
+def test_the_office_opens_the_ledger_from_a_prepared_first_page_equal_to_the_query(
+    org, seals, ledger, client_for, monkeypatch, count_cap
+):
+    """Issue 16: the ledger as the menu opens it, for an overseer (who sees every request), is read by a statement
+    compiled once per process and prepared per connection. It shows what the ordinary query shows (``?page=1``, the
+    same list through the queryset), in its order; nobody else ever gets it."""
+    import dataclasses
+
+    from seals import views
+
+    for title in ("甲文件", "乙文件", "丙文件"):
+        archived = advance(apply(org.dept2_clerk, seals.office, document_title=title), State.STAMPING)
+        actions.seal_request_register(archived.pk, actor=org.custodian, stamped_copies=1)
+    # Four finished uses, two to a page: the first page's rows, and the row after them that tells the pager (past its
+    # count cap) that another page follows.
+    monkeypatch.setattr(views, "LEDGER", dataclasses.replace(views.LEDGER, page_size=2, count_cap=count_cap))
+
+    def shown(response) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
+        assert response.status_code == 200
+        return [(r.number, r.document_title) for r in response.context["page"]]
+
+    for overseer in (org.director, org.head):
+        client = client_for(overseer)
+        with CaptureQueriesContext(connection) as prepared:
+            first = client.get("/seals/ledger/")
+        with CaptureQueriesContext(connection) as ordinary:
+            queried = client.get("/seals/ledger/", {"page": "1"})
+        assert len(_first_page_statements(prepared)) == 1 and not _first_page_statements(ordinary)
+        assert shown(first) == shown(queried)
+        assert [title for _number, title in shown(first)] == ["丙文件", "乙文件"]  # newest first
+        assert first.context["page"].has_next() and queried.context["page"].has_next()
+        second = client.get("/seals/ledger/", {"page": "2"})
+        assert [title for _number, title in shown(second)] == ["甲文件", "重点项目报告"]
+
+    # A unit's clerk sees their unit's requests only, through the ordinary query, never the office's page.
+    client = client_for(org.dept1_clerk)
+    with CaptureQueriesContext(connection) as clerk:
+        response = client.get("/seals/ledger/")
+    assert not _first_page_statements(clerk)
+    assert [title for _number, title in shown(response)] == ["重点项目报告"]
