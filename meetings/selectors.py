@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from haimen_gov.org.models import Post, PostKind, UnitKind, User
 from haimen_gov.org.routing import acting_posts
+from haimen_gov.prepared import PreparedValues
 
 from .models import (
     CADENCE,
@@ -123,14 +124,22 @@ class Cadence:
         return self.due_by is not None and self.next_planned is None and self.due_by <= timezone.localdate()
 
 
-def cadences(today: dt.date) -> list[Cadence]:
-    """第十五—十七条: for each kind held on a rhythm, the last one held, the next one planned and when one is due
-    (one query)."""
-    rows = Meeting.objects.values("kind").annotate(
+def _cadence_rows(today: dt.date) -> QuerySet[Any, Any]:
+    return Meeting.objects.values("kind").annotate(
         last=Max("date", filter=Q(state__in=[MeetingState.HELD, MeetingState.ARCHIVED])),
         planned=Min("date", filter=Q(state__in=[MeetingState.PREPARING, MeetingState.NOTIFIED], date__gte=today)),
     )
-    by_kind = {row["kind"]: row for row in rows}
+
+
+# The board's figures, the same for every viewer, read on every view of it: compiled once per process and prepared
+# once per connection, their plans kept (haimen_gov.prepared, issue 16).
+_CADENCE_ROWS = PreparedValues("meetings_cadences", _cadence_rows, today=dt.date)
+
+
+def cadences(today: dt.date) -> list[Cadence]:
+    """第十五—十七条: for each kind held on a rhythm, the last one held, the next one planned and when one is due
+    (one query)."""
+    by_kind = {row["kind"]: row for row in _CADENCE_ROWS(today=today)}
     result = []
     for kind, days in CADENCE_DAYS.items():
         row = by_kind.get(kind, {})
@@ -158,23 +167,30 @@ class Frugality:
         return round(100 * self.video / self.held) if self.held else 0
 
 
+def _frugality_rows(first: dt.date, last: dt.date) -> QuerySet[Any, Any]:
+    return (
+        Meeting.objects.filter(date__gte=first, date__lte=last, state__in=[MeetingState.HELD, MeetingState.ARCHIVED])
+        .order_by()
+        .values("kind", "mode", "start_time", "end_time")
+        .annotate(held=Count("pk", distinct=True), seats=Count("attendees"))
+    )
+
+
+_FRUGALITY_ROWS = PreparedValues("meetings_frugality", _frugality_rows, first=dt.date, last=dt.date)
+
+
 def frugality(year: int) -> list[Frugality]:
     """第二十三条 (精简会议): the year's meetings held, per kind — how many, how long, how many seats, how many by
     video. One query, counted in the database per kind, mode and clock times (a few dozen rows however many
     meetings were held: meetings keep to a handful of time slots), summed here."""
-    rows = (
-        Meeting.objects.filter(date__year=year, state__in=[MeetingState.HELD, MeetingState.ARCHIVED])
-        .order_by()
-        .values_list("kind", "mode", "start_time", "end_time")
-        .annotate(held=Count("pk", distinct=True), seats=Count("attendees"))
-    )
+    rows = _FRUGALITY_ROWS(first=dt.date(year, 1, 1), last=dt.date(year, 12, 31))
     totals: dict[str, list[int]] = {kind: [0, 0, 0, 0] for kind in MeetingKind.values}
-    for kind, mode, start, end, held, seats in rows:
-        t = totals[kind]
+    for row in rows:
+        t, held = totals[row["kind"]], row["held"]
         t[0] += held
-        t[1] += held * minutes_between(start, end)
-        t[2] += held if mode != MeetingMode.ONSITE else 0
-        t[3] += seats
+        t[1] += held * minutes_between(row["start_time"], row["end_time"])
+        t[2] += held if row["mode"] != MeetingMode.ONSITE else 0
+        t[3] += row["seats"]
     return [Frugality(kind, str(MeetingKind(kind).label), *totals[kind]) for kind in MeetingKind.values]
 
 

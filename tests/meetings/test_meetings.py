@@ -7,6 +7,8 @@ import datetime as dt
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from haimen_gov.org.models import Delegation
 from haimen_gov.workflow import actions as engine
@@ -193,8 +195,15 @@ def test_frugality_figures_of_the_year(org):
         ):
             meeting(org, day, MeetingKind.EXECUTIVE, mode=mode, end_time=end, held=True)
         meeting(org, dt.date(2026, 12, 7), MeetingKind.EXECUTIVE)  # not held yet: not counted
+        meeting(org, dt.date(2025, 12, 31), MeetingKind.EXECUTIVE, held=True)  # the year before's last day
         figures = {f.kind: f for f in frugality(2026)}
+        last_year = {f.kind: f for f in frugality(2025)}
+        # The figures are a statement prepared once per connection (issue 16): asked again, one EXECUTE.
+        with CaptureQueriesContext(connection) as again:
+            assert {f.kind: f for f in frugality(2026)} == figures
     executive = figures[MeetingKind.EXECUTIVE]
     assert (executive.held, executive.minutes, executive.average_minutes, executive.video_share) == (2, 180, 90, 50)
     assert executive.attendees == 2 * 9  # 4 members and 5 fixed attendees each
     assert figures[MeetingKind.TOPICAL].held == 0
+    assert last_year[MeetingKind.EXECUTIVE].held == 1
+    assert [q["sql"].split()[0] for q in again.captured_queries] == ["EXECUTE"]
