@@ -8,6 +8,8 @@ import re
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from pypdf import PdfReader
 
@@ -226,6 +228,49 @@ def test_the_nav_counts_stop_at_the_cap_and_the_inbox_pages_without_a_total(org,
     exact = html(client.get("/inbox/"))
     assert re.search(r'id="nav-inbox-count">\s*3\s*<', exact)  # at the cap: exact again, with page numbers
     assert "第 1 / 2 页，共 3 条" in exact
+
+
+def test_the_inbox_as_the_menu_opens_it_is_a_prepared_statement_equal_to_the_query(org, client_for, monkeypatch):
+    """Issue 16: the unfiltered first page of the inbox of one who acts for one post comes from a statement prepared
+    per connection: the same rows, in the same order, as the ordinary query (``?page=1``); a pager past its cap still
+    learns from the extra row. A delegate acting for two posts, and anyone else, gets the ordinary query."""
+    from haimen_gov import context_processors
+    from haimen_gov.workflow import views
+
+    monkeypatch.setattr(views, "PAGE_SIZE", 2)
+    for i, when in enumerate((day(2), day(0), day(1))):
+        with time_machine.travel(when, tick=False):
+            submitted_memo(org, title=f"预备纪要{i}")
+
+    def titles(page: str) -> list[str]:
+        return re.findall(r"预备纪要\d", page)
+
+    def first_page_statements(queries: CaptureQueriesContext) -> int:
+        return sum(q["sql"].startswith(("EXECUTE inbox_first_page", "PREPARE inbox_first_page")) for q in queries)
+
+    with time_machine.travel(day(2), tick=False):
+        client = client_for(org.director)
+        for cap in (999, 2):  # counted, and past the navigation's cap (uncounted: one row more read)
+            monkeypatch.setattr(context_processors, "NAV_COUNT_CAP", cap)
+            with CaptureQueriesContext(connection) as prepared:
+                first = html(client.get("/inbox/"))
+            with CaptureQueriesContext(connection) as ordinary:
+                queried = html(client.get("/inbox/?page=1"))
+            assert first_page_statements(prepared) == 1 and first_page_statements(ordinary) == 0
+            assert titles(first) == titles(queried) == ["预备纪要1", "预备纪要2"]  # soonest deadline first
+            assert "page=2" in first and "page=2" in queried
+
+        # The director's post delegated: the delegate acts for it and their own. Two posts: the ordinary query (a
+        # kept plan for a list of posts would walk every open task by deadline).
+        monkeypatch.setattr(context_processors, "NAV_COUNT_CAP", 999)
+        delegate(org.posts.director, org.deputy1)
+        acting = client_for(org.deputy1)
+        with CaptureQueriesContext(connection) as two_posts:
+            first = html(acting.get("/inbox/"))
+        assert first_page_statements(two_posts) == 0
+        assert titles(first) == titles(html(acting.get("/inbox/?page=1"))) and titles(first)
+        nobody = client_for(org.outsider)
+        assert titles(html(nobody.get("/inbox/"))) == []  # nobody else's tasks
 
 
 # --------------------------------------------------------------------------- a constant number of queries
