@@ -133,7 +133,8 @@ class _FetchedChoices(forms.models.ModelChoiceIterator):
         prepared: PreparedValues | None = getattr(self.field, "prepared_choices", None)
         if prepared is not None:
             for row in prepared():
-                yield (forms.models.ModelChoiceIteratorValue(row["pk"], None), row["label"])
+                # No instance: PlainSelect writes the option's value and label alone.
+                yield (forms.models.ModelChoiceIteratorValue(row["pk"], None), row["label"])  # type: ignore[arg-type]
             return
         for obj in list(self.queryset):
             yield self.choice(obj)
