@@ -70,23 +70,25 @@ def positional(sql: str) -> tuple[str, tuple[str, ...]]:
 
 
 def fetch_all(name: str, sql: str, params: Mapping[str, Any]) -> Sequence[tuple[Any, ...]]:
-    """The rows of ``sql`` with ``params``, through the prepared statement ``name`` on PostgreSQL. ``name`` must be
-    unique to ``sql`` (one statement text per name for the life of the process)."""
+    """The rows of ``sql`` with ``params``, through a prepared statement named after ``name`` on PostgreSQL. A
+    statement is prepared per text: two texts given one name (two forms of one class name, two pages of one
+    export name) are prepared apart, each under a name of its own."""
     with connection.cursor() as cursor:
         if connection.vendor != "postgresql":
             cursor.execute(sql, params)
             return cursor.fetchall()
-        # name -> the name it is prepared under in this connection. A failed attempt may have left its statement
-        # behind, so the next attempt takes a new name rather than guess.
-        prepared: dict[str, str] | None = getattr(connection, _ATTR, None)
+        # (name, text) -> the name it is prepared under in this connection. A failed attempt may have left its
+        # statement behind, so the next attempt takes a new name rather than guess.
+        prepared: dict[tuple[str, str], str] | None = getattr(connection, _ATTR, None)
         if prepared is None:  # a connection opened before this module was imported
             prepared = {}
             setattr(connection, _ATTR, prepared)
         text, names = positional(sql)
         # EXECUTE's argument list, left out for a statement without parameters (PostgreSQL refuses an empty one).
         args = f" ({', '.join(['%s'] * len(names))})" if names else ""
-        if prepared.get(name):
-            cursor.execute(f"EXECUTE {prepared[name]}{args}", [params[n] for n in names])
+        key = (name, sql)
+        if prepared.get(key):
+            cursor.execute(f"EXECUTE {prepared[key]}{args}", [params[n] for n in names])
             return cursor.fetchall()
         attempt = f"{name}_{next(_ATTEMPTS)}"
         # Prepared and run in one round trip (one statement, as query counts expect). Each $n's type is inferred
@@ -96,7 +98,7 @@ def fetch_all(name: str, sql: str, params: Mapping[str, Any]) -> Sequence[tuple[
             f"PREPARE {attempt} AS {text};\nEXECUTE {attempt}{args}",
             [params[n] for n in names],
         )
-        prepared[name] = attempt
+        prepared[key] = attempt
         return cursor.fetchall()
 
 

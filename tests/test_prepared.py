@@ -87,3 +87,14 @@ def test_a_statement_without_parameters_is_prepared_and_executed_without_an_argu
     assert first == again == [(1, "a")]
     assert [q["sql"].split()[0] for q in queries.captured_queries] == ["PREPARE", "EXECUTE"]
     assert "()" not in queries.captured_queries[1]["sql"]
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # a flush leaves content types for the next
+def test_two_texts_given_one_name_are_prepared_apart():
+    connection.close()
+    for _ in range(2):  # prepared, then executed
+        assert prepared.fetch_all("one_name_probe", "SELECT 1", {}) == [(1,)]
+        assert prepared.fetch_all("one_name_probe", "SELECT %(n)s::int + 1", {"n": 1}) == [(2,)]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_prepared_statements WHERE name LIKE 'one_name_probe%%'")
+        assert cursor.fetchone()[0] == 2

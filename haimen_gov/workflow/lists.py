@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import itertools
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
@@ -141,7 +140,6 @@ class _FetchedChoices(forms.models.ModelChoiceIterator):
 
 
 _PREPARED_CHOICES: dict[tuple[type, str], PreparedValues] = {}
-_CHOICES_NUMBERS = itertools.count(1)  # each statement a name of its own (forms of one name in two modules)
 
 
 def _prepared_choices(form: type[ListFilterForm], name: str, label: str) -> PreparedValues:
@@ -150,7 +148,7 @@ def _prepared_choices(form: type[ListFilterForm], name: str, label: str) -> Prep
     if key not in _PREPARED_CHOICES:
         queryset = form.base_fields[name].queryset  # type: ignore[attr-defined]
         _PREPARED_CHOICES[key] = PreparedValues(
-            f"choices{next(_CHOICES_NUMBERS)}_{form.__name__}_{name}".lower()[:40],
+            f"choices_{form.__name__}_{name}".lower()[:40],
             lambda: queryset.values("pk", label=F(label)),
         )
     return _PREPARED_CHOICES[key]
@@ -348,7 +346,6 @@ class ListPage:
 
 
 _FIRST_PAGES: dict[tuple[str, int, tuple[str, ...]], PreparedValues] = {}
-_FIRST_PAGE_NUMBERS = itertools.count(1)
 
 
 def _first_page(page: ListPage, qs: QuerySet[Any]) -> PreparedValues:
@@ -359,7 +356,7 @@ def _first_page(page: ListPage, qs: QuerySet[Any]) -> PreparedValues:
     if statement is None:
         keys = Subquery(qs.values("pk")[: page.first_page_rows])
         statement = PreparedValues(
-            f"first_page{next(_FIRST_PAGE_NUMBERS)}_{page.ascii_name}".replace("-", "_")[:40],
+            f"first_page_{page.ascii_name}".replace("-", "_")[:40],
             lambda: qs.values(*page.fields).filter(pk__in=keys),
         )
         _FIRST_PAGES[key] = statement
