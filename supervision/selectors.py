@@ -35,6 +35,7 @@ from haimen_gov.prepared import PreparedValues
 from haimen_gov.workdays.calendar import add_workdays
 from haimen_gov.workflow.flows import choice_labels
 from haimen_gov.workflow.models import Decision, Item, ItemLink, LinkKind, Task, TaskStatus
+from haimen_gov.workflow.paging import keys_first
 
 from .models import OPEN_STATES, Source, State, SupervisionItem
 
@@ -167,7 +168,7 @@ FIRST_PAGE_ROWS = 20
 
 def _first_page(today: dt.date, amber: dt.date) -> QuerySet[SupervisionItem]:
     listed = items(today=today, amber=amber)
-    return board_values(listed).filter(pk__in=Subquery(listed.values("pk")[:FIRST_PAGE_ROWS]))
+    return keys_first(board_values(listed), listed, slice(0, FIRST_PAGE_ROWS))  # what the board's KeysFirst reads
 
 
 _FIRST_PAGE = PreparedValues("supervision_board_first_page", _first_page, today=dt.date, amber=dt.date)

@@ -28,7 +28,7 @@ from urllib.parse import quote
 
 from django import forms
 from django.core.paginator import Paginator
-from django.db.models import F, Q, QuerySet, Subquery
+from django.db.models import F, Q, QuerySet
 from django.http import HttpRequest, HttpResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -39,7 +39,7 @@ from haimen_gov.prepared import PreparedValues
 from haimen_gov.rows import render_rows
 
 from .forms import style_fields
-from .paging import KeysFirst
+from .paging import KeysFirst, keys_first
 from .widgets import PlainSelect, PlainWidgetRenderer
 
 #: A spreadsheet reads a cell starting with one of these as a formula (CSV injection, OWASP).
@@ -354,10 +354,9 @@ def _first_page(page: ListPage, qs: QuerySet[Any]) -> PreparedValues:
     key = (page.url_name, page.first_page_rows, page.fields)
     statement = _FIRST_PAGES.get(key)
     if statement is None:
-        keys = Subquery(qs.values("pk")[: page.first_page_rows])
         statement = PreparedValues(
             f"first_page_{page.ascii_name}".replace("-", "_")[:40],
-            lambda: qs.values(*page.fields).filter(pk__in=keys),
+            lambda: keys_first(qs.values(*page.fields), qs, slice(0, page.first_page_rows)),
         )
         _FIRST_PAGES[key] = statement
     return statement

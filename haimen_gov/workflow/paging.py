@@ -69,6 +69,14 @@ class UncountedPage(Page):
         return self._has_next
 
 
+def keys_first(rows: Any, keys: Any, index: slice) -> Any:
+    """The query of :class:`KeysFirst` for ``index``: ``rows`` whose key is among ``keys``' ``index`` slice. A
+    prepared first page (``KeysFirst(first=…)``) is this query for ``slice(0, n)``, compiled once."""
+    from django.db.models import Subquery
+
+    return rows.filter(pk__in=Subquery(keys.values("pk")[index]))
+
+
 class KeysFirst:
     """A list's rows for a pager, the page's keys found first: ``rows[a:b]`` is one query,
     ``rows WHERE pk IN (keys ORDER BY … LIMIT b-a OFFSET a) ORDER BY …``.
@@ -104,8 +112,6 @@ class KeysFirst:
     def __getitem__(self, index: slice) -> list[Any]: ...
 
     def __getitem__(self, index: int | slice) -> Any:
-        from django.db.models import Subquery
-
         if isinstance(index, int):
             if index < 0:
                 raise IndexError("KeysFirst does not count from the end")
@@ -117,8 +123,7 @@ class KeysFirst:
             size, read = self.first
             if index.stop <= size:
                 return read()[: index.stop]
-        keys = self.keys.values("pk")[index]
-        return list(self.rows.filter(pk__in=Subquery(keys)))
+        return list(keys_first(self.rows, self.keys, index))
 
     def __iter__(self) -> Iterator[Any]:
         return iter(self.rows)
