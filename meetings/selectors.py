@@ -61,10 +61,18 @@ def meetings_for(
     return qs.filter(Exists(seat) | Exists(sponsor))
 
 
+def _between(
+    user: User, start: dt.date, end: dt.date, posts: list[tuple[int, str]] | None, sees_all: bool | None = None
+) -> QuerySet[Meeting]:
+    """The meetings ``user`` sees from ``start`` to ``end``, soonest first."""
+    qs = meetings_for(user, posts, sees_all=sees_all).filter(date__gte=start, date__lte=end)
+    return qs.order_by("date", "start_time", "id")
+
+
 def meetings_between(
     user: User, start: dt.date, end: dt.date, posts: list[tuple[int, str]] | None = None
 ) -> list[Meeting]:
-    return list(meetings_for(user, posts).filter(date__gte=start, date__lte=end).order_by("date", "start_time", "id"))
+    return list(_between(user, start, end, posts))
 
 
 # What the calendar shows of a meeting. Read as plain values: a month of a busy office holds a hundred meetings or
@@ -81,10 +89,9 @@ def calendar_meetings(
     *,
     sees_all: bool | None = None,
 ) -> list[dict[str, Any]]:
-    """The meetings ``user`` sees from ``start`` to ``end`` (the days the calendar shows), soonest first, each as
-    the dict of its :data:`CALENDAR_FIELDS` (one query)."""
-    qs = meetings_for(user, posts, sees_all=sees_all).filter(date__gte=start, date__lte=end)
-    return list(qs.order_by("date", "start_time", "id").values(*CALENDAR_FIELDS))
+    """``meetings_between``, each meeting as the dict of its :data:`CALENDAR_FIELDS` (one query): the days the
+    calendar shows."""
+    return list(_between(user, start, end, posts, sees_all).values(*CALENDAR_FIELDS))
 
 
 def agenda(meeting: Meeting) -> list[Topic]:
